@@ -1,0 +1,277 @@
+"""The lesson's MNIST CNN: model, a fast training loop that yields progress, prediction, and safe save/load."""
+import io
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from core.device import configure_torch, resolve_device
+from core.mnist_data import load_split, normalize, normalize_unit
+
+MODEL_FORMAT = "nn-playground-cnn"
+MAX_MODEL_BYTES = 50 * 1024 * 1024
+CONFIG_LIMITS = {"conv1_channels": (1, 256), "conv2_channels": (1, 256), "hidden_size": (1, 2048)}
+EVAL_BATCH = 1000
+
+
+class CNN(nn.Module):
+    """conv(1→32, 3×3, pad 1) → ReLU → pool → conv(32→64) → ReLU → pool → fc(3136→128) → ReLU → fc(128→10)."""
+
+    def __init__(self, conv1_channels: int = 32, conv2_channels: int = 64, hidden_size: int = 128):
+        super().__init__()
+        self.config = {"conv1_channels": conv1_channels, "conv2_channels": conv2_channels, "hidden_size": hidden_size}
+        self.conv1 = nn.Conv2d(1, conv1_channels, kernel_size=3, padding=1)
+        self.conv2 = nn.Conv2d(conv1_channels, conv2_channels, kernel_size=3, padding=1)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.relu = nn.ReLU()
+        self.fc1 = nn.Linear(conv2_channels * 7 * 7, hidden_size)
+        self.fc2 = nn.Linear(hidden_size, 10)
+
+    def features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The two conv blocks' outputs after ReLU, before pooling."""
+        a1 = self.relu(self.conv1(x))
+        a2 = self.relu(self.conv2(self.pool(a1)))
+        return a1, a2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(self.relu(self.conv1(x)))
+        x = self.pool(self.relu(self.conv2(x)))
+        x = torch.flatten(x, 1)
+        x = self.relu(self.fc1(x))
+        return self.fc2(x)
+
+
+def build_model(seed: int = 0, **config) -> CNN:
+    """A freshly initialised CNN, reproducible for a seed."""
+    torch.manual_seed(seed)
+    return CNN(**config)
+
+
+def model_device(model: nn.Module) -> torch.device:
+    return next(model.parameters()).device
+
+
+def _make_optimizer(model, name: str, lr: float, momentum: float, device: torch.device):
+    if name == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    if name != "adam":
+        raise ValueError(f"unknown optimizer {name!r}; use 'adam' or 'sgd'")
+    try:
+        return torch.optim.Adam(model.parameters(), lr=lr, fused=device.type in ("cpu", "cuda", "mps"))
+    except (RuntimeError, TypeError):
+        return torch.optim.Adam(model.parameters(), lr=lr)
+
+
+def _check_hyperparameters(epochs, lr, batch_size, train_subset):
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a whole number ≥ 1, got {epochs!r}")
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"the learning rate must be a positive finite number, got {lr!r}")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch size must be a whole number ≥ 1, got {batch_size!r}")
+    if train_subset is not None and (not isinstance(train_subset, int) or train_subset < 1):
+        raise ValueError(f"the training subset must be a whole number ≥ 1, got {train_subset!r}")
+
+
+def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor]:
+    """(accuracy, predicted labels on the CPU) for uint8 images, in large inference batches."""
+    device = model_device(model)
+    was_training = model.training
+    model.eval()
+    predictions = []
+    with torch.inference_mode():
+        for start in range(0, len(images), EVAL_BATCH):
+            batch = normalize(images[start:start + EVAL_BATCH].to(device)).contiguous(memory_format=torch.channels_last)
+            predictions.append(model(batch).argmax(1))
+    model.train(was_training)
+    predicted = torch.cat(predictions).cpu()
+    return float((predicted == labels.cpu()).float().mean()), predicted
+
+
+def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, batch_size: int = 64, device=None,
+          optimizer: str = "adam", momentum: float = 0.9, step_lr: bool = True, step_size: int = 5, gamma: float = 0.5,
+          train_subset: int | None = None, seed: int = 0, log_every: int = 100, download: bool = True, should_stop=None):
+    """Train on MNIST under data_root, yielding progress dicts; the last one has `test_accuracy` (0..1)."""
+    _check_hyperparameters(epochs, lr, batch_size, train_subset)
+    configure_torch()
+    device = resolve_device(device)
+    train_images, train_labels = load_split(data_root, train=True, download=download)
+    test_images, test_labels = load_split(data_root, train=False, download=download)
+    generator = torch.Generator().manual_seed(seed)
+    if train_subset is not None and train_subset < len(train_images):
+        chosen = torch.randperm(len(train_images), generator=generator)[:train_subset]
+        train_images, train_labels = train_images[chosen], train_labels[chosen]
+    train_images, train_labels = train_images.to(device), train_labels.to(device)
+    model.to(device=device, memory_format=torch.channels_last).train()
+    opt = _make_optimizer(model, optimizer, lr, momentum, device)
+    scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma) if step_lr else None
+    loss_fn = nn.CrossEntropyLoss()
+    n = len(train_images)
+    batch_size = min(batch_size, n)
+    batches_per_epoch = math.ceil(n / batch_size)
+    total_steps = epochs * batches_per_epoch
+    step, started = 0, time.perf_counter()
+    last_mark, last_step_mark = started, 0
+    record = {}
+    for epoch in range(1, epochs + 1):
+        order = torch.randperm(n, generator=generator).to(device)
+        loss_sum = torch.zeros((), device=device)
+        correct = torch.zeros((), device=device, dtype=torch.long)
+        seen, window = 0, 0
+        for batch in range(1, batches_per_epoch + 1):
+            idx = order[(batch - 1) * batch_size: batch * batch_size]
+            x = normalize(train_images[idx]).contiguous(memory_format=torch.channels_last)
+            y = train_labels[idx]
+            logits = model(x)
+            loss = loss_fn(logits, y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            step += 1
+            window += 1
+            seen += len(idx)
+            loss_sum += loss.detach()
+            correct += (logits.detach().argmax(1) == y).sum()
+            stop = bool(should_stop and should_stop())
+            if batch % log_every == 0 or batch == batches_per_epoch or stop:
+                now = time.perf_counter()
+                mean_loss = float(loss_sum) / window
+                rate = (step - last_step_mark) * batch_size / max(now - last_mark, 1e-9)
+                record = {
+                    "kind": "log", "epoch": epoch, "epochs": epochs, "batch": batch, "batches_per_epoch": batches_per_epoch,
+                    "step": step, "total_steps": total_steps, "loss": mean_loss, "train_accuracy": int(correct) / seen,
+                    "lr": opt.param_groups[0]["lr"], "samples_per_s": rate,
+                    "seconds_left": (total_steps - step) * batch_size / max(rate, 1e-9), "elapsed": now - started,
+                }
+                last_mark, last_step_mark = now, step
+                loss_sum.zero_()
+                window = 0
+                if not math.isfinite(mean_loss):
+                    yield _finish(model, record, test_images, test_labels, started, diverged=True)
+                    return
+                if stop:
+                    yield _finish(model, record, test_images, test_labels, started, stopped=True)
+                    return
+                yield record
+        if scheduler is not None:
+            scheduler.step()
+        if epoch < epochs:
+            accuracy, _ = evaluate(model, test_images, test_labels)
+            yield {**record, "kind": "epoch", "test_accuracy": accuracy, "train_accuracy": int(correct) / seen}
+            last_mark = time.perf_counter()
+    yield _finish(model, {**record, "train_accuracy": int(correct) / seen}, test_images, test_labels, started)
+
+
+def _finish(model, record, test_images, test_labels, started, stopped=False, diverged=False) -> dict:
+    accuracy, _ = evaluate(model, test_images, test_labels)
+    return {**record, "kind": "done", "test_accuracy": accuracy, "stopped": stopped, "diverged": diverged,
+            "elapsed": time.perf_counter() - started}
+
+
+def _as_unit_images(images) -> torch.Tensor:
+    arr = np.asarray(images, dtype=np.float32)
+    if arr.ndim == 2:
+        arr = arr[None]
+    if arr.ndim != 3 or arr.shape[1:] != (28, 28):
+        raise ValueError(f"expected images of shape (N, 28, 28), got {arr.shape}")
+    return torch.from_numpy(np.clip(np.nan_to_num(arr), 0.0, 1.0))
+
+
+def predict_proba(model: nn.Module, images) -> np.ndarray:
+    """Float (N, 28, 28) in [0, 1], white digit on black → (N, 10) class probabilities."""
+    device = model_device(model)
+    x = normalize_unit(_as_unit_images(images)).to(device).contiguous(memory_format=torch.channels_last)
+    was_training = model.training
+    model.eval()
+    with torch.inference_mode():
+        probabilities = torch.softmax(model(x).float(), dim=1).cpu().numpy()
+    model.train(was_training)
+    return probabilities
+
+
+def feature_maps(model: CNN, image) -> tuple[np.ndarray, np.ndarray]:
+    """Activations of conv1 (C1×28×28) and conv2 (C2×14×14) for one image in [0, 1]."""
+    x = normalize_unit(_as_unit_images(image)).to(model_device(model))
+    with torch.inference_mode():
+        a1, a2 = model.features(x)
+    return a1[0].cpu().numpy(), a2[0].cpu().numpy()
+
+
+def saliency(model: CNN, image, label: int | None = None) -> np.ndarray:
+    """|d logit / d pixel| for the predicted (or given) class: the pixels that pushed the decision."""
+    x = normalize_unit(_as_unit_images(image)).to(model_device(model)).requires_grad_(True)
+    was_training = model.training
+    model.eval()
+    logits = model(x)
+    target = int(logits.argmax(1)) if label is None else int(label)
+    logits[0, target].backward()
+    model.train(was_training)
+    model.zero_grad(set_to_none=True)
+    return x.grad[0, 0].abs().cpu().numpy()
+
+
+def save_model(model: CNN, file, **metadata) -> None:
+    """Write the model's config and weights (plain tensors, no code) to a path or binary file object."""
+    payload = {
+        "format": MODEL_FORMAT,
+        "version": 1,
+        "config": dict(model.config),
+        "state_dict": {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},
+        "metadata": {k: v for k, v in metadata.items() if isinstance(v, (int, float, str, bool))},
+    }
+    torch.save(payload, file)
+
+
+def _read_bytes(file) -> bytes:
+    if isinstance(file, (str, Path)):
+        path = Path(file)
+        if not path.is_file():
+            raise ValueError(f"No model file at {path}.")
+        if path.stat().st_size > MAX_MODEL_BYTES:
+            raise ValueError(f"The model file is larger than {MAX_MODEL_BYTES // 2**20} MB.")
+        return path.read_bytes()
+    if isinstance(file, (bytes, bytearray)):
+        data = bytes(file)
+    else:
+        data = file.read(MAX_MODEL_BYTES + 1)
+    if len(data) > MAX_MODEL_BYTES:
+        raise ValueError(f"The model file is larger than {MAX_MODEL_BYTES // 2**20} MB.")
+    return data
+
+
+def _valid_config(config) -> dict:
+    if not isinstance(config, dict) or set(config) != set(CONFIG_LIMITS):
+        raise ValueError(f"The file's model config must have exactly the keys {sorted(CONFIG_LIMITS)}.")
+    for key, (low, high) in CONFIG_LIMITS.items():
+        value = config[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"The file's {key} is {value!r}; it must be a whole number from {low} to {high}.")
+    return dict(config)
+
+
+def load_model(file) -> CNN:
+    """Read a model written by save_model; raises ValueError with a readable reason on anything else."""
+    data = _read_bytes(file)
+    try:
+        payload = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except Exception as exc:
+        raise ValueError(f"This is not a model saved by NN Playground (it could not be read safely: {type(exc).__name__}).") from exc
+    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
+        raise ValueError("This file is not an NN Playground CNN model (its format tag is missing).")
+    model = CNN(**_valid_config(payload.get("config")))
+    state = payload.get("state_dict")
+    expected = model.state_dict()
+    if not isinstance(state, dict) or set(state) != set(expected):
+        raise ValueError(f"The file's weights do not match the model: expected the tensors {sorted(expected)}.")
+    for name, tensor in state.items():
+        if not isinstance(tensor, torch.Tensor) or tuple(tensor.shape) != tuple(expected[name].shape):
+            shape = tuple(tensor.shape) if isinstance(tensor, torch.Tensor) else type(tensor).__name__
+            raise ValueError(f"Weight {name} has shape {shape}; the model needs {tuple(expected[name].shape)}.")
+        if not tensor.is_floating_point() or not bool(torch.isfinite(tensor).all()):
+            raise ValueError(f"Weight {name} is not a finite floating-point tensor.")
+    model.load_state_dict({k: v.float() for k, v in state.items()})
+    model.metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else {}
+    return model.eval()
