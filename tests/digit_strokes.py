@@ -124,7 +124,7 @@ def random_drawing(digit: int, rng: np.random.Generator, size: int = 280) -> tup
     shrink = min(1.0, (size - 2 * margin) / max(hi - lo))   # keep it on the canvas after slant/rotation
     strokes = [s * shrink for s in strokes]
     lo, hi = lo * shrink, hi * shrink
-    offset = np.array([rng.uniform(margin - lo[i], size - margin - hi[i]) for i in range(2)])
+    offset = margin - lo + rng.uniform(0, 1, 2) * np.maximum(0, size - 2 * margin - (hi - lo))
     spacing, wobble = rng.uniform(3, 7), rng.uniform(0.2, 0.7) * height / 100
     out = []
     for s in strokes:
