@@ -1,0 +1,169 @@
+"""XOR playground: the lesson's 2-layer net from scratch and in PyTorch, trained live."""
+import numpy as np
+import streamlit as st
+
+from core import xor_experiment, xor_figures
+from core.gradcheck import gradient_check
+from core.xor_experiment import XorSettings
+from core.xor_numpy import X_XOR, Y_XOR, predict, train_many
+from ui.common import plot, t
+
+LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0]
+IMPLEMENTATION_LABELS = {"numpy": "NumPy (from scratch)", "torch": "PyTorch", "both": "Both side by side"}
+ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
+INIT_LABELS = {"rand": "np.random.rand: U[0, 1) (lesson)", "uniform": "U[−1, 1)", "xavier": "Xavier/Glorot"}
+DERIVATIVE_LABELS = {"output": "the output ŷ = σ(A) (right)", "pre_activation": "the pre-activation A (the trap)"}
+
+
+def settings_form() -> XorSettings:
+    left, middle, right = st.columns(3)
+    with left:
+        implementation = st.radio(t("Implementation"), list(IMPLEMENTATION_LABELS), key="xor_impl", bind="query-params",
+                                  format_func=lambda k: t(IMPLEMENTATION_LABELS[k]))
+        hidden = st.slider(t("Hidden units"), 1, xor_experiment.MAX_HIDDEN, 2, key="xor_hidden", bind="query-params")
+        activation = st.selectbox(t("Hidden activation"), list(ACTIVATION_LABELS), key="xor_act", bind="query-params",
+                                  format_func=lambda k: ACTIVATION_LABELS[k])
+    with middle:
+        lr = st.select_slider(t("Learning rate (log scale)"), LEARNING_RATES, value=0.5, key="xor_lr", bind="query-params")
+        epochs = st.number_input(t("Epochs"), min_value=1, max_value=xor_experiment.MAX_EPOCHS, value=10_000, step=500,
+                                 key="xor_epochs", bind="query-params")
+        seed = st.number_input(t("Random seed"), min_value=0, max_value=2**31 - 1, value=0, key="xor_seed",
+                               bind="query-params")
+    with right:
+        init = st.selectbox(t("Initial weights"), list(INIT_LABELS), key="xor_init", bind="query-params",
+                            format_func=lambda k: t(INIT_LABELS[k]))
+        biases = st.checkbox(t("Biases"), value=False, key="xor_bias", bind="query-params",
+                             help=t("The lesson's net has none: every neuron's line passes through the origin."))
+        derivative_of = st.radio(t("sigmoid_derivative is given"), list(DERIVATIVE_LABELS), key="xor_deriv",
+                                 bind="query-params", format_func=lambda k: t(DERIVATIVE_LABELS[k]))
+    return XorSettings(implementation, int(hidden), float(lr), int(epochs), int(seed), bool(biases), activation, init,
+                       derivative_of)
+
+
+def train_runs(settings: XorSettings) -> dict:
+    """Consume each implementation's training generator with a progress bar; name → list of records."""
+    results = {}
+    bar = st.progress(0.0, text=t("Training…"))
+    for name, run in xor_experiment.runs(settings).items():
+        records = []
+        for record in run:
+            records.append(record)
+            bar.progress(min(1.0, record["epoch"] / settings.epochs), text=t("Training {name}: epoch {epoch:,}", name=name, epoch=record["epoch"]))
+        results[name] = records
+    bar.empty()
+    return results
+
+
+def show_summary(results: dict) -> None:
+    columns = st.columns(len(results))
+    for column, (name, records) in zip(columns, results.items()):
+        info = xor_experiment.summary(records)
+        with column:
+            if info["diverged"]:
+                st.error(t("{name}: the loss became NaN/inf — the learning rate is too large; try a smaller one.", name=name))
+                continue
+            verdict = t("solves XOR ✅") if info["solved"] else t("does not solve XOR yet ❌")
+            st.metric(t("{name} final loss", name=name), f"{info['final loss']:.5f}", help=verdict)
+            st.caption(f"{name} {verdict}")
+
+
+def show_replays(results: dict, settings: XorSettings) -> None:
+    columns = st.columns(len(results))
+    for column, (name, records) in zip(columns, results.items()):
+        with column:
+            plot(xor_figures.training_replay(records, settings.activation, title=t("{name}: drag the slider or press replay", name=name)), key=f"replay_{name}")
+    if len(results) > 1:
+        losses = {name: np.concatenate([r["losses"] for r in records]) for name, records in results.items()}
+        plot(xor_figures.loss_curve(losses, title=t("Both losses (PyTorch's MSELoss is the mean of (y − ŷ)², so its gradient is half as large at the same lr)")), key="both_losses")
+
+
+def show_inside(results: dict, settings: XorSettings) -> None:
+    name = st.radio(t("Look inside"), list(results), horizontal=True, key="xor_inside") if len(results) > 1 else next(iter(results))
+    records = results[name]
+    epochs = [r["epoch"] for r in records]
+    epoch = st.select_slider(t("Training snapshot (epoch)"), epochs, value=epochs[-1], key=f"xor_snapshot_{name}")
+    record = records[epochs.index(epoch)]
+    losses = np.concatenate([r["losses"] for r in records])
+    left, right = st.columns(2)
+    with left:
+        plot(xor_figures.loss_curve({name: losses}, marker_epoch=epoch), key="inside_loss")
+    with right:
+        plot(xor_figures.decision_boundary(record["params"], settings.activation, title=t("Output ŷ at epoch {epoch:,}", epoch=epoch)), key="inside_boundary")
+    st.markdown(t("**Each hidden unit draws its own boundary**; the output combines them."))
+    plot(xor_figures.hidden_units(record["params"], settings.activation), key="inside_units")
+    left, right = st.columns([3, 2])
+    with left:
+        plot(xor_figures.hidden_space(record["params"], settings.activation), key="inside_space")
+    with right:
+        hidden, outputs = predict(record["params"], X_XOR, settings.activation)
+        rows = [{"x1": int(a), "x2": int(b), t("target"): int(y), "ŷ": round(float(o), 4),
+                 t("right?"): "✅" if (o > 0.5) == (y > 0.5) else "❌"}
+                for (a, b), y, o in zip(X_XOR, Y_XOR.reshape(-1), outputs.reshape(-1))]
+        st.markdown(t("**Outputs at epoch {epoch:,}**", epoch=epoch))
+        st.dataframe(rows, hide_index=True, width="stretch")
+        st.caption(t("In hidden space the four points can be split by one line (or plane): that is why one hidden layer solves XOR while a single neuron cannot."))
+
+
+def _formatted(rows: list[dict]) -> list[dict]:
+    return [{k: f"{v:.1e}" if isinstance(v, float) else v for k, v in row.items()} for row in rows]
+
+
+def show_gradient_check(settings: XorSettings) -> None:
+    st.subheader(t("Gradient check: hand-written backprop vs torch autograd"))
+    st.markdown(t("The same starting weights go through the lesson's `backward` maths and through torch autograd in float64, and through finite differences. `sigmoid_derivative(y) = y·(1 − y)` expects the sigmoid's **output** y = σ(A): that is why the lesson writes `output_delta = error * sigmoid_derivative(self.Y_hat)`."))
+    right = xor_experiment.numpy_net(XorSettings(**{**xor_experiment.as_dict(settings), "derivative_of": "output"}))
+    wrong = xor_experiment.numpy_net(XorSettings(**{**xor_experiment.as_dict(settings), "derivative_of": "pre_activation"}))
+    left_col, right_col = st.columns(2)
+    with left_col:
+        st.markdown(t("**Given the output ŷ (right)**"))
+        st.dataframe(_formatted(gradient_check(right)), hide_index=True, width="stretch")
+    with right_col:
+        st.markdown(t("**Given the pre-activation A (wrong)**"))
+        st.dataframe(_formatted(gradient_check(wrong)), hide_index=True, width="stretch")
+    st.caption(t("Right: differences around 1e-16 (autograd) and 1e-10 (finite differences). Wrong: differences as large as the gradients themselves."))
+
+
+def show_many_seeds(settings: XorSettings) -> None:
+    st.subheader(t("How often does it work? 100 seeds per hidden size"))
+    st.markdown(t("Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning rate, epochs, biases, activation and initialisation."))
+    if st.button(t("Run 100 seeds × hidden sizes 1–8"), key="xor_many"):
+        sizes, rates, solve_epochs = list(range(1, 9)), [], []
+        bar = st.progress(0.0)
+        for size in sizes:
+            result = train_many(size, range(100), epochs=settings.epochs, learning_rate=settings.learning_rate,
+                                biases=settings.biases, init=settings.init, activation=settings.activation)
+            rates.append(float(result["solved"].mean()))
+            solve_epochs.append(result["epochs_to_solve"][result["solved"]])
+            bar.progress(size / len(sizes), text=t("hidden size {size}: {rate:.0%} solved", size=size, rate=rates[-1]))
+        bar.empty()
+        st.session_state["xor_many_result"] = (sizes, rates, solve_epochs)
+    if "xor_many_result" in st.session_state:
+        sizes, rates, solve_epochs = st.session_state["xor_many_result"]
+        left, right = st.columns(2)
+        with left:
+            plot(xor_figures.success_rates(sizes, rates), key="many_rates")
+        with right:
+            plot(xor_figures.epochs_to_solve(sizes, solve_epochs), key="many_epochs")
+
+
+st.title(t("XOR: why a hidden layer is needed"))
+st.markdown(t("XOR outputs 1 when exactly one input is 1. No single line separates those points, so one neuron cannot learn it; a hidden layer bends the space until one line can. Change the settings, press **Train**, and watch."))
+settings = settings_form()
+problems = settings.problems()
+for problem in problems:
+    st.error(t(problem))
+if st.button(t("Train"), type="primary", key="xor_train", disabled=bool(problems)) or (
+        "xor_results" not in st.session_state and not problems):
+    st.session_state["xor_results"] = (settings, train_runs(settings))
+if "xor_results" in st.session_state:
+    trained_settings, results = st.session_state["xor_results"]
+    if trained_settings != settings:
+        st.info(t("The settings changed: press **Train** to train with them. Showing the last run."))
+    show_summary(results)
+    show_replays(results, trained_settings)
+    st.divider()
+    show_inside(results, trained_settings)
+    st.divider()
+    show_gradient_check(trained_settings)
+    st.divider()
+    show_many_seeds(trained_settings)
