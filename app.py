@@ -8,10 +8,10 @@ from ui.sidebar import sidebar
 st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
 
 pages = [
-    st.Page("pages/home.py", title=t("Home"), icon="🏠", default=True, url_path="home"),
-    st.Page("pages/xor.py", title=t("XOR playground"), icon="✖️", url_path="xor"),
-    st.Page("pages/cnn.py", title=t("Train a CNN on MNIST"), icon="🧮", url_path="cnn"),
-    st.Page("pages/draw.py", title=t("Draw a digit"), icon="✏️", url_path="draw"),
+    st.Page("views/home.py", title=t("Home"), icon="🏠", default=True, url_path="home"),
+    st.Page("views/xor.py", title=t("XOR playground"), icon="✖️", url_path="xor"),
+    st.Page("views/cnn.py", title=t("Train a CNN on MNIST"), icon="🧮", url_path="cnn"),
+    st.Page("views/draw.py", title=t("Draw a digit"), icon="✏️", url_path="draw"),
 ]
 page = st.navigation(pages)
 sidebar()

@@ -93,8 +93,11 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tu
 
 def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, batch_size: int = 64, device=None,
           optimizer: str = "adam", momentum: float = 0.9, step_lr: bool = True, step_size: int = 5, gamma: float = 0.5,
-          train_subset: int | None = None, seed: int = 0, log_every: int = 100, download: bool = True, should_stop=None):
-    """Train on MNIST under data_root, yielding progress dicts; the last one has `test_accuracy` (0..1)."""
+          train_subset: int | None = None, seed: int = 0, log_every: int | None = 100, download: bool = True, should_stop=None):
+    """Train on MNIST under data_root, yielding progress dicts; the last one has `test_accuracy` (0..1).
+
+    Logs every `log_every` batches as the lesson does (None: about ten times an epoch, at most every 100 batches).
+    """
     _check_hyperparameters(epochs, lr, batch_size, train_subset)
     configure_torch()
     device = resolve_device(device)
@@ -113,6 +116,7 @@ def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, ba
     batch_size = min(batch_size, n)
     batches_per_epoch = math.ceil(n / batch_size)
     total_steps = epochs * batches_per_epoch
+    log_every = log_every or max(1, min(100, batches_per_epoch // 10))
     step, started = 0, time.perf_counter()
     last_mark, last_step_mark = started, 0
     record = {}
@@ -275,3 +279,15 @@ def load_model(file) -> CNN:
     model.load_state_dict({k: v.float() for k, v in state.items()})
     model.metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else {}
     return model.eval()
+
+
+def test_report(model: CNN, data_root, max_mistakes: int = 40) -> dict:
+    """Accuracy, 10×10 confusion matrix and the first misclassified test digits."""
+    images, labels = load_split(data_root, train=False, download=False)
+    accuracy, predicted = evaluate(model, images, labels)
+    confusion = torch.bincount(labels * 10 + predicted, minlength=100).reshape(10, 10).numpy()
+    wrong = torch.nonzero(predicted != labels).flatten()[:max_mistakes]
+    return {"accuracy": accuracy, "confusion": confusion, "count": len(labels),
+            "mistake_images": images[wrong].numpy().astype(np.float32) / 255.0,
+            "mistake_labels": labels[wrong].numpy(), "mistake_predictions": predicted[wrong].numpy(),
+            "sample_images": images[:10].numpy().astype(np.float32) / 255.0}

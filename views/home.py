@@ -9,12 +9,12 @@ left, middle, right = st.columns(3)
 with left:
     st.subheader(t("1 · XOR from scratch"))
     st.markdown(t("A 2 → hidden → 1 sigmoid network with hand-written backprop in NumPy, and the same net in PyTorch. See each hidden unit's boundary, the hidden space where XOR becomes separable, and check the gradients against autograd."))
-    st.page_link("pages/xor.py", label=t("Open the XOR playground"), icon="✖️")
+    st.page_link("views/xor.py", label=t("Open the XOR playground"), icon="✖️")
 with middle:
     st.subheader(t("2 · A CNN on MNIST"))
     st.markdown(t("Two conv layers and two fully connected ones, trained with Adam on handwritten digits. Watch the loss fall, then look at the confusion matrix, the mistakes, the filters and the feature maps."))
-    st.page_link("pages/cnn.py", label=t("Train a CNN"), icon="🧮")
+    st.page_link("views/cnn.py", label=t("Train a CNN"), icon="🧮")
 with right:
     st.subheader(t("3 · Draw a digit"))
     st.markdown(t("Draw with the mouse or a finger and see what your CNN thinks, the 28×28 image it really sees, and which pixels pushed its decision."))
-    st.page_link("pages/draw.py", label=t("Draw a digit"), icon="✏️")
+    st.page_link("views/draw.py", label=t("Draw a digit"), icon="✏️")

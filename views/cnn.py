@@ -1,0 +1,163 @@
+"""Train the lesson's CNN on MNIST, watch it learn, and look inside the result."""
+import io
+
+import streamlit as st
+
+from core import cnn, cnn_figures
+from core.mnist_data import DATA_DIR_ENV, MnistUnavailable, load_split, missing_files
+from ui.common import plot, t
+from ui import training
+
+SUBSETS = [1000, 2000, 5000, 10000, 20000, 30000, 60000]
+LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
+
+
+def data_panel() -> bool:
+    """Data directory field and its status; True when MNIST is on disk."""
+    with st.expander(t("Data: MNIST"), expanded=bool(missing_files(training.data_dir()))):
+        st.text_input(t("Data directory (default from the environment variable {env})", env=DATA_DIR_ENV), key="data_dir")
+        missing = missing_files(training.data_dir())
+        if not missing:
+            st.caption(t("MNIST found in {folder}.", folder=training.data_dir()))
+            return True
+        st.warning(t("MNIST is not in this directory yet (missing: {files}). Training will try to download it; or press the button now.", files=", ".join(missing)))
+        if st.button(t("Download MNIST now"), key="cnn_download"):
+            try:
+                with st.spinner(t("Downloading MNIST…")):
+                    load_split(training.data_dir(), train=True)
+                    load_split(training.data_dir(), train=False)
+                st.rerun()
+            except MnistUnavailable as exc:
+                st.error(str(exc))
+        return False
+
+
+def settings_form() -> tuple[dict, int, dict]:
+    """(model config, seed, training keyword arguments) from the widgets; defaults are the lesson's."""
+    left, middle, right = st.columns(3)
+    with left:
+        conv1 = st.select_slider(t("Conv 1 channels"), [4, 8, 16, 32, 64], value=32, key="cnn_c1", bind="query-params")
+        conv2 = st.select_slider(t("Conv 2 channels"), [8, 16, 32, 64, 128], value=64, key="cnn_c2", bind="query-params")
+        hidden = st.select_slider(t("Fully connected hidden units"), [16, 32, 64, 128, 256, 512], value=128, key="cnn_fc",
+                                  bind="query-params")
+    with middle:
+        optimizer = st.radio(t("Optimizer"), ["adam", "sgd"], key="cnn_opt", bind="query-params", horizontal=True,
+                             format_func=lambda k: {"adam": "Adam", "sgd": t("SGD + momentum 0.9")}[k])
+        lr = st.select_slider(t("Learning rate"), LEARNING_RATES, value=1e-3, key="cnn_lr", bind="query-params",
+                              format_func=lambda v: f"{v:g}")
+        step_lr = st.checkbox(t("StepLR: halve the learning rate every 5 epochs"), value=True, key="cnn_steplr",
+                              bind="query-params")
+    with right:
+        epochs = st.number_input(t("Epochs"), min_value=1, max_value=30, value=10, key="cnn_epochs", bind="query-params")
+        batch = st.select_slider(t("Batch size"), [16, 32, 64, 128, 256, 512], value=64, key="cnn_batch",
+                                 bind="query-params")
+        subset = st.select_slider(t("Training images (a subset trains faster)"), SUBSETS, value=60000,
+                                  key="cnn_subset", bind="query-params", format_func=lambda v: f"{v:,}")
+        seed = st.number_input(t("Random seed"), min_value=0, max_value=2**31 - 1, value=0, key="cnn_seed",
+                               bind="query-params")
+    config = {"conv1_channels": int(conv1), "conv2_channels": int(conv2), "hidden_size": int(hidden)}
+    kwargs = {"epochs": int(epochs), "lr": float(lr), "batch_size": int(batch), "optimizer": optimizer,
+              "step_lr": bool(step_lr), "train_subset": int(subset)}
+    return config, int(seed), kwargs
+
+
+def train_controls(config: dict, seed: int, kwargs: dict) -> None:
+    job = training.current_job()
+    busy = job is not None and job.active
+    if st.button(t("Train"), type="primary", key="cnn_train", disabled=busy):
+        job = training.start_job(config, seed, log_every=None, **kwargs)
+    if job is not None:
+        training.live_progress(job, key="cnn")
+
+
+def report(entry: dict) -> dict:
+    """The session model's test report, computed once per model."""
+    cached = st.session_state.get("cnn_report")
+    if cached is None or cached[0] is not entry["model"]:
+        cached = (entry["model"], cnn.test_report(entry["model"], training.data_dir()))
+        st.session_state["cnn_report"] = cached
+    return cached[1]
+
+
+def results(entry: dict) -> None:
+    st.header(t("Your model"))
+    model = entry["model"]
+    try:
+        rep = report(entry)
+    except MnistUnavailable as exc:
+        st.warning(str(exc))
+        return
+    st.metric(t("Test accuracy"), f"{rep['accuracy']:.2%}", help=t("on {count:,} test images", count=rep["count"]))
+    tabs = st.tabs([t("Confusion matrix"), t("Mistakes"), t("Learning rate"), t("Filters"), t("Feature maps")])
+    with tabs[0]:
+        plot(cnn_figures.confusion_matrix(rep["confusion"]), key="cnn_confusion")
+    with tabs[1]:
+        if len(rep["mistake_images"]):
+            titles = [t("true {y} → {p}", y=y, p=p) for y, p in zip(rep["mistake_labels"], rep["mistake_predictions"])]
+            plot(cnn_figures.image_grid(rep["mistake_images"], titles, columns=10, title=t("Misclassified test digits")), key="cnn_mistakes")
+        else:
+            st.success(t("No mistakes on the test split."))
+    with tabs[2]:
+        if entry["records"]:
+            plot(cnn_figures.learning_rate_schedule(entry["records"]), key="cnn_lr_plot")
+        else:
+            st.info(t("This model was uploaded, so there is no training history."))
+    with tabs[3]:
+        filters = model.conv1.weight.detach().cpu().numpy()[:, 0]
+        plot(cnn_figures.image_grid(filters, [str(i + 1) for i in range(len(filters))], columns=16, colorscale="RdBu",
+                                    zmid=0.0, title=t("First-layer 3×3 filters (red positive, blue negative)"), height_per_row=80), key="cnn_filters")
+    with tabs[4]:
+        index = st.slider(t("Test digit"), 0, len(rep["sample_images"]) - 1, 0, key="cnn_fmap_index")
+        image = rep["sample_images"][index]
+        maps1, maps2 = cnn.feature_maps(model, image)
+        left, right = st.columns([1, 4])
+        left.plotly_chart(cnn_figures.digit_image(image, t("input")), key="cnn_fmap_input")
+        with right:
+            plot(cnn_figures.image_grid(maps1, [str(i + 1) for i in range(len(maps1))], columns=16, colorscale="Viridis",
+                                        title=t("Conv 1 feature maps (28×28)"), height_per_row=80), key="cnn_fmap1")
+            plot(cnn_figures.image_grid(maps2, [str(i + 1) for i in range(len(maps2))], columns=16, colorscale="Viridis",
+                                        title=t("Conv 2 feature maps (14×14)"), height_per_row=80), key="cnn_fmap2")
+
+
+def model_bytes(entry: dict) -> bytes:
+    """The session model as a file, serialised once per model."""
+    cached = st.session_state.get("cnn_bytes")
+    if cached is None or cached[0] is not entry["model"]:
+        buffer = io.BytesIO()
+        cnn.save_model(entry["model"], buffer)
+        cached = (entry["model"], buffer.getvalue())
+        st.session_state["cnn_bytes"] = cached
+    return cached[1]
+
+
+def save_and_load(entry: dict | None) -> None:
+    st.header(t("Save or load a model"))
+    left, right = st.columns(2)
+    with left:
+        if entry is not None:
+            st.download_button(t("Download the model (.pt)"), model_bytes(entry), file_name="nn-playground-cnn.pt",
+                               mime="application/octet-stream", key="cnn_save")
+        else:
+            st.caption(t("Train a model first to download it."))
+    with right:
+        upload = st.file_uploader(t("Load a saved model (.pt)"), type=["pt"], key="cnn_upload")
+        if upload is not None and st.session_state.get("cnn_uploaded") != upload.file_id:
+            try:
+                model = cnn.load_model(upload)
+            except ValueError as exc:
+                st.error(t("Could not load that file: {reason}", reason=str(exc)))
+            else:
+                st.session_state["cnn_uploaded"] = upload.file_id
+                training.set_model(model, [], dict(model.config), source="uploaded")
+                st.rerun()
+
+
+st.title(t("Train the lesson's CNN on MNIST"))
+st.markdown(t("conv(1→32, 3×3) → ReLU → max-pool → conv(32→64, 3×3) → ReLU → max-pool → fc(3136→128) → ReLU → fc(128→10), trained with cross-entropy and Adam. Defaults are the lesson's; a subset of the images trains in seconds."))
+data_panel()
+config, seed, kwargs = settings_form()
+train_controls(config, seed, kwargs)
+entry = st.session_state.get("cnn")
+if entry is not None:
+    results(entry)
+save_and_load(entry)
