@@ -54,6 +54,12 @@ def model_device(model: nn.Module) -> torch.device:
     return next(model.parameters()).device
 
 
+def _inference_ready(model: nn.Module) -> torch.device:
+    """Put the weights in channels_last, as training leaves them, so a reloaded model predicts bit for bit the same."""
+    model.to(memory_format=torch.channels_last)
+    return model_device(model)
+
+
 def _make_optimizer(model, name: str, lr: float, momentum: float, device: torch.device):
     if name == "sgd":
         return torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
@@ -78,7 +84,7 @@ def _check_hyperparameters(epochs, lr, batch_size, train_subset):
 
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor]:
     """(accuracy, predicted labels on the CPU) for uint8 images, in large inference batches."""
-    device = model_device(model)
+    device = _inference_ready(model)
     was_training = model.training
     model.eval()
     predictions = []
@@ -186,7 +192,7 @@ def _as_unit_images(images) -> torch.Tensor:
 
 def predict_proba(model: nn.Module, images) -> np.ndarray:
     """Float (N, 28, 28) in [0, 1], white digit on black → (N, 10) class probabilities."""
-    device = model_device(model)
+    device = _inference_ready(model)
     x = normalize_unit(_as_unit_images(images)).to(device).contiguous(memory_format=torch.channels_last)
     was_training = model.training
     model.eval()

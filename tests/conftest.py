@@ -1,0 +1,27 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+MNIST_MINI = Path(os.environ.get("NN_PLAYGROUND_TEST_DATA", ROOT.parent / "shared" / "data" / "mnist-mini")).resolve()
+os.environ.setdefault("NN_PLAYGROUND_DATA", str(MNIST_MINI))
+
+
+@pytest.fixture(scope="session")
+def mnist_root() -> Path:
+    if not (MNIST_MINI / "MNIST" / "raw").is_dir():
+        pytest.fail(f"mini-MNIST not found at {MNIST_MINI}; set NN_PLAYGROUND_TEST_DATA")
+    return MNIST_MINI
+
+
+@pytest.fixture(scope="session")
+def lesson_model_run(mnist_root):
+    """The lesson's CNN trained 3 epochs on mini-MNIST with the lesson's defaults: (model, records)."""
+    from core import cnn
+
+    model = cnn.build_model(seed=0)
+    records = list(cnn.train(model, mnist_root, epochs=3, lr=1e-3, batch_size=64, device="cpu", seed=0))
+    return model.cpu().eval(), records

@@ -1,0 +1,155 @@
+import io
+import pickle
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from core import cnn
+from core.mnist_data import RAW_FILES, MnistUnavailable, load_split
+
+
+def test_default_cnn_is_the_lessons_architecture():
+    model = cnn.CNN()
+    shapes = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    assert shapes == {"conv1.weight": (32, 1, 3, 3), "conv1.bias": (32,), "conv2.weight": (64, 32, 3, 3),
+                      "conv2.bias": (64,), "fc1.weight": (128, 3136), "fc1.bias": (128,),
+                      "fc2.weight": (10, 128), "fc2.bias": (10,)}
+    assert model(torch.zeros(5, 1, 28, 28)).shape == (5, 10)
+
+
+def test_lesson_defaults_reach_96_percent_in_three_epochs(lesson_model_run):
+    model, records = lesson_model_run
+    last = records[-1]
+    assert last["kind"] == "done" and last["epoch"] == 3
+    assert last["test_accuracy"] >= 0.96
+    assert all({"epoch", "step", "loss"} <= set(r) for r in records)
+    assert [r["test_accuracy"] for r in records if r["kind"] == "epoch"]
+    steps = [r["step"] for r in records]
+    assert steps == sorted(steps) and steps[-1] == 3 * 125
+
+
+def test_predict_proba_reads_test_digits(lesson_model_run, mnist_root):
+    model, _ = lesson_model_run
+    images, labels = load_split(mnist_root, train=False)
+    probs = cnn.predict_proba(model, images[:200].numpy() / 255.0)
+    assert probs.shape == (200, 10)
+    assert np.allclose(probs.sum(1), 1.0, atol=1e-5)
+    assert (probs.argmax(1) == labels[:200].numpy()).mean() > 0.95
+
+
+def test_saved_model_reloads_to_identical_predictions(lesson_model_run, mnist_root, tmp_path):
+    model, _ = lesson_model_run
+    images = load_split(mnist_root, train=False)[0][:50].numpy() / 255.0
+    path = tmp_path / "model.pt"
+    cnn.save_model(model, path)
+    buffer = io.BytesIO()
+    cnn.save_model(model, buffer)
+    buffer.seek(0)
+    for source in (path, str(path), buffer):
+        loaded = cnn.load_model(source)
+        assert np.array_equal(cnn.predict_proba(loaded, images), cnn.predict_proba(model, images))
+
+
+def test_other_architectures_round_trip(tmp_path):
+    model = cnn.CNN(conv1_channels=8, conv2_channels=16, hidden_size=32)
+    cnn.save_model(model, tmp_path / "small.pt")
+    assert cnn.load_model(tmp_path / "small.pt").config == model.config
+
+
+class WritesAFile:
+    def __init__(self, target):
+        self.target = target
+
+    def __reduce__(self):
+        return (open, (self.target, "w"))
+
+
+def test_crafted_pickle_is_refused_and_runs_nothing(tmp_path):
+    target = tmp_path / "pwned.txt"
+    evil = tmp_path / "evil.pt"
+    torch.save({"format": "nn-playground-cnn", "payload": WritesAFile(str(target))}, evil)
+    raw_pickle = pickle.dumps(WritesAFile(str(target)))
+    for source in (evil, io.BytesIO(raw_pickle)):
+        with pytest.raises(ValueError):
+            cnn.load_model(source)
+    assert not target.exists()
+
+
+def test_wrong_files_get_readable_errors(tmp_path):
+    good = cnn.CNN().state_dict()
+    cases = {
+        "not a model": b"hello, I am a text file",
+        "empty": b"",
+    }
+    for name, data in cases.items():
+        with pytest.raises(ValueError, match=r"\w"):
+            cnn.load_model(io.BytesIO(data))
+    wrong_keys = {"format": "nn-playground-cnn", "config": cnn.CNN().config, "state_dict": {"w": torch.zeros(1)}}
+    wrong_shape = {"format": "nn-playground-cnn", "config": cnn.CNN().config,
+                   "state_dict": {**good, "fc2.weight": torch.zeros(3, 3)}}
+    bad_config = {"format": "nn-playground-cnn", "config": {"conv1_channels": -1, "conv2_channels": 64, "hidden_size": 128},
+                  "state_dict": good}
+    plain_state_dict = good
+    for payload, message in [(wrong_keys, "expected the tensors"), (wrong_shape, "fc2.weight"),
+                             (bad_config, "conv1_channels"), (plain_state_dict, "format")]:
+        buffer = io.BytesIO()
+        torch.save(payload, buffer)
+        buffer.seek(0)
+        with pytest.raises(ValueError, match=message):
+            cnn.load_model(buffer)
+    with pytest.raises(ValueError):
+        cnn.load_model(tmp_path / "missing.pt")
+
+
+def test_missing_data_gives_an_actionable_message(tmp_path):
+    with pytest.raises(MnistUnavailable) as info:
+        load_split(tmp_path / "nowhere", train=True, download=False)
+    message = str(info.value)
+    assert all(name in message for name in RAW_FILES)
+    assert str(tmp_path / "nowhere") in message
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+def test_corrupt_data_gives_a_message(tmp_path, mnist_root, damage):
+    raw = tmp_path / "MNIST" / "raw"
+    shutil.copytree(mnist_root / "MNIST" / "raw", raw)
+    target = raw / "t10k-images-idx3-ubyte"
+    data = target.read_bytes()
+    target.write_bytes(data[: len(data) // 3] if damage == "truncate" else b"\x00" * 64)
+    with pytest.raises(MnistUnavailable, match="t10k-images-idx3-ubyte"):
+        load_split(tmp_path, train=False, download=False)
+
+
+def test_training_stops_when_asked(mnist_root):
+    calls = {"n": 0}
+
+    def stop_after_a_few():
+        calls["n"] += 1
+        return calls["n"] > 3
+
+    records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=2, train_subset=2000,
+                             should_stop=stop_after_a_few, log_every=1))
+    assert records[-1]["stopped"] and records[-1]["step"] == 4
+    assert 0 <= records[-1]["test_accuracy"] <= 1
+
+
+def test_divergence_is_reported(mnist_root):
+    records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=1, lr=1e4, optimizer="sgd",
+                             train_subset=2000, log_every=5))
+    assert records[-1]["diverged"]
+
+
+@pytest.mark.parametrize("bad", [dict(lr=float("nan")), dict(lr=-1.0), dict(lr=float("inf")), dict(epochs=0),
+                                 dict(batch_size=0), dict(train_subset=0)])
+def test_bad_hyperparameters_raise_value_error(mnist_root, bad):
+    kwargs = dict(epochs=1, lr=1e-3, batch_size=64) | bad
+    with pytest.raises(ValueError):
+        next(cnn.train(cnn.CNN(), mnist_root, **kwargs))
+
+
+def test_batch_larger_than_the_data_still_trains(mnist_root):
+    records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=1, batch_size=5000,
+                             train_subset=300))
+    assert records[-1]["kind"] == "done" and records[-1]["step"] == 1

@@ -1,0 +1,122 @@
+import numpy as np
+import pytest
+import torch
+
+from core import xor_torch
+from core.gradcheck import autograd_gradients, finite_difference_gradients, gradient_check, hand_gradients
+from core.xor_numpy import X_XOR, Y_XOR, SimpleNeuralNetwork, sigmoid, sigmoid_derivative, solves_xor, train, train_many
+
+
+def trained(net, epochs=10_000, lr=0.5):
+    for _ in range(epochs):
+        net.forward(X_XOR)
+        net.backward(X_XOR, Y_XOR, lr)
+    return net.forward(X_XOR)
+
+
+def test_sigmoid_derivative_takes_the_output():
+    x = np.linspace(-6, 6, 25)
+    analytic = np.exp(-x) / (1 + np.exp(-x)) ** 2
+    assert np.allclose(sigmoid_derivative(sigmoid(x)), analytic, atol=1e-12)
+    assert not np.allclose(sigmoid_derivative(x), analytic, atol=1e-3)
+
+
+def test_lesson_defaults_are_the_lesson():
+    np.random.seed(3)
+    expected_w1, expected_w2 = np.random.rand(2, 4), np.random.rand(4, 1)
+    np.random.seed(3)
+    net = SimpleNeuralNetwork(2, 4, 1)
+    assert np.array_equal(net.w1, expected_w1) and np.array_equal(net.w2, expected_w2)
+    assert net.b1 is None and net.b2 is None and net.activation == "sigmoid"
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("biases", [False, True])
+def test_hand_gradients_equal_autograd(activation, biases):
+    rng = np.random.default_rng(0)
+    for trial in range(5):
+        net = SimpleNeuralNetwork(2, 5, 1, seed=trial, biases=biases, activation=activation, init="uniform")
+        net.w1 = rng.normal(size=net.w1.shape) * 2
+        net.w2 = rng.normal(size=net.w2.shape) * 2
+        if biases:
+            net.b1, net.b2 = rng.normal(size=net.b1.shape), rng.normal(size=net.b2.shape)
+        X = rng.normal(size=(7, 2))
+        y = rng.random((7, 1))
+        hand, auto = hand_gradients(net, X, y), autograd_gradients(net, X, y)
+        assert set(hand) == set(auto)
+        for name in hand:
+            assert np.max(np.abs(hand[name] - auto[name])) < 1e-12, name
+
+
+def test_finite_differences_agree_and_the_trap_does_not():
+    net = SimpleNeuralNetwork(2, 3, 1, seed=1)
+    numeric = finite_difference_gradients(net)
+    hand = hand_gradients(net)
+    assert all(np.max(np.abs(hand[k] - numeric[k])) < 1e-8 for k in hand)
+    rows = gradient_check(SimpleNeuralNetwork(2, 3, 1, seed=1, derivative_of="pre_activation"))
+    assert all(r["max |hand − autograd|"] > 1e-4 for r in rows)
+
+
+def test_backward_is_the_lesson_update():
+    net = SimpleNeuralNetwork(2, 2, 1, seed=0)
+    w1, w2 = net.w1.copy(), net.w2.copy()
+    y_hat = net.forward(X_XOR)
+    output_delta = (Y_XOR - y_hat) * y_hat * (1 - y_hat)
+    hidden_delta = output_delta @ w2.T * net.Z1 * (1 - net.Z1)
+    net.backward(X_XOR, Y_XOR, 0.5)
+    assert np.allclose(net.w2, w2 + 0.5 * net.Z1.T @ output_delta)
+    assert np.allclose(net.w1, w1 + 0.5 * X_XOR.T @ hidden_delta)
+
+
+def test_lesson_setup_solves_xor_with_a_fixed_seed():
+    out = trained(SimpleNeuralNetwork(2, 3, 1, seed=0))
+    assert solves_xor(out)
+    assert np.max(np.abs(out - Y_XOR)) < 0.2
+
+
+def test_one_hidden_unit_cannot_solve_xor():
+    result = train_many(1, range(20), epochs=5000)
+    assert not result["solved"].any()
+
+
+def test_vectorised_trainer_equals_single_nets():
+    seeds = [0, 4, 9]
+    for biases, activation in [(False, "sigmoid"), (True, "tanh")]:
+        result = train_many(3, seeds, epochs=1500, biases=biases, activation=activation, init="uniform")
+        for i, seed in enumerate(seeds):
+            net = SimpleNeuralNetwork(2, 3, 1, seed=seed, biases=biases, activation=activation, init="uniform")
+            out = trained(net, epochs=1500)
+            assert np.allclose(result["w1"][i], net.w1, atol=1e-10)
+            assert np.allclose(result["w2"][i], net.w2, atol=1e-10)
+            assert result["solved"][i] == solves_xor(net.forward(X_XOR))
+            assert np.allclose(result["outputs"][i], out.reshape(-1), atol=1e-10)
+
+
+def test_success_rate_grows_with_hidden_size():
+    rates = [train_many(h, range(50))["solved"].mean() for h in (1, 2, 3)]
+    assert rates[0] == 0.0 and rates[1] > 0.85 and rates[2] == 1.0
+    solved = train_many(3, range(50))
+    assert (solved["epochs_to_solve"][solved["solved"]] > 0).all()
+
+
+def test_train_generator_records_loss_history():
+    records = list(train(SimpleNeuralNetwork(2, 2, 1, seed=0), epochs=1000, snapshots=10))
+    assert [r["epoch"] for r in records][0] == 0 and records[-1]["epoch"] == 1000
+    assert sum(len(r["losses"]) for r in records) == 1001
+    assert records[-1]["loss"] < records[0]["loss"]
+
+
+def test_torch_version_starts_from_the_same_weights_and_learns():
+    net = SimpleNeuralNetwork(2, 3, 1, seed=0)
+    model = xor_torch.from_numpy_net(net, dtype=torch.float64)
+    with torch.no_grad():
+        assert np.allclose(model(torch.tensor(X_XOR)).numpy(), net.forward(X_XOR))
+    records = list(xor_torch.train(xor_torch.from_numpy_net(net), epochs=10_000))
+    assert solves_xor(records[-1]["outputs"])
+    assert records[-1]["loss"] < records[0]["loss"] / 5
+    assert records[-1]["params"]["w1"].shape == (2, 3)
+
+
+def test_huge_learning_rate_does_not_crash():
+    records = list(train(SimpleNeuralNetwork(2, 2, 1, seed=0), epochs=200, learning_rate=1e6))
+    assert records[-1]["epoch"] <= 200
