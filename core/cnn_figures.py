@@ -75,7 +75,7 @@ def probabilities(probs: np.ndarray) -> go.Figure:
     colors = ["#6C5CE7" if i == best else "#b2bec3" for i in range(10)]
     fig = go.Figure(go.Bar(x=[str(i) for i in range(10)], y=probs, marker_color=colors,
                            text=[f"{p:.0%}" for p in probs], textposition="outside", name="probability"))
-    fig.update_layout(title="What the CNN thinks", xaxis_title="digit", yaxis_title="probability", yaxis_range=[0, 1.1],
+    fig.update_layout(title="What the CNN thinks", xaxis_title="digit", xaxis_dtick=1, yaxis_title="probability", yaxis_range=[0, 1.1],
                       height=320, margin=MARGIN)
     return fig
 

@@ -38,11 +38,11 @@ def explain(image: np.ndarray, model, rgba: np.ndarray, started: float) -> None:
     st.subheader(t("What the model actually sees"))
     cols = st.columns(3)
     with cols[0]:
-        plot(cnn_figures.digit_image(image, t("MNIST-style: cropped, 20 px box, centred")), key="draw_seen")
+        plot(cnn_figures.digit_image(image, t("MNIST-style: what the CNN sees")), key="draw_seen")
     with cols[1]:
-        plot(cnn_figures.digit_image(plain, t("Plain resize to 28×28: reads {d} ({p:.0%})", d=int(np.argmax(plain_probs)), p=plain_probs.max())), key="draw_plain")
+        plot(cnn_figures.digit_image(plain, t("Plain resize: would read {d} ({p:.0%})", d=int(np.argmax(plain_probs)), p=plain_probs.max())), key="draw_plain")
     with cols[2]:
-        plot(cnn_figures.digit_image(cnn.saliency(model, image), t("Saliency: pixels that pushed the decision"), colorscale="Hot"), key="draw_saliency")
+        plot(cnn_figures.digit_image(cnn.saliency(model, image), t("Saliency: pixels that mattered"), colorscale="Hot"), key="draw_saliency")
     st.caption(t("MNIST digits were size-normalised to a 20×20 box and centred by their centre of mass in 28×28. A drawing treated the same way looks like the training data; a plain resize usually does not."))
     maps1, maps2 = cnn.feature_maps(model, image)
     plot(cnn_figures.image_grid(maps1, [str(i + 1) for i in range(len(maps1))], columns=16, colorscale="Viridis",
