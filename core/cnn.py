@@ -71,6 +71,11 @@ def _make_optimizer(model, name: str, lr: float, momentum: float, device: torch.
         return torch.optim.Adam(model.parameters(), lr=lr)
 
 
+def loss_and_optimizer(model: nn.Module, optimizer: str = "adam", lr: float = 1e-3, momentum: float = 0.9, device=None):
+    """Step 2 of the recipe: cross-entropy for ten classes, and Adam (or SGD with momentum)."""
+    return nn.CrossEntropyLoss(), _make_optimizer(model, optimizer, lr, momentum, resolve_device(device))
+
+
 def _check_hyperparameters(epochs, lr, batch_size, train_subset):
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a whole number ≥ 1, got {epochs!r}")
@@ -115,9 +120,8 @@ def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, ba
         train_images, train_labels = train_images[chosen], train_labels[chosen]
     train_images, train_labels = train_images.to(device), train_labels.to(device)
     model.to(device=device, memory_format=torch.channels_last).train()
-    opt = _make_optimizer(model, optimizer, lr, momentum, device)
+    loss_fn, opt = loss_and_optimizer(model, optimizer, lr, momentum, device)
     scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma) if step_lr else None
-    loss_fn = nn.CrossEntropyLoss()
     n = len(train_images)
     batch_size = min(batch_size, n)
     batches_per_epoch = math.ceil(n / batch_size)
