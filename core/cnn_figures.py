@@ -7,42 +7,46 @@ from plotly.subplots import make_subplots
 MARGIN = dict(l=10, r=10, t=50, b=10)
 
 
-def training_curves(records: list[dict]) -> go.Figure:
+def _same(text: str) -> str:
+    return text
+
+
+def training_curves(records: list[dict], tr=_same) -> go.Figure:
     """Training loss per logged interval and per-epoch accuracies, against epochs (fractional)."""
     logs = [r for r in records if r.get("kind") == "log"]
     epochs = [r for r in records if "test_accuracy" in r]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     x = [r["epoch"] - 1 + r["batch"] / r["batches_per_epoch"] for r in logs]
-    fig.add_trace(go.Scatter(x=x, y=[r["loss"] for r in logs], mode="lines+markers", name="training loss",
+    fig.add_trace(go.Scatter(x=x, y=[r["loss"] for r in logs], mode="lines+markers", name=tr("training loss"),
                              marker=dict(size=4)), secondary_y=False)
     if epochs:
         ex = [r["epoch"] - 1 + r["batch"] / r["batches_per_epoch"] for r in epochs]
         fig.add_trace(go.Scatter(x=ex, y=[100 * r["train_accuracy"] for r in epochs], mode="lines+markers",
-                                 name="train accuracy %"), secondary_y=True)
+                                 name=tr("train accuracy %")), secondary_y=True)
         fig.add_trace(go.Scatter(x=ex, y=[100 * r["test_accuracy"] for r in epochs], mode="lines+markers",
-                                 name="test accuracy %"), secondary_y=True)
-    fig.update_xaxes(title_text="epoch")
-    fig.update_yaxes(title_text="loss", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text="accuracy %", secondary_y=True, range=[0, 100])
-    fig.update_layout(title="Training loss and accuracy", height=360, margin=MARGIN, legend=dict(orientation="h", y=-0.25))
+                                 name=tr("test accuracy %")), secondary_y=True)
+    fig.update_xaxes(title_text=tr("epoch"))
+    fig.update_yaxes(title_text=tr("loss"), secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(title_text=tr("accuracy %"), secondary_y=True, range=[0, 100])
+    fig.update_layout(title=tr("Training loss and accuracy"), height=360, margin=MARGIN, legend=dict(orientation="h", y=-0.25))
     return fig
 
 
-def learning_rate_schedule(records: list[dict]) -> go.Figure:
+def learning_rate_schedule(records: list[dict], tr=_same) -> go.Figure:
     logs = [r for r in records if r.get("kind") in ("log", "done")]
     fig = go.Figure(go.Scatter(x=[r["step"] for r in logs], y=[r["lr"] for r in logs], mode="lines", line_shape="hv",
-                               name="learning rate"))
-    fig.update_layout(title="Learning rate per step (StepLR halves it every 5 epochs by default)", xaxis_title="step",
-                      yaxis_title="learning rate", yaxis_type="log", height=320, margin=MARGIN)
+                               name=tr("learning rate")))
+    fig.update_layout(title=tr("Learning rate per step (StepLR halves it every 5 epochs by default)"), xaxis_title=tr("step"),
+                      yaxis_title=tr("learning rate"), yaxis_type="log", height=320, margin=MARGIN)
     return fig
 
 
-def confusion_matrix(matrix: np.ndarray) -> go.Figure:
+def confusion_matrix(matrix: np.ndarray, tr=_same) -> go.Figure:
     """Rows: true digit; columns: predicted digit; hover shows counts."""
     fig = go.Figure(go.Heatmap(z=matrix, x=[str(i) for i in range(10)], y=[str(i) for i in range(10)],
                                colorscale="Blues", text=matrix, texttemplate="%{text}",
-                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
-    fig.update_layout(title="Confusion matrix (test split)", xaxis_title="predicted", yaxis_title="true",
+                               hovertemplate=tr("true %{y}, predicted %{x}: %{z}") + "<extra></extra>"))
+    fig.update_layout(title=tr("Confusion matrix (test split)"), xaxis_title=tr("predicted"), yaxis_title=tr("true"),
                       yaxis_autorange="reversed", xaxis_dtick=1, yaxis_dtick=1, height=460, margin=MARGIN)
     return fig
 
@@ -68,14 +72,14 @@ def image_grid(images: np.ndarray, titles: list[str], columns: int = 8, title: s
     return fig
 
 
-def probabilities(probs: np.ndarray) -> go.Figure:
+def probabilities(probs: np.ndarray, tr=_same) -> go.Figure:
     """Bar chart of the ten class probabilities, the winner highlighted."""
     probs = np.asarray(probs).reshape(-1)
     best = int(np.argmax(probs))
     colors = ["#6C5CE7" if i == best else "#b2bec3" for i in range(10)]
     fig = go.Figure(go.Bar(x=[str(i) for i in range(10)], y=probs, marker_color=colors,
-                           text=[f"{p:.0%}" for p in probs], textposition="outside", name="probability"))
-    fig.update_layout(title="What the CNN thinks", xaxis_title="digit", xaxis_dtick=1, yaxis_title="probability", yaxis_range=[0, 1.1],
+                           text=[f"{p:.0%}" for p in probs], textposition="outside", name=tr("probability")))
+    fig.update_layout(title=tr("What the CNN thinks"), xaxis_title=tr("digit"), xaxis_dtick=1, yaxis_title=tr("probability"), yaxis_range=[0, 1.1],
                       height=320, margin=MARGIN)
     return fig
 

@@ -22,21 +22,21 @@ class XorSettings:
     init: str = "rand"
     derivative_of: str = "output"
 
-    def problems(self) -> list[str]:
-        """What is wrong with these settings, in words; empty when they can be trained."""
+    def problems(self) -> list[tuple[str, dict]]:
+        """What is wrong with these settings, as (message template, values); empty when they can be trained."""
         found = []
         if self.implementation not in IMPLEMENTATIONS:
-            found.append(f"Unknown implementation {self.implementation!r}.")
+            found.append(("Unknown implementation {name}.", {"name": self.implementation}))
         if not 1 <= self.hidden_size <= MAX_HIDDEN:
-            found.append(f"The hidden layer needs 1 to {MAX_HIDDEN} units (got {self.hidden_size}).")
+            found.append(("The hidden layer needs 1 to {most} units (got {value}).", {"most": MAX_HIDDEN, "value": self.hidden_size}))
         if not (np.isfinite(self.learning_rate) and 0 < self.learning_rate <= 100):
-            found.append(f"The learning rate must be a number above 0 and at most 100 (got {self.learning_rate}).")
+            found.append(("The learning rate must be a number above 0 and at most 100 (got {value}).", {"value": self.learning_rate}))
         if not 1 <= self.epochs <= MAX_EPOCHS:
-            found.append(f"Epochs must be from 1 to {MAX_EPOCHS:,} (got {self.epochs}).")
+            found.append(("Epochs must be from 1 to {most:,} (got {value}).", {"most": MAX_EPOCHS, "value": self.epochs}))
         if self.activation not in xor_numpy.ACTIVATIONS:
-            found.append(f"Unknown activation {self.activation!r}.")
+            found.append(("Unknown activation {name}.", {"name": self.activation}))
         if self.init not in xor_numpy.INIT_SCHEMES:
-            found.append(f"Unknown initialisation {self.init!r}.")
+            found.append(("Unknown initialisation {name}.", {"name": self.init}))
         return found
 
 

@@ -11,6 +11,10 @@ POINT_LABELS = [f"({int(a)},{int(b)}) → {int(t)}" for (a, b), t in zip(X_XOR, 
 COLORSCALE = "RdBu_r"
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def _grid_points() -> np.ndarray:
     xx, yy = np.meshgrid(GRID, GRID)
     return np.column_stack([xx.ravel(), yy.ravel()])
@@ -39,24 +43,24 @@ def _surface_trace(z, showscale=True, zmin=0.0, zmax=1.0) -> go.Heatmap:
                       colorbar=dict(title="output", len=0.9), name="output", hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>")
 
 
-def loss_curve(series: dict, marker_epoch: int | None = None, title: str = "Loss ½(y − ŷ)², mean over the 4 points") -> go.Figure:
+def loss_curve(series: dict, marker_epoch: int | None = None, title: str | None = None, tr=_same) -> go.Figure:
     """One line per implementation (name → per-epoch losses), log scale, with an optional epoch marker."""
     fig = go.Figure()
     for name, losses in series.items():
         fig.add_trace(go.Scatter(x=np.arange(len(losses)), y=np.asarray(losses), mode="lines", name=name))
     if marker_epoch is not None:
-        fig.add_vline(x=marker_epoch, line_dash="dash", line_color="gray", annotation_text=f"epoch {marker_epoch}")
-    fig.update_layout(title=title, xaxis_title="epoch", yaxis_title="loss", yaxis_type="log", height=340,
+        fig.add_vline(x=marker_epoch, line_dash="dash", line_color="gray", annotation_text=tr("epoch {epoch}").format(epoch=marker_epoch))
+    fig.update_layout(title=title or tr("Loss ½(y − ŷ)², mean over the 4 points"), xaxis_title=tr("epoch"), yaxis_title=tr("loss"), yaxis_type="log", height=340,
                       margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.25))
     return fig
 
 
-def training_replay(records: list[dict], activation: str, title: str = "") -> go.Figure:
+def training_replay(records: list[dict], activation: str, title: str = "", tr=_same) -> go.Figure:
     """Loss curve and decision boundary side by side, animated over the snapshots with a synced marker."""
     losses = np.concatenate([r["losses"] for r in records])
     epochs = np.arange(len(losses))
     fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.12,
-                        subplot_titles=("loss", "output ŷ over the input square"))
+                        subplot_titles=(tr("loss"), tr("output ŷ over the input square")))
     fig.add_trace(go.Scatter(x=epochs, y=losses, mode="lines", name="loss", line=dict(color="#636efa")), 1, 1)
     last = records[-1]
     fig.add_trace(go.Scatter(x=[last["epoch"]], y=[last["loss"]], mode="markers", name="now",
@@ -71,11 +75,11 @@ def training_replay(records: list[dict], activation: str, title: str = "") -> go
              for r in records]
     fig.update_layout(
         title=title, height=420, margin=dict(l=10, r=10, t=60, b=10), showlegend=False,
-        yaxis=dict(type="log", title="loss"), xaxis=dict(title="epoch"),
+        yaxis=dict(type="log", title=tr("loss")), xaxis=dict(title=tr("epoch")),
         xaxis2=dict(title="x1", range=[-0.5, 1.5]), yaxis2=dict(title="x2", range=[-0.5, 1.5], scaleanchor="x2"),
-        sliders=[dict(active=len(records) - 1, steps=steps, currentvalue=dict(prefix="epoch "), pad=dict(t=40))],
+        sliders=[dict(active=len(records) - 1, steps=steps, currentvalue=dict(prefix=tr("epoch") + " "), pad=dict(t=40))],
         updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.12, xanchor="left",
-                          buttons=[dict(label="▶ replay", method="animate",
+                          buttons=[dict(label="▶ " + tr("replay"), method="animate",
                                         args=[None, dict(frame=dict(duration=120, redraw=True), fromcurrent=False, mode="immediate")])])],
     )
     return fig
@@ -91,13 +95,13 @@ def decision_boundary(params: dict, activation: str, title: str = "Output ŷ") -
     return fig
 
 
-def hidden_units(params: dict, activation: str) -> go.Figure:
+def hidden_units(params: dict, activation: str, tr=_same) -> go.Figure:
     """Small multiples: what each hidden unit computes over the input square."""
     surfaces = hidden_surfaces(params, activation)
     count = len(surfaces)
     cols = min(4, count)
     rows = int(np.ceil(count / cols))
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"hidden unit {i + 1}" for i in range(count)],
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[tr("hidden unit {i}").format(i=i + 1) for i in range(count)],
                         horizontal_spacing=0.04, vertical_spacing=0.12)
     zmin = float(min(0.0, surfaces.min()))
     zmax = float(max(1.0, surfaces.max()))
@@ -112,7 +116,7 @@ def hidden_units(params: dict, activation: str) -> go.Figure:
     return fig
 
 
-def hidden_space(params: dict, activation: str) -> go.Figure:
+def hidden_space(params: dict, activation: str, tr=_same) -> go.Figure:
     """The four points as the hidden layer sees them: XOR becomes linearly separable there."""
     hidden, out = predict(params, X_XOR, activation)
     marker = dict(size=12, color=POINT_COLORS, line=dict(width=1, color="black"))
@@ -120,7 +124,7 @@ def hidden_space(params: dict, activation: str) -> go.Figure:
         fig = go.Figure(go.Scatter3d(x=hidden[:, 0], y=hidden[:, 1], z=hidden[:, 2], mode="markers+text",
                                      text=POINT_LABELS, marker=marker, name="points"))
         fig.update_layout(scene=dict(xaxis_title="h1", yaxis_title="h2", zaxis_title="h3"),
-                          title="Hidden space (first three units)")
+                          title=tr("Hidden space (first three units)"))
     elif hidden.shape[1] == 2:
         fig = go.Figure(go.Scatter(x=hidden[:, 0], y=hidden[:, 1], mode="markers+text", text=POINT_LABELS,
                                    textposition="top center", marker=marker, name="points"))
@@ -128,32 +132,32 @@ def hidden_space(params: dict, activation: str) -> go.Figure:
         b = float(params["b2"].reshape(-1)[0]) if params.get("b2") is not None else 0.0
         span = np.linspace(min(hidden[:, 0].min(), 0) - 0.2, max(hidden[:, 0].max(), 1) + 0.2, 50)
         if abs(w[1]) > 1e-9:
-            fig.add_trace(go.Scatter(x=span, y=-(b + w[0] * span) / w[1], mode="lines", name="output ŷ = 0.5",
+            fig.add_trace(go.Scatter(x=span, y=-(b + w[0] * span) / w[1], mode="lines", name=tr("output ŷ = 0.5"),
                                      line=dict(dash="dash", color="black")))
-        fig.update_layout(xaxis_title="h1", yaxis_title="h2", title="Hidden space with the output's line ŷ = 0.5",
+        fig.update_layout(xaxis_title="h1", yaxis_title="h2", title=tr("Hidden space with the output's line ŷ = 0.5"),
                           yaxis=dict(range=[hidden[:, 1].min() - 0.3, hidden[:, 1].max() + 0.3]))
     else:
         fig = go.Figure(go.Scatter(x=hidden[:, 0], y=np.zeros(4), mode="markers+text", text=POINT_LABELS,
                                    textposition="top center", marker=marker, name="points"))
         fig.update_layout(xaxis_title="h1", yaxis=dict(visible=False),
-                          title="Hidden space: one unit is a line; no single threshold separates XOR")
+                          title=tr("Hidden space: one unit is a line; no single threshold separates XOR"))
     fig.update_layout(height=380, margin=dict(l=10, r=10, t=50, b=10), showlegend=False)
     return fig
 
 
-def success_rates(sizes, rates) -> go.Figure:
+def success_rates(sizes, rates, tr=_same) -> go.Figure:
     fig = go.Figure(go.Bar(x=[str(s) for s in sizes], y=100 * np.asarray(rates), text=[f"{100 * r:.0f}%" for r in rates],
                            textposition="outside", marker_color="#2ca02c", name="solved"))
-    fig.update_layout(title="Nets that solve XOR", xaxis_title="hidden units", yaxis_title="% of seeds",
+    fig.update_layout(title=tr("Nets that solve XOR"), xaxis_title=tr("hidden units"), yaxis_title=tr("% of seeds"),
                       yaxis_range=[0, 110], height=340, margin=dict(l=10, r=10, t=50, b=10))
     return fig
 
 
-def epochs_to_solve(sizes, epoch_lists) -> go.Figure:
+def epochs_to_solve(sizes, epoch_lists, tr=_same) -> go.Figure:
     fig = go.Figure()
     for size, epochs in zip(sizes, epoch_lists):
         if len(epochs):
             fig.add_trace(go.Box(y=epochs, name=str(size), boxpoints="outliers", marker_color="#9467bd"))
-    fig.update_layout(title="Epochs until all four outputs are right", xaxis_title="hidden units",
-                      yaxis_title="epochs", height=340, showlegend=False, margin=dict(l=10, r=10, t=50, b=10))
+    fig.update_layout(title=tr("Epochs until all four outputs are right"), xaxis_title=tr("hidden units"),
+                      yaxis_title=tr("epochs"), height=340, showlegend=False, margin=dict(l=10, r=10, t=50, b=10))
     return fig

@@ -42,12 +42,16 @@ def params_of(model: XORNet) -> dict:
             "w2": arr(model.output.weight), "b2": arr(model.output.bias, (1, -1)) if model.output.bias is not None else None}
 
 
+def loss_and_optimizer(model: XORNet, learning_rate: float = 0.5):
+    """Step 2, pick the loss and the optimizer: mean squared error and plain gradient descent."""
+    return nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=learning_rate)
+
+
 def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snapshots: int = 50):
-    """Steps 2 and 3: nn.MSELoss with optim.SGD, then the loop; yields records like core.xor_numpy.train."""
+    """Step 3, the training loop: forward, loss, zero_grad, backward, step; yields records like core.xor_numpy.train."""
     X = torch.tensor(X_XOR, dtype=torch.float32)
     y = torch.tensor(Y_XOR, dtype=torch.float32)
-    criterion = nn.MSELoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
+    criterion, optimizer = loss_and_optimizer(model, learning_rate)
     every = max(1, epochs // max(1, snapshots))
     losses = []
     for epoch in range(epochs + 1):

@@ -2,11 +2,11 @@
 import streamlit as st
 
 from core.strings import LANGUAGES
-from ui.common import t
+from ui.common import t, url_widget
 
 
 @st.cache_resource
-def _device_name() -> str:
+def device_name() -> str:
     """Which torch device training uses; the same for every visitor, so computed once."""
     from core.device import best_device, configure_torch, describe_device
 
@@ -16,5 +16,5 @@ def _device_name() -> str:
 
 def sidebar() -> None:
     with st.sidebar:
-        st.selectbox("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get, key="lang", bind="query-params")
-        st.caption(t("Training runs on: **{device}**", device=_device_name()))
+        url_widget(st.selectbox, "Language / 语言", "lang", "en", options=list(LANGUAGES), format_func=LANGUAGES.get)
+        st.caption(t("Training runs on: **{device}**", device=device_name()))

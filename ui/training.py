@@ -97,7 +97,7 @@ def show_progress(job: Job, key: str) -> None:
     _status_line(job, record)
     if record:
         _metrics(record)
-        plot(cnn_figures.training_curves(records), key=f"{key}_curves")
+        plot(cnn_figures.training_curves(records, tr=t), key=f"{key}_curves")
 
 
 def live_progress(job: Job, key: str) -> None:

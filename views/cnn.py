@@ -5,8 +5,9 @@ import streamlit as st
 
 from core import cnn, cnn_figures
 from core.mnist_data import DATA_DIR_ENV, MnistUnavailable, load_split, missing_files
-from ui.common import plot, t
+from ui.common import plot, t, url_widget
 from ui import training
+from ui.teach import cnn_explained, recipe
 
 SUBSETS = [1000, 2000, 5000, 10000, 20000, 30000, 60000]
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
@@ -36,25 +37,22 @@ def settings_form() -> tuple[dict, int, dict]:
     """(model config, seed, training keyword arguments) from the widgets; defaults are the lesson's."""
     left, middle, right = st.columns(3)
     with left:
-        conv1 = st.select_slider(t("Conv 1 channels"), [4, 8, 16, 32, 64], value=32, key="cnn_c1", bind="query-params")
-        conv2 = st.select_slider(t("Conv 2 channels"), [8, 16, 32, 64, 128], value=64, key="cnn_c2", bind="query-params")
-        hidden = st.select_slider(t("Fully connected hidden units"), [16, 32, 64, 128, 256, 512], value=128, key="cnn_fc",
-                                  bind="query-params")
+        conv1 = url_widget(st.select_slider, t("Conv 1 channels"), "cnn_c1", 32, options=[4, 8, 16, 32, 64])
+        conv2 = url_widget(st.select_slider, t("Conv 2 channels"), "cnn_c2", 64, options=[8, 16, 32, 64, 128])
+        hidden = url_widget(st.select_slider, t("Fully connected hidden units"), "cnn_fc", 128,
+                            options=[16, 32, 64, 128, 256, 512])
     with middle:
-        optimizer = st.radio(t("Optimizer"), ["adam", "sgd"], key="cnn_opt", bind="query-params", horizontal=True,
-                             format_func=lambda k: {"adam": "Adam", "sgd": t("SGD + momentum 0.9")}[k])
-        lr = st.select_slider(t("Learning rate"), LEARNING_RATES, value=1e-3, key="cnn_lr", bind="query-params",
-                              format_func=lambda v: f"{v:g}")
-        step_lr = st.checkbox(t("StepLR: halve the learning rate every 5 epochs"), value=True, key="cnn_steplr",
-                              bind="query-params")
+        optimizer = url_widget(st.radio, t("Optimizer"), "cnn_opt", "adam", options=["adam", "sgd"], horizontal=True,
+                               format_func=lambda k: {"adam": "Adam", "sgd": t("SGD + momentum 0.9")}[k])
+        lr = url_widget(st.select_slider, t("Learning rate"), "cnn_lr", 1e-3, options=LEARNING_RATES,
+                        format_func=lambda v: f"{v:g}")
+        step_lr = url_widget(st.checkbox, t("StepLR: halve the learning rate every 5 epochs"), "cnn_steplr", True)
     with right:
-        epochs = st.number_input(t("Epochs"), min_value=1, max_value=30, value=10, key="cnn_epochs", bind="query-params")
-        batch = st.select_slider(t("Batch size"), [16, 32, 64, 128, 256, 512], value=64, key="cnn_batch",
-                                 bind="query-params")
-        subset = st.select_slider(t("Training images (a subset trains faster)"), SUBSETS, value=60000,
-                                  key="cnn_subset", bind="query-params", format_func=lambda v: f"{v:,}")
-        seed = st.number_input(t("Random seed"), min_value=0, max_value=2**31 - 1, value=0, key="cnn_seed",
-                               bind="query-params")
+        epochs = url_widget(st.number_input, t("Epochs"), "cnn_epochs", 10, min_value=1, max_value=30)
+        batch = url_widget(st.select_slider, t("Batch size"), "cnn_batch", 64, options=[16, 32, 64, 128, 256, 512])
+        subset = url_widget(st.select_slider, t("Training images (a subset trains faster)"), "cnn_subset", 60000,
+                            options=SUBSETS, format_func=lambda v: f"{v:,}")
+        seed = url_widget(st.number_input, t("Random seed"), "cnn_seed", 0, min_value=0, max_value=2**31 - 1)
     config = {"conv1_channels": int(conv1), "conv2_channels": int(conv2), "hidden_size": int(hidden)}
     kwargs = {"epochs": int(epochs), "lr": float(lr), "batch_size": int(batch), "optimizer": optimizer,
               "step_lr": bool(step_lr), "train_subset": int(subset)}
@@ -90,7 +88,7 @@ def results(entry: dict) -> None:
     st.metric(t("Test accuracy"), f"{rep['accuracy']:.2%}", help=t("on {count:,} test images", count=rep["count"]))
     tabs = st.tabs([t("Confusion matrix"), t("Mistakes"), t("Learning rate"), t("Filters"), t("Feature maps")])
     with tabs[0]:
-        plot(cnn_figures.confusion_matrix(rep["confusion"]), key="cnn_confusion")
+        plot(cnn_figures.confusion_matrix(rep["confusion"], tr=t), key="cnn_confusion")
     with tabs[1]:
         if len(rep["mistake_images"]):
             titles = [t("true {y} → {p}", y=y, p=p) for y, p in zip(rep["mistake_labels"], rep["mistake_predictions"])]
@@ -99,7 +97,7 @@ def results(entry: dict) -> None:
             st.success(t("No mistakes on the test split."))
     with tabs[2]:
         if entry["records"]:
-            plot(cnn_figures.learning_rate_schedule(entry["records"]), key="cnn_lr_plot")
+            plot(cnn_figures.learning_rate_schedule(entry["records"], tr=t), key="cnn_lr_plot")
         else:
             st.info(t("This model was uploaded, so there is no training history."))
     with tabs[3]:
@@ -154,6 +152,8 @@ def save_and_load(entry: dict | None) -> None:
 
 st.title(t("Train the lesson's CNN on MNIST"))
 st.markdown(t("conv(1→32, 3×3) → ReLU → max-pool → conv(32→64, 3×3) → ReLU → max-pool → fc(3136→128) → ReLU → fc(128→10), trained with cross-entropy and Adam. Defaults are the lesson's; a subset of the images trains in seconds."))
+with st.expander(t("📖 How it works: convolutions, pooling, softmax, and the model's code")):
+    cnn_explained()
 data_panel()
 config, seed, kwargs = settings_form()
 train_controls(config, seed, kwargs)
@@ -161,3 +161,5 @@ entry = st.session_state.get("cnn")
 if entry is not None:
     results(entry)
 save_and_load(entry)
+with st.expander(t("🔥 The PyTorch recipe: XOR net and CNN side by side")):
+    recipe()

@@ -8,6 +8,7 @@ from streamlit_drawable_canvas import st_canvas
 from core import cnn, cnn_figures, digits
 from ui import training
 from ui.common import plot, t
+from ui.teach import preprocessing_explained
 
 CANVAS_SIZE = 280
 
@@ -34,7 +35,7 @@ def explain(image: np.ndarray, model, rgba: np.ndarray, started: float) -> None:
         st.metric(t("The CNN reads"), str(best), help=t("confidence {p:.0%}", p=probs[best]))
         st.caption(t("{p:.0%} sure · image to probabilities in {ms:.0f} ms", p=probs[best], ms=elapsed_ms))
     with right:
-        plot(cnn_figures.probabilities(probs), key="draw_probs")
+        plot(cnn_figures.probabilities(probs, tr=t), key="draw_probs")
     st.subheader(t("What the model actually sees"))
     cols = st.columns(3)
     with cols[0]:
@@ -93,6 +94,8 @@ def drawing_panel(model) -> None:
 
 st.title(t("Draw a digit"))
 st.markdown(t("Draw a digit with the mouse or a finger. Your CNN reads it after the same preprocessing MNIST used, and shows why it decided what it did."))
+with st.expander(t("📖 Why preprocessing matters, and the code that does it")):
+    preprocessing_explained()
 job = training.current_job()
 if job is not None and (job.active or st.session_state.get("cnn_adopted") != job.id):
     training.live_progress(job, key="draw")

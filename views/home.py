@@ -2,9 +2,11 @@
 import streamlit as st
 
 from ui.common import t
+from ui.sidebar import device_name
 
 st.title(t("🧠 NN Playground"))
 st.markdown(t("Train real neural networks in your browser and watch them learn. Three experiments grow out of one short deep-learning lesson:"))
+st.caption(t("Training runs on: **{device}**", device=device_name()))
 left, middle, right = st.columns(3)
 with left:
     st.subheader(t("1 · XOR from scratch"))

@@ -6,7 +6,8 @@ from core import xor_experiment, xor_figures
 from core.gradcheck import gradient_check
 from core.xor_experiment import XorSettings
 from core.xor_numpy import X_XOR, Y_XOR, predict, train_many
-from ui.common import plot, t
+from ui.common import plot, t, url_widget
+from ui.teach import recipe, xor_numpy_explained
 
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0]
 IMPLEMENTATION_LABELS = {"numpy": "NumPy (from scratch)", "torch": "PyTorch", "both": "Both side by side"}
@@ -18,24 +19,23 @@ DERIVATIVE_LABELS = {"output": "the output ŷ = σ(A) (right)", "pre_activation"
 def settings_form() -> XorSettings:
     left, middle, right = st.columns(3)
     with left:
-        implementation = st.radio(t("Implementation"), list(IMPLEMENTATION_LABELS), key="xor_impl", bind="query-params",
-                                  format_func=lambda k: t(IMPLEMENTATION_LABELS[k]))
-        hidden = st.slider(t("Hidden units"), 1, xor_experiment.MAX_HIDDEN, 2, key="xor_hidden", bind="query-params")
-        activation = st.selectbox(t("Hidden activation"), list(ACTIVATION_LABELS), key="xor_act", bind="query-params",
-                                  format_func=lambda k: ACTIVATION_LABELS[k])
+        implementation = url_widget(st.radio, t("Implementation"), "xor_impl", "numpy", options=list(IMPLEMENTATION_LABELS),
+                                    format_func=lambda k: t(IMPLEMENTATION_LABELS[k]))
+        hidden = url_widget(st.slider, t("Hidden units"), "xor_hidden", 2, min_value=1, max_value=xor_experiment.MAX_HIDDEN)
+        activation = url_widget(st.selectbox, t("Hidden activation"), "xor_act", "sigmoid", options=list(ACTIVATION_LABELS),
+                                format_func=lambda k: ACTIVATION_LABELS[k])
     with middle:
-        lr = st.select_slider(t("Learning rate (log scale)"), LEARNING_RATES, value=0.5, key="xor_lr", bind="query-params")
-        epochs = st.number_input(t("Epochs"), min_value=1, max_value=xor_experiment.MAX_EPOCHS, value=10_000, step=500,
-                                 key="xor_epochs", bind="query-params")
-        seed = st.number_input(t("Random seed"), min_value=0, max_value=2**31 - 1, value=0, key="xor_seed",
-                               bind="query-params")
+        lr = url_widget(st.select_slider, t("Learning rate (log scale)"), "xor_lr", 0.5, options=LEARNING_RATES)
+        epochs = url_widget(st.number_input, t("Epochs"), "xor_epochs", 10_000, min_value=1,
+                            max_value=xor_experiment.MAX_EPOCHS, step=500)
+        seed = url_widget(st.number_input, t("Random seed"), "xor_seed", 0, min_value=0, max_value=2**31 - 1)
     with right:
-        init = st.selectbox(t("Initial weights"), list(INIT_LABELS), key="xor_init", bind="query-params",
-                            format_func=lambda k: t(INIT_LABELS[k]))
-        biases = st.checkbox(t("Biases"), value=False, key="xor_bias", bind="query-params",
-                             help=t("The lesson's net has none: every neuron's line passes through the origin."))
-        derivative_of = st.radio(t("sigmoid_derivative is given"), list(DERIVATIVE_LABELS), key="xor_deriv",
-                                 bind="query-params", format_func=lambda k: t(DERIVATIVE_LABELS[k]))
+        init = url_widget(st.selectbox, t("Initial weights"), "xor_init", "rand", options=list(INIT_LABELS),
+                          format_func=lambda k: t(INIT_LABELS[k]))
+        biases = url_widget(st.checkbox, t("Biases"), "xor_bias", False,
+                            help=t("The lesson's net has none: every neuron's line passes through the origin."))
+        derivative_of = url_widget(st.radio, t("sigmoid_derivative is given"), "xor_deriv", "output",
+                                   options=list(DERIVATIVE_LABELS), format_func=lambda k: t(DERIVATIVE_LABELS[k]))
     return XorSettings(implementation, int(hidden), float(lr), int(epochs), int(seed), bool(biases), activation, init,
                        derivative_of)
 
@@ -71,10 +71,10 @@ def show_replays(results: dict, settings: XorSettings) -> None:
     columns = st.columns(len(results))
     for column, (name, records) in zip(columns, results.items()):
         with column:
-            plot(xor_figures.training_replay(records, settings.activation, title=t("{name}: drag the slider or press replay", name=name)), key=f"replay_{name}")
+            plot(xor_figures.training_replay(records, settings.activation, title=t("{name}: drag the slider or press replay", name=name), tr=t), key=f"replay_{name}")
     if len(results) > 1:
         losses = {name: np.concatenate([r["losses"] for r in records]) for name, records in results.items()}
-        plot(xor_figures.loss_curve(losses, title=t("Both losses (PyTorch's MSELoss is the mean of (y − ŷ)², so its gradient is half as large at the same lr)")), key="both_losses")
+        plot(xor_figures.loss_curve(losses, title=t("Both losses (PyTorch's MSELoss is the mean of (y − ŷ)², so its gradient is half as large at the same lr)"), tr=t), key="both_losses")
 
 
 def show_inside(results: dict, settings: XorSettings) -> None:
@@ -86,14 +86,14 @@ def show_inside(results: dict, settings: XorSettings) -> None:
     losses = np.concatenate([r["losses"] for r in records])
     left, right = st.columns(2)
     with left:
-        plot(xor_figures.loss_curve({name: losses}, marker_epoch=epoch), key="inside_loss")
+        plot(xor_figures.loss_curve({name: losses}, marker_epoch=epoch, tr=t), key="inside_loss")
     with right:
         plot(xor_figures.decision_boundary(record["params"], settings.activation, title=t("Output ŷ at epoch {epoch:,}", epoch=epoch)), key="inside_boundary")
     st.markdown(t("**Each hidden unit draws its own boundary**; the output combines them."))
-    plot(xor_figures.hidden_units(record["params"], settings.activation), key="inside_units")
+    plot(xor_figures.hidden_units(record["params"], settings.activation, tr=t), key="inside_units")
     left, right = st.columns([3, 2])
     with left:
-        plot(xor_figures.hidden_space(record["params"], settings.activation), key="inside_space")
+        plot(xor_figures.hidden_space(record["params"], settings.activation, tr=t), key="inside_space")
     with right:
         hidden, outputs = predict(record["params"], X_XOR, settings.activation)
         rows = [{"x1": int(a), "x2": int(b), t("target"): int(y), "ŷ": round(float(o), 4),
@@ -123,6 +123,24 @@ def show_gradient_check(settings: XorSettings) -> None:
     st.caption(t("Right: differences around 1e-16 (autograd) and 1e-10 (finite differences). Wrong: differences as large as the gradients themselves."))
 
 
+def show_derivative_question(settings: XorSettings) -> None:
+    st.subheader(t("The lesson's question: what if sigmoid_derivative gets A instead of ŷ?"))
+    st.markdown(t("`sigmoid_derivative(y) = y·(1 − y)` is only the sigmoid's slope when y is the sigmoid's output. Feed it the pre-activation A and every update points the wrong way by a different amount. Train both with this page's settings and compare:"))
+    if st.button(t("Train it right and wrong"), key="xor_trap"):
+        curves = {}
+        for variant, label in (("output", t("σ'(ŷ): right")), ("pre_activation", t("σ'(A): the trap"))):
+            changed = XorSettings(**{**xor_experiment.as_dict(settings), "implementation": "numpy", "derivative_of": variant})
+            records = list(xor_experiment.runs(changed)["NumPy"])
+            curves[label] = (np.concatenate([r["losses"] for r in records]), xor_experiment.summary(records))
+        st.session_state["xor_trap_result"] = curves
+    if "xor_trap_result" in st.session_state:
+        curves = st.session_state["xor_trap_result"]
+        plot(xor_figures.loss_curve({name: losses for name, (losses, _) in curves.items()}, tr=t), key="trap_losses")
+        for name, (_, info) in curves.items():
+            verdict = t("solves XOR ✅") if info["solved"] else t("does not solve XOR yet ❌")
+            st.caption(t("{name}: final loss {loss:.4f}, {verdict}", name=name, loss=info["final loss"], verdict=verdict))
+
+
 def show_many_seeds(settings: XorSettings) -> None:
     st.subheader(t("How often does it work? 100 seeds per hidden size"))
     st.markdown(t("Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning rate, epochs, biases, activation and initialisation."))
@@ -141,17 +159,19 @@ def show_many_seeds(settings: XorSettings) -> None:
         sizes, rates, solve_epochs = st.session_state["xor_many_result"]
         left, right = st.columns(2)
         with left:
-            plot(xor_figures.success_rates(sizes, rates), key="many_rates")
+            plot(xor_figures.success_rates(sizes, rates, tr=t), key="many_rates")
         with right:
-            plot(xor_figures.epochs_to_solve(sizes, solve_epochs), key="many_epochs")
+            plot(xor_figures.epochs_to_solve(sizes, solve_epochs, tr=t), key="many_epochs")
 
 
 st.title(t("XOR: why a hidden layer is needed"))
 st.markdown(t("XOR outputs 1 when exactly one input is 1. No single line separates those points, so one neuron cannot learn it; a hidden layer bends the space until one line can. Change the settings, press **Train**, and watch."))
+with st.expander(t("📖 How it works: forward pass, backward pass, and the code that runs")):
+    xor_numpy_explained()
 settings = settings_form()
 problems = settings.problems()
-for problem in problems:
-    st.error(t(problem))
+for template, values in problems:
+    st.error(t(template, **values))
 if st.button(t("Train"), type="primary", key="xor_train", disabled=bool(problems)) or (
         "xor_results" not in st.session_state and not problems):
     st.session_state["xor_results"] = (settings, train_runs(settings))
@@ -166,4 +186,8 @@ if "xor_results" in st.session_state:
     st.divider()
     show_gradient_check(trained_settings)
     st.divider()
+    show_derivative_question(trained_settings)
+    st.divider()
     show_many_seeds(trained_settings)
+    with st.expander(t("🔥 The PyTorch recipe: XOR net and CNN side by side")):
+        recipe()
