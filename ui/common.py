@@ -47,10 +47,12 @@ def url_widget(widget, label: str, key: str, default, *, options=None, min_value
         if raw is not None:
             try:
                 candidate = _parse(raw, default)
-                if _valid(candidate, options, min_value, max_value):
-                    value = candidate
+                if not _valid(candidate, options, min_value, max_value):
+                    raise ValueError(raw)
+                value = candidate
             except ValueError:
-                pass
+                st.warning(t("The link's {key}={value} is not a valid setting here, so the default {default} is used.",
+                             key=key, value=raw[:40], default=default))
         st.session_state[key] = value
     if options is not None:
         kwargs["options"] = options

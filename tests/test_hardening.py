@@ -1,0 +1,237 @@
+"""Bad input on every page gives a clear message, never a traceback, and the session keeps working."""
+import io
+import pickle
+import shutil
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from core import cnn
+from core.jobs import QUEUE, Job
+from core.xor_experiment import XorSettings
+from tests.conftest import ROOT
+from tests.digit_strokes import random_drawing, render_strokes
+
+
+def page_app(page: str, query: dict | None = None, state: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def messages(at: AppTest) -> str:
+    return " ".join(e.value for e in [*at.error, *at.warning, *at.info])
+
+
+XOR_LINKS = [("xor_lr", "nan"), ("xor_lr", "inf"), ("xor_lr", "-1"), ("xor_lr", "0"), ("xor_lr", "1e9"),
+             ("xor_hidden", "0"), ("xor_hidden", "99"), ("xor_hidden", "two"), ("xor_epochs", "0"),
+             ("xor_epochs", "1000000000"), ("xor_seed", "-1"), ("xor_act", "softmax"), ("xor_init", "zeros"),
+             ("xor_impl", "jax"), ("xor_bias", "maybe")]
+
+
+@pytest.mark.parametrize("key,value", XOR_LINKS)
+def test_bad_xor_settings_in_a_link_are_refused_with_a_message(key, value):
+    at = page_app("views/xor.py", {key: value})
+    assert f"{key}={value}" in messages(at)
+    assert at.metric and at.metric[0].label == "NumPy final loss"
+
+
+@pytest.mark.parametrize("lr", [float("nan"), float("inf"), -1.0, 0.0, 1e9])
+def test_xor_core_refuses_bad_learning_rates(lr):
+    assert XorSettings(learning_rate=lr).problems()
+
+
+def test_xor_core_refuses_bad_sizes():
+    assert XorSettings(hidden_size=0).problems() and XorSettings(epochs=0).problems()
+    assert XorSettings(epochs=10**9).problems() and not XorSettings().problems()
+
+
+CNN_LINKS = [("cnn_lr", "nan"), ("cnn_lr", "5"), ("cnn_epochs", "0"), ("cnn_epochs", "1000"),
+             ("cnn_batch", "100000"), ("cnn_subset", "-1"), ("cnn_c1", "3.5")]
+
+
+@pytest.mark.parametrize("key,value", CNN_LINKS)
+def test_bad_cnn_settings_in_a_link_are_refused_with_a_message(key, value):
+    at = page_app("views/cnn.py", {key: value})
+    assert f"{key}={value}" in messages(at)
+    assert at.button(key="cnn_train")
+
+
+def wait(job: Job, seconds=90):
+    import time
+
+    deadline = time.time() + seconds
+    while job.active and time.time() < deadline:
+        time.sleep(0.2)
+    assert not job.active
+
+
+def damaged_copy(tmp_path, mnist_root, damage):
+    raw = tmp_path / "MNIST" / "raw"
+    shutil.copytree(mnist_root / "MNIST" / "raw", raw)
+    target = raw / "train-labels-idx1-ubyte"
+    if damage == "truncated":
+        target.write_bytes(target.read_bytes()[:100])
+    elif damage == "corrupt":
+        target.write_bytes(b"\xff" * 4000)
+    elif damage == "missing":
+        target.unlink()
+    return tmp_path
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupt", "missing"])
+def test_damaged_mnist_files_give_a_message_on_the_page(tmp_path, mnist_root, damage):
+    at = page_app("views/cnn.py", {"cnn_epochs": "1", "cnn_subset": "1000"})
+    at.text_input(key="data_dir").set_value(str(damaged_copy(tmp_path, mnist_root, damage))).run()
+    at.button(key="cnn_train").click().run()
+    job = QUEUE.get(at.session_state["cnn_job"])
+    wait(job)
+    at.run()
+    assert not at.exception
+    assert job.status == "failed"
+    assert "train-labels-idx1-ubyte" in messages(at)
+    at.text_input(key="data_dir").set_value(str(mnist_root)).run()
+    assert not at.exception and "MNIST found" in " ".join(c.value for c in at.caption)
+
+
+def test_data_dir_that_is_a_file_gets_a_message(tmp_path):
+    not_a_dir = tmp_path / "file.txt"
+    not_a_dir.write_text("hi")
+    at = page_app("views/cnn.py")
+    at.text_input(key="data_dir").set_value(str(not_a_dir)).run()
+    assert not at.exception and "not in this directory" in messages(at)
+
+
+def test_diverging_training_says_so_and_suggests_a_lower_rate(mnist_root):
+    model = cnn.build_model(0, hidden_size=16)
+    job = QUEUE.submit(Job(lambda stop: cnn.train(model, mnist_root, epochs=1, lr=1e4, optimizer="sgd", train_subset=1000,
+                                                  log_every=2, should_stop=stop), payload={"model": model, "settings": {}}))
+    wait(job)
+    at = page_app("views/cnn.py", state={"cnn_job": job.id})
+    at.run()
+    assert job.status == "diverged"
+    assert "Lower the learning rate" in messages(at)
+    assert "cnn" not in at.session_state
+
+
+def upload(at: AppTest, key: str, name: str, data: bytes, mime="application/octet-stream") -> AppTest:
+    at.file_uploader(key=key).set_value((name, data, mime)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def saved(payload) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    return buffer.getvalue()
+
+
+class WritesAFile:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def bad_models(tmp_path):
+    good = cnn.CNN().state_dict()
+    config = cnn.CNN().config
+    return {
+        "text": b"just some text, not a model",
+        "empty": b"",
+        "pickle that writes a file": pickle.dumps(WritesAFile(str(tmp_path / "pwned"))),
+        "torch.save of a file-writing object": saved({"format": "nn-playground-cnn", "x": WritesAFile(str(tmp_path / "pwned"))}),
+        "wrong keys": saved({"format": "nn-playground-cnn", "config": config, "state_dict": {"w": torch.zeros(2)}}),
+        "wrong shapes": saved({"format": "nn-playground-cnn", "config": config, "state_dict": {**good, "fc1.weight": torch.zeros(2, 2)}}),
+        "bare state_dict": saved(good),
+        "NaN weights": saved({"format": "nn-playground-cnn", "config": config,
+                              "state_dict": {**good, "fc2.bias": torch.full((10,), float("nan"))}}),
+    }
+
+
+def test_bad_model_uploads_are_refused_and_run_nothing(tmp_path):
+    at = page_app("views/cnn.py")
+    for name, data in bad_models(tmp_path).items():
+        upload(at, "cnn_upload", f"{name}.pt", data)
+        assert "Could not load that file" in messages(at), name
+        assert "cnn" not in at.session_state, name
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_good_model_upload_becomes_the_session_model(lesson_model_run):
+    model, _ = lesson_model_run
+    buffer = io.BytesIO()
+    cnn.save_model(model, buffer)
+    at = page_app("views/cnn.py")
+    upload(at, "cnn_upload", "mine.pt", buffer.getvalue())
+    assert at.session_state["cnn"]["source"] == "uploaded"
+    assert any(m.label == "Test accuracy" for m in at.metric)
+
+
+def image_bytes(image: Image.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def digit_photo() -> Image.Image:
+    strokes, width = random_drawing(4, np.random.default_rng(11))
+    rgba = render_strokes(strokes, width, background=(240, 235, 225, 255), ink=(30, 30, 60, 255))
+    return Image.fromarray(rgba).convert("RGB")
+
+
+def draw_app(model) -> AppTest:
+    at = page_app("views/draw.py", state={"cnn": {"model": model, "records": [], "settings": {}, "source": "trained"}})
+    at.radio(key="draw_source").set_value("upload").run()
+    return at
+
+
+def test_empty_canvas_asks_for_a_digit(lesson_model_run):
+    model, _ = lesson_model_run
+    at = page_app("views/draw.py", state={"cnn": {"model": model, "records": [], "settings": {}, "source": "trained"}})
+    assert "Draw a digit (0–9)" in messages(at)
+    assert not any(m.label == "The CNN reads" for m in at.metric)
+
+
+BAD_IMAGES = {
+    "not an image": (b"GIF89a but really nothing", "image/png"),
+    "a PDF": (b"%PDF-1.4\n%%EOF", "image/png"),
+    "truncated PNG": (image_bytes(Image.new("RGB", (50, 50), "white"), "PNG")[:60], "image/png"),
+    "huge image": (image_bytes(Image.new("L", (8000, 6000), 255), "PNG"), "image/png"),
+    "blank page": (image_bytes(Image.new("RGB", (300, 300), "white"), "JPEG"), "image/jpeg"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_IMAGES))
+def test_bad_image_uploads_get_a_message(lesson_model_run, name):
+    data, mime = BAD_IMAGES[name]
+    at = upload(draw_app(lesson_model_run[0]), "draw_upload", f"{name}.png", data, mime)
+    assert messages(at), name
+    assert not any(m.label == "The CNN reads" for m in at.metric)
+
+
+ODD_MODES = {
+    "CMYK JPEG": lambda im: image_bytes(im.convert("CMYK"), "JPEG"),
+    "16-bit PNG": lambda im: image_bytes(Image.fromarray(np.asarray(im.convert("L"), np.uint16) * 257), "PNG"),
+    "palette PNG": lambda im: image_bytes(im.convert("P"), "PNG"),
+    "grey + alpha PNG": lambda im: image_bytes(im.convert("LA"), "PNG"),
+    "RGBA PNG": lambda im: image_bytes(im.convert("RGBA"), "PNG"),
+}
+
+
+@pytest.mark.parametrize("name", list(ODD_MODES))
+def test_photos_in_odd_modes_are_read(lesson_model_run, name):
+    at = upload(draw_app(lesson_model_run[0]), "draw_upload", "digit.png", ODD_MODES[name](digit_photo()), "image/png")
+    reads = [m.value for m in at.metric if m.label == "The CNN reads"]
+    assert reads == ["4"], name
