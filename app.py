@@ -7,6 +7,7 @@ from ui.sidebar import sidebar
 
 st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
 
+sidebar()
 pages = [
     st.Page("views/home.py", title=t("Home"), icon="🏠", default=True, url_path="home"),
     st.Page("views/xor.py", title=t("XOR playground"), icon="✖️", url_path="xor"),
@@ -14,5 +15,4 @@ pages = [
     st.Page("views/draw.py", title=t("Draw a digit"), icon="✏️", url_path="draw"),
 ]
 page = st.navigation(pages)
-sidebar()
 page.run()

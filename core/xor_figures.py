@@ -74,11 +74,12 @@ def training_replay(records: list[dict], activation: str, title: str = "", tr=_s
                   args=[[str(r["epoch"])], dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))])
              for r in records]
     fig.update_layout(
-        title=title, height=420, margin=dict(l=10, r=10, t=60, b=10), showlegend=False,
-        yaxis=dict(type="log", title=tr("loss")), xaxis=dict(title=tr("epoch")),
+        title=title, height=450, margin=dict(l=10, r=10, t=60, b=10), showlegend=False,
+        yaxis=dict(type="log", title=tr("loss")), xaxis=dict(title=None),
         xaxis2=dict(title="x1", range=[-0.5, 1.5]), yaxis2=dict(title="x2", range=[-0.5, 1.5], scaleanchor="x2"),
-        sliders=[dict(active=len(records) - 1, steps=steps, currentvalue=dict(prefix=tr("epoch") + " "), pad=dict(t=40))],
-        updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.12, xanchor="left",
+        sliders=[dict(active=len(records) - 1, steps=steps, currentvalue=dict(prefix=tr("epoch") + " "),
+                      x=0.12, len=0.88, y=-0.08, pad=dict(t=30))],
+        updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.08, xanchor="left", yanchor="top", pad=dict(t=45),
                           buttons=[dict(label="▶ " + tr("replay"), method="animate",
                                         args=[None, dict(frame=dict(duration=120, redraw=True), fromcurrent=False, mode="immediate")])])],
     )
