@@ -27,7 +27,7 @@ def training_curves(records: list[dict], tr=_same) -> go.Figure:
                                  name=tr("test accuracy %")), secondary_y=True)
     fig.update_xaxes(title_text=tr("epoch"))
     fig.update_yaxes(title_text=tr("loss"), secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text=tr("accuracy %"), secondary_y=True, range=[0, 100])
+    fig.update_yaxes(title_text=tr("accuracy %"), secondary_y=True, range=[0, 100], dtick=20)
     fig.update_layout(title=tr("Training loss and accuracy"), height=360, margin=MARGIN, legend=dict(orientation="h", y=-0.25))
     return fig
 

@@ -25,3 +25,13 @@ def lesson_model_run(mnist_root):
     model = cnn.build_model(seed=0)
     records = list(cnn.train(model, mnist_root, epochs=3, lr=1e-3, batch_size=64, device="cpu", seed=0))
     return model.cpu().eval(), records
+
+
+class WritesAFile:
+    """Unpickling this opens (creates) a file: what a malicious "model" would do."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))

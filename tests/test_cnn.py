@@ -8,6 +8,7 @@ import torch
 
 from core import cnn
 from core.mnist_data import RAW_FILES, MnistUnavailable, load_split
+from tests.conftest import WritesAFile
 
 
 def test_default_cnn_is_the_lessons_architecture():
@@ -56,14 +57,6 @@ def test_other_architectures_round_trip(tmp_path):
     model = cnn.CNN(conv1_channels=8, conv2_channels=16, hidden_size=32)
     cnn.save_model(model, tmp_path / "small.pt")
     assert cnn.load_model(tmp_path / "small.pt").config == model.config
-
-
-class WritesAFile:
-    def __init__(self, target):
-        self.target = target
-
-    def __reduce__(self):
-        return (open, (self.target, "w"))
 
 
 def test_crafted_pickle_is_refused_and_runs_nothing(tmp_path):

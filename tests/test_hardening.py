@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from core import cnn
 from core.jobs import QUEUE, Job
 from core.xor_experiment import XorSettings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, WritesAFile
 from tests.digit_strokes import random_drawing, render_strokes
 
 
@@ -134,14 +134,6 @@ def saved(payload) -> bytes:
     buffer = io.BytesIO()
     torch.save(payload, buffer)
     return buffer.getvalue()
-
-
-class WritesAFile:
-    def __init__(self, path):
-        self.path = path
-
-    def __reduce__(self):
-        return (open, (self.path, "w"))
 
 
 def bad_models(tmp_path):
