@@ -34,7 +34,8 @@ from torchvision import transforms  # noqa: E402
 from core import xor_numpy, xor_torch  # noqa: E402
 from core.device import cpu_threads, describe_device, resolve_device  # noqa: E402
 
-IMPORTS = ("numpy", "torch", "core.xor_numpy", "core.xor_figures", "core.cnn", "torchvision", "core.xor_torch", "plotly")
+IMPORTS = (("numpy", None), ("torch", None), ("core.xor_numpy", None), ("core.xor_figures", None), ("core.xor_torch", None),
+           ("core.cnn", None), ("torchvision", None), ("torchvision", "torch"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -213,16 +214,17 @@ def timed(fn, *args, **kwargs) -> float:
     return time.perf_counter() - started
 
 
-def import_seconds(module: str, repeats: int = 3) -> tuple[float, bool]:
-    """Median seconds to import `module` in a fresh interpreter (repo root on sys.path), and whether it loaded torchvision."""
-    code = ("import sys, time; t = time.perf_counter(); import {m}; "
-            "print(time.perf_counter() - t, 'torchvision' in sys.modules)").format(m=module)
-    times, pulls = [], False
+def import_seconds(module: str, after: str | None = None, repeats: int = 3) -> tuple[float, bool, bool]:
+    """Median seconds to import `module` in a fresh interpreter run in the repo root (after importing `after`, untimed),
+    and whether that loaded torchvision and torch._dynamo."""
+    code = (f"import sys, time; {'import ' + after + '; ' if after else ''}t = time.perf_counter(); import {module}; "
+            "print(time.perf_counter() - t, 'torchvision' in sys.modules, 'torch._dynamo' in sys.modules)")
+    times, flags = [], (False, False)
     for _ in range(repeats):
         out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
         times.append(float(out[0]))
-        pulls = out[1] == "True"
-    return statistics.median(times), pulls
+        flags = (out[1] == "True", out[2] == "True")
+    return statistics.median(times), *flags
 
 
 # --------------------------------------------------------------------------------------------------
@@ -310,7 +312,7 @@ def main(argv=None):
               f"({rows['eval_ratio'][-1]:.2f}x); XOR {xor['np']:.2f} s / {xor['torch']:.2f} s / "
               f"{args.xor_nets} nets {xor['many']:.2f} s", flush=True)
 
-    imports = [] if args.no_imports else [(module, *import_seconds(module)) for module in IMPORTS]
+    imports = [] if args.no_imports else [(module, after, *import_seconds(module, after)) for module, after in IMPORTS]
 
     ep, nets = args.xor_epochs, args.xor_nets
     print("\n" + "\n".join(f"_{line}_  " for line in machine_lines(device, threads)))
@@ -329,10 +331,11 @@ def main(argv=None):
           f"`train_many`: {med(rows['xor_many']):.2f} s ({nets * ep / med(rows['xor_many']):,.0f} net·epochs/s) | "
           f"{nets * med(rows['xor_np']) / med(rows['xor_many']):.0f}× |")
     if imports:
-        print("\n| Import in a fresh process | Seconds | Loads torchvision |")
-        print("| --- | ---: | :---: |")
-        for module, seconds, pulls in imports:
-            print(f"| `import {module}` | {seconds:.2f} | {'yes' if pulls else 'no'} |")
+        print("\n| Import in a fresh process | Seconds | Loads torchvision | Loads torch._dynamo |")
+        print("| --- | ---: | :---: | :---: |")
+        for module, after, seconds, vision, dynamo in imports:
+            label = f"`import {module}`" + (f" (with {after} already loaded)" if after else "")
+            print(f"| {label} | {seconds:.2f} | {'yes' if vision else 'no'} | {'yes' if dynamo else 'no'} |")
 
 
 if __name__ == "__main__":
