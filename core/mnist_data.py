@@ -1,8 +1,14 @@
-"""MNIST on disk: where it lives, loading it once per process, and a clear message when it is missing."""
+"""MNIST on disk: where it lives, loading it once per process, and a clear message when it is missing.
+
+torchvision.datasets.MNIST downloads the files (and its layout, root/MNIST/raw, is the one used here); reading
+the four small IDX files needs no torchvision, whose import pulls in torch._dynamo (~1 s, and far longer while
+other sessions keep the interpreter busy).
+"""
 import os
 import threading
 from pathlib import Path
 
+import numpy as np
 import torch
 
 DATA_DIR_ENV = "NN_PLAYGROUND_DATA"
@@ -51,20 +57,48 @@ def _help_message(root, reason: str) -> str:
     )
 
 
-def _read(root, train: bool, download: bool) -> tuple[torch.Tensor, torch.Tensor]:
+IDX_UBYTE = 0x08
+
+
+def _read_idx(path: Path, dims: int) -> np.ndarray:
+    """One uncompressed IDX file (magic 0x0000080N, big-endian sizes, then uint8 data) as an array."""
+    data = path.read_bytes()
+    if len(data) < 4 + 4 * dims or data[:2] != b"\0\0" or data[2] != IDX_UBYTE or data[3] != dims:
+        raise ValueError(f"{path.name} is not an IDX file of uint8 with {dims} dimension(s)")
+    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
+    body = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims)
+    if body.size != int(np.prod(shape)):
+        raise ValueError(f"{path.name} holds {body.size:,} bytes of data where its header promises {int(np.prod(shape)):,}")
+    return body.reshape(shape)
+
+
+def _download(root) -> None:
+    """Fetch MNIST with torchvision (imported only here: it pulls in torch._dynamo, ~1 s)."""
     from torchvision.datasets import MNIST
 
+    for train in (True, False):
+        MNIST(root=str(Path(root).expanduser()), train=train, download=True)
+
+
+def _read(root, train: bool, download: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    prefix = "train" if train else "t10k"
+    if download and missing_files(root):
+        try:
+            _download(root)
+        except Exception as exc:
+            raise MnistUnavailable(_help_message(root, f"the download failed (offline or blocked?): {type(exc).__name__}")) from exc
+    if missing_files(root):
+        raise MnistUnavailable(_help_message(root, f"missing {', '.join(missing_files(root))}"))
     try:
-        dataset = MNIST(root=str(Path(root).expanduser()), train=train, download=download)
-        images, labels = dataset.data, dataset.targets
-    except Exception as exc:
-        reason = "the download failed (offline or blocked?)" if download and missing_files(root) else f"reading the files failed ({type(exc).__name__}: {exc})"
-        raise MnistUnavailable(_help_message(root, reason)) from exc
-    if images.dtype != torch.uint8 or images.ndim != 3 or tuple(images.shape[1:]) != (28, 28) or len(images) != len(labels) or len(images) == 0:
-        raise MnistUnavailable(_help_message(root, f"the files hold images of shape {tuple(images.shape)} and {len(labels)} labels, not 28x28 digits with one label each"))
-    if int(labels.min()) < 0 or int(labels.max()) > 9:
+        images = _read_idx(raw_dir(root) / f"{prefix}-images-idx3-ubyte", 3)
+        labels = _read_idx(raw_dir(root) / f"{prefix}-labels-idx1-ubyte", 1)
+    except (OSError, ValueError) as exc:
+        raise MnistUnavailable(_help_message(root, f"reading the files failed ({exc})")) from exc
+    if images.shape[1:] != (28, 28) or len(images) != len(labels) or len(images) == 0:
+        raise MnistUnavailable(_help_message(root, f"the files hold images of shape {images.shape} and {len(labels)} labels, not 28x28 digits with one label each"))
+    if labels.max() > 9:
         raise MnistUnavailable(_help_message(root, "the label file holds values outside 0-9"))
-    return images.contiguous(), labels.long().contiguous()
+    return torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64))
 
 
 def load_split(root, train: bool, download: bool = True) -> tuple[torch.Tensor, torch.Tensor]:

@@ -146,3 +146,22 @@ def test_batch_larger_than_the_data_still_trains(mnist_root):
     records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=1, batch_size=5000,
                              train_subset=300))
     assert records[-1]["kind"] == "done" and records[-1]["step"] == 1
+
+
+def test_pooling_before_relu_matches_the_lessons_order_exactly():
+    model = cnn.build_model(0)
+    x = torch.randn(8, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+
+    def lesson_forward(m, x):
+        x = m.pool(torch.relu(m.conv1(x)))
+        x = m.pool(torch.relu(m.conv2(x)))
+        return m.fc2(torch.relu(m.fc1(torch.flatten(x, 1))))
+
+    ours = model(x)
+    ours.square().sum().backward()
+    ours_grads = [p.grad.clone() for p in model.parameters()]
+    model.zero_grad()
+    theirs = lesson_forward(model, x)
+    theirs.square().sum().backward()
+    assert torch.equal(ours, theirs)
+    assert all(torch.equal(a, p.grad) for a, p in zip(ours_grads, model.parameters()))

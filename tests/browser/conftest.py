@@ -31,6 +31,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+SERVER = {}
+
+
 @pytest.fixture(scope="session")
 def server():
     port = free_port()
@@ -49,6 +61,7 @@ def server():
     else:
         process.kill()
         pytest.fail("the Streamlit server did not start")
+    SERVER["pid"] = process.pid
     yield url
     process.terminate()
     process.wait(timeout=20)

@@ -1,0 +1,50 @@
+"""Eight people train at once: each sees only their own run, extra runs wait in line, memory stays bounded."""
+import re
+
+from tests.browser.conftest import SERVER, no_exception_shown, peak_rss_mb
+
+HIDDEN_SIZES = [16, 32, 64, 256, 16, 32, 64, 256]
+
+
+def test_eight_sessions_train_at_once(browser, server):
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in HIDDEN_SIZES]
+    pages = []
+    try:
+        for context, (i, hidden) in zip(contexts, enumerate(HIDDEN_SIZES)):
+            page = context.new_page()
+            page.set_default_timeout(180_000)
+            page.goto(f"{server}/cnn?cnn_epochs=2&cnn_fc={hidden}&cnn_seed={i}")
+            page.get_by_role("button", name="Train", exact=True).wait_for()
+            pages.append(page)
+        for page in pages:
+            page.get_by_role("button", name="Train", exact=True).click()
+        pages[-1].get_by_text(re.compile(r"you are number [2-9] in line")).wait_for(timeout=20_000)
+        for page in pages:
+            page.get_by_text("Your model", exact=True).wait_for()
+            no_exception_shown(page)
+        runs = {re.search(r"run=([\w-]+)", page.url).group(1) for page in pages}
+        assert len(runs) == len(pages), "every session has its own run"
+        for page, hidden in zip(pages, HIDDEN_SIZES):
+            page.get_by_role("tab", name="Filters").click()
+            assert page.get_by_text("Done: test accuracy").count() == 1
+        peak = peak_rss_mb(SERVER["pid"])
+        print(f"server peak RSS with {len(pages)} sessions training: {peak:.0f} MB")
+        assert peak < 1500
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_training_survives_page_switches_and_reloads(page, server):
+    page.goto(f"{server}/cnn?cnn_epochs=3&cnn_subset=5000")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text(re.compile(r"Epoch \d/3")).wait_for()
+    page.get_by_role("link", name="XOR playground").click()
+    page.get_by_text("NumPy final loss", exact=True).wait_for()
+    page.get_by_role("link", name="Train a CNN on MNIST").click()
+    page.get_by_text(re.compile(r"Epoch \d/3")).wait_for()
+    page.reload()
+    page.get_by_text(re.compile(r"Epoch \d/3|Done: test accuracy")).first.wait_for()
+    page.get_by_role("button", name="Stop training").click()
+    page.get_by_text(re.compile(r"Stopped at epoch|Done: test accuracy")).first.wait_for(timeout=10_000)
+    no_exception_shown(page)
