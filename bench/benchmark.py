@@ -247,7 +247,7 @@ def machine_lines(device, threads=None) -> list[str]:
         f"torchvision {torchvision.__version__}, numpy {np.__version__}",
         f"Device: {describe_device(device) if device.type != 'cpu' else 'CPU'}; torch threads: lesson {lesson_threads} "
         f"(torch's default), project {project_threads} (core.device.cpu_threads); "
-        f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')} for both",
+        f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', 'unset')} for both",
     ]
 
 

@@ -5,7 +5,7 @@ from plotly.subplots import make_subplots
 
 from core.xor_numpy import X_XOR, Y_XOR, predict
 
-GRID = np.linspace(-0.5, 1.5, 41)
+GRID = np.linspace(-0.5, 1.5, 33)
 POINT_COLORS = ["#1f77b4" if t < 0.5 else "#d62728" for t in Y_XOR.reshape(-1)]
 POINT_LABELS = [f"({int(a)},{int(b)}) → {int(t)}" for (a, b), t in zip(X_XOR, Y_XOR.reshape(-1))]
 COLORSCALE = "RdBu_r"
@@ -23,7 +23,7 @@ def _grid_points() -> np.ndarray:
 def output_surface(params: dict, activation: str) -> np.ndarray:
     """The net's output over the input square, shaped (len(GRID), len(GRID)) with rows along x2."""
     _, out = predict(params, _grid_points(), activation)
-    return out.reshape(len(GRID), len(GRID))
+    return out.reshape(len(GRID), len(GRID)).astype(np.float32)
 
 
 def hidden_surfaces(params: dict, activation: str) -> np.ndarray:
