@@ -3,6 +3,7 @@
 LANGUAGES = {"en": "English", "zh": "中文"}
 
 ZH: dict[str, str] = {
+    "{name}: diverged; the weights blew up and the loss became NaN by epoch {epoch:,} ❌": "{name}：发散了，权重爆炸，损失在第 {epoch:,} 轮时变成 NaN ❌",
     "% of seeds": "成功的种子占比 %",
     "**Backward pass.** The chain rule walks back from the cost, one factor per step, as the lesson's comments do:": "**反向传播。** 链式法则从代价函数出发逐层往回推，每一步乘上一个因子，与课程代码中的注释一一对应：",
     "**Convolution** slides a small filter over the image; each output pixel is a weighted sum of a 3×3 neighbourhood. **ReLU** keeps positive values, **max-pooling** keeps the largest value of each 2×2 block:": "**卷积** 让一个小卷积核在图像上滑动；每个输出像素都是一个 3×3 邻域的加权和。**ReLU** 保留正值，**最大池化** 保留每个 2×2 区块中的最大值：",

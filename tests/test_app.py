@@ -130,3 +130,70 @@ def test_draw_page_without_a_model_offers_quick_training():
     no_exceptions(at)
     assert at.button(key="quick_train")
     assert any("no trained CNN" in i.value for i in at.info)
+
+
+def test_the_derivative_trap_trains_worse_than_the_right_way():
+    at = app("views/xor.py")
+    at.button(key="xor_trap").click().run()
+    no_exceptions(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "σ'(ŷ): right: final loss" in captions and "solves XOR ✅" in captions
+    assert "σ'(A): the trap: diverged" in captions or "σ'(A): the trap: final loss" in captions
+    assert "does not solve" in captions.split("σ'(A): the trap")[1] or "diverged" in captions
+
+
+def test_pages_show_the_code_that_runs():
+    import inspect
+
+    from core import cnn, xor_numpy, xor_torch
+
+    xor_page = app("views/xor.py")
+    shown = " ".join(code.value for code in xor_page.code)
+    assert inspect.getsource(xor_numpy.sigmoid_derivative).strip() in shown
+    assert "def loss_and_optimizer" in shown and "nn.MSELoss()" in shown and "nn.CrossEntropyLoss()" in shown
+    cnn_page = app("views/cnn.py")
+    shown = " ".join(code.value for code in cnn_page.code)
+    assert "class CNN(nn.Module)" in shown and "def train(" in shown
+    assert inspect.getsource(xor_torch.train).splitlines()[0] in shown
+    assert inspect.getsource(cnn.CNN.forward).strip().splitlines()[-1].strip() in shown
+    assert any("\\frac{\\partial C}{\\partial W_2}" in latex.value for latex in xor_page.latex)
+
+
+def test_a_link_restores_the_settings():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    link = {"xor_impl": "both", "xor_hidden": "5", "xor_lr": "0.1", "xor_epochs": "2000", "xor_seed": "7",
+            "xor_bias": "true", "xor_act": "tanh", "xor_init": "xavier", "xor_deriv": "pre_activation"}
+    for key, value in link.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("views/xor.py")
+    at.run()
+    no_exceptions(at)
+    assert at.radio(key="xor_impl").value == "both"
+    assert at.slider(key="xor_hidden").value == 5
+    assert at.select_slider(key="xor_lr").value == 0.1
+    assert at.number_input(key="xor_epochs").value == 2000
+    assert at.number_input(key="xor_seed").value == 7
+    assert at.checkbox(key="xor_bias").value is True
+    assert at.selectbox(key="xor_act").value == "tanh"
+    assert at.selectbox(key="xor_init").value == "xavier"
+    assert at.radio(key="xor_deriv").value == "pre_activation"
+    at.slider(key="xor_hidden").set_value(3).run()
+    assert at.query_params["xor_hidden"] == ["3"] or at.query_params["xor_hidden"] == "3"
+    at.slider(key="xor_hidden").set_value(2).run()
+    assert "xor_hidden" not in at.query_params
+
+
+def test_cnn_link_restores_the_settings():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in {"cnn_c1": "16", "cnn_fc": "64", "cnn_opt": "sgd", "cnn_lr": "0.01", "cnn_epochs": "3",
+                       "cnn_batch": "128", "cnn_subset": "5000", "cnn_steplr": "false"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("views/cnn.py")
+    at.run()
+    no_exceptions(at)
+    assert at.select_slider(key="cnn_c1").value == 16 and at.select_slider(key="cnn_fc").value == 64
+    assert at.radio(key="cnn_opt").value == "sgd" and at.select_slider(key="cnn_lr").value == 0.01
+    assert at.number_input(key="cnn_epochs").value == 3 and at.select_slider(key="cnn_batch").value == 128
+    assert at.select_slider(key="cnn_subset").value == 5000 and at.checkbox(key="cnn_steplr").value is False

@@ -1,5 +1,6 @@
 """Explanations shared by the pages: formulas, the chain rule, and the core code shown from its own source."""
 import inspect
+import textwrap
 
 import streamlit as st
 
@@ -9,7 +10,7 @@ from ui.common import t
 
 def source(obj) -> None:
     """Show the code of a core function or class exactly as it runs."""
-    st.code(inspect.getsource(obj), language="python")
+    st.code(textwrap.dedent(inspect.getsource(obj)), language="python")
 
 
 def xor_numpy_explained() -> None:
@@ -20,13 +21,9 @@ def xor_numpy_explained() -> None:
     st.latex(r"\frac{\partial C}{\partial W_1} = X^{\top}\Big(\underbrace{\tfrac{\partial C}{\partial A_2} W_2^{\top}}_{dC/dZ_1}\odot\underbrace{Z_1(1-Z_1)}_{dZ_1/dA_1}\Big),\qquad W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
     st.markdown(t("The sigmoid's slope can be written with its own output: if y = σ(a) then σ'(a) = y·(1 − y). That is why `sigmoid_derivative` takes the **output**, and why the lesson calls `sigmoid_derivative(self.Y_hat)`, not `sigmoid_derivative(self.A2)`."))
     st.markdown(t("The code that runs on this page:"))
-    left, right = st.columns(2)
-    with left:
-        source(xor_numpy.sigmoid_derivative)
-        source(xor_numpy.SimpleNeuralNetwork.forward)
-    with right:
-        source(xor_numpy.SimpleNeuralNetwork.gradients)
-        source(xor_numpy.SimpleNeuralNetwork.backward)
+    for part in (xor_numpy.sigmoid_derivative, xor_numpy.SimpleNeuralNetwork.forward,
+                 xor_numpy.SimpleNeuralNetwork.gradients, xor_numpy.SimpleNeuralNetwork.backward):
+        source(part)
 
 
 def recipe() -> None:

@@ -137,6 +137,9 @@ def show_derivative_question(settings: XorSettings) -> None:
         curves = st.session_state["xor_trap_result"]
         plot(xor_figures.loss_curve({name: losses for name, (losses, _) in curves.items()}, tr=t), key="trap_losses")
         for name, (_, info) in curves.items():
+            if info["diverged"]:
+                st.caption(t("{name}: diverged; the weights blew up and the loss became NaN by epoch {epoch:,} ❌", name=name, epoch=info["epochs run"]))
+                continue
             verdict = t("solves XOR ✅") if info["solved"] else t("does not solve XOR yet ❌")
             st.caption(t("{name}: final loss {loss:.4f}, {verdict}", name=name, loss=info["final loss"], verdict=verdict))
 
