@@ -2,6 +2,7 @@
 import ctypes
 import io
 import math
+import numbers
 import os
 import platform
 import threading
@@ -51,10 +52,14 @@ class CNN(nn.Module):
         return self.fc2(x)
 
 
+_seed_lock = threading.Lock()
+
+
 def build_model(seed: int = 0, **config) -> CNN:
-    """A freshly initialised CNN, reproducible for a seed."""
-    torch.manual_seed(seed)
-    return CNN(**config)
+    """A freshly initialised CNN, reproducible for a seed even while other threads use torch's global RNG."""
+    with _seed_lock, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return CNN(**config)
 
 
 def model_device(model: nn.Module) -> torch.device:
@@ -113,14 +118,18 @@ def loss_and_optimizer(model: nn.Module, optimizer: str = "adam", lr: float = 1e
     return nn.CrossEntropyLoss(), _make_optimizer(model, optimizer, lr, momentum, resolve_device(device))
 
 
+def _whole(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def _check_hyperparameters(epochs, lr, batch_size, train_subset):
-    if not isinstance(epochs, int) or epochs < 1:
+    if not _whole(epochs) or epochs < 1:
         raise ValueError(f"epochs must be a whole number ≥ 1, got {epochs!r}")
-    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+    if not (isinstance(lr, numbers.Real) and math.isfinite(lr) and lr > 0):
         raise ValueError(f"the learning rate must be a positive finite number, got {lr!r}")
-    if not isinstance(batch_size, int) or batch_size < 1:
+    if not _whole(batch_size) or batch_size < 1:
         raise ValueError(f"batch size must be a whole number ≥ 1, got {batch_size!r}")
-    if train_subset is not None and (not isinstance(train_subset, int) or train_subset < 1):
+    if train_subset is not None and (not _whole(train_subset) or train_subset < 1):
         raise ValueError(f"the training subset must be a whole number ≥ 1, got {train_subset!r}")
 
 
@@ -148,6 +157,8 @@ def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, ba
     Logs every `log_every` batches as the lesson does (None: about ten times an epoch, at most every 100 batches).
     """
     _check_hyperparameters(epochs, lr, batch_size, train_subset)
+    epochs, batch_size, lr = int(epochs), int(batch_size), float(lr)
+    train_subset = None if train_subset is None else int(train_subset)
     configure_torch()
     _keep_freed_memory()
     device = resolve_device(device)
@@ -236,7 +247,8 @@ def _as_unit_images(images) -> torch.Tensor:
 def predict_proba(model: nn.Module, images) -> np.ndarray:
     """Float (N, 28, 28) in [0, 1], white digit on black → (N, 10) class probabilities."""
     device = _inference_ready(model)
-    x = normalize_unit(_as_unit_images(images)).to(device).contiguous(memory_format=torch.channels_last)
+    dtype = next(model.parameters()).dtype
+    x = normalize_unit(_as_unit_images(images)).to(device=device, dtype=dtype).contiguous(memory_format=torch.channels_last)
     was_training = model.training
     model.eval()
     with torch.inference_mode():
@@ -255,15 +267,16 @@ def feature_maps(model: CNN, image) -> tuple[np.ndarray, np.ndarray]:
 
 def saliency(model: CNN, image, label: int | None = None) -> np.ndarray:
     """|d logit / d pixel| for the predicted (or given) class: the pixels that pushed the decision."""
-    x = normalize_unit(_as_unit_images(image)).to(model_device(model)).requires_grad_(True)
+    parameter = next(model.parameters())
+    x = normalize_unit(_as_unit_images(image)).to(device=parameter.device, dtype=parameter.dtype).requires_grad_(True)
     was_training = model.training
     model.eval()
-    logits = model(x)
-    target = int(logits.argmax(1)) if label is None else int(label)
-    logits[0, target].backward()
+    with torch.enable_grad():
+        logits = model(x)
+        target = int(logits.argmax(1)) if label is None else int(label)
+        (gradient,) = torch.autograd.grad(logits[0, target], x)
     model.train(was_training)
-    model.zero_grad(set_to_none=True)
-    return x.grad[0, 0].abs().cpu().numpy()
+    return gradient[0, 0].abs().float().cpu().numpy()
 
 
 def save_model(model: CNN, file, **metadata) -> None:
@@ -288,8 +301,12 @@ def _read_bytes(file) -> bytes:
         return path.read_bytes()
     if isinstance(file, (bytes, bytearray)):
         data = bytes(file)
-    else:
+    elif hasattr(file, "read"):
         data = file.read(MAX_MODEL_BYTES + 1)
+    else:
+        raise ValueError(f"Expected a path or a binary file, got {type(file).__name__}.")
+    if not isinstance(data, (bytes, bytearray)):
+        raise ValueError("The file must be opened in binary mode.")
     if len(data) > MAX_MODEL_BYTES:
         raise ValueError(f"The model file is larger than {MAX_MODEL_BYTES // 2**20} MB.")
     return data
@@ -307,7 +324,15 @@ def _valid_config(config) -> dict:
 
 def load_model(file) -> CNN:
     """Read a model written by save_model; raises ValueError with a readable reason on anything else."""
-    data = _read_bytes(file)
+    try:
+        return _load_model(_read_bytes(file))
+    except ValueError:
+        raise
+    except Exception as exc:  # anything odd inside a well-formed file (sparse or quantized tensors, …)
+        raise ValueError(f"This file's contents are not a usable NN Playground model ({type(exc).__name__}).") from exc
+
+
+def _load_model(data: bytes) -> CNN:
     try:
         payload = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:
@@ -320,7 +345,8 @@ def load_model(file) -> CNN:
     if not isinstance(state, dict) or set(state) != set(expected):
         raise ValueError(f"The file's weights do not match the model: expected the tensors {sorted(expected)}.")
     for name, tensor in state.items():
-        if not isinstance(tensor, torch.Tensor) or tuple(tensor.shape) != tuple(expected[name].shape):
+        if not isinstance(tensor, torch.Tensor) or tensor.layout != torch.strided or tensor.is_quantized \
+                or tuple(tensor.shape) != tuple(expected[name].shape):
             shape = tuple(tensor.shape) if isinstance(tensor, torch.Tensor) else type(tensor).__name__
             raise ValueError(f"Weight {name} has shape {shape}; the model needs {tuple(expected[name].shape)}.")
         if not tensor.is_floating_point() or not bool(torch.isfinite(tensor).all()):

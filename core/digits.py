@@ -10,6 +10,8 @@ DIGIT_BOX = 20
 # mean 13.99 and 14.01, std 0.29), the centre of the 28x28 field as MNIST placed it.
 CENTRE = 14.0
 INK_LEVEL = 0.1
+CROP_LEVEL = 0.2
+MAX_UPLOAD_SIDE = 1000
 MIN_INK_FRACTION = 0.002
 MIN_EXTENT_FRACTION = 0.05
 MAX_UPLOAD_PIXELS = 40_000_000
@@ -57,10 +59,11 @@ def ink_map(image) -> np.ndarray:
     """How much ink each pixel holds, 0..1, whatever the colours: light-on-dark, dark-on-light or strokes on transparency."""
     rgba = _as_float_channels(image)
     alpha = rgba[:, :, 3]
-    if alpha.min() < 0.5:
+    if np.median(_border(alpha)) < 0.5:  # strokes on a transparent layer: the paint's coverage is the ink
         ink = alpha
-    else:
+    else:  # an opaque picture (a few transparent pixels are treated as white paper)
         gray = rgba[:, :, :3] @ np.array([0.299, 0.587, 0.114], np.float32)
+        gray = gray * alpha + (1.0 - alpha)
         background = float(np.median(_border(gray)))
         ink = 1.0 - gray if background > 0.5 else gray
     background = float(np.median(_border(ink)))
@@ -93,8 +96,10 @@ def is_blank(ink: np.ndarray) -> bool:
 
 
 def _crop_to_ink(ink: np.ndarray) -> np.ndarray:
-    rows = np.flatnonzero((ink > 0).any(axis=1))
-    cols = np.flatnonzero((ink > 0).any(axis=0))
+    """The bounding box of the clear ink (faint specks and anti-aliasing fringes do not stretch it)."""
+    mask = ink > CROP_LEVEL
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
     return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
 
@@ -154,7 +159,9 @@ def read_image_file(data: bytes, max_bytes: int = 10 * 1024 * 1024) -> np.ndarra
                 img = Image.fromarray(np.uint8(255 * values / max(values.max(), 1.0)))
             elif img.mode == "F":
                 img = Image.fromarray(np.uint8(255 * np.clip(np.asarray(img), 0, 1)))
-            return np.asarray(img.convert("RGBA"))
+            rgba = img.convert("RGBA")
+            rgba.thumbnail((MAX_UPLOAD_SIDE, MAX_UPLOAD_SIDE))  # a digit needs no more; keeps memory per rerun small
+            return np.asarray(rgba)
     except ImageError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:

@@ -15,6 +15,11 @@ log = logging.getLogger(__name__)
 
 KEEP_FINISHED_SECONDS = 3600
 MAX_JOBS = 200
+MAX_WAITING = 32
+
+
+class QueueFull(RuntimeError):
+    """Too many runs are waiting already."""
 
 
 def default_max_running() -> int:
@@ -22,7 +27,8 @@ def default_max_running() -> int:
     configured = os.environ.get("NN_PLAYGROUND_MAX_JOBS", "").strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
-    return max(1, (os.cpu_count() or 1) // 2)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores // 2)
 
 
 class Job:
@@ -66,6 +72,8 @@ class JobQueue:
 
     def submit(self, job: Job) -> Job:
         with self._cond:
+            if len(self._waiting) >= MAX_WAITING:
+                raise QueueFull(f"{len(self._waiting)} training runs are already waiting; please try again in a few minutes.")
             self._forget_old()
             self._jobs[job.id] = job
             self._waiting.append(job)

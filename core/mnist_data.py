@@ -20,7 +20,9 @@ RAW_FILES = (
 )
 MEAN, STD = 0.1307, 0.3081
 
+MAX_CACHED_SPLITS = 4
 _cache: dict[tuple[str, bool], tuple[torch.Tensor, torch.Tensor]] = {}
+_locks: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
 
 
@@ -37,13 +39,19 @@ def default_data_dir() -> str:
 
 
 def raw_dir(root) -> Path:
-    return Path(root).expanduser() / "MNIST" / "raw"
+    try:
+        return Path(root).expanduser() / "MNIST" / "raw"
+    except (RuntimeError, ValueError, TypeError):  # e.g. "~nosuchuser/x"
+        return Path(str(root)) / "MNIST" / "raw"
 
 
 def missing_files(root) -> list[str]:
-    """Raw files (uncompressed IDX) not yet present under root/MNIST/raw."""
+    """Raw files (uncompressed IDX) not yet present under root/MNIST/raw; all of them when the path is unusable."""
     folder = raw_dir(root)
-    return [name for name in RAW_FILES if not (folder / name).is_file()]
+    try:
+        return [name for name in RAW_FILES if not (folder / name).is_file()]
+    except (OSError, ValueError):
+        return list(RAW_FILES)
 
 
 def _help_message(root, reason: str) -> str:
@@ -101,12 +109,25 @@ def _read(root, train: bool, download: bool) -> tuple[torch.Tensor, torch.Tensor
     return torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64))
 
 
+def _folder_lock(key: str) -> threading.Lock:
+    with _lock:
+        return _locks.setdefault(key, threading.Lock())
+
+
 def load_split(root, train: bool, download: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     """(uint8 images N×28×28, int64 labels N), read once per process and shared read-only."""
-    key = (str(Path(root).expanduser().resolve()), bool(train))
-    with _lock:
+    try:
+        folder = str(raw_dir(root).resolve())
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise MnistUnavailable(_help_message(root, f"the directory cannot be used ({exc})")) from exc
+    key = (folder, bool(train))
+    with _folder_lock(folder):  # one reader or downloader per folder; other folders do not wait
         if key not in _cache:
-            _cache[key] = _read(root, train, download and bool(missing_files(root)))
+            split = _read(root, train, download and bool(missing_files(root)))
+            with _lock:
+                while len(_cache) >= MAX_CACHED_SPLITS:
+                    _cache.pop(next(iter(_cache)))
+                _cache[key] = split
         return _cache[key]
 
 

@@ -3,6 +3,8 @@
 LANGUAGES = {"en": "English", "zh": "中文"}
 
 ZH: dict[str, str] = {
+    "The server is busy: many training runs are already waiting. Please try again in a few minutes.": "服务器繁忙：已有很多训练任务在排队，请过几分钟再试。",
+    "The trap changes only the NumPy net: PyTorch's autograd always uses the right derivative.": "这个陷阱只影响 NumPy 网络：PyTorch 的 autograd 总是使用正确的导数。",
     "{name}: diverged; the weights blew up and the loss became NaN by epoch {epoch:,} ❌": "{name}：发散了，权重爆炸，损失在第 {epoch:,} 轮时变成 NaN ❌",
     "% of seeds": "成功的种子占比 %",
     "**Backward pass.** The chain rule walks back from the cost, one factor per step, as the lesson's comments do:": "**反向传播。** 链式法则从代价函数出发逐层往回推，每一步乘上一个因子，与课程代码中的注释一一对应：",

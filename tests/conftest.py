@@ -10,6 +10,17 @@ MNIST_MINI = Path(os.environ.get("NN_PLAYGROUND_TEST_DATA", ROOT.parent / "share
 os.environ.setdefault("NN_PLAYGROUND_DATA", str(MNIST_MINI))
 
 
+@pytest.fixture(autouse=True)
+def no_mnist_download(monkeypatch):
+    """Tests never fetch MNIST from the internet: a missing file must produce the offline message everywhere."""
+    from core import mnist_data
+
+    def offline(root):
+        raise OSError("downloads are disabled in tests")
+
+    monkeypatch.setattr(mnist_data, "_download", offline)
+
+
 @pytest.fixture(scope="session")
 def mnist_root() -> Path:
     if not (MNIST_MINI / "MNIST" / "raw").is_dir():

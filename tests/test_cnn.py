@@ -165,3 +165,51 @@ def test_pooling_before_relu_matches_the_lessons_order_exactly():
     theirs.square().sum().backward()
     assert torch.equal(ours, theirs)
     assert all(torch.equal(a, p.grad) for a, p in zip(ours_grads, model.parameters()))
+
+
+def test_load_model_refuses_odd_inputs_with_value_error():
+    state = cnn.CNN().state_dict()
+    sparse = {**state, "fc2.bias": state["fc2.bias"].to_sparse()}
+    buffer = io.BytesIO()
+    torch.save({"format": "nn-playground-cnn", "config": cnn.CNN().config, "state_dict": sparse}, buffer)
+    buffer.seek(0)
+    for bad in (buffer, None, 123, io.StringIO("text")):
+        with pytest.raises(ValueError):
+            cnn.load_model(bad)
+
+
+def test_build_model_is_reproducible_and_leaves_the_global_rng_alone():
+    torch.manual_seed(123)
+    expected_next = torch.rand(1)
+    torch.manual_seed(123)
+    a, b = cnn.build_model(5), cnn.build_model(5)
+    assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
+    assert torch.equal(torch.rand(1), expected_next)
+
+
+def test_predict_and_saliency_work_for_any_model_state(lesson_model_run, mnist_root):
+    model, _ = lesson_model_run
+    images = load_split(mnist_root, train=False)[0][:5].numpy() / 255.0
+    double = cnn.load_model(_saved(model)).double().train()
+    probs = cnn.predict_proba(double, images)
+    assert probs.shape == (5, 10) and double.training
+    assert np.allclose(probs, cnn.predict_proba(model, images), atol=1e-4)
+    before = [None if p.grad is None else p.grad.clone() for p in model.parameters()]
+    with torch.no_grad():
+        sal = cnn.saliency(model, images[0])
+    assert sal.shape == (28, 28) and sal.max() > 0
+    after = [p.grad for p in model.parameters()]
+    assert all((a is None and b is None) or torch.equal(a, b) for a, b in zip(before, after))
+
+
+def _saved(model) -> io.BytesIO:
+    buffer = io.BytesIO()
+    cnn.save_model(model, buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_numpy_integers_are_accepted_as_hyperparameters(mnist_root):
+    records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=np.int64(1), batch_size=np.int32(500),
+                             lr=np.float32(1e-3), train_subset=np.int64(1000)))
+    assert records[-1]["kind"] == "done"

@@ -197,20 +197,49 @@ def test_empty_canvas_asks_for_a_digit(lesson_model_run):
 
 
 BAD_IMAGES = {
-    "not an image": (b"GIF89a but really nothing", "image/png"),
-    "a PDF": (b"%PDF-1.4\n%%EOF", "image/png"),
-    "truncated PNG": (image_bytes(Image.new("RGB", (50, 50), "white"), "PNG")[:60], "image/png"),
-    "huge image": (image_bytes(Image.new("L", (8000, 6000), 255), "PNG"), "image/png"),
-    "blank page": (image_bytes(Image.new("RGB", (300, 300), "white"), "JPEG"), "image/jpeg"),
+    "not an image": (b"GIF89a but really nothing", "not an image this app can read"),
+    "a PDF": (b"%PDF-1.4\n%%EOF", "not an image this app can read"),
+    "truncated PNG": (image_bytes(Image.new("RGB", (50, 50), "white"), "PNG")[:60], "not an image this app can read"),
+    "huge image": (image_bytes(Image.new("L", (8000, 6000), 255), "PNG"), "megapixels"),
+    "blank page": (image_bytes(Image.new("RGB", (300, 300), "white"), "JPEG"), "Draw a digit (0–9)"),
 }
 
 
 @pytest.mark.parametrize("name", list(BAD_IMAGES))
 def test_bad_image_uploads_get_a_message(lesson_model_run, name):
-    data, mime = BAD_IMAGES[name]
-    at = upload(draw_app(lesson_model_run[0]), "draw_upload", f"{name}.png", data, mime)
-    assert messages(at), name
+    data, expected = BAD_IMAGES[name]
+    at = upload(draw_app(lesson_model_run[0]), "draw_upload", f"{name}.png", data, "image/png")
+    assert expected in messages(at), name
     assert not any(m.label == "The CNN reads" for m in at.metric)
+
+
+def test_photo_with_a_few_transparent_pixels_is_read(lesson_model_run):
+    rgba = np.asarray(digit_photo().convert("RGBA")).copy()
+    rgba[:3, :3, 3] = 0
+    rgba[-3:, -3:, 3] = 0
+    at = upload(draw_app(lesson_model_run[0]), "draw_upload", "rounded.png", image_bytes(Image.fromarray(rgba), "PNG"), "image/png")
+    assert [m.value for m in at.metric if m.label == "The CNN reads"] == ["4"]
+
+
+@pytest.mark.parametrize("path", ["~nosuchuser/mnist", "x" * 300, "/dev/null/mnist"])
+def test_unusable_data_directories_get_a_message(path):
+    at = page_app("views/cnn.py")
+    at.text_input(key="data_dir").set_value(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "not in this directory" in messages(at)
+    at.switch_page("views/draw.py").run()
+    at.switch_page("views/cnn.py").run()
+    assert not at.exception and at.text_input(key="data_dir").value == path
+
+
+def test_a_failed_quick_training_shows_why(tmp_path):
+    at = page_app("views/draw.py", state={"data_dir": str(tmp_path)})
+    at.button(key="quick_train").click().run()
+    wait(QUEUE.get(at.session_state["cnn_job"]))
+    at.run()
+    at.run()
+    assert not at.exception
+    assert "train-images-idx3-ubyte" in messages(at)
 
 
 ODD_MODES = {

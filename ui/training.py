@@ -1,8 +1,10 @@
 """The session's CNN: starting a background training job, showing its progress, keeping the result."""
+import copy
+
 import streamlit as st
 
 from core import cnn, cnn_figures
-from core.jobs import QUEUE, Job
+from core.jobs import QUEUE, Job, QueueFull
 from core.mnist_data import default_data_dir
 from ui.common import plot, t
 
@@ -13,7 +15,7 @@ def data_dir() -> str:
     return st.session_state.setdefault("data_dir", default_data_dir())
 
 
-def start_job(model_config: dict, seed: int, **train_kwargs) -> Job:
+def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
     """Queue a training run for this session and remember its id (also in the URL, so a reload finds it)."""
     model = cnn.build_model(seed, **model_config)
     root = data_dir()
@@ -21,7 +23,11 @@ def start_job(model_config: dict, seed: int, **train_kwargs) -> Job:
     def run(should_stop):
         return cnn.train(model, root, seed=seed, should_stop=should_stop, **train_kwargs)
 
-    job = QUEUE.submit(Job(run, payload={"model": model, "settings": {**model_config, **train_kwargs, "seed": seed}}))
+    try:
+        job = QUEUE.submit(Job(run, payload={"model": model, "settings": {**model_config, **train_kwargs, "seed": seed}}))
+    except QueueFull:
+        st.error(t("The server is busy: many training runs are already waiting. Please try again in a few minutes."))
+        return None
     st.session_state["cnn_job"] = job.id
     st.query_params[JOB_PARAM] = job.id
     return job
@@ -43,7 +49,9 @@ def adopt(job: Job) -> None:
         return
     st.session_state["cnn_adopted"] = job.id
     if job.status in ("done", "stopped") and job.last and "test_accuracy" in job.last:
-        set_model(job.payload["model"].cpu(), job.records, job.payload["settings"], source="trained")
+        # A copy: a shared ?run= link must not hand two sessions the same nn.Module.
+        model = copy.deepcopy(job.payload["model"]).cpu()
+        set_model(model, list(job.records), job.payload["settings"], source="trained")
 
 
 def set_model(model, records: list, settings: dict, source: str) -> None:

@@ -16,7 +16,8 @@ LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
 def data_panel() -> bool:
     """Data directory field and its status; True when MNIST is on disk."""
     with st.expander(t("Data: MNIST"), expanded=bool(missing_files(training.data_dir()))):
-        st.text_input(t("Data directory (default from the environment variable {env})", env=DATA_DIR_ENV), key="data_dir")
+        st.text_input(t("Data directory (default from the environment variable {env})", env=DATA_DIR_ENV), key="data_dir",
+                      persist_state="session")
         missing = missing_files(training.data_dir())
         if not missing:
             st.caption(t("MNIST found in {folder}.", folder=training.data_dir()))
@@ -63,7 +64,7 @@ def train_controls(config: dict, seed: int, kwargs: dict) -> None:
     job = training.current_job()
     busy = job is not None and job.active
     if st.button(t("Train"), type="primary", key="cnn_train", disabled=busy):
-        job = training.start_job(config, seed, log_every=None, **kwargs)
+        job = training.start_job(config, seed, log_every=None, **kwargs) or job
     if job is not None:
         training.live_progress(job, key="cnn")
 

@@ -19,8 +19,8 @@ def quick_training() -> None:
     left, right = st.columns([2, 1])
     epochs = left.select_slider(t("Quick training: epochs over up to 10,000 images"), [1, 2, 3], value=1, key="quick_epochs")
     if right.button(t("Quick train"), type="primary", key="quick_train"):
-        training.start_job(dict(), seed=0, epochs=int(epochs), train_subset=10_000, log_every=None)
-        st.rerun()
+        if training.start_job(dict(), seed=0, epochs=int(epochs), train_subset=10_000, log_every=None):
+            st.rerun()
 
 
 def explain(image: np.ndarray, model, rgba: np.ndarray, started: float) -> None:
@@ -97,7 +97,7 @@ st.markdown(t("Draw a digit with the mouse or a finger. Your CNN reads it after 
 with st.expander(t("📖 Why preprocessing matters, and the code that does it")):
     preprocessing_explained()
 job = training.current_job()
-if job is not None and (job.active or st.session_state.get("cnn_adopted") != job.id):
+if job is not None and (job.active or job.status in ("failed", "diverged") or st.session_state.get("cnn_adopted") != job.id):
     training.live_progress(job, key="draw")
 model = training.session_model()
 if model is None:

@@ -36,6 +36,8 @@ def settings_form() -> XorSettings:
                             help=t("The lesson's net has none: every neuron's line passes through the origin."))
         derivative_of = url_widget(st.radio, t("sigmoid_derivative is given"), "xor_deriv", "output",
                                    options=list(DERIVATIVE_LABELS), format_func=lambda k: t(DERIVATIVE_LABELS[k]))
+    if derivative_of == "pre_activation" and implementation != "numpy":
+        st.caption(t("The trap changes only the NumPy net: PyTorch's autograd always uses the right derivative."))
     return XorSettings(implementation, int(hidden), float(lr), int(epochs), int(seed), bool(biases), activation, init,
                        derivative_of)
 
