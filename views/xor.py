@@ -79,7 +79,9 @@ def show_replays(results: dict, settings: XorSettings) -> None:
         plot(xor_figures.loss_curve(losses, title=t("Both losses (PyTorch's MSELoss is the mean of (y − ŷ)², so its gradient is half as large at the same lr)"), tr=t), key="both_losses")
 
 
+@st.fragment
 def show_inside(results: dict, settings: XorSettings) -> None:
+    """Snapshot views; moving the snapshot slider reruns only this part of the page."""
     name = st.radio(t("Look inside"), list(results), horizontal=True, key="xor_inside") if len(results) > 1 else next(iter(results))
     records = results[name]
     epochs = [r["epoch"] for r in records]
@@ -146,6 +148,14 @@ def show_derivative_question(settings: XorSettings) -> None:
             st.caption(t("{name}: final loss {loss:.4f}, {verdict}", name=name, loss=info["final loss"], verdict=verdict))
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def many_seeds(hidden_size: int, epochs: int, learning_rate: float, biases: bool, init: str, activation: str):
+    """(solved, epochs to solve) for seeds 0–99: deterministic, so every visitor can share the result."""
+    result = train_many(hidden_size, range(100), epochs=epochs, learning_rate=learning_rate, biases=biases, init=init,
+                        activation=activation)
+    return result["solved"], result["epochs_to_solve"]
+
+
 def show_many_seeds(settings: XorSettings) -> None:
     st.subheader(t("How often does it work? 100 seeds per hidden size"))
     st.markdown(t("Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning rate, epochs, biases, activation and initialisation."))
@@ -153,10 +163,10 @@ def show_many_seeds(settings: XorSettings) -> None:
         sizes, rates, solve_epochs = list(range(1, 9)), [], []
         bar = st.progress(0.0)
         for size in sizes:
-            result = train_many(size, range(100), epochs=settings.epochs, learning_rate=settings.learning_rate,
-                                biases=settings.biases, init=settings.init, activation=settings.activation)
-            rates.append(float(result["solved"].mean()))
-            solve_epochs.append(result["epochs_to_solve"][result["solved"]])
+            solved, epochs_to_solve = many_seeds(size, settings.epochs, settings.learning_rate, settings.biases,
+                                                 settings.init, settings.activation)
+            rates.append(float(solved.mean()))
+            solve_epochs.append(epochs_to_solve[solved])
             bar.progress(size / len(sizes), text=t("hidden size {size}: {rate:.0%} solved", size=size, rate=rates[-1]))
         bar.empty()
         st.session_state["xor_many_result"] = (sizes, rates, solve_epochs)
