@@ -256,3 +256,9 @@ def test_photos_in_odd_modes_are_read(lesson_model_run, name):
     at = upload(draw_app(lesson_model_run[0]), "draw_upload", "digit.png", ODD_MODES[name](digit_photo()), "image/png")
     reads = [m.value for m in at.metric if m.label == "The CNN reads"]
     assert reads == ["4"], name
+
+
+def test_a_locked_data_directory_cannot_be_changed(monkeypatch):
+    monkeypatch.setenv("NN_PLAYGROUND_DATA_LOCKED", "1")
+    at = page_app("views/cnn.py")
+    assert at.text_input(key="data_dir").disabled

@@ -1,5 +1,6 @@
 """Train the lesson's CNN on MNIST, watch it learn, and look inside the result."""
 import io
+import os
 
 import streamlit as st
 
@@ -13,11 +14,16 @@ SUBSETS = [1000, 2000, 5000, 10000, 20000, 30000, 60000]
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
 
 
+def data_dir_locked() -> bool:
+    """On a public deployment, NN_PLAYGROUND_DATA_LOCKED=1 keeps visitors from pointing downloads elsewhere."""
+    return os.environ.get("NN_PLAYGROUND_DATA_LOCKED", "").strip() in ("1", "true", "yes")
+
+
 def data_panel() -> bool:
     """Data directory field and its status; True when MNIST is on disk."""
     with st.expander(t("Data: MNIST"), expanded=bool(missing_files(training.data_dir()))):
         st.text_input(t("Data directory (default from the environment variable {env})", env=DATA_DIR_ENV), key="data_dir",
-                      persist_state="session")
+                      persist_state="session", disabled=data_dir_locked())
         missing = missing_files(training.data_dir())
         if not missing:
             st.caption(t("MNIST found in {folder}.", folder=training.data_dir()))

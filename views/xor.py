@@ -42,18 +42,10 @@ def settings_form() -> XorSettings:
                        derivative_of)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
 def train_runs(settings: XorSettings) -> dict:
-    """Consume each implementation's training generator with a progress bar; name → list of records."""
-    results = {}
-    bar = st.progress(0.0, text=t("Training…"))
-    for name, run in xor_experiment.runs(settings).items():
-        records = []
-        for record in run:
-            records.append(record)
-            bar.progress(min(1.0, record["epoch"] / settings.epochs), text=t("Training {name}: epoch {epoch:,}", name=name, epoch=record["epoch"]))
-        results[name] = records
-    bar.empty()
-    return results
+    """name → list of training records; deterministic for the settings, so visitors share the result."""
+    return {name: list(run) for name, run in xor_experiment.runs(settings).items()}
 
 
 def show_summary(results: dict) -> None:
@@ -189,7 +181,8 @@ for template, values in problems:
     st.error(t(template, **values))
 if st.button(t("Train"), type="primary", key="xor_train", disabled=bool(problems)) or (
         "xor_results" not in st.session_state and not problems):
-    st.session_state["xor_results"] = (settings, train_runs(settings))
+    with st.spinner(t("Training…")):
+        st.session_state["xor_results"] = (settings, train_runs(settings))
 if "xor_results" in st.session_state:
     trained_settings, results = st.session_state["xor_results"]
     if trained_settings != settings:
