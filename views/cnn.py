@@ -84,7 +84,9 @@ def report(entry: dict) -> dict:
     return cached[1]
 
 
+@st.fragment
 def results(entry: dict) -> None:
+    """The session model's report; its widgets (e.g. the feature-map digit) rerun only this part."""
     st.header(t("Your model"))
     model = entry["model"]
     try:
