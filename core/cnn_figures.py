@@ -72,6 +72,12 @@ def image_grid(images: np.ndarray, titles: list[str], columns: int = 8, title: s
     return fig
 
 
+def feature_map_grid(maps: np.ndarray, title: str) -> go.Figure:
+    """One small heatmap per channel of a conv layer's activations."""
+    return image_grid(maps, [str(i + 1) for i in range(len(maps))], columns=16, colorscale="Viridis", title=title,
+                      height_per_row=80)
+
+
 def probabilities(probs: np.ndarray, tr=_same) -> go.Figure:
     """Bar chart of the ten class probabilities, the winner highlighted."""
     probs = np.asarray(probs).reshape(-1)

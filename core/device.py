@@ -23,12 +23,17 @@ def resolve_device(device=None) -> torch.device:
     return torch.device(device)
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the OS has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def cpu_threads() -> int:
     """Threads for torch on the CPU: the env var NN_PLAYGROUND_THREADS, else all but one core, at most 4."""
     configured = os.environ.get("NN_PLAYGROUND_THREADS", "").strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = usable_cores()
     return max(1, min(4, cores - 1 if cores > 2 else cores))
 
 

@@ -11,6 +11,8 @@ import time
 from collections import deque
 from typing import Callable, Iterator
 
+from core.device import usable_cores
+
 log = logging.getLogger(__name__)
 
 KEEP_FINISHED_SECONDS = 3600
@@ -27,8 +29,7 @@ def default_max_running() -> int:
     configured = os.environ.get("NN_PLAYGROUND_MAX_JOBS", "").strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, cores // 2)
+    return max(1, usable_cores() // 2)
 
 
 class Job:

@@ -120,10 +120,8 @@ def results(entry: dict) -> None:
         left, right = st.columns([1, 4])
         left.plotly_chart(cnn_figures.digit_image(image, t("input")), key="cnn_fmap_input")
         with right:
-            plot(cnn_figures.image_grid(maps1, [str(i + 1) for i in range(len(maps1))], columns=16, colorscale="Viridis",
-                                        title=t("Conv 1 feature maps (28×28)"), height_per_row=80), key="cnn_fmap1")
-            plot(cnn_figures.image_grid(maps2, [str(i + 1) for i in range(len(maps2))], columns=16, colorscale="Viridis",
-                                        title=t("Conv 2 feature maps (14×14)"), height_per_row=80), key="cnn_fmap2")
+            plot(cnn_figures.feature_map_grid(maps1, t("Conv 1 feature maps (28×28)")), key="cnn_fmap1")
+            plot(cnn_figures.feature_map_grid(maps2, t("Conv 2 feature maps (14×14)")), key="cnn_fmap2")
 
 
 def model_bytes(entry: dict) -> bytes:

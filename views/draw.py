@@ -46,10 +46,8 @@ def explain(image: np.ndarray, model, rgba: np.ndarray, started: float) -> None:
         plot(cnn_figures.digit_image(cnn.saliency(model, image), t("Saliency: pixels that mattered"), colorscale="Hot"), key="draw_saliency")
     st.caption(t("MNIST digits were size-normalised to a 20×20 box and centred by their centre of mass in 28×28. A drawing treated the same way looks like the training data; a plain resize usually does not."))
     maps1, maps2 = cnn.feature_maps(model, image)
-    plot(cnn_figures.image_grid(maps1, [str(i + 1) for i in range(len(maps1))], columns=16, colorscale="Viridis",
-                                title=t("Conv 1 feature maps of your digit"), height_per_row=80), key="draw_fmap1")
-    plot(cnn_figures.image_grid(maps2, [str(i + 1) for i in range(len(maps2))], columns=16, colorscale="Viridis",
-                                title=t("Conv 2 feature maps of your digit"), height_per_row=80), key="draw_fmap2")
+    plot(cnn_figures.feature_map_grid(maps1, t("Conv 1 feature maps of your digit")), key="draw_fmap1")
+    plot(cnn_figures.feature_map_grid(maps2, t("Conv 2 feature maps of your digit")), key="draw_fmap2")
 
 
 def read_upload(upload) -> np.ndarray | None:
