@@ -35,8 +35,10 @@ def default_max_running() -> int:
 class Job:
     """One training run: its records so far, status, and a stop flag."""
 
-    def __init__(self, run: Callable[[Callable[[], bool]], Iterator[dict]], payload=None):
+    def __init__(self, run: Callable[[Callable[[], bool]], Iterator[dict]], payload=None, owner: str = ""):
         self.id = secrets.token_urlsafe(12)
+        self.owner = owner  # the session that started it
+        self.seen = time.time()  # when its page last polled it: see touch()
         self.run = run
         self.payload = payload
         self.records: list[dict] = []
@@ -45,6 +47,10 @@ class Job:
         self.created = time.time()
         self.finished: float | None = None
         self._stop = threading.Event()
+
+    def touch(self) -> None:
+        """Its session is still looking at it."""
+        self.seen = time.time()
 
     def stop(self) -> None:
         self._stop.set()

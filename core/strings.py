@@ -209,6 +209,18 @@ ZH: dict[str, str] = {
 }
 
 
+def _merge_areas() -> None:
+    from core.zh import cnn, common, data, draw, jobs, safety, xor
+
+    for area in (cnn, common, data, draw, jobs, safety, xor):
+        clash = set(area.ZH) & set(ZH)
+        assert not clash or all(area.ZH[k] == ZH[k] for k in clash), f"conflicting translations: {sorted(clash)[:3]}"
+        ZH.update(area.ZH)
+
+
+_merge_areas()
+
+
 def translate(text: str, lang: str) -> str:
     """The text in the language, falling back to English where no translation exists."""
     if lang == "zh":

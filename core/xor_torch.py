@@ -69,3 +69,7 @@ def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snaps
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+
+
+# The recipe the pages show, in the lesson's order: define the model, pick loss and optimizer, write the loop.
+RECIPE = (XORNet, loss_and_optimizer, train)

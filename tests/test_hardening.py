@@ -1,6 +1,7 @@
 """Bad input on every page gives a clear message, never a traceback, and the session keeps working."""
 import io
 import pickle
+import re
 import shutil
 
 import numpy as np
@@ -30,7 +31,8 @@ def page_app(page: str, query: dict | None = None, state: dict | None = None) ->
 
 
 def messages(at: AppTest) -> str:
-    return " ".join(e.value for e in [*at.error, *at.warning, *at.info])
+    """The messages as a reader sees them: markdown's backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", " ".join(e.value for e in [*at.error, *at.warning, *at.info]))
 
 
 XOR_LINKS = [("xor_lr", "nan"), ("xor_lr", "inf"), ("xor_lr", "-1"), ("xor_lr", "0"), ("xor_lr", "1e9"),

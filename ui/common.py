@@ -1,11 +1,24 @@
-"""Small Streamlit helpers every page uses: translation, the sidebar, figures."""
+"""Small Streamlit helpers every page uses: translation, plain-text messages, settings widgets, figures."""
+import re
+
 import streamlit as st
 
-from core.strings import LANGUAGES, translate
+from core.errors import UserError
+from core.settings import Setting
+from core.strings import translate
+
+# Markdown, LaTeX ($), Streamlit's :colour[...] and :icon: directives and HTML all start from ASCII punctuation;
+# a backslash before each makes CommonMark show it as the character itself.
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=])")
 
 
 def lang() -> str:
     return st.session_state.get("lang", "en")
+
+
+def plain(value) -> str:
+    """A visitor's value (link value, file name, path) escaped so markdown shows it as text, never as markup."""
+    return _MARKUP.sub(r"\\\1", str(value)).replace("\n", " ")
 
 
 def t(text: str, **values) -> str:
@@ -14,54 +27,48 @@ def t(text: str, **values) -> str:
     return translated.format(**values) if values else translated
 
 
-def plot(fig, key: str | None = None) -> None:
-    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+def error_text(error: Exception) -> str:
+    """An error for markdown messages (st.error, st.warning): translated when it is a UserError, values as plain text."""
+    if isinstance(error, UserError):
+        return t(error.template, **{k: plain(v) if isinstance(v, str) else v for k, v in error.values.items()})
+    return plain(str(error) or type(error).__name__)
 
 
-def _parse(raw: str, default):
-    """A URL value in the type of the default; raises ValueError when it does not fit."""
-    if isinstance(default, bool):
-        if raw.lower() not in ("true", "false", "1", "0"):
-            raise ValueError(raw)
-        return raw.lower() in ("true", "1")
-    if isinstance(default, int):
-        return int(raw)
-    if isinstance(default, float):
-        return float(raw)
-    return raw
+def plot(fig, key: str | None = None, **kwargs):
+    # No mode bar: on phones it sat over the chart titles and hid what they said.
+    return st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False, "displayModeBar": False},
+                           **kwargs)
 
 
-def _valid(value, options=None, low=None, high=None) -> bool:
-    if options is not None:
-        return value in list(options)
-    if value != value:  # NaN
-        return False
-    return (low is None or value >= low) and (high is None or value <= high)
-
-
-def url_widget(widget, label: str, key: str, default, *, options=None, min_value=None, max_value=None, **kwargs):
-    """A widget that starts from ?key= in the URL (when valid) and writes its value back, so a link reproduces it."""
+def setting_widget(widget, setting: Setting, **kwargs):
+    """A widget for a declared setting: starts from ?key= in the URL (when valid) and writes its value back."""
+    key, default = setting.key, setting.default
     if key not in st.session_state:
         value = default
         raw = st.query_params.get(key)
         if raw is not None:
             try:
-                candidate = _parse(raw, default)
-                if not _valid(candidate, options, min_value, max_value):
-                    raise ValueError(raw)
-                value = candidate
+                value = setting.parse(raw)
             except ValueError:
                 st.warning(t("The link's {key}={value} is not a valid setting here, so the default {default} is used.",
-                             key=key, value=raw[:40], default=default))
+                             key=key, value=plain(raw[:40]), default=default))
         st.session_state[key] = value
-    if options is not None:
-        kwargs["options"] = options
-    if min_value is not None:
-        kwargs.update(min_value=min_value, max_value=max_value)
-    value = widget(label, key=key, persist_state="session", **kwargs)
+    if setting.options is not None:
+        kwargs["options"] = list(setting.options)
+    elif setting.low is not None:
+        kwargs.update(min_value=setting.low, max_value=setting.high)
+    if setting.help is not None:
+        kwargs["help"] = t(setting.help)
+    value = widget(t(setting.label), key=key, persist_state="session", **kwargs)
     if value == default:
         if key in st.query_params:
             del st.query_params[key]
     else:
         st.query_params[key] = str(value).lower() if isinstance(value, bool) else str(value)
     return value
+
+
+def url_widget(widget, label: str, key: str, default, *, options=None, min_value=None, max_value=None, **kwargs):
+    """A widget whose setting is declared inline (prefer a core Setting record and setting_widget)."""
+    setting = Setting(key, label, default, tuple(options) if options is not None else None, min_value, max_value)
+    return setting_widget(widget, setting, **kwargs)

@@ -1,43 +1,17 @@
 """Train the lesson's CNN on MNIST, watch it learn, and look inside the result."""
 import io
-import os
 
 import streamlit as st
 
 from core import cnn, cnn_figures
-from core.mnist_data import DATA_DIR_ENV, MnistUnavailable, load_split, missing_files
+from core.mnist_data import MnistUnavailable
 from ui.common import plot, t, url_widget
-from ui import training
+from ui import background, training
+from ui.data import data_panel
 from ui.teach import cnn_explained, recipe
 
 SUBSETS = [1000, 2000, 5000, 10000, 20000, 30000, 60000]
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
-
-
-def data_dir_locked() -> bool:
-    """On a public deployment, NN_PLAYGROUND_DATA_LOCKED=1 keeps visitors from pointing downloads elsewhere."""
-    return os.environ.get("NN_PLAYGROUND_DATA_LOCKED", "").strip() in ("1", "true", "yes")
-
-
-def data_panel() -> bool:
-    """Data directory field and its status; True when MNIST is on disk."""
-    with st.expander(t("Data: MNIST"), expanded=bool(missing_files(training.data_dir()))):
-        st.text_input(t("Data directory (default from the environment variable {env})", env=DATA_DIR_ENV), key="data_dir",
-                      persist_state="session", disabled=data_dir_locked())
-        missing = missing_files(training.data_dir())
-        if not missing:
-            st.caption(t("MNIST found in {folder}.", folder=training.data_dir()))
-            return True
-        st.warning(t("MNIST is not in this directory yet (missing: {files}). Training will try to download it; or press the button now.", files=", ".join(missing)))
-        if st.button(t("Download MNIST now"), key="cnn_download"):
-            try:
-                with st.spinner(t("Downloading MNIST…")):
-                    load_split(training.data_dir(), train=True)
-                    load_split(training.data_dir(), train=False)
-                st.rerun()
-            except MnistUnavailable as exc:
-                st.error(str(exc))
-        return False
 
 
 def settings_form() -> tuple[dict, int, dict]:
@@ -67,19 +41,19 @@ def settings_form() -> tuple[dict, int, dict]:
 
 
 def train_controls(config: dict, seed: int, kwargs: dict) -> None:
-    job = training.current_job()
+    job = background.current_job()
     busy = job is not None and job.active
     if st.button(t("Train"), type="primary", key="cnn_train", disabled=busy):
-        job = training.start_job(config, seed, log_every=None, **kwargs) or job
+        job = background.start_job(config, seed, log_every=None, **kwargs) or job
     if job is not None:
-        training.live_progress(job, key="cnn")
+        background.live_progress(job, key="cnn")
 
 
 def report(entry: dict) -> dict:
     """The session model's test report, computed once per model."""
     cached = st.session_state.get("cnn_report")
     if cached is None or cached[0] is not entry["model"]:
-        cached = (entry["model"], cnn.test_report(entry["model"], training.data_dir()))
+        cached = (entry["model"], cnn.test_report(entry["model"], background.data_dir()))
         st.session_state["cnn_report"] = cached
     return cached[1]
 

@@ -6,9 +6,9 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from core import cnn, cnn_figures, digits
-from ui import training
+from ui import background, training
 from ui.common import plot, t
-from ui.teach import preprocessing_explained
+from ui.teach_draw import preprocessing_explained
 
 CANVAS_SIZE = 280
 
@@ -19,7 +19,7 @@ def quick_training() -> None:
     left, right = st.columns([2, 1])
     epochs = left.select_slider(t("Quick training: epochs over up to 10,000 images"), [1, 2, 3], value=1, key="quick_epochs")
     if right.button(t("Quick train"), type="primary", key="quick_train"):
-        if training.start_job(dict(), seed=0, epochs=int(epochs), train_subset=10_000, log_every=None):
+        if background.start_job(dict(), seed=0, epochs=int(epochs), train_subset=10_000, log_every=None):
             st.rerun()
 
 
@@ -94,9 +94,9 @@ st.title(t("Draw a digit"))
 st.markdown(t("Draw a digit with the mouse or a finger. Your CNN reads it after the same preprocessing MNIST used, and shows why it decided what it did."))
 with st.expander(t("📖 Why preprocessing matters, and the code that does it")):
     preprocessing_explained()
-job = training.current_job()
+job = background.current_job()
 if job is not None and (job.active or job.status in ("failed", "diverged") or st.session_state.get("cnn_adopted") != job.id):
-    training.live_progress(job, key="draw")
+    background.live_progress(job, key="draw")
 model = training.session_model()
 if model is None:
     if job is None or not job.active:

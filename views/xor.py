@@ -7,7 +7,8 @@ from core.gradcheck import gradient_check
 from core.xor_experiment import XorSettings
 from core.xor_numpy import X_XOR, Y_XOR, predict, train_many
 from ui.common import plot, t, url_widget
-from ui.teach import recipe, xor_numpy_explained
+from ui.teach import recipe
+from ui.teach_xor import xor_numpy_explained
 
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0]
 IMPLEMENTATION_LABELS = {"numpy": "NumPy (from scratch)", "torch": "PyTorch", "both": "Both side by side"}

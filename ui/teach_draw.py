@@ -1,0 +1,16 @@
+"""The Draw page's explanations: why and how a drawing is made to look like MNIST."""
+import streamlit as st
+
+from core import digits
+from ui.common import t
+from ui.teach import source
+
+
+def preprocessing_explained() -> None:
+    st.markdown(t("MNIST's digits were written on paper, scanned, cropped to their ink, scaled so the longer side is 20 pixels, and placed in a 28×28 field with their centre of mass in the middle. A drawing has to go through the same steps, or the model sees something it never saw in training. This is the code that does it:"))
+    source(digits.preprocess)
+    left, right = st.columns(2)
+    with left:
+        source(digits._fit_box)
+    with right:
+        source(digits._place)
