@@ -1,9 +1,6 @@
 """The lesson's MNIST CNN: model, a fast training loop that yields progress, prediction, and safe save/load."""
-import ctypes
 import math
 import numbers
-import os
-import platform
 import threading
 import time
 
@@ -13,9 +10,10 @@ from torch import nn
 from torch.nn import functional as F
 
 from core.device import configure_torch, resolve_device
+from core.memory import keep_freed_memory
 from core.mnist_data import load_split, normalize, normalize_unit
 
-EVAL_BATCH = 250  # keeps conv1's output (250×32×28×28 floats, 25 MB) under glibc's mmap threshold: see _keep_freed_memory
+EVAL_BATCH = 250  # keeps conv1's output (250×32×28×28 floats, 25 MB) under glibc's mmap threshold: see core.memory.keep_freed_memory
 
 
 class CNN(nn.Module):
@@ -67,36 +65,6 @@ def _inference_ready(model: nn.Module) -> torch.device:
     return model_device(model)
 
 
-_malloc_lock = threading.Lock()
-_malloc_tuned = False
-
-
-def _keep_freed_memory() -> None:
-    """Let glibc reuse freed blocks of up to 32 MB (and keep up to 256 MB free atop its heap) instead of returning them to the OS.
-
-    A training step frees and re-allocates ~30 MB of activations and gradients. With glibc's default thresholds
-    those pages went back to the kernel after every step and were faulted in again on the next one: ~3,900 minor
-    page faults a step, a third of its CPU time (measured on the benchmark machine, see bench/README.md).
-    Process-wide and done once; skipped off glibc and when the user tunes malloc through the environment.
-    """
-    global _malloc_tuned
-    with _malloc_lock:
-        if _malloc_tuned:
-            return
-        _malloc_tuned = True
-        if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-            return
-        if any(k in os.environ for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES")):
-            return
-        try:
-            mallopt = ctypes.CDLL(None).mallopt
-        except (OSError, AttributeError):
-            return
-        m_trim_threshold, m_mmap_threshold = -1, -3
-        mallopt(m_mmap_threshold, 32 * 2**20)  # glibc's maximum for this setting
-        mallopt(m_trim_threshold, 256 * 2**20)
-
-
 def _make_optimizer(model, name: str, lr: float, momentum: float, device: torch.device):
     if name == "sgd":
         return torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
@@ -130,7 +98,7 @@ def _check_hyperparameters(epochs, lr, batch_size, train_subset):
 
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor]:
     """(accuracy, predicted labels on the CPU) for uint8 images, in large inference batches."""
-    _keep_freed_memory()
+    keep_freed_memory()
     device = _inference_ready(model)
     was_training = model.training
     model.eval()
@@ -155,7 +123,7 @@ def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, ba
     epochs, batch_size, lr = int(epochs), int(batch_size), float(lr)
     train_subset = None if train_subset is None else int(train_subset)
     configure_torch()
-    _keep_freed_memory()
+    keep_freed_memory()
     device = resolve_device(device)
     train_images, train_labels = load_split(data_root, train=True, download=download)
     test_images, test_labels = load_split(data_root, train=False, download=download)

@@ -6,6 +6,7 @@ other sessions keep the interpreter busy).
 """
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -129,6 +130,34 @@ def load_split(root, train: bool, download: bool = True) -> tuple[torch.Tensor, 
                     _cache.pop(next(iter(_cache)))
                 _cache[key] = split
         return _cache[key]
+
+
+@dataclass(frozen=True)
+class MnistChoice:
+    """Which MNIST a run uses: the data directory's own, or the bundled sample when that one is missing."""
+    root: str            # the folder torchvision.datasets.MNIST(root, download=False) loads
+    bundled: bool        # True: the bundled sample stands in for the full data set
+    train_count: int
+    test_count: int
+    note: str | None     # why the sample is used (English), None when the data directory has MNIST
+
+
+def bundled_root() -> str:
+    """The small real MNIST sample shipped in the repository, in torchvision's MNIST/raw layout."""
+    return str(Path(__file__).resolve().parents[1] / "data" / "mnist-sample")
+
+
+def choose_data(root, download: bool = True) -> MnistChoice:
+    """The data directory's MNIST when it has (or can download) it, else the bundled sample."""
+    try:
+        train = load_split(root, train=True, download=download)
+        test = load_split(root, train=False, download=download)
+        return MnistChoice(str(root), False, len(train[0]), len(test[0]), None)
+    except MnistUnavailable as exc:
+        sample = bundled_root()
+        train = load_split(sample, train=True, download=False)
+        test = load_split(sample, train=False, download=False)
+        return MnistChoice(sample, True, len(train[0]), len(test[0]), str(exc))
 
 
 def normalize(images_uint8: torch.Tensor) -> torch.Tensor:

@@ -210,9 +210,9 @@ ZH: dict[str, str] = {
 
 
 def _merge_areas() -> None:
-    from core.zh import cnn, common, data, draw, jobs, safety, xor
+    from core.zh import cnn, cnn_inside, common, data, draw, jobs, safety, xor
 
-    for area in (cnn, common, data, draw, jobs, safety, xor):
+    for area in (cnn, cnn_inside, common, data, draw, jobs, safety, xor):
         clash = set(area.ZH) & set(ZH)
         assert not clash or all(area.ZH[k] == ZH[k] for k in clash), f"conflicting translations: {sorted(clash)[:3]}"
         ZH.update(area.ZH)

@@ -3,7 +3,7 @@ import copy
 
 import streamlit as st
 
-from core import cnn, cnn_figures
+from core import cnn_figures
 from core.jobs import QUEUE, Job
 from ui.common import plot, t
 
