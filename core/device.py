@@ -1,5 +1,6 @@
 """Pick the torch device and a thread count that suit the machine."""
 import os
+from dataclasses import dataclass
 
 import torch
 
@@ -45,10 +46,28 @@ def configure_torch() -> None:
         _configured = True
 
 
-def describe_device(device: torch.device) -> str:
-    """A short human name for the device, e.g. 'CUDA (NVIDIA H100)'."""
+@dataclass(frozen=True)
+class DeviceDescription:
+    """A device's short name as an English template and its values, so the UI can show it in any language."""
+
+    template: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return self.template.format(**dict(self.values))
+
+
+# Every template describe_device can return (the UI translates them; tests check each has 中文).
+DEVICE_TEMPLATES = ("CUDA ({gpu})", "Apple MPS", "CPU (1 thread)", "CPU ({threads} threads)")
+
+
+def describe_device(device: torch.device) -> DeviceDescription:
+    """A short human name for the device, e.g. 'CUDA (NVIDIA H100)' or 'CPU (2 threads)'."""
     if device.type == "cuda":
-        return f"CUDA ({torch.cuda.get_device_name(device)})"
+        return DeviceDescription("CUDA ({gpu})", (("gpu", torch.cuda.get_device_name(device)),))
     if device.type == "mps":
-        return "Apple MPS"
-    return f"CPU ({torch.get_num_threads()} threads)"
+        return DeviceDescription("Apple MPS")
+    threads = torch.get_num_threads()
+    if threads == 1:
+        return DeviceDescription("CPU (1 thread)")
+    return DeviceDescription("CPU ({threads} threads)", (("threads", threads),))

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import xor_experiment
+from core.device import DEVICE_TEMPLATES
 from core.strings import LANGUAGES, ZH, translate
 from tests.conftest import ROOT
 
@@ -23,11 +24,13 @@ def ui_strings() -> set[str]:
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("t", "tr")
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 found.add(node.args[0].value)
-            if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id in LABEL_DICTS for target in node.targets):
+            if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id in LABEL_DICTS
+                                                    for target in node.targets):
                 found.update(value.value for value in node.value.values if isinstance(value, ast.Constant))
     found.update(template for template, _ in xor_experiment.XorSettings(
         implementation="x", hidden_size=0, learning_rate=float("nan"), epochs=0, activation="x", init="x").problems())
     found.update({"trained", "uploaded"})
+    found.update(DEVICE_TEMPLATES)
     return found
 
 
@@ -64,3 +67,14 @@ def test_pages_render_in_both_languages(page, lang):
     assert at.session_state["lang"] == lang
     if lang == "zh":
         assert any("\u4e00" <= ch <= "\u9fff" for ch in at.title[0].value)
+
+
+def test_the_device_reads_in_both_languages():
+    import torch
+
+    from core.device import describe_device
+
+    cpu = describe_device(torch.device("cpu"))
+    assert str(cpu).startswith("CPU (")
+    chinese = translate(cpu.template, "zh").format(**dict(cpu.values))
+    assert "线程" in chinese and "thread" not in chinese

@@ -2,21 +2,45 @@
 import streamlit as st
 
 from ui.common import t
-from ui.sidebar import device_name
+
+# Page links are plain text by default; on the home page they are the calls to action, so they look like buttons.
+# Constant CSS of our own (never a visitor's value), scoped to this page's container.
+LINK_BUTTONS = """<style>
+.st-key-home_pages a[data-testid="stPageLink-NavLink"] {
+  background: var(--primary-color, #6C5CE7); border-radius: 0.5rem; padding: 0.45rem 1rem; margin-top: 0.25rem;
+}
+.st-key-home_pages a[data-testid="stPageLink-NavLink"] p,
+.st-key-home_pages a[data-testid="stPageLink-NavLink"] span { color: white; font-weight: 600; }
+.st-key-home_pages a[data-testid="stPageLink-NavLink"]:hover { filter: brightness(1.1); }
+</style>"""
+
+
+
+def page_card(heading: str, text: str, page: str, link: str, icon: str) -> None:
+    st.subheader(heading)
+    st.markdown(text)
+    st.page_link(page, label=link, icon=icon)
+
 
 st.title(t("🧠 NN Playground"))
-st.markdown(t("Train real neural networks in your browser and watch them learn. Three experiments grow out of one short deep-learning lesson:"))
-st.caption(t("Training runs on: **{device}**", device=device_name()))
-left, middle, right = st.columns(3)
-with left:
-    st.subheader(t("1 · XOR from scratch"))
-    st.markdown(t("A 2 → hidden → 1 sigmoid network with hand-written backprop in NumPy, and the same net in PyTorch. See each hidden unit's boundary, the hidden space where XOR becomes separable, and check the gradients against autograd."))
-    st.page_link("views/xor.py", label=t("Open the XOR playground"), icon="✖️")
-with middle:
-    st.subheader(t("2 · A CNN on MNIST"))
-    st.markdown(t("Two conv layers and two fully connected ones, trained with Adam on handwritten digits. Watch the loss fall, then look at the confusion matrix, the mistakes, the filters and the feature maps."))
-    st.page_link("views/cnn.py", label=t("Train a CNN"), icon="🧮")
-with right:
-    st.subheader(t("3 · Draw a digit"))
-    st.markdown(t("Draw with the mouse or a finger and see what your CNN thinks, the 28×28 image it really sees, and which pixels pushed its decision."))
-    st.page_link("views/draw.py", label=t("Draw a digit"), icon="✏️")
+st.markdown(t("Train real neural networks in your browser and watch them learn. Three experiments grow out of one "
+              "short deep-learning lesson:"))
+st.html(LINK_BUTTONS)
+with st.container(key="home_pages"):
+    left, middle, right = st.columns(3)
+    with left:
+        page_card(t("1 · XOR from scratch"),
+                  t("A 2 → hidden → 1 sigmoid network with hand-written backprop in NumPy, and the same net in "
+                    "PyTorch. See each hidden unit's boundary, the hidden space where XOR becomes separable, and "
+                    "check the gradients against autograd."),
+                  "views/xor.py", t("Open the XOR playground"), "✖️")
+    with middle:
+        page_card(t("2 · A CNN on MNIST"),
+                  t("Two conv layers and two fully connected ones, trained with Adam on handwritten digits. Watch the "
+                    "loss fall, then look at the confusion matrix, the mistakes, the filters and the feature maps."),
+                  "views/cnn.py", t("Train a CNN"), "🧮")
+    with right:
+        page_card(t("3 · Draw a digit"),
+                  t("Draw with the mouse or a finger and see what your CNN thinks, the 28×28 image it really sees, "
+                    "and which pixels pushed its decision."),
+                  "views/draw.py", t("Draw a digit"), "✏️")
