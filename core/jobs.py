@@ -2,26 +2,63 @@
 
 A job outlives the Streamlit script run that started it, so widget clicks, page switches and reloads
 neither stop nor lose it; the page keeps only the job's id and polls its records.
+
+The queue is built for a public server where some visitors mean harm:
+- one waiting or running job per session, and a job whose session is gone (closed, not back through its ?run=
+  link within ABANDON_AFTER_SECONDS) is stopped;
+- on a public deployment one job may train on at most MAX_IMAGE_PASSES images and run MAX_RUN_SECONDS;
+- small jobs (a Quick train) go in an express lane: a running big job pauses at its next batch and lets them
+  through, so thirty queued max-size jobs cannot keep a new visitor waiting. Only big jobs pause and a paused
+  job resumes before any other big job starts, so at most `max_running` big jobs hold an optimizer state at once;
+- finished jobs are kept for their session (and its link) bounded by age, count and bytes, and the freed
+  memory goes back to the system when a job ends.
 """
 import logging
 import os
 import secrets
 import threading
 import time
-from collections import deque
+from enum import Enum
 from typing import Callable, Iterator
 
+from core.deployment import local_mode
 from core.device import usable_cores
+from core.errors import UserError
+from core.memory import release_freed_memory
 
 log = logging.getLogger(__name__)
 
 KEEP_FINISHED_SECONDS = 3600
-MAX_JOBS = 200
+MAX_FINISHED = 60
+MAX_FINISHED_BYTES = 128 * 2**20  # about nine max-size models (conv 64/128, fc 512: 13 MB each) or 70 lesson models
+RECORD_BYTES = 1024  # a progress record, roughly, for the byte bound
 MAX_WAITING = 32
+ABANDON_AFTER_SECONDS = 25  # a reload reconnects in a few seconds; a closed tab never does
+MAX_IMAGE_PASSES = 600_000  # epochs × training images: the lesson's 10 epochs over all 60,000
+MAX_RUN_SECONDS = 600
+EXPRESS_COST = 30_000  # lesson-model image passes: a Quick train (up to 3 epochs × 10,000 images) fits
+FULL_TRAIN_SET = 60_000
 
 
-class QueueFull(RuntimeError):
+class JobState(str, Enum):
+    """A job's status. A str, so `job.status == "done"` keeps working."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    DIVERGED = "diverged"
+
+    __str__ = str.__str__
+
+
+class QueueFull(UserError):
     """Too many runs are waiting already."""
+
+
+class AlreadyTraining(UserError):
+    """The session has a run waiting or running already."""
 
 
 def default_max_running() -> int:
@@ -32,60 +69,133 @@ def default_max_running() -> int:
     return max(1, usable_cores() // 2)
 
 
+def _macs_per_image(conv1_channels: int = 32, conv2_channels: int = 64, hidden_size: int = 128) -> int:
+    """Multiply-adds of one forward pass of the page's CNN (its two convolutions and two linear layers)."""
+    return (28 * 28 * conv1_channels * 9 + 14 * 14 * conv2_channels * conv1_channels * 9
+            + conv2_channels * 7 * 7 * hidden_size + hidden_size * 10)
+
+
+LESSON_MACS = _macs_per_image()
+
+
+def _image_passes(settings: dict) -> int:
+    images = min(int(settings.get("train_subset") or FULL_TRAIN_SET), FULL_TRAIN_SET)
+    return int(settings.get("epochs", 1)) * images
+
+
+def estimate_cost(settings: dict) -> float:
+    """A run's work in lesson-model image passes: epochs × images × its time per image relative to the lesson CNN.
+
+    Fitted to training speeds measured on 2 cores (images/s, lesson model at batch 64 = 1): the lesson model at
+    batch 16 is 2.4× slower, the largest model (conv 64/128, fc 512; 4.3× the multiply-adds) 2.3× at batch 64
+    and 4× at batch 16. Bigger layers use the CPU better, and each step has a fixed overhead.
+    """
+    macs = _macs_per_image(int(settings.get("conv1_channels", 32)), int(settings.get("conv2_channels", 64)),
+                           int(settings.get("hidden_size", 128)))
+    batch_overhead = (1 + 40 / max(1, int(settings.get("batch_size", 64)))) / (1 + 40 / 64)
+    return _image_passes(settings) * (macs / LESSON_MACS) ** 0.6 * batch_overhead
+
+
+def job_cost_problem(settings: dict) -> UserError | None:
+    """Why these settings are too costly for one run on this (public) server, or None when they may run."""
+    if local_mode():
+        return None
+    asked = _image_passes(settings)
+    if asked > MAX_IMAGE_PASSES:
+        return UserError("On this public server one run may train on at most {limit} images in all (epochs × "
+                         "training images); these settings ask for {asked}. Lower the epochs or the training images.",
+                         limit=f"{MAX_IMAGE_PASSES:,}", asked=f"{asked:,}")
+    return None
+
+
 class Job:
     """One training run: its records so far, status, and a stop flag."""
 
-    def __init__(self, run: Callable[[Callable[[], bool]], Iterator[dict]], payload=None, owner: str = ""):
+    def __init__(self, run: Callable[[Callable[[], bool]], Iterator[dict]], payload=None, owner: str = "",
+                 cost: float | None = None, nbytes: int = 0):
         self.id = secrets.token_urlsafe(12)
         self.owner = owner  # the session that started it
-        self.seen = time.time()  # when its page last polled it: see touch()
+        self.watchers = {owner} if owner else set()  # sessions that looked at it: the owner, or a reload via ?run=
+        self.seen = time.time()  # when a page last polled it: see touch()
         self.run = run
         self.payload = payload
+        self.cost = cost  # estimated lesson-model image passes; None: unknown (never express)
+        self.nbytes = nbytes  # what it keeps when finished (its model), for the bound on finished jobs
         self.records: list[dict] = []
-        self.status = "queued"
+        self.status = JobState.QUEUED
         self.error: str | None = None
+        self.stop_reason: UserError | None = None  # why the server stopped it, for the page to say
+        self.paused = False  # let an express job through; resumes by itself
         self.created = time.time()
         self.finished: float | None = None
+        self.run_seconds = 0.0  # time it held a trainer slot, not counting pauses
+        self._slice_started: float | None = None
         self._stop = threading.Event()
 
-    def touch(self) -> None:
-        """Its session is still looking at it."""
+    def touch(self, session: str | None = None) -> None:
+        """A page is still looking at it (a reload comes back with a new session id through the ?run= link)."""
         self.seen = time.time()
+        if session and session not in self.watchers and len(self.watchers) < 8:
+            self.watchers.add(session)
 
-    def stop(self) -> None:
+    def stop(self, reason: UserError | None = None) -> None:
+        if reason is not None and not self._stop.is_set():
+            self.stop_reason = reason
         self._stop.set()
 
     def should_stop(self) -> bool:
         return self._stop.is_set()
 
     @property
+    def express(self) -> bool:
+        return self.cost is not None and self.cost <= EXPRESS_COST
+
+    @property
     def active(self) -> bool:
-        return self.status in ("queued", "running")
+        return self.status in (JobState.QUEUED, JobState.RUNNING)
 
     @property
     def last(self) -> dict | None:
         return self.records[-1] if self.records else None
 
+    @property
+    def kept_bytes(self) -> int:
+        return self.nbytes + RECORD_BYTES * len(self.records)
+
 
 class JobQueue:
-    """Runs jobs in threads, at most `max_running` at a time, first come first served."""
+    """Runs jobs in threads, at most `max_running` at a time: express jobs first, then paused ones, then the rest
+    by estimated cost (smallest first, first come first served among equals)."""
 
     def __init__(self, max_running: int | None = None):
         self.max_running = max_running or default_max_running()
+        self.session_alive: Callable[[str], bool | None] | None = None  # set by the UI: is that session connected?
         self._cond = threading.Condition()
-        self._waiting: deque[Job] = deque()
+        self._express: list[Job] = []
+        self._paused: list[Job] = []
+        self._waiting: list[Job] = []
         self._running: set[Job] = set()
         self._jobs: dict[str, Job] = {}
 
     def submit(self, job: Job) -> Job:
         with self._cond:
-            if len(self._waiting) >= MAX_WAITING:
-                raise QueueFull(f"{len(self._waiting)} training runs are already waiting; please try again in a few minutes.")
+            self._check_admission(job)
             self._forget_old()
             self._jobs[job.id] = job
-            self._waiting.append(job)
+            (self._express if job.express else self._waiting).append(job)
+            self._waiting.sort(key=lambda j: j.cost or 0.0)  # stable: equal costs keep their order
+            self._dispatch()
         threading.Thread(target=self._work, args=(job,), name=f"train-{job.id}", daemon=True).start()
         return job
+
+    def _check_admission(self, job: Job) -> None:
+        if job.owner and any(j.owner == job.owner and j.active for j in self._jobs.values()):
+            raise AlreadyTraining("You already have a training run waiting or running. Stop it first, or wait "
+                                  "until it ends.")
+        waiting = len(self._express) + len(self._waiting)
+        if waiting >= MAX_WAITING:
+            raise QueueFull("The server is busy: {waiting} training runs are already waiting. Please try again "
+                            "in a few minutes.", waiting=waiting)
 
     def get(self, job_id: str | None) -> Job | None:
         with self._cond:
@@ -94,48 +204,127 @@ class JobQueue:
     def position(self, job: Job) -> int:
         """1 for the next job to start, 2 behind it, …; 0 when not waiting."""
         with self._cond:
-            return self._waiting.index(job) + 1 if job in self._waiting else 0
+            line = self._line()
+            return line.index(job) + 1 if job in line else 0
 
     def counts(self) -> tuple[int, int]:
         with self._cond:
-            return len(self._running), len(self._waiting)
+            return len(self._running), len(self._express) + len(self._waiting)
+
+    def _line(self) -> list[Job]:
+        return self._express + self._paused + self._waiting
 
     def _forget_old(self) -> None:
+        """Drop finished jobs past their age, then the oldest ones beyond the count and byte bounds."""
         now = time.time()
-        for job_id, job in list(self._jobs.items()):
-            if job.finished and (now - job.finished > KEEP_FINISHED_SECONDS or len(self._jobs) > MAX_JOBS):
-                del self._jobs[job_id]
+        finished = sorted((j for j in self._jobs.values() if j.finished), key=lambda j: j.finished)
+        kept_bytes = sum(j.kept_bytes for j in finished)
+        for job in finished:
+            if now - job.finished > KEEP_FINISHED_SECONDS or len(finished) > MAX_FINISHED \
+                    or kept_bytes > MAX_FINISHED_BYTES:
+                del self._jobs[job.id]
+                kept_bytes -= job.kept_bytes
+                finished = [j for j in finished if j is not job]
+
+    def _dispatch(self) -> None:
+        """Hand free trainer slots to the head of the line (under the lock)."""
+        while len(self._running) < self.max_running and self._line():
+            job = self._line()[0]
+            for lane in (self._express, self._paused, self._waiting):
+                if job in lane:
+                    lane.remove(job)
+            if self._stop_if_unwanted(job):
+                continue  # its thread sees the stop and ends it
+            self._running.add(job)
+            job.paused = False
+            job.status = JobState.RUNNING
+            job._slice_started = time.monotonic()
+        self._cond.notify_all()
+
+    def _end_slice(self, job: Job) -> None:
+        if job._slice_started is not None:
+            job.run_seconds += time.monotonic() - job._slice_started
+            job._slice_started = None
+
+    def _gone(self, job: Job) -> bool:
+        """Its session closed and no page came back to it (through its ?run= link) for a while."""
+        if not job.owner or time.time() - job.seen < ABANDON_AFTER_SECONDS or self.session_alive is None:
+            return False
+        # None: the runtime cannot tell (no server, as under AppTest), so the job is kept
+        return all(self.session_alive(session) is False for session in list(job.watchers))
+
+    def _over_budget(self, job: Job) -> bool:
+        return not local_mode() and job.run_seconds + time.monotonic() - (job._slice_started or 0) > MAX_RUN_SECONDS
+
+    def _stop_if_unwanted(self, job: Job) -> bool:
+        if not job.should_stop() and self._gone(job):
+            job.stop(UserError("Stopped: its page was closed."))
+        return job.should_stop()
 
     def _wait_for_slot(self, job: Job) -> bool:
+        """Wait in line until dispatched (True) or stopped (False)."""
         with self._cond:
-            while not job.should_stop() and (self._waiting[0] is not job or len(self._running) >= self.max_running):
+            while job not in self._running:
+                if self._stop_if_unwanted(job):
+                    for lane in (self._express, self._paused, self._waiting):
+                        if job in lane:
+                            lane.remove(job)
+                    return False
                 self._cond.wait(timeout=0.25)
-            self._waiting.remove(job)
-            if job.should_stop():
-                self._cond.notify_all()
-                return False
-            self._running.add(job)
-            job.status = "running"
             return True
+
+    def checkpoint(self, job: Job) -> bool:
+        """Called by a running job between batches: True when it must stop. Pauses here while express jobs go."""
+        with self._cond:
+            if self._stop_if_unwanted(job):
+                return True
+            if job._slice_started is not None and self._over_budget(job):
+                job.stop(UserError("Stopped after {minutes} minutes: on this public server that is the longest a "
+                                   "run may train.", minutes=MAX_RUN_SECONDS // 60))
+                return True
+            if self._express and not job.express and job in self._running:
+                self._running.discard(job)
+                self._end_slice(job)
+                job.paused = True
+                self._paused.append(job)
+                self._dispatch()
+                return not self._wait_for_slot(job)
+            return False
 
     def _work(self, job: Job) -> None:
         if not self._wait_for_slot(job):
-            job.status, job.finished = "stopped", time.time()
+            job.status, job.finished = JobState.STOPPED, time.time()
             return
         try:
-            for record in job.run(job.should_stop):
+            for record in job.run(lambda: self.checkpoint(job)):
                 job.records.append(record)
             last = job.last or {}
-            job.status = "diverged" if last.get("diverged") else "stopped" if last.get("stopped") else "done"
+            job.status = JobState.DIVERGED if last.get("diverged") else \
+                JobState.STOPPED if last.get("stopped") or job.should_stop() else JobState.DONE
         except Exception as exc:  # the page shows the message; the traceback goes to the server log
             log.exception("training job %s failed", job.id)
             job.error = str(exc) or type(exc).__name__
-            job.status = "failed"
+            job.status = JobState.FAILED
         finally:
             job.finished = time.time()
             with self._cond:
                 self._running.discard(job)
-                self._cond.notify_all()
+                for lane in (self._express, self._paused, self._waiting):
+                    if job in lane:
+                        lane.remove(job)
+                self._end_slice(job)
+                self._forget_old()
+                self._dispatch()
+            _keep_results_only(job)
+            release_freed_memory()
+
+
+def _keep_results_only(job: Job) -> None:
+    """What a finished run keeps for its session is its weights: no gradients (the optimizer state went with the
+    training generator)."""
+    model = job.payload.get("model") if isinstance(job.payload, dict) else None
+    if hasattr(model, "zero_grad"):
+        model.zero_grad(set_to_none=True)
 
 
 QUEUE = JobQueue()

@@ -32,3 +32,18 @@ def keep_freed_memory() -> None:
         m_trim_threshold, m_mmap_threshold = -1, -3
         mallopt(m_mmap_threshold, 32 * 2**20)  # glibc's maximum for this setting
         mallopt(m_trim_threshold, 256 * 2**20)
+
+
+def release_freed_memory() -> None:
+    """Give the free pages that glibc keeps (in every thread's arena) back to the system: malloc_trim(0).
+
+    keep_freed_memory lets each arena keep up to 256 MB between training steps; without this, 30 max-size runs
+    left the server 2.6 GB larger for good. Called when a training job ends: the running jobs lose nothing but
+    the faults of one step's worth of pages.
+    """
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

@@ -1,12 +1,14 @@
 """The session's CNN training job: starting it in the background queue, finding it again, polling it live."""
 import streamlit as st
+from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import cnn
-from core.jobs import QUEUE, Job, QueueFull
+from core.errors import UserError
+from core.jobs import QUEUE, Job, estimate_cost, job_cost_problem
 from core.mnist_data import default_data_dir
 from ui import training
-from ui.common import t
+from ui.common import error_text, t
 
 JOB_PARAM = "run"
 
@@ -16,23 +18,41 @@ def session_id() -> str:
     return ctx.session_id if ctx is not None else "no-session"
 
 
+def session_alive(session: str) -> bool | None:
+    """Whether that session's browser is still connected; None where no server runs (AppTest)."""
+    return Runtime.instance().is_active_session(session) if Runtime.exists() else None
+
+
+QUEUE.session_alive = session_alive
+
+
 def data_dir() -> str:
     return st.session_state.setdefault("data_dir", default_data_dir())
 
 
 def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
-    """Queue a training run for this session and remember its id (also in the URL, so a reload finds it)."""
+    """Queue a training run for this session and remember its id (also in the URL, so a reload finds it).
+
+    Shows why instead (and returns None) when the run is too costly for this server, the session has a run
+    already, or too many are waiting.
+    """
+    settings = {**model_config, **train_kwargs, "seed": seed}
+    problem = job_cost_problem(settings)
+    if problem is not None:
+        st.error(error_text(problem))
+        return None
     model = cnn.build_model(seed, **model_config)
     root = data_dir()
 
     def run(should_stop):
         return cnn.train(model, root, seed=seed, should_stop=should_stop, **train_kwargs)
 
+    nbytes = sum(p.numel() * p.element_size() for p in model.parameters())
     try:
-        job = QUEUE.submit(Job(run, payload={"model": model, "settings": {**model_config, **train_kwargs, "seed": seed}},
-                               owner=session_id()))
-    except QueueFull:
-        st.error(t("The server is busy: many training runs are already waiting. Please try again in a few minutes."))
+        job = QUEUE.submit(Job(run, payload={"model": model, "settings": settings}, owner=session_id(),
+                               cost=estimate_cost(settings), nbytes=nbytes))
+    except UserError as exc:
+        st.error(error_text(exc))
         return None
     st.session_state["cnn_job"] = job.id
     st.query_params[JOB_PARAM] = job.id
@@ -43,7 +63,7 @@ def current_job() -> Job | None:
     job_id = st.session_state.get("cnn_job") or st.query_params.get(JOB_PARAM)
     job = QUEUE.get(job_id)
     if job is not None:
-        job.touch()
+        job.touch(session_id())
         st.session_state["cnn_job"] = job.id
         if st.query_params.get(JOB_PARAM) != job.id:
             st.query_params[JOB_PARAM] = job.id
@@ -54,6 +74,7 @@ def live_progress(job: Job, key: str) -> None:
     """Progress that refreshes itself every second while the job runs, then reruns the page once."""
     @st.fragment(run_every=1.0 if job.active else None)
     def panel():
+        job.touch(session_id())
         training.show_progress(job, key)
         if job.active:
             if st.button(t("Stop training"), key=f"{key}_stop"):

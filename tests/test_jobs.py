@@ -1,0 +1,313 @@
+"""The training queue and the short-work gate hold against a hostile visitor: one job per session, abandoned jobs
+dropped, small jobs not stuck behind big ones, finished results and memory bounded, short work rationed."""
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from core import compute, jobs
+from core.errors import UserError
+from core.jobs import Job, JobQueue, JobState
+from tests.conftest import ROOT
+
+BIG = 1e9  # an estimated cost far above the express lane's
+SMALL = 10.0
+
+
+def fake_training(batches: int = 20, seconds_per_batch: float = 0.01, log: list | None = None, name: str = ""):
+    """A training generator as core.cnn.train yields them: a record a batch, checking should_stop each batch."""
+    def run(should_stop):
+        if log is not None:
+            log.append(("start", name))
+        for batch in range(1, batches + 1):
+            time.sleep(seconds_per_batch)
+            if should_stop():
+                yield {"kind": "done", "batch": batch, "stopped": True}
+                return
+            yield {"kind": "log", "batch": batch}
+        if log is not None:
+            log.append(("end", name))
+        yield {"kind": "done", "batch": batches, "stopped": False}
+    return run
+
+
+def wait_until(condition, seconds: float = 30) -> None:
+    deadline = time.time() + seconds
+    while not condition() and time.time() < deadline:
+        time.sleep(0.01)
+    assert condition()
+
+
+def finished(*all_jobs: Job) -> bool:
+    return all(not job.active for job in all_jobs)
+
+
+@pytest.fixture
+def queue():
+    return JobQueue(max_running=1)
+
+
+def test_job_states_are_an_enum_that_still_compares_as_text():
+    assert JobState.DONE == "done" and JobState("stopped") is JobState.STOPPED
+    assert f"{JobState.RUNNING}" == "running" and str(JobState.QUEUED) == "queued"
+    assert {state.value for state in JobState} == {"queued", "running", "done", "stopped", "failed", "diverged"}
+
+
+def test_one_waiting_or_running_job_per_session(queue):
+    first = queue.submit(Job(fake_training(30), owner="alice", cost=BIG))
+    with pytest.raises(jobs.AlreadyTraining) as refused:
+        queue.submit(Job(fake_training(), owner="alice", cost=SMALL))
+    assert isinstance(refused.value, UserError)
+    other = queue.submit(Job(fake_training(), owner="bob", cost=SMALL))
+    wait_until(lambda: finished(first, other))
+    again = queue.submit(Job(fake_training(), owner="alice", cost=SMALL))
+    wait_until(lambda: finished(again))
+    assert first.status == other.status == again.status == JobState.DONE
+
+
+def test_jobs_of_a_closed_session_are_dropped_but_not_those_of_an_open_one(queue, monkeypatch):
+    monkeypatch.setattr(jobs, "ABANDON_AFTER_SECONDS", 0.3)
+    connected = {"open-tab"}
+    queue.session_alive = lambda session: session in connected
+    running = queue.submit(Job(fake_training(2000), owner="closed-tab", cost=BIG))
+    waiting = queue.submit(Job(fake_training(5), owner="closed-tab-2", cost=BIG))
+    kept = queue.submit(Job(fake_training(5), owner="open-tab", cost=BIG))
+    wait_until(lambda: finished(running, waiting, kept))
+    assert running.status == waiting.status == JobState.STOPPED
+    assert running.records[-1]["stopped"] and not waiting.records
+    assert "closed" in str(running.stop_reason)
+    assert kept.status == JobState.DONE, "nobody polled it, but its session is connected (on another page)"
+
+
+def test_a_reload_that_comes_back_through_the_link_keeps_the_job(queue, monkeypatch):
+    monkeypatch.setattr(jobs, "ABANDON_AFTER_SECONDS", 0.3)
+    queue.session_alive = lambda session: session == "after-reload"
+    job = queue.submit(Job(fake_training(60, 0.02), owner="before-reload", cost=BIG))
+    job.touch("after-reload")
+    wait_until(lambda: finished(job))
+    assert job.status == JobState.DONE
+
+
+def test_without_a_server_to_ask_no_job_counts_as_abandoned(queue, monkeypatch):
+    monkeypatch.setattr(jobs, "ABANDON_AFTER_SECONDS", 0.0)
+    queue.session_alive = lambda session: None
+    job = queue.submit(Job(fake_training(20), owner="apptest", cost=BIG))
+    wait_until(lambda: finished(job))
+    assert job.status == JobState.DONE
+
+
+def test_a_small_job_overtakes_running_and_waiting_big_ones(queue):
+    log = []
+    running = queue.submit(Job(fake_training(200, log=log, name="big-1"), owner="a", cost=BIG))
+    wait_until(lambda: log)
+    waiting = [queue.submit(Job(fake_training(20, log=log, name=f"big-{i}"), owner=f"b{i}", cost=BIG)) for i in (2, 3)]
+    small = queue.submit(Job(fake_training(5, log=log, name="small"), owner="visitor", cost=SMALL))
+    assert queue.position(small) == 1
+    wait_until(lambda: finished(small))
+    assert running.active and running.paused is False, "the big job resumes once the small one is through"
+    wait_until(lambda: finished(running, *waiting))
+    assert log.index(("end", "small")) < log.index(("end", "big-1"))
+    assert [entry for entry in log if entry[0] == "start"][:2] == [("start", "big-1"), ("start", "small")]
+    assert all(job.status == JobState.DONE for job in (running, small, *waiting))
+
+
+def test_at_most_max_running_big_jobs_have_started_and_not_ended(queue):
+    log = []
+    bigs = [queue.submit(Job(fake_training(30, log=log, name=f"big-{i}"), owner=f"b{i}", cost=BIG)) for i in range(4)]
+    smalls = []
+    for i in range(6):
+        time.sleep(0.05)
+        smalls.append(queue.submit(Job(fake_training(3, log=log, name=f"small-{i}"), owner=f"s{i}", cost=SMALL)))
+    wait_until(lambda: finished(*bigs, *smalls))
+    started_big = 0
+    for event, name in log:
+        if name.startswith("big"):
+            started_big += 1 if event == "start" else -1
+            assert started_big <= 1, "a second big job started while another held its optimizer state"
+
+
+def test_big_jobs_wait_in_order_of_estimated_cost(queue):
+    log = []
+    first = queue.submit(Job(fake_training(20, log=log, name="first"), owner="a", cost=BIG))
+    larger = queue.submit(Job(fake_training(2, log=log, name="larger"), owner="b", cost=BIG * 3))
+    smaller = queue.submit(Job(fake_training(2, log=log, name="smaller"), owner="c", cost=BIG * 2))
+    assert queue.position(smaller) == 1 and queue.position(larger) == 2
+    wait_until(lambda: finished(first, larger, smaller))
+    starts = [name for event, name in log if event == "start"]
+    assert starts == ["first", "smaller", "larger"]
+
+
+def test_stop_takes_effect_at_the_next_batch_even_while_paused(queue):
+    job = queue.submit(Job(fake_training(10_000), owner="a", cost=BIG))
+    wait_until(lambda: len(job.records) > 3)
+    job.stop()
+    wait_until(lambda: finished(job), seconds=5)
+    assert job.status == JobState.STOPPED and len(job.records) < 100
+    paused = queue.submit(Job(fake_training(10_000), owner="b", cost=BIG))
+    wait_until(lambda: paused.records)
+    express = queue.submit(Job(fake_training(10_000), owner="c", cost=SMALL))
+    wait_until(lambda: paused.paused)
+    paused.stop()
+    wait_until(lambda: finished(paused), seconds=5)
+    express.stop()
+    wait_until(lambda: finished(express), seconds=5)
+    assert paused.status == express.status == JobState.STOPPED
+
+
+def test_a_public_run_is_capped_in_images_and_time(queue, monkeypatch):
+    monkeypatch.delenv("NN_PLAYGROUND_LOCAL", raising=False)
+    lesson = {"conv1_channels": 32, "conv2_channels": 64, "hidden_size": 128, "batch_size": 64}
+    assert jobs.job_cost_problem({**lesson, "epochs": 10, "train_subset": 60_000}) is None
+    problem = jobs.job_cost_problem({**lesson, "epochs": 30, "train_subset": 60_000})
+    assert isinstance(problem, UserError) and "600,000" in str(problem) and "1,800,000" in str(problem)
+    monkeypatch.setattr(jobs, "MAX_RUN_SECONDS", 0.3)
+    job = queue.submit(Job(fake_training(100_000), owner="a", cost=BIG))
+    wait_until(lambda: finished(job))
+    assert job.status == JobState.STOPPED and "longest a run may train" in str(job.stop_reason)
+    monkeypatch.setenv("NN_PLAYGROUND_LOCAL", "1")
+    assert jobs.job_cost_problem({**lesson, "epochs": 30, "train_subset": 60_000}) is None
+    local = queue.submit(Job(fake_training(60, 0.01), owner="b", cost=BIG))
+    wait_until(lambda: finished(local))
+    assert local.status == JobState.DONE
+
+
+def test_quick_train_goes_express_and_the_largest_model_does_not():
+    quick = {"epochs": 1, "train_subset": 10_000}
+    largest = {"conv1_channels": 64, "conv2_channels": 128, "hidden_size": 512, "batch_size": 16, "epochs": 1,
+               "train_subset": 10_000}
+    assert Job(fake_training(), cost=jobs.estimate_cost(quick)).express
+    assert not Job(fake_training(), cost=jobs.estimate_cost(largest)).express
+    assert jobs.estimate_cost({**largest, "batch_size": 64}) < jobs.estimate_cost(largest)
+
+
+def test_finished_jobs_are_bounded_by_count_and_bytes(queue, monkeypatch):
+    monkeypatch.setattr(jobs, "MAX_FINISHED_BYTES", 10 * 2**20)
+    done = []
+    for i in range(8):
+        done.append(queue.submit(Job(fake_training(1, 0), owner=f"s{i}", cost=SMALL, nbytes=3 * 2**20)))
+        wait_until(lambda: finished(done[-1]))
+    kept = [job for job in done if queue.get(job.id)]
+    assert kept == done[-3:], "the newest results that fit in 10 MB are kept"
+    monkeypatch.setattr(jobs, "MAX_FINISHED", 2)
+    last = queue.submit(Job(fake_training(1, 0), owner="t", cost=SMALL))
+    wait_until(lambda: finished(last))
+    assert [job for job in [*done, last] if queue.get(job.id)] == [done[-1], last]
+
+
+def test_a_full_queue_refuses_with_a_message(queue, monkeypatch):
+    monkeypatch.setattr(jobs, "MAX_WAITING", 2)
+    running = queue.submit(Job(fake_training(10_000), owner="r", cost=BIG))
+    waiting = [queue.submit(Job(fake_training(1), owner=f"w{i}", cost=BIG)) for i in range(2)]
+    with pytest.raises(jobs.QueueFull, match="2 training runs are already waiting"):
+        queue.submit(Job(fake_training(1), owner="late", cost=BIG))
+    running.stop()
+    wait_until(lambda: finished(running, *waiting))
+
+
+MEMORY_SCRIPT = """
+import sys, time
+from core import cnn
+from core.jobs import JobQueue, Job
+def rss_mb():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmRSS:'):
+            return int(line.split()[1]) / 1024
+queue = JobQueue(max_running=1)
+largest = dict(conv1_channels=64, conv2_channels=128, hidden_size=512)
+after = []
+for run in range(4):
+    model = cnn.build_model(run, **largest)
+    job = queue.submit(Job(lambda stop, model=model: cnn.train(model, sys.argv[1], epochs=1, batch_size=16,
+                                                                train_subset=800, should_stop=stop, seed=run),
+                           payload={"model": model}, owner=f"s{run}", cost=1e9))
+    while job.active:
+        time.sleep(0.05)
+    assert job.status == "done", job.error
+    time.sleep(0.2)
+    after.append(rss_mb())
+    grads = [p.grad for p in model.parameters() if p.grad is not None]
+    print("grads", len(grads))
+print("rss", *after)
+"""
+
+
+def test_memory_goes_back_after_real_runs(mnist_root):
+    """Four runs of the largest model in a fresh process: none keeps gradients, and memory returns after each."""
+    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(mnist_root)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=600, check=True).stdout
+    assert all(line == "grads 0" for line in out.splitlines() if line.startswith("grads"))
+    after = [float(value) for value in out.split("rss")[1].split()]
+    assert max(after[1:]) - after[0] < 100, f"memory after each run, MB: {after}"
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    fresh = compute._Gate()
+    monkeypatch.setattr(compute, "_gate", fresh)
+    monkeypatch.setattr(compute, "_training", lambda: False)
+    return fresh
+
+
+def test_short_work_is_one_at_a_time_per_visitor(gate):
+    inside = threading.Event()
+    release = threading.Event()
+
+    def long_click():
+        with compute.short_work("alice", 1.0):
+            inside.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=long_click)
+    worker.start()
+    inside.wait(10)
+    with pytest.raises(compute.ServerBusy, match="still being computed"):
+        with compute.short_work("alice", 0.1):
+            pass
+    release.set()
+    worker.join()
+
+
+def test_a_visitors_short_work_fills_at_most_half_the_time(gate):
+    with compute.short_work("alice", 0.2):
+        time.sleep(0.2)
+    started = time.monotonic()
+    with compute.short_work("bob", 0.1):
+        bob_waited = time.monotonic() - started
+    with compute.short_work("alice", 0.2):
+        alice_waited = time.monotonic() - started
+    assert alice_waited >= 0.19 * (1 / compute.OWNER_SHARE - 1)
+    assert bob_waited < alice_waited, "another visitor is not held back by alice's share"
+
+
+def test_short_work_takes_a_small_share_while_training(gate, monkeypatch):
+    monkeypatch.setattr(compute, "_training", lambda: True)
+    with compute.short_work("alice", 0.1):
+        time.sleep(0.1)
+    started = time.monotonic()
+    with compute.short_work("bob", 0.1):
+        waited = time.monotonic() - started
+    assert waited >= 0.099 * (1 / compute.SHARE_WHILE_TRAINING - 1)
+
+
+def test_short_work_refuses_instead_of_queueing_long(gate, monkeypatch):
+    monkeypatch.setattr(compute, "_training", lambda: True)
+    monkeypatch.setattr(compute, "MAX_WAIT_SECONDS", 0.2)
+    with compute.short_work("alice", 0.1):
+        time.sleep(0.1)
+    with pytest.raises(compute.ServerBusy, match="try again in") as busy:
+        with compute.short_work("bob", 0.1):
+            pass
+    assert isinstance(busy.value, UserError) and busy.value.values["seconds"] >= 1
+    with pytest.raises(compute.ServerBusy, match="more work than one click"):
+        with compute.short_work("carol", float("nan")):
+            pass
+    assert not gate.active and not gate.busy and gate.waiters == 0
+
+
+def test_an_error_inside_short_work_frees_the_gate(gate):
+    with pytest.raises(ZeroDivisionError):
+        with compute.short_work("alice", 0.1):
+            1 / 0
+    assert not gate.busy and "alice" not in gate.active
