@@ -1,19 +1,24 @@
-"""The lesson's MNIST CNN: model, a fast training loop that yields progress, prediction, and safe save/load."""
+"""The lesson's MNIST CNN: model, the lesson's training loop wrapped to run fast and report progress, prediction."""
 import math
 import numbers
 import threading
 import time
+from dataclasses import replace
+from typing import Iterator
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from core.cnn_records import Progress, Stage
 from core.device import configure_torch, resolve_device
+from core.errors import UserError
 from core.memory import keep_freed_memory
-from core.mnist_data import load_split, normalize, normalize_unit
+from core.mnist_data import choose_data, load_split, normalize, normalize_unit
 
-EVAL_BATCH = 250  # keeps conv1's output (250×32×28×28 floats, 25 MB) under glibc's mmap threshold: see core.memory.keep_freed_memory
+# Keeps conv1's output (250×32×28×28 floats, 25 MB) under glibc's mmap threshold: see core.memory.keep_freed_memory.
+EVAL_BATCH = 250
 
 
 class CNN(nn.Module):
@@ -69,7 +74,7 @@ def _make_optimizer(model, name: str, lr: float, momentum: float, device: torch.
     if name == "sgd":
         return torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     if name != "adam":
-        raise ValueError(f"unknown optimizer {name!r}; use 'adam' or 'sgd'")
+        raise UserError("Unknown optimizer {name}: use adam or sgd.", name=repr(name))
     try:
         return torch.optim.Adam(model.parameters(), lr=lr, fused=device.type in ("cpu", "cuda", "mps"))
     except (RuntimeError, TypeError):
@@ -87,13 +92,14 @@ def _whole(value) -> bool:
 
 def _check_hyperparameters(epochs, lr, batch_size, train_subset):
     if not _whole(epochs) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number ≥ 1, got {epochs!r}")
+        raise UserError("Epochs must be a whole number of at least 1 (got {value}).", value=repr(epochs))
     if not (isinstance(lr, numbers.Real) and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"the learning rate must be a positive finite number, got {lr!r}")
+        raise UserError("The learning rate must be a positive finite number (got {value}).", value=repr(lr))
     if not _whole(batch_size) or batch_size < 1:
-        raise ValueError(f"batch size must be a whole number ≥ 1, got {batch_size!r}")
+        raise UserError("The batch size must be a whole number of at least 1 (got {value}).", value=repr(batch_size))
     if train_subset is not None and (not _whole(train_subset) or train_subset < 1):
-        raise ValueError(f"the training subset must be a whole number ≥ 1, got {train_subset!r}")
+        raise UserError("The number of training images must be a whole number of at least 1 (got {value}).",
+                        value=repr(train_subset))
 
 
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor]:
@@ -112,12 +118,80 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tu
     return float((predicted == labels.cpu()).float().mean()), predicted
 
 
+def train_epoch(model: nn.Module, batches, criterion, optimizer) -> float:
+    """Step 3 of the recipe: one pass over the training batches, exactly the lesson's loop; returns the mean loss."""
+    model.train()
+    total_loss, count = 0.0, 0
+    for images, labels in batches:
+        optimizer.zero_grad()
+        outputs = model(images)
+        loss = criterion(outputs, labels)
+        loss.backward()
+        optimizer.step()
+        total_loss += loss.item()
+        count += 1
+    return total_loss / count
+
+
+# The recipe the pages show, in the lesson's order: define the model, pick loss and optimizer, write the loop.
+RECIPE = (CNN, loss_and_optimizer, train_epoch)
+
+
+class _Tally:
+    """Bookkeeping around train_epoch, kept out of it: the batches it reads, the steps done, training accuracy, Stop.
+
+    The batches are what the lesson's DataLoader with ToTensor() and Normalize((0.1307,), (0.3081,)) gives, but
+    gathered from uint8 tensors already in memory and laid out channels_last (the faster convolution on the CPU).
+    """
+
+    def __init__(self, criterion, should_stop):
+        self.criterion, self.should_stop = criterion, should_stop
+        self.step, self.batch, self.stopped = 0, 0, False
+        self.correct, self.seen = 0, 0
+
+    def new_epoch(self) -> None:
+        self.batch, self.correct, self.seen = 0, 0, 0
+
+    def loss(self, outputs: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """The criterion train_epoch calls; it also counts the right answers (no copy to Python: a tensor sum)."""
+        self.correct += (outputs.detach().argmax(1) == labels).sum()
+        self.seen += len(labels)
+        return self.criterion(outputs, labels)
+
+    def batches(self, images, labels, order, batch_size: int, numbers: range):
+        """Batches number `numbers` of this epoch; after each, the steps are counted and Stop is checked."""
+        for number in numbers:
+            chosen = order[number * batch_size:(number + 1) * batch_size]
+            yield normalize(images[chosen]).contiguous(memory_format=torch.channels_last), labels[chosen]
+            self.step, self.batch = self.step + 1, number + 1
+            if self.should_stop is not None and self.should_stop():
+                self.stopped = True
+                return
+
+    @property
+    def train_accuracy(self) -> float:
+        return int(self.correct) / max(1, self.seen)
+
+
+def _training_split(data_root, download: bool, train_subset, generator, device):
+    """(train images, train labels, test images, test labels, which data) with the subset drawn for this seed."""
+    data = choose_data(data_root, download)
+    images, labels = load_split(data.root, train=True, download=False)
+    test_images, test_labels = load_split(data.root, train=False, download=False)
+    if train_subset is not None and train_subset < len(images):
+        chosen = torch.randperm(len(images), generator=generator)[:train_subset]
+        images, labels = images[chosen], labels[chosen]
+    return images.to(device), labels.to(device), test_images, test_labels, data
+
+
 def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, batch_size: int = 64, device=None,
           optimizer: str = "adam", momentum: float = 0.9, step_lr: bool = True, step_size: int = 5, gamma: float = 0.5,
-          train_subset: int | None = None, seed: int = 0, log_every: int | None = 100, download: bool = True, should_stop=None):
-    """Train on MNIST under data_root, yielding progress dicts; the last one has `test_accuracy` (0..1).
+          train_subset: int | None = None, seed: int = 0, log_every: int | None = 100, download: bool = True,
+          should_stop=None) -> Iterator[Progress]:
+    """Train on MNIST under data_root (or the bundled sample when it has none) with train_epoch, yielding Progress.
 
-    Logs every `log_every` batches as the lesson does (None: about ten times an epoch, at most every 100 batches).
+    Each train_epoch call covers `log_every` batches, so a record follows each call, as the lesson prints every
+    100 batches (None: about ten records an epoch, at most 100 batches apart). The last record has test_accuracy.
     """
     _check_hyperparameters(epochs, lr, batch_size, train_subset)
     epochs, batch_size, lr = int(epochs), int(batch_size), float(lr)
@@ -125,81 +199,50 @@ def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, ba
     configure_torch()
     keep_freed_memory()
     device = resolve_device(device)
-    train_images, train_labels = load_split(data_root, train=True, download=download)
-    test_images, test_labels = load_split(data_root, train=False, download=download)
     generator = torch.Generator().manual_seed(seed)
-    if train_subset is not None and train_subset < len(train_images):
-        chosen = torch.randperm(len(train_images), generator=generator)[:train_subset]
-        train_images, train_labels = train_images[chosen], train_labels[chosen]
-    train_images, train_labels = train_images.to(device), train_labels.to(device)
+    images, labels, test_images, test_labels, data = _training_split(data_root, download, train_subset, generator,
+                                                                     device)
     model.to(device=device, memory_format=torch.channels_last).train()
-    loss_fn, opt = loss_and_optimizer(model, optimizer, lr, momentum, device)
+    criterion, opt = loss_and_optimizer(model, optimizer, lr, momentum, device)
     scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma) if step_lr else None
-    n = len(train_images)
+    n = len(images)
     batch_size = min(batch_size, n)
-    batches_per_epoch = math.ceil(n / batch_size)
-    total_steps = epochs * batches_per_epoch
-    log_every = log_every or max(1, min(100, batches_per_epoch // 10))
-    step, started = 0, time.perf_counter()
-    last_mark, last_step_mark = started, 0
-    record = {}
+    per_epoch = math.ceil(n / batch_size)
+    log_every = log_every or max(1, min(100, per_epoch // 10))
+    tally = _Tally(criterion, should_stop)
+    started = mark = time.perf_counter()
     for epoch in range(1, epochs + 1):
         order = torch.randperm(n, generator=generator).to(device)
-        loss_sum = torch.zeros((), device=device)
-        correct = torch.zeros((), device=device, dtype=torch.long)
-        seen, window = 0, 0
-        for batch in range(1, batches_per_epoch + 1):
-            idx = order[(batch - 1) * batch_size: batch * batch_size]
-            x = normalize(train_images[idx]).contiguous(memory_format=torch.channels_last)
-            y = train_labels[idx]
-            logits = model(x)
-            loss = loss_fn(logits, y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            step += 1
-            window += 1
-            seen += len(idx)
-            loss_sum += loss.detach()
-            correct += (logits.detach().argmax(1) == y).sum()
-            stop = bool(should_stop and should_stop())
-            if batch % log_every == 0 or batch == batches_per_epoch or stop:
-                now = time.perf_counter()
-                mean_loss = float(loss_sum) / window
-                rate = (step - last_step_mark) * batch_size / max(now - last_mark, 1e-9)
-                record = {
-                    "kind": "log", "epoch": epoch, "epochs": epochs, "batch": batch, "batches_per_epoch": batches_per_epoch,
-                    "step": step, "total_steps": total_steps, "loss": mean_loss, "train_accuracy": int(correct) / seen,
-                    "lr": opt.param_groups[0]["lr"], "samples_per_s": rate,
-                    "seconds_left": (total_steps - step) * batch_size / max(rate, 1e-9), "elapsed": now - started,
-                }
-                last_mark, last_step_mark = now, step
-                loss_sum.zero_()
-                window = 0
-                if not math.isfinite(mean_loss):
-                    yield _finish(model, record, test_images, test_labels, started, diverged=True)
-                    return
-                if stop:
-                    yield _finish(model, record, test_images, test_labels, started, stopped=True)
-                    return
-                yield record
+        tally.new_epoch()
+        for first in range(0, per_epoch, log_every):
+            step_before = tally.step
+            batches = tally.batches(images, labels, order, batch_size, range(first, min(first + log_every, per_epoch)))
+            loss = train_epoch(model, batches, tally.loss, opt)
+            now = time.perf_counter()
+            rate = (tally.step - step_before) * batch_size / max(now - mark, 1e-9)
+            record = Progress(Stage.LOG, epoch, epochs, tally.batch, per_epoch, tally.step, epochs * per_epoch, loss,
+                              tally.train_accuracy, opt.param_groups[0]["lr"], rate,
+                              (epochs * per_epoch - tally.step) * batch_size / max(rate, 1e-9), now - started, n,
+                              data.bundled)
+            mark = now
+            if not math.isfinite(loss) or tally.stopped:
+                yield _finish(model, record, test_images, test_labels, started, stopped=tally.stopped,
+                              diverged=not math.isfinite(loss))
+                return
+            yield record
         if scheduler is not None:
             scheduler.step()
         if epoch < epochs:
             accuracy, _ = evaluate(model, test_images, test_labels)
-            yield {**record, "kind": "epoch", "test_accuracy": accuracy, "train_accuracy": int(correct) / seen}
-            last_mark = time.perf_counter()
-    yield _finish(model, {**record, "train_accuracy": int(correct) / seen}, test_images, test_labels, started)
+            yield replace(record, kind=Stage.EPOCH, test_accuracy=accuracy)
+            mark = time.perf_counter()
+    yield _finish(model, record, test_images, test_labels, started)
 
 
-# The recipe the pages show, in the lesson's order: define the model, pick loss and optimizer, write the loop.
-RECIPE = (CNN, loss_and_optimizer, train)
-
-
-def _finish(model, record, test_images, test_labels, started, stopped=False, diverged=False) -> dict:
+def _finish(model, record: Progress, test_images, test_labels, started, stopped=False, diverged=False) -> Progress:
     accuracy, _ = evaluate(model, test_images, test_labels)
-    return {**record, "kind": "done", "test_accuracy": accuracy, "stopped": stopped, "diverged": diverged,
-            "elapsed": time.perf_counter() - started}
+    return replace(record, kind=Stage.DONE, test_accuracy=accuracy, stopped=stopped, diverged=diverged,
+                   elapsed=time.perf_counter() - started)
 
 
 def _as_unit_images(images) -> torch.Tensor:
