@@ -2,20 +2,21 @@
 import numpy as np
 import torch
 
-from core.xor_numpy import X_XOR, Y_XOR, SimpleNeuralNetwork
+from core.xor_numpy import X_XOR, Y_XOR, SimpleNeuralNetwork, gradients, options_of
 
 TORCH_FUNCTIONS = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
 
 
 def _param_names(net: SimpleNeuralNetwork) -> list[str]:
-    return ["w1", "w2"] + (["b1", "b2"] if net.b1 is not None else [])
+    return ["w1", "w2"] + (["b1", "b2"] if options_of(net)["biases"] else [])
 
 
 def autograd_gradients(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR) -> dict:
     """dC/dparam for C = ½·Σ(y − ŷ)², computed by torch autograd in float64 from the net's current weights."""
-    params = {name: torch.tensor(getattr(net, name), dtype=torch.float64, requires_grad=True) for name in _param_names(net)}
+    params = {name: torch.tensor(getattr(net, name), dtype=torch.float64, requires_grad=True)
+              for name in _param_names(net)}
     X_t, y_t = torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
-    act = TORCH_FUNCTIONS[net.activation]
+    act = TORCH_FUNCTIONS[options_of(net)["activation"]]
     z1 = act(X_t @ params["w1"] + params.get("b1", 0.0))
     y_hat = torch.sigmoid(z1 @ params["w2"] + params.get("b2", 0.0))
     (0.5 * ((y_t - y_hat) ** 2).sum()).backward()
@@ -47,7 +48,7 @@ def finite_difference_gradients(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR, eps:
 
 def hand_gradients(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR) -> dict:
     net.forward(X)
-    return net.gradients(X, y)
+    return gradients(net, X, y)
 
 
 def gradient_check(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR) -> list[dict]:

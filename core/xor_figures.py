@@ -1,134 +1,249 @@
 """Plotly figures for the XOR page, built from training records; no training code here."""
+import base64
+import io
+
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
+from plotly.colors import diverging
 from plotly.subplots import make_subplots
 
 from core.xor_numpy import X_XOR, Y_XOR, predict
 
 GRID = np.linspace(-0.5, 1.5, 33)
+THUMB_GRID = np.linspace(-0.5, 1.5, 24)
 POINT_COLORS = ["#1f77b4" if t < 0.5 else "#d62728" for t in Y_XOR.reshape(-1)]
 POINT_LABELS = [f"({int(a)},{int(b)}) → {int(t)}" for (a, b), t in zip(X_XOR, Y_XOR.reshape(-1))]
 COLORSCALE = "RdBu_r"
+POSITIVE, NEGATIVE = "#c62828", "#1565c0"
+MAX_CURVE_POINTS = 300  # a 50,000-epoch curve drawn with 300 points looks the same and draws ~100× faster
+SMALL_MARGIN = dict(l=10, r=10, t=50, b=10)
+# Stages of one update in the lesson's order, and the part of the network each one belongs to.
+STAGE_LAYER = {"A1": "hidden", "H": "hidden", "A2": "output", "Y_hat": "output", "error": "output",
+               "output_delta": "output", "hidden_error": "hidden", "hidden_delta": "hidden", "w2": "w2", "w1": "w1"}
 
 
 def _same(text: str) -> str:
     return text
 
 
-def _grid_points() -> np.ndarray:
-    xx, yy = np.meshgrid(GRID, GRID)
+def _grid_points(grid=GRID) -> np.ndarray:
+    xx, yy = np.meshgrid(grid, grid)
     return np.column_stack([xx.ravel(), yy.ravel()])
 
 
-def output_surface(params: dict, activation: str) -> np.ndarray:
-    """The net's output over the input square, shaped (len(GRID), len(GRID)) with rows along x2."""
-    _, out = predict(params, _grid_points(), activation)
-    return out.reshape(len(GRID), len(GRID)).astype(np.float32)
+def output_surface(params: dict, activation: str, grid=GRID) -> np.ndarray:
+    """The net's output over the input square, shaped (len(grid), len(grid)) with rows along x2."""
+    _, out = predict(params, _grid_points(grid), activation)
+    return out.reshape(len(grid), len(grid)).astype(np.float32)
 
 
-def hidden_surfaces(params: dict, activation: str) -> np.ndarray:
-    """Each hidden unit's activation over the input square, shaped (H, len(GRID), len(GRID))."""
-    hidden, _ = predict(params, _grid_points(), activation)
-    return hidden.T.reshape(-1, len(GRID), len(GRID))
+def hidden_surfaces(params: dict, activation: str, grid=GRID) -> np.ndarray:
+    """Each hidden unit's activation over the input square, shaped (H, len(grid), len(grid))."""
+    hidden, _ = predict(params, _grid_points(grid), activation)
+    return hidden.T.reshape(-1, len(grid), len(grid))
 
 
-def _points_trace(showlegend=False) -> go.Scatter:
-    return go.Scatter(x=X_XOR[:, 0], y=X_XOR[:, 1], mode="markers+text", text=POINT_LABELS, textposition="top center",
+def thinned(values) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, values) with at most MAX_CURVE_POINTS points, the first and last kept."""
+    values = np.asarray(values, dtype=np.float64)
+    count = len(values)
+    if count <= MAX_CURVE_POINTS:
+        return np.arange(count), values
+    index = np.unique(np.linspace(0, count - 1, MAX_CURVE_POINTS).round().astype(int))
+    return index, values[index]
+
+
+def _log_axis(title: str) -> dict:
+    # dtick=1 labels only the powers of ten: the minor labels 2…9 cluttered every loss axis.
+    return dict(type="log", dtick=1, exponentformat="power", title=title)
+
+
+def _point_annotations(fig: go.Figure, row=None, col=None) -> None:
+    """The four XOR points' labels on a white box, readable over the red/blue heatmap."""
+    for (a, b), label in zip(X_XOR, POINT_LABELS):
+        fig.add_annotation(x=a, y=b, text=label, showarrow=False, yshift=18, font=dict(size=11, color="black"),
+                           bgcolor="rgba(255,255,255,0.85)", borderpad=2, row=row, col=col)
+
+
+def _points_trace(tr=_same) -> go.Scatter:
+    return go.Scatter(x=X_XOR[:, 0], y=X_XOR[:, 1], mode="markers", text=POINT_LABELS,
                       marker=dict(size=14, color=POINT_COLORS, line=dict(width=2, color="white")),
-                      name="XOR points", showlegend=showlegend, hoverinfo="text")
+                      name=tr("XOR points"), showlegend=False, hovertemplate="%{text}<extra></extra>")
 
 
-def _surface_trace(z, showscale=True, zmin=0.0, zmax=1.0) -> go.Heatmap:
+def _surface_trace(z, tr=_same, showscale=True, zmin=0.0, zmax=1.0) -> go.Heatmap:
     return go.Heatmap(x=GRID, y=GRID, z=z, zmin=zmin, zmax=zmax, colorscale=COLORSCALE, showscale=showscale,
-                      colorbar=dict(title="output", len=0.9), name="output", hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>")
+                      colorbar=dict(title=tr("output"), len=0.9), name=tr("output"),
+                      hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>")
 
 
-def loss_curve(series: dict, marker_epoch: int | None = None, title: str | None = None, tr=_same) -> go.Figure:
-    """One line per implementation (name → per-epoch losses), log scale, with an optional epoch marker."""
+def loss_curve(series: dict, marker_epoch: int | None = None, title: str | None = None, tr=_same,
+               log_epochs: bool = False, height: int = 320) -> go.Figure:
+    """One line per run (name → per-epoch losses, the page's cost), log scale. A run that ended in NaN gets a ✕ at its
+    last finite loss; `log_epochs` spreads the first epochs out so a run that stopped early is visible."""
     fig = go.Figure()
     for name, losses in series.items():
-        fig.add_trace(go.Scatter(x=np.arange(len(losses)), y=np.asarray(losses), mode="lines", name=name))
+        losses = np.asarray(losses, dtype=np.float64)
+        finite = np.isfinite(losses)
+        epochs, values = thinned(np.where(finite, losses, np.nan))
+        fig.add_trace(go.Scatter(x=epochs + (1 if log_epochs else 0), y=values, mode="lines", name=name,
+                                 hovertemplate=tr("epoch") + " %{x:,}<br>" + tr("loss") + " %{y:.4g}<extra>%{fullData.name}</extra>"))
+        if not finite.all():
+            last = int(np.argmin(finite)) - 1
+            if last >= 0:
+                fig.add_trace(go.Scatter(x=[last + (1 if log_epochs else 0)], y=[losses[last]], mode="markers+text",
+                                         marker=dict(symbol="x", size=12, color="black"), showlegend=False,
+                                         text=[tr("NaN at epoch {epoch:,}").format(epoch=last + 1)],
+                                         textposition="top center", name=tr("NaN"), hoverinfo="text"))
     if marker_epoch is not None:
-        fig.add_vline(x=marker_epoch, line_dash="dash", line_color="gray", annotation_text=tr("epoch {epoch}").format(epoch=marker_epoch))
-    fig.update_layout(title=title or tr("Loss ½(y − ŷ)², mean over the 4 points"), xaxis_title=tr("epoch"), yaxis_title=tr("loss"), yaxis_type="log", height=340,
-                      margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.25))
+        fig.add_vline(x=marker_epoch, line_dash="dash", line_color="gray")
+    x_title = tr("epoch + 1 (log scale)") if log_epochs else tr("epoch")
+    fig.update_layout(title=title or tr("Loss: mean of ½(y − ŷ)² over the 4 points"), height=height,
+                      xaxis=_log_axis(x_title) if log_epochs else dict(title=x_title),
+                      yaxis=_log_axis(tr("loss")), margin=SMALL_MARGIN, legend=dict(orientation="h", y=-0.3))
     return fig
 
 
-def training_replay(records: list[dict], activation: str, title: str = "", tr=_same) -> go.Figure:
-    """Loss curve and decision boundary side by side, animated over the snapshots with a synced marker."""
-    losses = np.concatenate([r["losses"] for r in records])
-    epochs = np.arange(len(losses))
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.12,
-                        subplot_titles=(tr("loss"), tr("output ŷ over the input square")))
-    fig.add_trace(go.Scatter(x=epochs, y=losses, mode="lines", name="loss", line=dict(color="#636efa")), 1, 1)
-    last = records[-1]
-    fig.add_trace(go.Scatter(x=[last["epoch"]], y=[last["loss"]], mode="markers", name="now",
-                             marker=dict(size=12, color="black")), 1, 1)
-    fig.add_trace(_surface_trace(output_surface(last["params"], activation)), 1, 2)
-    fig.add_trace(_points_trace(), 1, 2)
-    fig.frames = [go.Frame(name=str(r["epoch"]), traces=[1, 2],
-                           data=[go.Scatter(x=[r["epoch"]], y=[r["loss"]]),
-                                 go.Heatmap(z=output_surface(r["params"], activation))]) for r in records]
-    steps = [dict(method="animate", label=str(r["epoch"]),
-                  args=[[str(r["epoch"])], dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))])
-             for r in records]
-    fig.update_layout(
-        title=title, height=450, margin=dict(l=10, r=10, t=60, b=10), showlegend=False,
-        yaxis=dict(type="log", title=tr("loss")), xaxis=dict(title=None),
-        xaxis2=dict(title="x1", range=[-0.5, 1.5]), yaxis2=dict(title="x2", range=[-0.5, 1.5], scaleanchor="x2"),
-        sliders=[dict(active=len(records) - 1, steps=steps, currentvalue=dict(prefix=tr("epoch") + " "),
-                      x=0.12, len=0.88, y=-0.08, pad=dict(t=30))],
-        updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.08, xanchor="left", yanchor="top", pad=dict(t=45),
-                          buttons=[dict(label="▶ " + tr("replay"), method="animate",
-                                        args=[None, dict(frame=dict(duration=120, redraw=True), fromcurrent=False, mode="immediate")])])],
-    )
+def live_view(losses, params: dict, activation: str, epochs: int, tr=_same) -> go.Figure:
+    """While a run trains: its loss so far and its output over the input square, in one figure."""
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.14,
+                        subplot_titles=(tr("loss"), tr("output ŷ")))
+    x, y = thinned(losses)
+    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=tr("loss")), 1, 1)
+    fig.add_trace(_surface_trace(output_surface(params, activation), tr, showscale=False), 1, 2)
+    fig.add_trace(_points_trace(tr), 1, 2)
+    fig.update_layout(height=300, margin=SMALL_MARGIN, showlegend=False,
+                      xaxis=dict(range=[0, epochs], title=tr("epoch")), yaxis=_log_axis(tr("loss")),
+                      xaxis2=dict(range=[-0.5, 1.5]), yaxis2=dict(range=[-0.5, 1.5], scaleanchor="x2"))
     return fig
 
 
-def decision_boundary(params: dict, activation: str, title: str = "Output ŷ") -> go.Figure:
-    fig = go.Figure([_surface_trace(output_surface(params, activation)), _points_trace()])
-    fig.add_trace(go.Contour(x=GRID, y=GRID, z=output_surface(params, activation), showscale=False,
+def decision_boundary(params: dict, activation: str, title: str = "Output ŷ", tr=_same) -> go.Figure:
+    surface = output_surface(params, activation)
+    fig = go.Figure([_surface_trace(surface, tr), _points_trace(tr)])
+    fig.add_trace(go.Contour(x=GRID, y=GRID, z=surface, showscale=False,
                              contours=dict(start=0.5, end=0.5, size=1, coloring="none"), line=dict(color="black", width=2),
                              name="ŷ = 0.5", hoverinfo="skip"))
-    fig.update_layout(title=title, height=380, xaxis_title="x1", yaxis_title="x2", margin=dict(l=10, r=10, t=50, b=10),
-                      yaxis=dict(scaleanchor="x"))
+    _point_annotations(fig)
+    fig.update_layout(title=title, height=360, xaxis_title="x1", yaxis_title="x2", margin=SMALL_MARGIN,
+                      xaxis=dict(range=[-0.5, 1.5]), yaxis=dict(range=[-0.5, 1.5], scaleanchor="x"))
     return fig
 
 
-def hidden_units(params: dict, activation: str, tr=_same) -> go.Figure:
-    """Small multiples: what each hidden unit computes over the input square."""
-    surfaces = hidden_surfaces(params, activation)
-    count = len(surfaces)
-    cols = min(4, count)
-    rows = int(np.ceil(count / cols))
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[tr("hidden unit {i}").format(i=i + 1) for i in range(count)],
-                        horizontal_spacing=0.04, vertical_spacing=0.12)
-    zmin = float(min(0.0, surfaces.min()))
-    zmax = float(max(1.0, surfaces.max()))
-    for i, z in enumerate(surfaces):
-        row, col = divmod(i, cols)
-        fig.add_trace(_surface_trace(z, showscale=(i == 0), zmin=zmin, zmax=zmax), row + 1, col + 1)
-        fig.add_trace(_points_trace(), row + 1, col + 1)
-    fig.update_traces(textposition="top center", selector=dict(type="scatter"), text=None)
-    fig.update_xaxes(range=[-0.5, 1.5], showticklabels=False)
-    fig.update_yaxes(range=[-0.5, 1.5], showticklabels=False)
-    fig.update_layout(height=230 * rows + 40, margin=dict(l=10, r=10, t=40, b=10), showlegend=False)
+def _rgb(values: np.ndarray) -> np.ndarray:
+    """Values in [0, 1] → RdBu_r colours, as uint8 RGB."""
+    stops = np.array([[int(c) for c in colour[4:-1].split(",")] for colour in diverging.RdBu_r], dtype=np.float64)
+    position = np.clip(np.nan_to_num(values, nan=0.5), 0, 1) * (len(stops) - 1)
+    low = np.floor(position).astype(int).clip(0, len(stops) - 2)
+    frac = (position - low)[..., None]
+    return (stops[low] * (1 - frac) + stops[low + 1] * frac).round().astype(np.uint8)
+
+
+def _thumbnail(surface: np.ndarray, zmin: float, zmax: float) -> str:
+    """A small PNG (data URL) of a surface, rows along x2 drawn bottom-up like the heatmaps."""
+    scaled = (surface - zmin) / max(zmax - zmin, 1e-9)
+    image = Image.fromarray(_rgb(scaled[::-1])).resize((48, 48), Image.NEAREST)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _layer_positions(count: int, x: float) -> list[tuple[float, float]]:
+    return [(x, (count - 1) / 2 - i) for i in range(count)]
+
+
+def _edge_trace(start, end, weight: float, scale: float, lit: bool) -> go.Scatter:
+    colour = POSITIVE if weight >= 0 else NEGATIVE
+    width = 1 + 7 * min(abs(weight) / scale, 1.0) if np.isfinite(weight) else 1
+    return go.Scatter(x=[start[0], end[0]], y=[start[1], end[1]], mode="lines", hoverinfo="skip", showlegend=False,
+                      line=dict(color=colour, width=width), opacity=1.0 if lit else 0.3)
+
+
+def network_diagram(params: dict, activation: str, tr=_same, stage: str | None = None,
+                    node_values: dict | None = None, title: str | None = None) -> go.Figure:
+    """The net drawn: inputs, hidden units and the output; each edge red (+) or blue (−) and as thick as its weight.
+
+    Each hidden node shows its own boundary over the input square, the output node the output's. `stage` lights the
+    part of the net one step of the update works on; `node_values` ({"hidden": [...], "output": [...]}) are printed
+    beside the nodes.
+    """
+    w1, w2 = params["w1"], params["w2"]
+    hidden_count = w1.shape[1]
+    inputs, hidden, output = (_layer_positions(2, 0.0), _layer_positions(hidden_count, 1.0),
+                              _layer_positions(1, 2.0))
+    scale = float(np.nanmax(np.abs(np.concatenate([w1.ravel(), w2.ravel()])))) if np.isfinite(w1).any() else 1.0
+    lit = STAGE_LAYER.get(stage, "")
+    fig = go.Figure()
+    hover_x, hover_y, hover_text = [], [], []
+    for i, start in enumerate(inputs):
+        for j, end in enumerate(hidden):
+            fig.add_trace(_edge_trace(start, end, w1[i, j], scale or 1.0, lit in ("", "w1", "hidden")))
+            hover_x.append((2 * start[0] + end[0]) / 3)
+            hover_y.append((2 * start[1] + end[1]) / 3)
+            hover_text.append(f"w1[{i},{j}] = {w1[i, j]:.4f}")
+    for j, start in enumerate(hidden):
+        fig.add_trace(_edge_trace(start, output[0], w2[j, 0], scale or 1.0, lit in ("", "w2", "output")))
+        hover_x.append((start[0] + 2 * output[0][0]) / 3)
+        hover_y.append((start[1] + 2 * output[0][1]) / 3)
+        hover_text.append(f"w2[{j},0] = {w2[j, 0]:.4f}")
+    fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", marker=dict(size=9, color="rgba(80,80,80,0.35)"),
+                             hovertext=hover_text, hoverinfo="text", showlegend=False, name=tr("weights")))
+    fig.add_trace(go.Scatter(x=[p[0] for p in inputs], y=[p[1] for p in inputs], mode="markers+text",
+                             text=["x1", "x2"], textposition="middle left", showlegend=False, name=tr("inputs"),
+                             marker=dict(size=26, color="white", line=dict(width=2, color="#333")), hoverinfo="skip"))
+    _node_pictures(fig, params, activation, hidden, output[0])
+    _node_labels(fig, hidden, output[0], node_values, tr)
+    extent = max(hidden_count, 2) / 2
+    fig.update_layout(title=title, height=int(140 + 46 * max(hidden_count, 3)), margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis=dict(visible=False, range=[-0.45, 2.75]), plot_bgcolor="white",
+                      yaxis=dict(visible=False, range=[-extent - 0.1, extent + 0.1]), showlegend=False)
     return fig
+
+
+def _node_pictures(fig, params, activation, hidden, output) -> None:
+    surfaces = hidden_surfaces(params, activation, THUMB_GRID)
+    low = -1.0 if activation == "tanh" else 0.0
+    high = max(1.0, float(np.nanmax(surfaces))) if activation == "relu" and np.isfinite(surfaces).any() else 1.0
+    size = 0.8
+    pictures = [(_thumbnail(z, low, high), position) for z, position in zip(surfaces, hidden)]
+    pictures.append((_thumbnail(output_surface(params, activation, THUMB_GRID), 0.0, 1.0), output))
+    for source, (x, y) in pictures:
+        fig.add_layout_image(source=source, x=x, y=y, xref="x", yref="y", sizex=size, sizey=size, xanchor="center",
+                             yanchor="middle", sizing="contain", layer="above")
+
+
+def _node_labels(fig, hidden, output, node_values, tr) -> None:
+    names = [f"h{j + 1}" for j in range(len(hidden))] + ["ŷ"]
+    positions = list(hidden) + [output]
+    values = (node_values or {}).get("hidden", [None] * len(hidden)) + (node_values or {}).get("output", [None])
+    texts = [name if value is None else f"{name} = {value:.3f}" for name, value in zip(names, values)]
+    fig.add_trace(go.Scatter(x=[p[0] + 0.3 for p in positions], y=[p[1] for p in positions], mode="text", text=texts,
+                             textposition="middle right", hoverinfo="skip", showlegend=False, name=tr("units"),
+                             textfont=dict(size=11, color="black")))
 
 
 def hidden_space(params: dict, activation: str, tr=_same) -> go.Figure:
-    """The four points as the hidden layer sees them: XOR becomes linearly separable there."""
-    hidden, out = predict(params, X_XOR, activation)
-    marker = dict(size=12, color=POINT_COLORS, line=dict(width=1, color="black"))
+    """The four points as the hidden layer sees them: XOR becomes linearly separable there. Points that land on the
+    same spot share one marker with both labels, so none seems missing."""
+    hidden, _ = predict(params, X_XOR, activation)
+    groups: dict[tuple, list[int]] = {}
+    for index, point in enumerate(hidden[:, :3]):
+        groups.setdefault(tuple(np.round(point, 2)), []).append(index)
+    members = list(groups.values())
+    first = [group[0] for group in members]
+    labels = [" & ".join(POINT_LABELS[i] for i in group) for group in members]
+    colors = [POINT_COLORS[group[0]] if len({POINT_COLORS[i] for i in group}) == 1 else "#7f7f7f" for group in members]
+    marker = dict(size=12, color=colors, line=dict(width=1, color="black"))
+    points = hidden[first]
     if hidden.shape[1] >= 3:
-        fig = go.Figure(go.Scatter3d(x=hidden[:, 0], y=hidden[:, 1], z=hidden[:, 2], mode="markers+text",
-                                     text=POINT_LABELS, marker=marker, name="points"))
+        fig = go.Figure(go.Scatter3d(x=points[:, 0], y=points[:, 1], z=points[:, 2], mode="markers+text",
+                                     text=labels, marker=marker, name=tr("points")))
         fig.update_layout(scene=dict(xaxis_title="h1", yaxis_title="h2", zaxis_title="h3"),
                           title=tr("Hidden space (first three units)"))
     elif hidden.shape[1] == 2:
-        fig = go.Figure(go.Scatter(x=hidden[:, 0], y=hidden[:, 1], mode="markers+text", text=POINT_LABELS,
-                                   textposition="top center", marker=marker, name="points"))
+        fig = go.Figure(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers+text", text=labels,
+                                   textposition="top center", marker=marker, name=tr("points")))
         w = params["w2"][:, 0]
         b = float(params["b2"].reshape(-1)[0]) if params.get("b2") is not None else 0.0
         span = np.linspace(min(hidden[:, 0].min(), 0) - 0.2, max(hidden[:, 0].max(), 1) + 0.2, 50)
@@ -138,19 +253,19 @@ def hidden_space(params: dict, activation: str, tr=_same) -> go.Figure:
         fig.update_layout(xaxis_title="h1", yaxis_title="h2", title=tr("Hidden space with the output's line ŷ = 0.5"),
                           yaxis=dict(range=[hidden[:, 1].min() - 0.3, hidden[:, 1].max() + 0.3]))
     else:
-        fig = go.Figure(go.Scatter(x=hidden[:, 0], y=np.zeros(4), mode="markers+text", text=POINT_LABELS,
-                                   textposition="top center", marker=marker, name="points"))
+        fig = go.Figure(go.Scatter(x=points[:, 0], y=np.zeros(len(points)), mode="markers+text", text=labels,
+                                   textposition="top center", marker=marker, name=tr("points")))
         fig.update_layout(xaxis_title="h1", yaxis=dict(visible=False),
                           title=tr("Hidden space: one unit is a line; no single threshold separates XOR"))
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=50, b=10), showlegend=False)
+    fig.update_layout(height=360, margin=SMALL_MARGIN, showlegend=False)
     return fig
 
 
 def success_rates(sizes, rates, tr=_same) -> go.Figure:
     fig = go.Figure(go.Bar(x=[str(s) for s in sizes], y=100 * np.asarray(rates), text=[f"{100 * r:.0f}%" for r in rates],
-                           textposition="outside", marker_color="#2ca02c", name="solved"))
+                           textposition="outside", marker_color="#2ca02c", name=tr("solved")))
     fig.update_layout(title=tr("Nets that solve XOR"), xaxis_title=tr("hidden units"), yaxis_title=tr("% of seeds"),
-                      yaxis_range=[0, 110], height=340, margin=dict(l=10, r=10, t=50, b=10))
+                      yaxis_range=[0, 110], height=320, margin=SMALL_MARGIN)
     return fig
 
 
@@ -160,5 +275,16 @@ def epochs_to_solve(sizes, epoch_lists, tr=_same) -> go.Figure:
         if len(epochs):
             fig.add_trace(go.Box(y=epochs, name=str(size), boxpoints="outliers", marker_color="#9467bd"))
     fig.update_layout(title=tr("Epochs until all four outputs are right"), xaxis_title=tr("hidden units"),
-                      yaxis_title=tr("epochs"), height=340, showlegend=False, margin=dict(l=10, r=10, t=50, b=10))
+                      yaxis_title=tr("epochs"), height=320, showlegend=False, margin=SMALL_MARGIN)
+    return fig
+
+
+def run_curves(series: dict, tr=_same) -> go.Figure:
+    """Several runs' loss curves overlaid; series is label → (epochs, losses), already thinned."""
+    fig = go.Figure()
+    for label, (epochs, losses) in series.items():
+        fig.add_trace(go.Scatter(x=epochs, y=losses, mode="lines", name=label,
+                                 hovertemplate="%{fullData.name}<br>" + tr("epoch") + " %{x:,}: %{y:.4g}<extra></extra>"))
+    fig.update_layout(title=tr("Your runs: loss, mean of ½(y − ŷ)²"), height=340, margin=SMALL_MARGIN,
+                      xaxis_title=tr("epoch"), yaxis=_log_axis(tr("loss")), legend=dict(orientation="h", y=-0.3))
     return fig

@@ -1,20 +1,48 @@
-"""The lesson's XOR network from scratch in NumPy: forward pass, hand-written backprop, training."""
+"""The lesson's XOR network from scratch in NumPy: forward pass, hand-written backprop, training.
+
+`SimpleNeuralNetwork` is the lesson's class as a student reads it. The page's options (activation, initialisation,
+biases, the derivative trap) live in the subclass `PlaygroundNet`; `new_net` gives the lesson's class whenever the
+options are the lesson's, so the code shown on the page is the code that runs.
+"""
 import numpy as np
 
 X_XOR = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
 Y_XOR = np.array([[0], [1], [1], [0]], dtype=np.float64)
 INIT_SCHEMES = ("rand", "uniform", "xavier")
+DERIVATIVE_OF = ("output", "pre_activation")
+TRACE_KEYS = ("A1", "H", "A2", "Y_hat", "error", "output_delta", "hidden_error", "hidden_delta",
+              "w1_before", "w2_before", "w1", "w2")
 
 
 def sigmoid(x):
-    """σ(x) = 1 / (1 + e^(−x))."""
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-x))
+        return 1 / (1 + np.exp(-x))
 
 
-def sigmoid_derivative(y):
-    """σ'(x) written in terms of the sigmoid's OUTPUT y = σ(x): σ'(x) = y·(1 − y)."""
-    return y * (1.0 - y)
+def sigmoid_derivative(x):
+    # x is the sigmoid's OUTPUT: if x = sigmoid(a), the slope at a is x * (1 - x)
+    return x * (1 - x)
+
+
+class SimpleNeuralNetwork:
+    def __init__(self, input_size, hidden_size, output_size):
+        self.w1 = np.random.rand(input_size, hidden_size)
+        self.w2 = np.random.rand(hidden_size, output_size)
+
+    def forward(self, X):
+        self.A1 = X.dot(self.w1)
+        self.H = sigmoid(self.A1)
+        self.A2 = self.H.dot(self.w2)
+        self.Y_hat = sigmoid(self.A2)
+        return self.Y_hat
+
+    def backward(self, X, y, learning_rate):
+        error = y - self.Y_hat
+        output_delta = error * sigmoid_derivative(self.Y_hat)
+        hidden_error = output_delta.dot(self.w2.T)
+        hidden_delta = hidden_error * sigmoid_derivative(self.H)
+        self.w2 += self.H.T.dot(output_delta) * learning_rate
+        self.w1 += X.T.dot(hidden_delta) * learning_rate
 
 
 def tanh_derivative(y):
@@ -50,22 +78,8 @@ def initial_weights(rng, shape, scheme: str = "rand") -> np.ndarray:
     raise ValueError(f"unknown init scheme {scheme!r}; choose one of {INIT_SCHEMES}")
 
 
-def predict(params: dict, X, activation: str = "sigmoid"):
-    """(hidden activations, outputs) of a 2-layer net given as a dict of weights; works on any batch of points."""
-    act, _ = ACTIVATIONS[activation]
-    a1 = X @ params["w1"] + (params["b1"] if params.get("b1") is not None else 0.0)
-    z1 = act(a1)
-    a2 = z1 @ params["w2"] + (params["b2"] if params.get("b2") is not None else 0.0)
-    return z1, sigmoid(a2)
-
-
-def solves_xor(outputs, targets=Y_XOR) -> bool:
-    """All four outputs on the right side of 0.5."""
-    return bool(np.all((np.asarray(outputs).reshape(-1) > 0.5) == (np.asarray(targets).reshape(-1) > 0.5)))
-
-
-class SimpleNeuralNetwork:
-    """2 → hidden → 1 network; the defaults are the lesson's: no biases, np.random.rand weights, sigmoid."""
+class PlaygroundNet(SimpleNeuralNetwork):
+    """The lesson's net with the page's options: hidden activation, initialisation, biases, and the derivative trap."""
 
     def __init__(self, input_size: int = 2, hidden_size: int = 2, output_size: int = 1, seed=None,
                  biases: bool = False, init: str = "rand", activation: str = "sigmoid", derivative_of: str = "output"):
@@ -73,7 +87,7 @@ class SimpleNeuralNetwork:
             raise ValueError("hidden_size must be at least 1")
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; choose one of {tuple(ACTIVATIONS)}")
-        if derivative_of not in ("output", "pre_activation"):
+        if derivative_of not in DERIVATIVE_OF:
             raise ValueError("derivative_of must be 'output' (right) or 'pre_activation' (the lesson's trap)")
         rng = np.random if seed is None else np.random.RandomState(seed)
         self.w1 = initial_weights(rng, (input_size, hidden_size), init)
@@ -83,79 +97,146 @@ class SimpleNeuralNetwork:
         self.activation = activation
         self.derivative_of = derivative_of
 
-    def params(self) -> dict:
-        """Copies of the weights (and biases, when used)."""
-        return {name: None if value is None else value.copy()
-                for name, value in (("w1", self.w1), ("b1", self.b1), ("w2", self.w2), ("b2", self.b2))}
-
     def forward(self, X):
-        """A1 = X·w1, Z1 = f(A1), A2 = Z1·w2, Ŷ = σ(A2); keeps each for backward."""
-        act, _ = ACTIVATIONS[self.activation]
-        self.A1 = X @ self.w1 + (self.b1 if self.b1 is not None else 0.0)
-        self.Z1 = act(self.A1)
-        self.A2 = self.Z1 @ self.w2 + (self.b2 if self.b2 is not None else 0.0)
+        self.A1 = X.dot(self.w1) + (0.0 if self.b1 is None else self.b1)
+        self.H = ACTIVATIONS[self.activation][0](self.A1)
+        self.A2 = self.H.dot(self.w2) + (0.0 if self.b2 is None else self.b2)
         self.Y_hat = sigmoid(self.A2)
         return self.Y_hat
 
-    def gradients(self, X, y) -> dict:
-        """dC/dparam for C = ½·Σ(y − ŷ)², by the chain rule, using the activations of the last forward()."""
-        _, act_derivative = ACTIVATIONS[self.activation]
-        output_in, hidden_in = (self.Y_hat, self.Z1) if self.derivative_of == "output" else (self.A2, self.A1)
-        error = y - self.Y_hat                                           # −dC/dŶ
-        output_delta = error * sigmoid_derivative(output_in)             # −dC/dA2 = −dC/dŶ · dŶ/dA2
-        hidden_error = output_delta @ self.w2.T                          # −dC/dZ1 = −dC/dA2 · dA2/dZ1
-        hidden_delta = hidden_error * act_derivative(hidden_in)          # −dC/dA1 = −dC/dZ1 · dZ1/dA1
-        grads = {"w2": -(self.Z1.T @ output_delta), "w1": -(X.T @ hidden_delta)}
+    def backward(self, X, y, learning_rate):
+        quantities = deltas(self, X, y)
+        self.w2 += self.H.T.dot(quantities["output_delta"]) * learning_rate
+        self.w1 += X.T.dot(quantities["hidden_delta"]) * learning_rate
         if self.b1 is not None:
-            grads["b2"] = -output_delta.sum(axis=0, keepdims=True)
-            grads["b1"] = -hidden_delta.sum(axis=0, keepdims=True)
-        return grads
+            self.b2 += quantities["output_delta"].sum(axis=0, keepdims=True) * learning_rate
+            self.b1 += quantities["hidden_delta"].sum(axis=0, keepdims=True) * learning_rate
 
-    def backward(self, X, y, learning_rate: float):
-        """One gradient-descent step: w ← w − lr·dC/dw, i.e. the lesson's w += lr · (input)ᵀ · delta."""
-        for name, grad in self.gradients(X, y).items():
-            setattr(self, name, getattr(self, name) - learning_rate * grad)
 
-    def loss(self, y) -> float:
-        """Mean over the points of ½(y − ŷ)² for the last forward()."""
-        return float(np.mean(0.5 * (y - self.Y_hat) ** 2))
+def new_net(hidden_size: int = 2, seed=None, biases: bool = False, init: str = "rand", activation: str = "sigmoid",
+            derivative_of: str = "output", input_size: int = 2, output_size: int = 1) -> SimpleNeuralNetwork:
+    """The lesson's class when the options are the lesson's (seeded like np.random.RandomState(seed).rand), else a PlaygroundNet."""
+    net = PlaygroundNet(input_size, hidden_size, output_size, seed=seed, biases=biases, init=init,
+                        activation=activation, derivative_of=derivative_of)
+    if biases or init != "rand" or activation != "sigmoid" or derivative_of != "output":
+        return net
+    lesson = SimpleNeuralNetwork.__new__(SimpleNeuralNetwork)  # skip the constructor's unseeded draw
+    lesson.w1, lesson.w2 = net.w1, net.w2
+    return lesson
+
+
+def options_of(net: SimpleNeuralNetwork) -> dict:
+    """The page options a net was built with; the lesson's class has the lesson's."""
+    return {"activation": getattr(net, "activation", "sigmoid"), "derivative_of": getattr(net, "derivative_of", "output"),
+            "biases": getattr(net, "b1", None) is not None}
+
+
+def deltas(net: SimpleNeuralNetwork, X, y) -> dict:
+    """The backward pass's quantities under the lesson's names, from the activations of the last forward()."""
+    options = options_of(net)
+    derivative = ACTIVATIONS[options["activation"]][1]
+    trap = options["derivative_of"] == "pre_activation"
+    error = y - net.Y_hat
+    output_delta = error * sigmoid_derivative(net.A2 if trap else net.Y_hat)
+    hidden_error = output_delta.dot(net.w2.T)
+    hidden_delta = hidden_error * derivative(net.A1 if trap else net.H)
+    return {"error": error, "output_delta": output_delta, "hidden_error": hidden_error, "hidden_delta": hidden_delta}
+
+
+def gradients(net: SimpleNeuralNetwork, X, y) -> dict:
+    """dC/dparam for C = ½·Σ(y − ŷ)²: the negated updates of backward() before the learning rate."""
+    quantities = deltas(net, X, y)
+    grads = {"w1": -X.T.dot(quantities["hidden_delta"]), "w2": -net.H.T.dot(quantities["output_delta"])}
+    if getattr(net, "b1", None) is not None:
+        grads["b1"] = -quantities["hidden_delta"].sum(axis=0, keepdims=True)
+        grads["b2"] = -quantities["output_delta"].sum(axis=0, keepdims=True)
+    return grads
+
+
+def step_trace(net: SimpleNeuralNetwork, X, y, learning_rate) -> dict:
+    """Take exactly one training step on `net` (forward, then its own backward) and return every quantity of it."""
+    w1_before, w2_before = net.w1.copy(), net.w2.copy()
+    net.forward(X)
+    trace = {"A1": net.A1.copy(), "H": net.H.copy(), "A2": net.A2.copy(), "Y_hat": net.Y_hat.copy()}
+    trace.update({name: value.copy() for name, value in deltas(net, X, y).items()})
+    net.backward(X, y, learning_rate)
+    trace.update(w1_before=w1_before, w2_before=w2_before, w1=net.w1.copy(), w2=net.w2.copy())
+    return trace
+
+
+def params_of(net: SimpleNeuralNetwork) -> dict:
+    """Copies of the weights (and biases, None when the net has none)."""
+    def copy(value):
+        return None if value is None else value.copy()
+    return {"w1": copy(net.w1), "b1": copy(getattr(net, "b1", None)), "w2": copy(net.w2),
+            "b2": copy(getattr(net, "b2", None))}
+
+
+def cost(y, y_hat) -> float:
+    """The page's one cost: the mean over the points of ½(y − ŷ)²."""
+    return float(np.mean(0.5 * (y - y_hat) ** 2))
+
+
+def predict(params: dict, X, activation: str = "sigmoid"):
+    """(hidden activations, outputs) of a 2-layer net given as a dict of weights; works on any batch of points."""
+    act, _ = ACTIVATIONS[activation]
+    a1 = X @ params["w1"] + (params["b1"] if params.get("b1") is not None else 0.0)
+    z1 = act(a1)
+    a2 = z1 @ params["w2"] + (params["b2"] if params.get("b2") is not None else 0.0)
+    return z1, sigmoid(a2)
+
+
+def correct(outputs, targets=Y_XOR) -> np.ndarray:
+    """Per point: the output is on the target's side of 0.5. Exactly 0.5 is undecided and NaN is wrong."""
+    outputs = np.asarray(outputs, dtype=np.float64).reshape(-1)
+    positive = np.asarray(targets).reshape(-1) > 0.5
+    return np.where(positive, outputs > 0.5, outputs < 0.5)
+
+
+def solves_xor(outputs, targets=Y_XOR) -> bool:
+    """All four outputs strictly on the right side of 0.5 (0.5 and NaN never count)."""
+    return bool(np.all(correct(outputs, targets)))
 
 
 def train(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR, epochs: int = 10_000, learning_rate: float = 0.5,
           snapshots: int = 50):
-    """Full-batch training; yields a record at ~`snapshots` evenly spaced epochs (and the last) with the losses since the previous one."""
+    """Full-batch training; yields a record at ~`snapshots` evenly spaced epochs, the last, and the first non-finite
+    loss (then stops), each with the losses since the previous record."""
     every = max(1, epochs // max(1, snapshots))
     losses = []
     for epoch in range(epochs + 1):
-        outputs = net.forward(X)
-        losses.append(net.loss(y))
-        if epoch % every == 0 or epoch == epochs:
-            record = {"epoch": epoch, "loss": losses[-1], "losses": losses, "params": net.params(),
-                      "outputs": outputs.reshape(-1).copy()}
+        with np.errstate(all="ignore"):  # a diverging run is reported by its loss, not by warnings in the log
+            outputs = net.forward(X)
+        losses.append(cost(y, outputs))
+        finite = np.isfinite(losses[-1])
+        if epoch % every == 0 or epoch == epochs or not finite:
+            yield {"epoch": epoch, "loss": losses[-1], "losses": losses, "params": params_of(net),
+                   "outputs": outputs.reshape(-1).copy()}
             losses = []
-            yield record
-            if not np.isfinite(record["loss"]):
+            if not finite:
                 return
         if epoch < epochs:
-            net.backward(X, y, learning_rate)
+            with np.errstate(all="ignore"):
+                net.backward(X, y, learning_rate)
 
 
 def train_many(hidden_size: int, seeds, epochs: int = 10_000, learning_rate: float = 0.5, biases: bool = False,
                init: str = "rand", activation: str = "sigmoid", X=X_XOR, y=Y_XOR) -> dict:
-    """Train one net per seed at once, vectorised over the seeds; each equals SimpleNeuralNetwork(seed=s) trained alone."""
-    nets = [SimpleNeuralNetwork(X.shape[1], hidden_size, y.shape[1], seed=int(s), biases=biases, init=init,
-                                activation=activation) for s in seeds]
+    """Train one net per seed at once, vectorised over the seeds; each equals new_net(seed=s) trained alone."""
+    nets = [PlaygroundNet(X.shape[1], hidden_size, y.shape[1], seed=int(s), biases=biases, init=init,
+                          activation=activation) for s in seeds]
     w1 = np.stack([n.w1 for n in nets])
     w2 = np.stack([n.w2 for n in nets])
     b1 = np.stack([n.b1 for n in nets]) if biases else 0.0
     b2 = np.stack([n.b2 for n in nets]) if biases else 0.0
     act, act_derivative = ACTIVATIONS[activation]
-    target = (y > 0.5).reshape(1, -1)
+    positive = (y > 0.5).reshape(1, -1)
     first_solved = np.full(len(nets), -1)
     for epoch in range(epochs + 1):
         z1 = act(X @ w1 + b1)
         y_hat = sigmoid(z1 @ w2 + b2)
-        solved = np.all((y_hat[:, :, 0] > 0.5) == target, axis=1)
+        out = y_hat[:, :, 0]
+        solved = np.all(np.where(positive, out > 0.5, out < 0.5), axis=1)
         first_solved[(first_solved < 0) & solved] = epoch
         if epoch == epochs:
             break
@@ -167,7 +248,7 @@ def train_many(hidden_size: int, seeds, epochs: int = 10_000, learning_rate: flo
             b2 = b2 + learning_rate * output_delta.sum(axis=1, keepdims=True)
             b1 = b1 + learning_rate * hidden_delta.sum(axis=1, keepdims=True)
     return {
-        "seeds": np.asarray(seeds), "w1": w1, "w2": w2, "outputs": y_hat[:, :, 0],
+        "seeds": np.asarray(seeds), "w1": w1, "w2": w2, "outputs": out,
         "solved": solved, "epochs_to_solve": np.where(solved, first_solved, -1),
         "final_loss": np.mean(0.5 * (y - y_hat) ** 2, axis=(1, 2)),
     }

@@ -3,7 +3,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.xor_numpy import X_XOR, Y_XOR, SimpleNeuralNetwork
+from core.xor_numpy import X_XOR, Y_XOR, SimpleNeuralNetwork, options_of
 
 TORCH_ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 
@@ -22,13 +22,32 @@ class XORNet(nn.Module):
         return self.sigmoid(self.output(self.activation(self.hidden(x))))
 
 
+def loss_and_optimizer(model: XORNet, learning_rate: float = 0.5):
+    """Step 2, pick the loss and the optimizer: mean squared error and plain gradient descent."""
+    return nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=learning_rate)
+
+
+def training_loop(model, criterion, optimizer, X, y, epochs):
+    """Step 3, the training loop, as in the lesson."""
+    losses = []
+    for epoch in range(epochs):
+        optimizer.zero_grad()
+        outputs = model(X)
+        loss = criterion(outputs, y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
 def from_numpy_net(net: SimpleNeuralNetwork, dtype=torch.float32) -> XORNet:
     """An XORNet holding the same starting weights as a NumPy net (nn.Linear stores them transposed)."""
-    model = XORNet(net.w1.shape[1], net.b1 is not None, net.activation).to(dtype)
+    options = options_of(net)
+    model = XORNet(net.w1.shape[1], options["biases"], options["activation"]).to(dtype)
     with torch.no_grad():
         model.hidden.weight.copy_(torch.from_numpy(net.w1.T))
         model.output.weight.copy_(torch.from_numpy(net.w2.T))
-        if net.b1 is not None:
+        if options["biases"]:
             model.hidden.bias.copy_(torch.from_numpy(net.b1.reshape(-1)))
             model.output.bias.copy_(torch.from_numpy(net.b2.reshape(-1)))
     return model
@@ -36,40 +55,40 @@ def from_numpy_net(net: SimpleNeuralNetwork, dtype=torch.float32) -> XORNet:
 
 def params_of(model: XORNet) -> dict:
     """The weights in the NumPy net's orientation, for plotting."""
-    def arr(t, shape=None):
-        return None if t is None else t.detach().double().numpy().T.reshape(shape or t.T.shape).copy()
-    return {"w1": arr(model.hidden.weight), "b1": arr(model.hidden.bias, (1, -1)) if model.hidden.bias is not None else None,
-            "w2": arr(model.output.weight), "b2": arr(model.output.bias, (1, -1)) if model.output.bias is not None else None}
-
-
-def loss_and_optimizer(model: XORNet, learning_rate: float = 0.5):
-    """Step 2, pick the loss and the optimizer: mean squared error and plain gradient descent."""
-    return nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=learning_rate)
+    def arr(tensor, shape):
+        return None if tensor is None else tensor.detach().double().numpy().T.reshape(shape).copy()
+    hidden, output = model.hidden, model.output
+    return {"w1": arr(hidden.weight, hidden.weight.T.shape), "b1": arr(hidden.bias, (1, -1)),
+            "w2": arr(output.weight, output.weight.T.shape), "b2": arr(output.bias, (1, -1))}
 
 
 def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snapshots: int = 50):
-    """Step 3, the training loop: forward, loss, zero_grad, backward, step; yields records like core.xor_numpy.train."""
+    """Runs the lesson's training_loop between snapshots; yields records like core.xor_numpy.train.
+
+    Losses are the page's one cost, mean ½(y − ŷ)²: half of MSELoss, so both implementations share one axis.
+    """
     X = torch.tensor(X_XOR, dtype=torch.float32)
     y = torch.tensor(Y_XOR, dtype=torch.float32)
     criterion, optimizer = loss_and_optimizer(model, learning_rate)
     every = max(1, epochs // max(1, snapshots))
-    losses = []
-    for epoch in range(epochs + 1):
-        outputs = model(X)
-        loss = criterion(outputs, y)
-        losses.append(loss.item())
-        if epoch % every == 0 or epoch == epochs:
-            record = {"epoch": epoch, "loss": losses[-1], "losses": losses, "params": params_of(model),
-                      "outputs": outputs.detach().double().numpy().reshape(-1)}
-            losses = []
-            yield record
-            if not np.isfinite(record["loss"]):
-                return
-        if epoch < epochs:
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+    epoch, losses = 0, []
+    while True:
+        with torch.no_grad():
+            outputs = model(X)
+            losses.append(0.5 * criterion(outputs, y).item())
+        yield {"epoch": epoch, "loss": losses[-1], "losses": losses, "params": params_of(model),
+               "outputs": outputs.double().numpy().reshape(-1)}
+        if epoch == epochs or not np.isfinite(losses[-1]):
+            return
+        steps = min(every, epochs - epoch)
+        chunk = [0.5 * value for value in training_loop(model, criterion, optimizer, X, y, steps)]
+        bad = [i for i, value in enumerate(chunk) if not np.isfinite(value)]
+        if bad:  # the loss before step i was already non-finite: report that epoch
+            yield {"epoch": epoch + bad[0], "loss": chunk[bad[0]], "losses": chunk[1:bad[0] + 1],
+                   "params": params_of(model), "outputs": np.full(len(X_XOR), np.nan)}
+            return
+        epoch, losses = epoch + steps, chunk[1:]
 
 
 # The recipe the pages show, in the lesson's order: define the model, pick loss and optimizer, write the loop.
-RECIPE = (XORNet, loss_and_optimizer, train)
+RECIPE = (XORNet, loss_and_optimizer, training_loop)

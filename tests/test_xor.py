@@ -4,7 +4,8 @@ import torch
 
 from core import xor_torch
 from core.gradcheck import autograd_gradients, finite_difference_gradients, gradient_check, hand_gradients
-from core.xor_numpy import X_XOR, Y_XOR, SimpleNeuralNetwork, sigmoid, sigmoid_derivative, solves_xor, train, train_many
+from core.xor_numpy import (X_XOR, Y_XOR, PlaygroundNet, SimpleNeuralNetwork, new_net, sigmoid, sigmoid_derivative,
+                            solves_xor, train, train_many)
 
 
 def trained(net, epochs=10_000, lr=0.5):
@@ -27,7 +28,9 @@ def test_lesson_defaults_are_the_lesson():
     np.random.seed(3)
     net = SimpleNeuralNetwork(2, 4, 1)
     assert np.array_equal(net.w1, expected_w1) and np.array_equal(net.w2, expected_w2)
-    assert net.b1 is None and net.b2 is None and net.activation == "sigmoid"
+    seeded = new_net(4, seed=3)
+    assert type(seeded) is SimpleNeuralNetwork
+    assert np.array_equal(seeded.w1, expected_w1) and np.array_equal(seeded.w2, expected_w2)
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
@@ -35,7 +38,7 @@ def test_lesson_defaults_are_the_lesson():
 def test_hand_gradients_equal_autograd(activation, biases):
     rng = np.random.default_rng(0)
     for trial in range(5):
-        net = SimpleNeuralNetwork(2, 5, 1, seed=trial, biases=biases, activation=activation, init="uniform")
+        net = PlaygroundNet(2, 5, 1, seed=trial, biases=biases, activation=activation, init="uniform")
         net.w1 = rng.normal(size=net.w1.shape) * 2
         net.w2 = rng.normal(size=net.w2.shape) * 2
         if biases:
@@ -49,27 +52,27 @@ def test_hand_gradients_equal_autograd(activation, biases):
 
 
 def test_finite_differences_agree_and_the_trap_does_not():
-    net = SimpleNeuralNetwork(2, 3, 1, seed=1)
+    net = new_net(3, seed=1)
     numeric = finite_difference_gradients(net)
     hand = hand_gradients(net)
     assert all(np.max(np.abs(hand[k] - numeric[k])) < 1e-8 for k in hand)
-    rows = gradient_check(SimpleNeuralNetwork(2, 3, 1, seed=1, derivative_of="pre_activation"))
+    rows = gradient_check(PlaygroundNet(2, 3, 1, seed=1, derivative_of="pre_activation"))
     assert all(r["max |hand − autograd|"] > 1e-4 for r in rows)
 
 
 def test_backward_is_the_lesson_update():
-    net = SimpleNeuralNetwork(2, 2, 1, seed=0)
+    net = new_net(2, seed=0)
     w1, w2 = net.w1.copy(), net.w2.copy()
     y_hat = net.forward(X_XOR)
     output_delta = (Y_XOR - y_hat) * y_hat * (1 - y_hat)
-    hidden_delta = output_delta @ w2.T * net.Z1 * (1 - net.Z1)
+    hidden_delta = output_delta @ w2.T * net.H * (1 - net.H)
     net.backward(X_XOR, Y_XOR, 0.5)
-    assert np.allclose(net.w2, w2 + 0.5 * net.Z1.T @ output_delta)
+    assert np.allclose(net.w2, w2 + 0.5 * net.H.T @ output_delta)
     assert np.allclose(net.w1, w1 + 0.5 * X_XOR.T @ hidden_delta)
 
 
 def test_lesson_setup_solves_xor_with_a_fixed_seed():
-    out = trained(SimpleNeuralNetwork(2, 3, 1, seed=0))
+    out = trained(new_net(3, seed=0))
     assert solves_xor(out)
     assert np.max(np.abs(out - Y_XOR)) < 0.2
 
@@ -84,7 +87,7 @@ def test_vectorised_trainer_equals_single_nets():
     for biases, activation in [(False, "sigmoid"), (True, "tanh")]:
         result = train_many(3, seeds, epochs=1500, biases=biases, activation=activation, init="uniform")
         for i, seed in enumerate(seeds):
-            net = SimpleNeuralNetwork(2, 3, 1, seed=seed, biases=biases, activation=activation, init="uniform")
+            net = PlaygroundNet(2, 3, 1, seed=seed, biases=biases, activation=activation, init="uniform")
             out = trained(net, epochs=1500)
             assert np.allclose(result["w1"][i], net.w1, atol=1e-10)
             assert np.allclose(result["w2"][i], net.w2, atol=1e-10)
@@ -100,14 +103,14 @@ def test_success_rate_grows_with_hidden_size():
 
 
 def test_train_generator_records_loss_history():
-    records = list(train(SimpleNeuralNetwork(2, 2, 1, seed=0), epochs=1000, snapshots=10))
+    records = list(train(new_net(2, seed=0), epochs=1000, snapshots=10))
     assert [r["epoch"] for r in records][0] == 0 and records[-1]["epoch"] == 1000
     assert sum(len(r["losses"]) for r in records) == 1001
     assert records[-1]["loss"] < records[0]["loss"]
 
 
 def test_torch_version_starts_from_the_same_weights_and_learns():
-    net = SimpleNeuralNetwork(2, 3, 1, seed=0)
+    net = new_net(3, seed=0)
     model = xor_torch.from_numpy_net(net, dtype=torch.float64)
     with torch.no_grad():
         assert np.allclose(model(torch.tensor(X_XOR)).numpy(), net.forward(X_XOR))
@@ -118,7 +121,7 @@ def test_torch_version_starts_from_the_same_weights_and_learns():
 
 
 def test_huge_learning_rate_does_not_crash():
-    records = list(train(SimpleNeuralNetwork(2, 2, 1, seed=0), epochs=200, learning_rate=1e6))
+    records = list(train(new_net(2, seed=0), epochs=200, learning_rate=1e6))
     last = records[-1]
     assert (last["epoch"] == 200 and np.isfinite(last["loss"])) or not np.isfinite(last["loss"])
     assert all(np.isfinite(r["loss"]) for r in records[:-1])

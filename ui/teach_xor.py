@@ -1,4 +1,10 @@
 """The XOR page's explanations: formulas, the chain rule, and the lesson's code as it runs."""
+import html
+import inspect
+import re
+import textwrap
+
+import numpy as np
 import streamlit as st
 
 from core import xor_numpy
@@ -8,12 +14,59 @@ from ui.teach import source
 
 def xor_numpy_explained() -> None:
     st.markdown(t("**Forward pass.** Each layer multiplies by its weights, then squashes with an activation:"))
-    st.latex(r"A_1 = X W_1,\quad Z_1 = \sigma(A_1),\quad A_2 = Z_1 W_2,\quad \hat y = \sigma(A_2),\quad C = \tfrac12 \sum (y - \hat y)^2")
-    st.markdown(t("**Backward pass.** The chain rule walks back from the cost, one factor per step, as the lesson's comments do:"))
-    st.latex(r"\frac{\partial C}{\partial W_2} = Z_1^{\top}\Big(\underbrace{-(y-\hat y)}_{dC/d\hat y}\odot\underbrace{\hat y(1-\hat y)}_{d\hat y/dA_2}\Big)")
-    st.latex(r"\frac{\partial C}{\partial W_1} = X^{\top}\Big(\underbrace{\tfrac{\partial C}{\partial A_2} W_2^{\top}}_{dC/dZ_1}\odot\underbrace{Z_1(1-Z_1)}_{dZ_1/dA_1}\Big),\qquad W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
-    st.markdown(t("The sigmoid's slope can be written with its own output: if y = σ(a) then σ'(a) = y·(1 − y). That is why `sigmoid_derivative` takes the **output**, and why the lesson calls `sigmoid_derivative(self.Y_hat)`, not `sigmoid_derivative(self.A2)`."))
-    st.markdown(t("The code that runs on this page:"))
-    for part in (xor_numpy.sigmoid_derivative, xor_numpy.SimpleNeuralNetwork.forward,
-                 xor_numpy.SimpleNeuralNetwork.gradients, xor_numpy.SimpleNeuralNetwork.backward):
+    st.latex(r"A_1 = X W_1,\quad H = \sigma(A_1),\quad A_2 = H W_2,\quad \hat y = \sigma(A_2)")
+    st.markdown(t("**The loss** this page plots and reports is the mean over the four points of ½(y − ŷ)²:"))
+    st.latex(r"L = \frac{1}{4}\sum_{i=1}^{4} \tfrac12\,(y_i - \hat y_i)^2")
+    st.markdown(t("The lesson's `backward` follows the gradient of the sum C = ½Σ(y − ŷ)² = 4·L: the same direction, "
+                  "a step four times as long as the mean's."))
+    st.markdown(t("**Backward pass.** The chain rule walks back from the cost, one factor per step, as the lesson's "
+                  "comments do:"))
+    st.latex(r"\frac{\partial C}{\partial W_2} = H^{\top}\Big(\underbrace{-(y-\hat y)}_{dC/d\hat y}\odot"
+             r"\underbrace{\hat y(1-\hat y)}_{d\hat y/dA_2}\Big)")
+    st.latex(r"\frac{\partial C}{\partial W_1} = X^{\top}\Big(\underbrace{\tfrac{\partial C}{\partial A_2} W_2^{\top}}"
+             r"_{dC/dH}\odot\underbrace{H(1-H)}_{dH/dA_1}\Big),\qquad W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
+    st.markdown(t("The sigmoid's slope can be written with its own output: if y = σ(a) then σ'(a) = y·(1 − y). That is "
+                  "why `sigmoid_derivative` takes the **output**, and why the lesson calls "
+                  "`sigmoid_derivative(self.Y_hat)`, not `sigmoid_derivative(self.A2)`."))
+    st.markdown(t("The code that runs on this page with the lesson's settings:"))
+    for part in (xor_numpy.sigmoid, xor_numpy.sigmoid_derivative, xor_numpy.SimpleNeuralNetwork):
         source(part)
+    st.markdown(t("Other activations, initial weights, biases or the derivative trap run in a subclass, so the "
+                  "lesson's class stays as the lesson wrote it:"))
+    source(xor_numpy.PlaygroundNet)
+    source(xor_numpy.deltas)
+
+
+def step_code(net) -> list[str]:
+    """The lines that computed one step on `net`: its forward, and the backward that ran (with deltas for options)."""
+    parts = [type(net).forward]
+    parts += [xor_numpy.deltas, type(net).backward] if type(net) is not xor_numpy.SimpleNeuralNetwork \
+        else [type(net).backward]
+    return [line for part in parts for line in textwrap.dedent(inspect.getsource(part)).splitlines()]
+
+
+def line_of(lines: list[str], stage: str) -> int:
+    """The index of the line that computes `stage` (a lesson name, or w1/w2 for the updates)."""
+    pattern = re.compile(rf"^\s*(self\.)?{re.escape(stage)}\s*(\+?=)")
+    return next((i for i, line in enumerate(lines) if pattern.match(line)), -1)
+
+
+def _short(value: np.ndarray) -> str:
+    return np.array2string(np.asarray(value), precision=3, suppress_small=True, separator=", ",
+                           max_line_width=60).replace("\n", " ")
+
+
+def code_with_values(lines: list[str], stage: str, values: dict[str, np.ndarray]) -> None:
+    """The code, each computed quantity printed under its line, the chosen stage's line highlighted."""
+    rows = []
+    for index, line in enumerate(lines):
+        match = next((name for name in values if line_of([line], name) == 0), None)
+        lit = match == stage
+        style = "background:#fff3b0;font-weight:600;" if lit else ""
+        rows.append(f'<div style="{style}white-space:pre-wrap;">{html.escape(line) or " "}</div>')
+        if match is not None:
+            colour = "#7a4b00" if lit else "#666"
+            rows.append(f'<div style="color:{colour};white-space:pre-wrap;padding-left:2em;">→ {html.escape(match)} = '
+                        f"{html.escape(_short(values[match]))}</div>")
+    st.html('<div style="font-family:monospace;font-size:0.8rem;line-height:1.4;border:1px solid #ddd;'
+            'border-radius:6px;padding:0.5rem;overflow-wrap:anywhere;">' + "".join(rows) + "</div>")

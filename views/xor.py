@@ -1,144 +1,240 @@
 """XOR playground: the lesson's 2-layer net from scratch and in PyTorch, trained live."""
+import time
+from dataclasses import dataclass, replace
+
 import numpy as np
 import streamlit as st
 
-from core import xor_experiment, xor_figures
+from core import xor_experiment as xe
+from core import xor_figures
+from core.compute import ServerBusy, short_work
+from core.export import xor_script
 from core.gradcheck import gradient_check
 from core.xor_experiment import XorSettings
-from core.xor_numpy import X_XOR, Y_XOR, predict, train_many
-from ui.common import plot, t, url_widget
+from core.xor_numpy import X_XOR, Y_XOR, correct, predict, train_many
+from ui import xor_history, xor_step
+from ui.background import session_id
+from ui.common import error_text, plot, setting_widget, t
 from ui.teach import recipe
 from ui.teach_xor import xor_numpy_explained
 
-LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0]
 IMPLEMENTATION_LABELS = {"numpy": "NumPy (from scratch)", "torch": "PyTorch", "both": "Both side by side"}
 ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 INIT_LABELS = {"rand": "np.random.rand: U[0, 1) (lesson)", "uniform": "U[−1, 1)", "xavier": "Xavier/Glorot"}
 DERIVATIVE_LABELS = {"output": "the output ŷ = σ(A) (right)", "pre_activation": "the pre-activation A (the trap)"}
+LIVE_REDRAW_SECONDS = 0.3  # live charts redraw at most this often: each redraw costs the browser ~50 ms
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    settings: XorSettings
+    results: dict  # implementation name → training records (shared with other visitors: read only)
 
 
 def settings_form() -> XorSettings:
     left, middle, right = st.columns(3)
     with left:
-        implementation = url_widget(st.radio, t("Implementation"), "xor_impl", "numpy", options=list(IMPLEMENTATION_LABELS),
-                                    format_func=lambda k: t(IMPLEMENTATION_LABELS[k]))
-        hidden = url_widget(st.slider, t("Hidden units"), "xor_hidden", 2, min_value=1, max_value=xor_experiment.MAX_HIDDEN)
-        activation = url_widget(st.selectbox, t("Hidden activation"), "xor_act", "sigmoid", options=list(ACTIVATION_LABELS),
-                                format_func=lambda k: ACTIVATION_LABELS[k])
+        implementation = setting_widget(st.radio, xe.IMPLEMENTATION, format_func=lambda k: t(IMPLEMENTATION_LABELS[k]))
+        hidden = setting_widget(st.slider, xe.HIDDEN)
+        activation = setting_widget(st.selectbox, xe.ACTIVATION, format_func=lambda k: ACTIVATION_LABELS[k])
     with middle:
-        lr = url_widget(st.select_slider, t("Learning rate (log scale)"), "xor_lr", 0.5, options=LEARNING_RATES)
-        epochs = url_widget(st.number_input, t("Epochs"), "xor_epochs", 10_000, min_value=1,
-                            max_value=xor_experiment.MAX_EPOCHS, step=500)
-        seed = url_widget(st.number_input, t("Random seed"), "xor_seed", 0, min_value=0, max_value=2**31 - 1)
+        lr = setting_widget(st.select_slider, xe.LEARNING_RATE)
+        epochs = setting_widget(st.number_input, xe.EPOCHS, step=500)
+        seed = setting_widget(st.number_input, xe.SEED)
     with right:
-        init = url_widget(st.selectbox, t("Initial weights"), "xor_init", "rand", options=list(INIT_LABELS),
-                          format_func=lambda k: t(INIT_LABELS[k]))
-        biases = url_widget(st.checkbox, t("Biases"), "xor_bias", False,
-                            help=t("The lesson's net has none: every neuron's line passes through the origin."))
-        derivative_of = url_widget(st.radio, t("sigmoid_derivative is given"), "xor_deriv", "output",
-                                   options=list(DERIVATIVE_LABELS), format_func=lambda k: t(DERIVATIVE_LABELS[k]))
+        init = setting_widget(st.selectbox, xe.INIT, format_func=lambda k: t(INIT_LABELS[k]))
+        biases = setting_widget(st.checkbox, xe.BIASES)
+        derivative_of = setting_widget(st.radio, xe.DERIVATIVE, format_func=lambda k: t(DERIVATIVE_LABELS[k]))
     if derivative_of == "pre_activation" and implementation != "numpy":
         st.caption(t("The trap changes only the NumPy net: PyTorch's autograd always uses the right derivative."))
     return XorSettings(implementation, int(hidden), float(lr), int(epochs), int(seed), bool(biases), activation, init,
                        derivative_of)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def train_runs(settings: XorSettings) -> dict:
-    """name → list of training records; deterministic for the settings, so visitors share the result."""
-    return {name: list(run) for name, run in xor_experiment.runs(settings).items()}
+def lazy_section(label: str, key: str):
+    """An expander whose content runs only while it is open (closed views cost nothing to compute or draw)."""
+    return st.expander(label, key=key, on_change="rerun")
 
 
-def show_summary(results: dict) -> None:
-    columns = st.columns(len(results))
-    for column, (name, records) in zip(columns, results.items()):
-        info = xor_experiment.summary(records)
+def _live_update(placeholder, name: str, records: list[dict], settings: XorSettings) -> None:
+    losses = np.concatenate([r["losses"] for r in records])
+    with placeholder.container():
+        st.caption(t("{name} training… epoch {epoch:,} of {epochs:,}", name=name, epoch=records[-1]["epoch"],
+                     epochs=settings.epochs))
+        plot(xor_figures.live_view(losses, records[-1]["params"], settings.activation, settings.epochs, tr=t),
+             key=f"xor_live_{name}_{records[-1]['epoch']}")
+
+
+def train_live(settings: XorSettings) -> dict:
+    """Train each implementation, redrawing its loss and boundary while it trains."""
+    placeholder = st.empty()
+    results, last_drawn = {}, 0.0
+    for name, run in xe.runs(settings).items():
+        records = results.setdefault(name, [])
+        for record in run:
+            records.append(record)
+            if time.monotonic() - last_drawn > LIVE_REDRAW_SECONDS:
+                _live_update(placeholder, name, records, settings)
+                last_drawn = time.monotonic()
+    placeholder.empty()
+    return results
+
+
+def trained(settings: XorSettings, live: bool = False) -> dict:
+    """The records for these settings: shared across visitors, trained under the fair CPU gate when new."""
+    results = xe.RESULTS.get(settings)
+    if results is None:
+        with short_work(session_id(), xe.cost_seconds(settings)):
+            results = train_live(settings) if live else {name: list(run) for name, run in xe.runs(settings).items()}
+        xe.RESULTS.put(settings, results)
+    return results
+
+
+def start_run(settings: XorSettings) -> None:
+    try:
+        results = trained(settings, live=True)
+    except ServerBusy as exc:
+        st.error(error_text(exc))
+        return
+    run_id = st.session_state.get("xor_run_count", 0) + 1
+    st.session_state["xor_run_count"] = run_id
+    st.session_state["xor_run"] = Run(run_id, settings, results)
+    st.session_state.pop("xor_step", None)
+    xor_history.add(run_id, settings, results)
+
+
+def show_summary(run: Run) -> None:
+    columns = st.columns(len(run.results))
+    for column, (name, records) in zip(columns, run.results.items()):
+        info = xe.summary(records, run.settings, name)
         with column:
-            if info["diverged"]:
-                st.error(t("{name}: the loss became NaN/inf — the learning rate is too large; try a smaller one.", name=name))
+            if info.cause == "trap":
+                st.error(t("{name}: the loss became NaN at epoch {epoch:,}. The cause is the derivative trap: "
+                           "sigmoid_derivative was given the pre-activation A instead of the output ŷ, so the updates "
+                           "point the wrong way and the weights blow up. Choose “the output ŷ” to fix it.",
+                           name=name, epoch=info.epochs_run))
                 continue
-            verdict = t("solves XOR ✅") if info["solved"] else t("does not solve XOR yet ❌")
-            st.metric(t("{name} final loss", name=name), f"{info['final loss']:.5f}", help=verdict)
+            if info.diverged:
+                st.error(t("{name}: the loss became NaN at epoch {epoch:,}: the learning rate is too large; try a "
+                           "smaller one.", name=name, epoch=info.epochs_run))
+                continue
+            verdict = t("solves XOR ✅") if info.solved else t("does not solve XOR yet ❌")
+            st.metric(t("{name} final loss", name=name), f"{info.final_loss:.5f}", help=verdict)
             st.caption(f"{name} {verdict}")
+    st.download_button(t("⬇ Download this run as a Python script (NumPy only)"), xor_script(run.settings),
+                       file_name="xor_run.py", mime="text/x-python", on_click="ignore", key="xor_export")
 
 
-def show_replays(results: dict, settings: XorSettings) -> None:
-    columns = st.columns(len(results))
-    for column, (name, records) in zip(columns, results.items()):
-        with column:
-            plot(xor_figures.training_replay(records, settings.activation, title=t("{name}: drag the slider or press replay", name=name), tr=t), key=f"replay_{name}")
-    if len(results) > 1:
-        losses = {name: np.concatenate([r["losses"] for r in records]) for name, records in results.items()}
-        plot(xor_figures.loss_curve(losses, title=t("Both losses (PyTorch's MSELoss is the mean of (y − ŷ)², so its gradient is half as large at the same lr)"), tr=t), key="both_losses")
+def _outputs_table(record: dict, settings: XorSettings) -> list[dict]:
+    _, outputs = predict(record["params"], X_XOR, settings.activation)
+    right = correct(outputs)
+    return [{"x1": int(a), "x2": int(b), t("target"): int(y), "ŷ": f"{o:.4f}",
+             t("right?"): "✅" if ok else ("➖" if o == 0.5 else "❌")}
+            for (a, b), y, o, ok in zip(X_XOR, Y_XOR.reshape(-1), outputs.reshape(-1), right)]
 
 
 @st.fragment
-def show_inside(results: dict, settings: XorSettings) -> None:
-    """Snapshot views; moving the snapshot slider reruns only this part of the page."""
-    name = st.radio(t("Look inside"), list(results), horizontal=True, key="xor_inside") if len(results) > 1 else next(iter(results))
+def show_inside(run: Run) -> None:
+    """Snapshot views; moving the snapshot slider reruns only this part of the page. A new run starts at its end."""
+    results = run.results
+    name = st.radio(t("Look inside"), list(results), horizontal=True, key="xor_inside") if len(results) > 1 \
+        else next(iter(results))
     records = results[name]
     epochs = [r["epoch"] for r in records]
-    epoch = st.select_slider(t("Training snapshot (epoch)"), epochs, value=epochs[-1], key=f"xor_snapshot_{name}")
+    epoch = st.select_slider(t("Training snapshot (epoch)"), epochs, value=epochs[-1],
+                             key=f"xor_snapshot_{run.id}_{name}")
     record = records[epochs.index(epoch)]
-    losses = np.concatenate([r["losses"] for r in records])
     left, right = st.columns(2)
     with left:
-        plot(xor_figures.loss_curve({name: losses}, marker_epoch=epoch, tr=t), key="inside_loss")
+        plot(xor_figures.network_diagram(record["params"], run.settings.activation, tr=t,
+                                         title=t("The network at epoch {epoch:,}", epoch=epoch)), key="xor_diagram")
+        st.caption(t("Red edges are positive weights, blue negative, thicker is larger; each picture shows what that "
+                     "unit outputs over the input square."))
     with right:
-        plot(xor_figures.decision_boundary(record["params"], settings.activation, title=t("Output ŷ at epoch {epoch:,}", epoch=epoch)), key="inside_boundary")
-    st.markdown(t("**Each hidden unit draws its own boundary**; the output combines them."))
-    plot(xor_figures.hidden_units(record["params"], settings.activation, tr=t), key="inside_units")
+        plot(xor_figures.decision_boundary(record["params"], run.settings.activation, tr=t,
+                                           title=t("Output ŷ at epoch {epoch:,}", epoch=epoch)), key="xor_boundary")
+    losses = {n: np.concatenate([r["losses"] for r in recs]) for n, recs in results.items()}
     left, right = st.columns([3, 2])
     with left:
-        plot(xor_figures.hidden_space(record["params"], settings.activation, tr=t), key="inside_space")
+        plot(xor_figures.loss_curve(losses, marker_epoch=epoch, tr=t), key="xor_loss")
+        if len(results) > 1:
+            st.caption(t("PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this page's "
+                         "loss. Its gradient is a quarter of the lesson's sum, so at the same lr it learns slower."))
     with right:
-        hidden, outputs = predict(record["params"], X_XOR, settings.activation)
-        rows = [{"x1": int(a), "x2": int(b), t("target"): int(y), "ŷ": round(float(o), 4),
-                 t("right?"): "✅" if (o > 0.5) == (y > 0.5) else "❌"}
-                for (a, b), y, o in zip(X_XOR, Y_XOR.reshape(-1), outputs.reshape(-1))]
         st.markdown(t("**Outputs at epoch {epoch:,}**", epoch=epoch))
-        st.dataframe(rows, hide_index=True, width="stretch")
-        st.caption(t("In hidden space the four points can be split by one line (or plane): that is why one hidden layer solves XOR while a single neuron cannot."))
+        st.table(_outputs_table(record, run.settings))
+        st.caption(t("An output of exactly 0.5 is undecided (➖) and NaN is wrong: neither counts as solved."))
+    space = lazy_section(t("Hidden space: where XOR becomes separable"), "xor_open_space")
+    if space.open:
+        with space:
+            plot(xor_figures.hidden_space(record["params"], run.settings.activation, tr=t), key="xor_space")
+            st.caption(t("In hidden space the four points can be split by one line (or plane): that is why one hidden "
+                         "layer solves XOR while a single neuron cannot."))
 
 
-def _formatted(rows: list[dict]) -> list[dict]:
-    return [{k: f"{v:.1e}" if isinstance(v, float) else v for k, v in row.items()} for row in rows]
+GRADCHECK_COLUMNS = (("parameter", "parameter"), ("max |hand − autograd|", "vs autograd"),
+                     ("max |hand − finite diff|", "vs finite differences"), ("max |gradient|", "largest gradient"))
+
+
+def _gradcheck_table(rows: list[dict]) -> list[dict]:
+    return [{t(header): value if key == "parameter" else f"{value:.1e}" for key, header in GRADCHECK_COLUMNS
+             for value in (row[key],)} for row in rows]
 
 
 def show_gradient_check(settings: XorSettings) -> None:
-    st.subheader(t("Gradient check: hand-written backprop vs torch autograd"))
-    st.markdown(t("The same starting weights go through the lesson's `backward` maths and through torch autograd in float64, and through finite differences. `sigmoid_derivative(y) = y·(1 − y)` expects the sigmoid's **output** y = σ(A): that is why the lesson writes `output_delta = error * sigmoid_derivative(self.Y_hat)`."))
-    right = xor_experiment.numpy_net(XorSettings(**{**xor_experiment.as_dict(settings), "derivative_of": "output"}))
-    wrong = xor_experiment.numpy_net(XorSettings(**{**xor_experiment.as_dict(settings), "derivative_of": "pre_activation"}))
-    left_col, right_col = st.columns(2)
-    with left_col:
-        st.markdown(t("**Given the output ŷ (right)**"))
-        st.dataframe(_formatted(gradient_check(right)), hide_index=True, width="stretch")
-    with right_col:
-        st.markdown(t("**Given the pre-activation A (wrong)**"))
-        st.dataframe(_formatted(gradient_check(wrong)), hide_index=True, width="stretch")
-    st.caption(t("Right: differences around 1e-16 (autograd) and 1e-10 (finite differences). Wrong: differences as large as the gradients themselves."))
+    st.markdown(t("The same starting weights go through the lesson's `backward` maths and through torch autograd in "
+                  "float64, and through finite differences. `sigmoid_derivative(y) = y·(1 − y)` expects the sigmoid's "
+                  "**output** y = σ(A): that is why the lesson writes "
+                  "`output_delta = error * sigmoid_derivative(self.Y_hat)`."))
+    st.caption(t("Largest difference per weight matrix between the hand-written gradient and each check."))
+    left, right = st.columns(2)
+    for column, variant, heading in ((left, "output", t("**Given the output ŷ (right)**")),
+                                     (right, "pre_activation", t("**Given the pre-activation A (wrong)**"))):
+        with column:
+            st.markdown(heading)
+            st.table(_gradcheck_table(gradient_check(xe.numpy_net(replace(settings, derivative_of=variant)))))
+    st.caption(t("Right: differences around 1e-16 (autograd) and 1e-10 (finite differences). Wrong: differences as "
+                 "large as the gradients themselves."))
+
+
+def _kept(key: str, settings: XorSettings):
+    """A stored result, only while it belongs to these settings (else it is cleared, never shown unlabelled)."""
+    stored = st.session_state.get(key)
+    if stored is not None and stored[0] != settings:
+        del st.session_state[key]
+        return None
+    return stored
 
 
 def show_derivative_question(settings: XorSettings) -> None:
-    st.subheader(t("The lesson's question: what if sigmoid_derivative gets A instead of ŷ?"))
-    st.markdown(t("`sigmoid_derivative(y) = y·(1 − y)` is only the sigmoid's slope when y is the sigmoid's output. Feed it the pre-activation A and every update points the wrong way by a different amount. Train both with this page's settings and compare:"))
+    st.markdown(t("`sigmoid_derivative(y) = y·(1 − y)` is only the sigmoid's slope when y is the sigmoid's output. "
+                  "Feed it the pre-activation A and every update points the wrong way by a different amount. Train "
+                  "both with this page's settings and compare:"))
     if st.button(t("Train it right and wrong"), key="xor_trap"):
         curves = {}
-        for variant, label in (("output", t("σ'(ŷ): right")), ("pre_activation", t("σ'(A): the trap"))):
-            changed = XorSettings(**{**xor_experiment.as_dict(settings), "implementation": "numpy", "derivative_of": variant})
-            records = list(xor_experiment.runs(changed)["NumPy"])
-            curves[label] = (np.concatenate([r["losses"] for r in records]), xor_experiment.summary(records))
-        st.session_state["xor_trap_result"] = curves
-    if "xor_trap_result" in st.session_state:
-        curves = st.session_state["xor_trap_result"]
-        plot(xor_figures.loss_curve({name: losses for name, (losses, _) in curves.items()}, tr=t), key="trap_losses")
-        for name, (_, info) in curves.items():
-            if info["diverged"]:
-                st.caption(t("{name}: diverged; the weights blew up and the loss became NaN by epoch {epoch:,} ❌", name=name, epoch=info["epochs run"]))
-                continue
-            verdict = t("solves XOR ✅") if info["solved"] else t("does not solve XOR yet ❌")
-            st.caption(t("{name}: final loss {loss:.4f}, {verdict}", name=name, loss=info["final loss"], verdict=verdict))
+        try:
+            for variant, label in (("output", t("σ'(ŷ): right")), ("pre_activation", t("σ'(A): the trap"))):
+                changed = replace(settings, implementation="numpy", derivative_of=variant)
+                records = trained(changed)["NumPy"]
+                curves[label] = (np.concatenate([r["losses"] for r in records]), xe.summary(records, changed))
+            st.session_state["xor_trap_result"] = (settings, curves)
+        except ServerBusy as exc:
+            st.error(error_text(exc))
+    stored = _kept("xor_trap_result", settings)
+    if stored is None:
+        return
+    st.caption(t("Trained with: {settings}", settings=xor_history.describe(replace(settings, implementation="numpy"))))
+    curves = stored[1]
+    plot(xor_figures.loss_curve({name: losses for name, (losses, _) in curves.items()}, tr=t, log_epochs=True),
+         key="trap_losses")
+    for name, (_, info) in curves.items():
+        if info.diverged:
+            st.caption(t("{name}: diverged; the weights blew up and the loss became NaN at epoch {epoch:,} ❌",
+                         name=name, epoch=info.epochs_run))
+            continue
+        verdict = t("solves XOR ✅") if info.solved else t("does not solve XOR yet ❌")
+        st.caption(t("{name}: final loss {loss:.4f}, {verdict}", name=name, loss=info.final_loss, verdict=verdict))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -149,31 +245,68 @@ def many_seeds(hidden_size: int, epochs: int, learning_rate: float, biases: bool
     return result["solved"], result["epochs_to_solve"]
 
 
-def show_many_seeds(settings: XorSettings) -> None:
-    st.subheader(t("How often does it work? 100 seeds per hidden size"))
-    st.markdown(t("Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning rate, epochs, biases, activation and initialisation."))
-    if st.button(t("Run 100 seeds × hidden sizes 1–8"), key="xor_many"):
-        sizes, rates, solve_epochs = list(range(1, 9)), [], []
-        bar = st.progress(0.0)
+def _run_many_seeds(settings: XorSettings) -> None:
+    sizes, rates, solve_epochs = list(range(1, 9)), [], []
+    epochs = xe.many_seeds_epochs(settings)
+    bar = st.progress(0.0)
+    try:
         for size in sizes:
-            solved, epochs_to_solve = many_seeds(size, settings.epochs, settings.learning_rate, settings.biases,
-                                                 settings.init, settings.activation)
+            with short_work(session_id(), xe.many_seeds_cost(settings)):  # one hidden size at a time: fair turns
+                solved, epochs_to_solve = many_seeds(size, epochs, settings.learning_rate, settings.biases,
+                                                     settings.init, settings.activation)
             rates.append(float(solved.mean()))
             solve_epochs.append(epochs_to_solve[solved])
             bar.progress(size / len(sizes), text=t("hidden size {size}: {rate:.0%} solved", size=size, rate=rates[-1]))
+    except ServerBusy as exc:
+        st.error(error_text(exc))
+        return
+    finally:
         bar.empty()
-        st.session_state["xor_many_result"] = (sizes, rates, solve_epochs)
-    if "xor_many_result" in st.session_state:
-        sizes, rates, solve_epochs = st.session_state["xor_many_result"]
-        left, right = st.columns(2)
-        with left:
-            plot(xor_figures.success_rates(sizes, rates, tr=t), key="many_rates")
-        with right:
-            plot(xor_figures.epochs_to_solve(sizes, solve_epochs, tr=t), key="many_epochs")
+    st.session_state["xor_many_result"] = (settings, sizes, rates, solve_epochs)
+
+
+def show_many_seeds(settings: XorSettings) -> None:
+    st.markdown(t("Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning rate, "
+                  "epochs (at most {most:,}), biases, activation and initialisation.", most=xe.MANY_SEEDS_MAX_EPOCHS))
+    if st.button(t("Run 100 seeds × hidden sizes 1–8"), key="xor_many"):
+        _run_many_seeds(settings)
+    stored = _kept("xor_many_result", settings)
+    if stored is None:
+        return
+    _, sizes, rates, solve_epochs = stored
+    st.caption(t("Trained with: {settings}", settings=xor_history.describe(
+        replace(settings, implementation="numpy", epochs=xe.many_seeds_epochs(settings)), skip=("seed",))))
+    left, right = st.columns(2)
+    with left:
+        plot(xor_figures.success_rates(sizes, rates, tr=t), key="many_rates")
+    with right:
+        plot(xor_figures.epochs_to_solve(sizes, solve_epochs, tr=t), key="many_epochs")
+
+
+def show_sections(run: Run) -> None:
+    """The views a student opens: each computes and draws only while open."""
+    sections = (
+        (t("👣 Step through one update"), "xor_open_step", lambda: xor_step.show(run.id, next(iter(run.results.values())),
+                                                                                 run.settings)),
+        (t("🗂 Your runs: compare and pin"), "xor_open_history", xor_history.show),
+        (t("✅ Gradient check: hand-written backprop vs torch autograd"), "xor_open_gradcheck",
+         lambda: show_gradient_check(run.settings)),
+        (t("🪤 The lesson's question: what if sigmoid_derivative gets A instead of ŷ?"), "xor_open_trap",
+         lambda: show_derivative_question(run.settings)),
+        (t("🎲 How often does it work? 100 seeds per hidden size"), "xor_open_seeds",
+         lambda: show_many_seeds(run.settings)),
+    )
+    for label, key, draw in sections:
+        section = lazy_section(label, key)
+        if section.open:
+            with section:
+                draw()
 
 
 st.title(t("XOR: why a hidden layer is needed"))
-st.markdown(t("XOR outputs 1 when exactly one input is 1. No single line separates those points, so one neuron cannot learn it; a hidden layer bends the space until one line can. Change the settings, press **Train**, and watch."))
+st.markdown(t("XOR outputs 1 when exactly one input is 1. No single line separates those points, so one neuron cannot "
+              "learn it; a hidden layer bends the space until one line can. Change the settings, press **Train**, and "
+              "watch."))
 with st.expander(t("📖 How it works: forward pass, backward pass, and the code that runs")):
     xor_numpy_explained()
 settings = settings_form()
@@ -181,22 +314,14 @@ problems = settings.problems()
 for template, values in problems:
     st.error(t(template, **values))
 if st.button(t("Train"), type="primary", key="xor_train", disabled=bool(problems)) or (
-        "xor_results" not in st.session_state and not problems):
-    with st.spinner(t("Training…")):
-        st.session_state["xor_results"] = (settings, train_runs(settings))
-if "xor_results" in st.session_state:
-    trained_settings, results = st.session_state["xor_results"]
-    if trained_settings != settings:
+        "xor_run" not in st.session_state and not problems):
+    start_run(settings)
+current = st.session_state.get("xor_run")
+if current is not None:
+    if current.settings != settings:
         st.info(t("The settings changed: press **Train** to train with them. Showing the last run."))
-    show_summary(results)
-    show_replays(results, trained_settings)
-    st.divider()
-    show_inside(results, trained_settings)
-    st.divider()
-    show_gradient_check(trained_settings)
-    st.divider()
-    show_derivative_question(trained_settings)
-    st.divider()
-    show_many_seeds(trained_settings)
-    with st.expander(t("🔥 The PyTorch recipe: XOR net and CNN side by side")):
-        recipe()
+    show_summary(current)
+    show_inside(current)
+    show_sections(current)
+with st.expander(t("🔥 The PyTorch recipe: XOR net and CNN side by side")):
+    recipe()

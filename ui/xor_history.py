@@ -1,0 +1,83 @@
+"""The session's XOR runs: overlaid loss curves labelled by what differs, with pin and remove."""
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from core import xor_experiment, xor_figures
+from core.xor_experiment import XorSettings
+from ui.common import plot, t
+
+MAX_RUNS = 8  # unpinned runs beyond this are dropped, oldest first; each keeps only ~300 points per curve
+FIELD_TEXT = {
+    "implementation": "{value}",
+    "hidden_size": "{value} hidden",
+    "learning_rate": "lr {value}",
+    "epochs": "{value:,} epochs",
+    "seed": "seed {value}",
+    "biases": "biases {value}",
+    "activation": "{value}",
+    "init": "init {value}",
+    "derivative_of": "σ' of {value}",
+}
+
+
+@dataclass
+class HistoryRun:
+    id: int
+    settings: XorSettings
+    curves: dict  # implementation name → (epochs, losses), thinned
+    final: dict   # implementation name → final loss
+    pinned: bool = False
+
+
+def runs() -> list[HistoryRun]:
+    return st.session_state.setdefault("xor_history", [])
+
+
+def add(run_id: int, settings: XorSettings, results: dict) -> None:
+    curves = {name: xor_figures.thinned(np.concatenate([r["losses"] for r in records]))
+              for name, records in results.items()}
+    final = {name: float(records[-1]["loss"]) for name, records in results.items()}
+    history = [run for run in runs() if run.settings != settings or run.pinned]
+    history.append(HistoryRun(run_id, settings, curves, final))
+    while len(history) > MAX_RUNS:
+        oldest = next((run for run in history if not run.pinned), None)
+        if oldest is None:
+            break
+        history.remove(oldest)
+    st.session_state["xor_history"] = history
+
+
+def label(run: HistoryRun, differing: list[str]) -> str:
+    parts = [t(FIELD_TEXT[name], value=getattr(run.settings, name)) for name in differing if name in FIELD_TEXT]
+    return " · ".join(parts) or t("run {number}", number=run.id)
+
+
+def show() -> None:
+    history = runs()
+    if not history:
+        st.caption(t("Every Train adds its run here."))
+        return
+    differing = xor_experiment.differences([run.settings for run in history])
+    series = {}
+    for run in history:
+        for name, curve in run.curves.items():
+            tag = label(run, differing) + (f" ({name})" if len(run.curves) > 1 else "")
+            series[("📌 " if run.pinned else "") + tag] = curve
+    plot(xor_figures.run_curves(series, tr=t), key="xor_history_curves")
+    for run in reversed(history):
+        text, pin, remove = st.columns([6, 1, 1], vertical_alignment="center")
+        finals = ", ".join(f"{name} {value:.4g}" for name, value in run.final.items())
+        text.markdown(f"{label(run, differing)} — " + t("final loss {losses}", losses=finals))
+        if pin.button("📌" if not run.pinned else t("unpin"), key=f"xor_pin_{run.id}", help=t("Keep this run")):
+            run.pinned = not run.pinned
+            st.rerun()
+        if remove.button("✕", key=f"xor_remove_{run.id}", help=t("Remove this run")):
+            history.remove(run)
+            st.rerun()
+
+
+def describe(settings: XorSettings, skip: tuple = ()) -> str:
+    """Every setting of a run in one line, for results that must say which settings produced them."""
+    return " · ".join(t(text, value=getattr(settings, name)) for name, text in FIELD_TEXT.items() if name not in skip)

@@ -1,0 +1,122 @@
+"""One update, slowed down: step the NumPy net from any snapshot and see every quantity of the lesson's backward."""
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+
+from core import xor_experiment, xor_figures, xor_numpy
+from core.xor_experiment import XorSettings
+from core.xor_numpy import X_XOR, Y_XOR
+from ui.common import plot, t
+from ui.teach_xor import code_with_values, step_code
+
+STAGES = ("A1", "H", "A2", "Y_hat", "error", "output_delta", "hidden_error", "hidden_delta", "w2", "w1")
+HIDDEN_STAGES = ("A1", "H", "hidden_error", "hidden_delta")
+STEP_BUTTONS = (("Step", 1), ("×10", 10), ("×100", 100))
+
+
+@dataclass
+class StepState:
+    start: tuple             # (run id, start epoch): a new start resets the steps
+    params: dict             # the weights now
+    steps: int = 0
+    losses: list = field(default_factory=list)  # the loss before each step, then the loss now
+    trace: dict | None = None
+
+
+def net_with(params: dict, settings: XorSettings) -> xor_numpy.SimpleNeuralNetwork:
+    """The net the run trained (lesson class or PlaygroundNet) holding the given weights."""
+    net = xor_experiment.numpy_net(settings)
+    for name, value in params.items():
+        if value is not None and hasattr(net, name):
+            setattr(net, name, value.copy())
+    return net
+
+
+def take_steps(state: StepState, settings: XorSettings, count: int) -> None:
+    net = net_with(state.params, settings)
+    with np.errstate(all="ignore"):
+        for _ in range(count):
+            state.trace = xor_numpy.step_trace(net, X_XOR, Y_XOR, settings.learning_rate)
+            state.losses.append(xor_numpy.cost(Y_XOR, state.trace["Y_hat"]))
+        state.losses.append(xor_numpy.cost(Y_XOR, net.forward(X_XOR)))
+    state.losses = state.losses[-1000:]  # bounded: the curve shows the last 1,000 steps at most
+    state.params = xor_numpy.params_of(net)
+    state.steps += count
+
+
+def _state(run_id: int, records: list[dict], start_epoch: int) -> StepState:
+    state = st.session_state.get("xor_step")
+    if state is None or state.start != (run_id, start_epoch):
+        record = next(r for r in records if r["epoch"] == start_epoch)
+        state = StepState((run_id, start_epoch), {k: None if v is None else v.copy() for k, v in record["params"].items()})
+        st.session_state["xor_step"] = state
+    return state
+
+
+def _controls(state: StepState, settings: XorSettings) -> None:
+    columns = st.columns(4)
+    for column, (text, count) in zip(columns, STEP_BUTTONS):
+        if column.button(t(text), key=f"xor_step_{count}", width="stretch"):
+            take_steps(state, settings, count)
+    if columns[3].button(t("Back to start"), key="xor_step_reset", width="stretch"):
+        st.session_state.pop("xor_step", None)
+        st.rerun(scope="fragment")
+
+
+def _node_values(trace: dict, stage: str, point: int) -> dict:
+    if stage in HIDDEN_STAGES:
+        return {"hidden": list(trace[stage][point])}
+    if stage in ("A2", "Y_hat", "error", "output_delta"):
+        return {"output": [float(trace[stage][point, 0])]}
+    return {}
+
+
+def _stage_table(trace: dict, stage: str) -> list[dict]:
+    if stage in ("w1", "w2"):
+        before, after = trace[f"{stage}_before"], trace[stage]
+        return [{t("weight"): f"{stage}[{i},{j}]", t("before"): f"{before[i, j]:.5f}",
+                 t("change"): f"{after[i, j] - before[i, j]:+.2e}", t("after"): f"{after[i, j]:.5f}"}
+                for i, j in np.ndindex(before.shape)]
+    values = trace[stage]
+    return [{t("input"): xor_figures.POINT_LABELS[k],
+             **{(f"{stage}[{j}]" if values.shape[1] > 1 else stage): f"{values[k, j]:.4f}" for j in range(values.shape[1])}}
+            for k in range(len(values))]
+
+
+@st.fragment
+def show(run_id: int, records: list[dict], settings: XorSettings) -> None:
+    """Runs alone: stepping and choosing a stage rerun only this view."""
+    epochs = [r["epoch"] for r in records if np.isfinite(r["loss"])]
+    start = st.select_slider(t("Start from the weights at epoch"), epochs, value=epochs[0], key=f"xor_step_from_{run_id}")
+    state = _state(run_id, records, start)
+    _controls(state, settings)
+    if state.trace is None:
+        st.info(t("Press **Step** to take one gradient-descent step from these weights and see every number of it."))
+        plot(xor_figures.network_diagram(state.params, settings.activation, tr=t), key="xor_step_diagram")
+        return
+    st.markdown(t("**Step {steps:,}** from epoch {epoch:,}: loss {before:.5f} → {after:.5f}", steps=state.steps,
+                  epoch=start, before=state.losses[-2], after=state.losses[-1]))
+    stage = st.select_slider(t("Follow the step"), STAGES, value="A1", key="xor_step_stage")
+    point = st.radio(t("Input"), range(4), format_func=lambda k: xor_figures.POINT_LABELS[k], horizontal=True,
+                     key="xor_step_point")
+    trace = state.trace
+    values = {name: trace[name][point] for name in STAGES[:8]}
+    values.update(w2=trace["w2"], w1=trace["w1"])
+    left, right = st.columns([1, 1])
+    with left:
+        code_with_values(step_code(net_with(state.params, settings)), stage, values)
+    with right:
+        shown = {"w1": trace["w1"] if stage == "w1" else trace["w1_before"],
+                 "w2": trace["w2"] if stage in ("w1", "w2") else trace["w2_before"]}
+        params = {**state.params, **shown}
+        plot(xor_figures.network_diagram(params, settings.activation, tr=t, stage=stage,
+                                         node_values=_node_values(trace, stage, point)), key="xor_step_diagram")
+    st.table(_stage_table(trace, stage))
+    left, right = st.columns(2)
+    with left:
+        plot(xor_figures.loss_curve({t("steps"): state.losses}, marker_epoch=len(state.losses) - 1,
+                                    title=t("Loss over your steps"), tr=t, height=280), key="xor_step_loss")
+    with right:
+        plot(xor_figures.decision_boundary(state.params, settings.activation, title=t("Output ŷ now"), tr=t),
+             key="xor_step_boundary")
