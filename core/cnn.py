@@ -50,6 +50,34 @@ class CNN(nn.Module):
         return self.fc2(x)
 
 
+def lesson_forward(model: CNN, x: torch.Tensor) -> torch.Tensor:
+    """The forward pass as the lesson writes it: pool(relu(conv(x)))."""
+    x = model.pool(model.relu(model.conv1(x)))
+    x = model.pool(model.relu(model.conv2(x)))
+    x = torch.flatten(x, 1)
+    x = model.relu(model.fc1(x))
+    return model.fc2(x)
+
+
+def difference_from_lesson(model: CNN, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
+    """Largest differences (outputs, gradients) between the lesson's form and the faster form the page runs.
+
+    Lesson: lesson_forward on ordinary (contiguous) images. Page: CNN.forward (pooling before ReLU) on
+    channels_last images. Both: one cross-entropy loss and its gradients for every weight.
+    """
+    def outputs_and_gradients(forward, x):
+        model.zero_grad(set_to_none=True)
+        outputs = forward(x)
+        F.cross_entropy(outputs, labels).backward()
+        return outputs.detach(), [p.grad.clone() for p in model.parameters()]
+
+    lesson_out, lesson_grads = outputs_and_gradients(lambda x: lesson_forward(model, x), images.contiguous())
+    page_out, page_grads = outputs_and_gradients(model, images.contiguous(memory_format=torch.channels_last))
+    model.zero_grad(set_to_none=True)
+    gradient_gap = max(float((a - b).abs().max()) for a, b in zip(lesson_grads, page_grads))
+    return float((lesson_out - page_out).abs().max()), gradient_gap
+
+
 _seed_lock = threading.Lock()
 
 
@@ -131,6 +159,17 @@ def train_epoch(model: nn.Module, batches, criterion, optimizer) -> float:
         total_loss += loss.item()
         count += 1
     return total_loss / count
+
+
+def lesson_loader(root, train: bool = True, batch_size: int = 64, download: bool = False):
+    """The lesson's data: torchvision's MNIST with ToTensor() and Normalize((0.1307,), (0.3081,)), in a DataLoader."""
+    import torchvision
+    from torch.utils.data import DataLoader
+    from torchvision import transforms
+
+    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
+    dataset = torchvision.datasets.MNIST(root, train=train, transform=transform, download=download)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=train)
 
 
 # The recipe the pages show, in the lesson's order: define the model, pick loss and optimizer, write the loop.

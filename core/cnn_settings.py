@@ -26,7 +26,8 @@ def training_images(available: int) -> Setting:
     available = max(1, int(available))
     options = tuple(n for n in SUBSET_CHOICES if n < available) + (available,)
     return Setting(SUBSET_KEY, "Training images (a subset trains faster)", available, options=options,
-                   help="The data holds {available:,} training images; a run draws this many of them at random.")
+                   help="A run draws this many of the data's training images at random; the largest choice is all of "
+                        "them.")
 
 
 MODEL_KEYS = {"conv1_channels": CONV1, "conv2_channels": CONV2, "hidden_size": HIDDEN}

@@ -1,25 +1,99 @@
-"""The session's CNN: starting a background training job, showing its progress, keeping the result."""
+"""The session's CNN: adopting a finished run, the run history, the model the pages use, and a run's live progress.
+
+The session keeps its runs in st.session_state["cnn_runs"] (newest last, at most MAX_RUNS) and the one the pages
+show and the Draw page reads in st.session_state["cnn"]: a dict with the model, its records, its settings, where it
+came from ("trained" or "uploaded"), the job that trained it and its run number.
+"""
 import copy
 
 import streamlit as st
 
 from core import cnn_figures
-from core.jobs import QUEUE, Job
-from ui.common import plot, t
+from core.jobs import QUEUE, Job, JobState
+from ui.common import error_text, plain, plot, t
+
+MAX_RUNS = 5  # a max-size model is 13 MB; five per session bound the memory one visitor can hold
+
+
+def accuracy_of(entry: dict | None) -> float | None:
+    """The entry's final test accuracy when its run measured one (an uploaded model has no records)."""
+    if not entry or not entry.get("records"):
+        return None
+    return entry["records"][-1].get("test_accuracy")
+
+
+def runs() -> list[dict]:
+    return st.session_state.setdefault("cnn_runs", [])
+
+
+def _remember(entry: dict) -> dict:
+    history = runs()
+    entry["number"] = st.session_state.get("cnn_run_number", 0) + 1
+    st.session_state["cnn_run_number"] = entry["number"]
+    history.append(entry)
+    kept = st.session_state.get("cnn")
+    while len(history) > MAX_RUNS:
+        oldest = next((run for run in history if run is not kept), history[0])
+        history.remove(oldest)
+    return entry
+
+
+def notice(template: str, **values) -> None:
+    """A message about the session's model for the next run of the page (English template, translated there)."""
+    st.session_state["cnn_notice"] = (template, values)
+
+
+def show_notice() -> None:
+    message = st.session_state.get("cnn_notice")
+    if message:
+        template, values = message
+        st.info(t(template, **values))
+
 
 def adopt(job: Job) -> None:
-    """Make a finished job's model the session's model (once)."""
+    """A finished job's model joins the run history and becomes the session's model (once), unless the run was
+    stopped below the model the session already has: then the page keeps that one and says so."""
     if st.session_state.get("cnn_adopted") == job.id:
         return
     st.session_state["cnn_adopted"] = job.id
-    if job.status in ("done", "stopped") and job.last and "test_accuracy" in job.last:
-        # A copy: a shared ?run= link must not hand two sessions the same nn.Module.
-        model = copy.deepcopy(job.payload["model"]).cpu()
-        set_model(model, list(job.records), job.payload["settings"], source="trained")
+    st.session_state["cnn_shown_job"] = job.id
+    st.session_state.pop("cnn_notice", None)
+    last = job.last
+    if job.status not in (JobState.DONE, JobState.STOPPED) or not last or last.get("test_accuracy") is None:
+        return
+    # A copy: a shared ?run= link must not hand two sessions the same nn.Module.
+    model = copy.deepcopy(job.payload["model"]).cpu().eval()
+    entry = _remember({"model": model, "records": list(job.records), "settings": dict(job.payload["settings"]),
+                       "source": "trained", "job": job.id})
+    before = accuracy_of(st.session_state.get("cnn"))
+    if job.status == JobState.STOPPED and before is not None and before > last["test_accuracy"]:
+        notice("You stopped run {number} at {new:.2%} test accuracy. The model you had scores {old:.2%}, so the "
+               "pages keep using it; both are in the run history below, where you can pick either.",
+               number=entry["number"], new=last["test_accuracy"], old=before)
+        return
+    if job.status == JobState.STOPPED and before is not None:
+        notice("You stopped run {number} at {new:.2%} test accuracy, better than the {old:.2%} of the model you had, "
+               "so the pages use it now. The earlier model is still in the run history below.",
+               number=entry["number"], new=last["test_accuracy"], old=before)
+    _show(entry)
 
 
-def set_model(model, records: list, settings: dict, source: str) -> None:
-    st.session_state["cnn"] = {"model": model.eval(), "records": records, "settings": settings, "source": source}
+def set_model(model, records: list, settings: dict, source: str, job_id: str | None = None) -> None:
+    """Make a model (e.g. an uploaded one) the session's model and add it to the run history."""
+    st.session_state.pop("cnn_notice", None)
+    _show(_remember({"model": model.eval(), "records": records, "settings": settings, "source": source,
+                     "job": job_id}))
+
+
+def choose(entry: dict) -> None:
+    """Show an earlier run of the history (the Draw page then reads its model)."""
+    st.session_state.pop("cnn_notice", None)
+    _show(entry)
+
+
+def _show(entry: dict) -> None:
+    st.session_state["cnn"] = entry
+    st.session_state["cnn_shown_job"] = entry.get("job")
     st.session_state.pop("cnn_report", None)
 
 
@@ -28,38 +102,60 @@ def session_model():
     return entry["model"] if entry else None
 
 
-def _status_line(job: Job, record: dict | None) -> None:
-    if job.status == "queued":
+def progress_belongs_here(job: Job) -> bool:
+    """Whether the CNN page should show this job's progress panel: while it runs or waits to be adopted, and after,
+    only while its model (or its failure) is what the page shows, so one model is shown at a time."""
+    if job.active or st.session_state.get("cnn_adopted") != job.id:
+        return True
+    return st.session_state.get("cnn_shown_job", job.id) == job.id
+
+
+def _data_line(record) -> str:
+    if record.get("bundled"):
+        return t("Trained on {images:,} images of the bundled MNIST sample (the data directory has no MNIST).",
+                 images=record["images"])
+    return t("Trained on {images:,} MNIST training images.", images=record["images"])
+
+
+def _status_line(job: Job, record) -> None:
+    if job.status == JobState.QUEUED:
         running, waiting = QUEUE.counts()
         st.info(t("Waiting for a free trainer: you are number {position} in line ({running} running now).",
                   position=QUEUE.position(job), running=running))
-    elif job.status == "running" and record is None:
+    elif job.status == JobState.RUNNING and record is None:
         st.info(t("Starting: loading MNIST and building the model…"))
-    elif job.status == "failed":
-        st.error(job.error)
-    elif job.status == "diverged":
-        st.error(t("Training diverged: the loss became NaN or infinite. Lower the learning rate (e.g. 10× smaller) and train again."))
-    elif job.status == "stopped":
-        st.warning(t("Stopped at epoch {epoch}, batch {batch}.", epoch=record["epoch"] if record else 0, batch=record["batch"] if record else 0))
-    elif job.status == "done" and record:
-        st.success(t("Done: test accuracy {accuracy:.2%} after {epochs} epochs in {seconds:.0f} s.",
-                     accuracy=record["test_accuracy"], epochs=record["epoch"], seconds=record["elapsed"]))
+    elif job.status == JobState.FAILED:
+        st.error(plain(job.error or ""))
+    elif job.status == JobState.DIVERGED:
+        st.error(t("Training diverged: the loss became NaN or infinite. Lower the learning rate (e.g. 10× smaller) "
+                   "and train again."))
+    elif job.status == JobState.STOPPED:
+        reason = f" {error_text(job.stop_reason)}" if job.stop_reason is not None else ""
+        st.warning(t("Stopped at epoch {epoch}, batch {batch}.", epoch=record["epoch"] if record else 0,
+                     batch=record["batch"] if record else 0) + reason)
+    elif job.status == JobState.DONE and record:
+        epochs = record["epoch"]
+        template = ("Done: test accuracy {accuracy:.2%} after 1 epoch in {seconds:.0f} s." if epochs == 1 else
+                    "Done: test accuracy {accuracy:.2%} after {epochs} epochs in {seconds:.0f} s.")
+        st.success(t(template, accuracy=record["test_accuracy"], epochs=epochs, seconds=record["elapsed"]))
 
 
-def _metrics(record: dict) -> None:
-    fraction = record["step"] / record["total_steps"]
-    st.progress(min(1.0, fraction), text=t("Epoch {epoch}/{epochs} · batch {batch}/{batches}",
-                                            epoch=record["epoch"], epochs=record["epochs"], batch=record["batch"],
-                                            batches=record["batches_per_epoch"]))
-    cols = st.columns(5)
-    cols[0].metric(t("loss"), f"{record['loss']:.4f}")
-    cols[1].metric(t("train accuracy"), f"{record['train_accuracy']:.1%}")
+def _metrics(record) -> None:
+    st.progress(record.progress, text=t("Epoch {epoch}/{epochs} · batch {batch}/{batches}", epoch=record["epoch"],
+                                        epochs=record["epochs"], batch=record["batch"],
+                                        batches=record["batches_per_epoch"]))
+    top, bottom = st.columns(3), st.columns(3)
+    top[0].metric(t("loss"), f"{record['loss']:.4f}")
+    top[1].metric(t("train accuracy"), f"{record['train_accuracy']:.1%}",
+                  help=t("A running average over this epoch's batches so far, measured while the weights still "
+                         "change: that is why it trails the test accuracy after the first epoch."))
     test = record.get("test_accuracy")
-    cols[2].metric(t("test accuracy"), f"{test:.2%}" if test is not None else "…")
-    cols[3].metric(t("learning rate"), f"{record['lr']:.2g}")
-    cols[4].metric(t("samples/s"), f"{record['samples_per_s']:,.0f}")
-    if record.get("kind") != "done":
-        st.caption(t("About {seconds:.0f} s left.", seconds=record["seconds_left"]))
+    top[2].metric(t("test accuracy"), f"{test:.2%}" if test is not None else "…")
+    bottom[0].metric(t("learning rate"), f"{record['lr']:.2g}")
+    bottom[1].metric(t("samples/s"), f"{record['samples_per_s']:,.0f}")
+    bottom[2].metric(t("training images"), f"{record['images']:,}")
+    st.caption(_data_line(record) + ("" if record["kind"] == "done" else
+                                     " " + t("About {seconds:.0f} s left.", seconds=record["seconds_left"])))
 
 
 def show_progress(job: Job, key: str) -> None:

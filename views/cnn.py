@@ -3,37 +3,43 @@ import io
 
 import streamlit as st
 
-from core import cnn
-from ui.common import t, url_widget
-from ui import background, training
+from core import cnn, cnn_settings as cs
+from core.mnist_data import MnistUnavailable, choose_data
+from ui import background, cnn_runs, training
 from ui.cnn_results import results
+from ui.common import error_text, setting_widget, t
 from ui.data import data_panel
 from ui.teach import cnn_explained, recipe
 
-SUBSETS = [1000, 2000, 5000, 10000, 20000, 30000, 60000]
-LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
+
+def available_images() -> int:
+    """How many training images the data the page would train on holds (the sample's when the directory is empty)."""
+    try:
+        return choose_data(background.data_dir(), download=False).train_count
+    except MnistUnavailable:
+        return cs.SUBSET_CHOICES[-1]
 
 
-def settings_form() -> tuple[dict, int, dict]:
+def settings_form(available: int) -> tuple[dict, int, dict]:
     """(model config, seed, training keyword arguments) from the widgets; defaults are the lesson's."""
     left, middle, right = st.columns(3)
     with left:
-        conv1 = url_widget(st.select_slider, t("Conv 1 channels"), "cnn_c1", 32, options=[4, 8, 16, 32, 64])
-        conv2 = url_widget(st.select_slider, t("Conv 2 channels"), "cnn_c2", 64, options=[8, 16, 32, 64, 128])
-        hidden = url_widget(st.select_slider, t("Fully connected hidden units"), "cnn_fc", 128,
-                            options=[16, 32, 64, 128, 256, 512])
+        conv1 = setting_widget(st.select_slider, cs.CONV1)
+        conv2 = setting_widget(st.select_slider, cs.CONV2)
+        hidden = setting_widget(st.select_slider, cs.HIDDEN)
     with middle:
-        optimizer = url_widget(st.radio, t("Optimizer"), "cnn_opt", "adam", options=["adam", "sgd"], horizontal=True,
-                               format_func=lambda k: {"adam": "Adam", "sgd": t("SGD + momentum 0.9")}[k])
-        lr = url_widget(st.select_slider, t("Learning rate"), "cnn_lr", 1e-3, options=LEARNING_RATES,
-                        format_func=lambda v: f"{v:g}")
-        step_lr = url_widget(st.checkbox, t("StepLR: halve the learning rate every 5 epochs"), "cnn_steplr", True)
+        optimizer = setting_widget(st.radio, cs.OPTIMIZER, horizontal=True,
+                                   format_func=lambda name: t(cs.OPTIMIZER_NAMES[name]))
+        lr = setting_widget(st.select_slider, cs.LEARNING_RATE, format_func=lambda v: f"{v:g}")
+        step_lr = setting_widget(st.checkbox, cs.STEP_LR)
     with right:
-        epochs = url_widget(st.number_input, t("Epochs"), "cnn_epochs", 10, min_value=1, max_value=30)
-        batch = url_widget(st.select_slider, t("Batch size"), "cnn_batch", 64, options=[16, 32, 64, 128, 256, 512])
-        subset = url_widget(st.select_slider, t("Training images (a subset trains faster)"), "cnn_subset", 60000,
-                            options=SUBSETS, format_func=lambda v: f"{v:,}")
-        seed = url_widget(st.number_input, t("Random seed"), "cnn_seed", 0, min_value=0, max_value=2**31 - 1)
+        epochs = setting_widget(st.number_input, cs.EPOCHS)
+        batch = setting_widget(st.select_slider, cs.BATCH_SIZE)
+        subset_setting = cs.training_images(available)
+        if st.session_state.get(cs.SUBSET_KEY) not in subset_setting.options:
+            st.session_state.pop(cs.SUBSET_KEY, None)  # the data changed: offer what this data holds
+        subset = setting_widget(st.select_slider, subset_setting, format_func=lambda v: f"{v:,}")
+        seed = setting_widget(st.number_input, cs.SEED)
     config = {"conv1_channels": int(conv1), "conv2_channels": int(conv2), "hidden_size": int(hidden)}
     kwargs = {"epochs": int(epochs), "lr": float(lr), "batch_size": int(batch), "optimizer": optimizer,
               "step_lr": bool(step_lr), "train_subset": int(subset)}
@@ -45,7 +51,7 @@ def train_controls(config: dict, seed: int, kwargs: dict) -> None:
     busy = job is not None and job.active
     if st.button(t("Train"), type="primary", key="cnn_train", disabled=busy):
         job = background.start_job(config, seed, log_every=None, **kwargs) or job
-    if job is not None:
+    if job is not None and training.progress_belongs_here(job):
         background.live_progress(job, key="cnn")
 
 
@@ -75,7 +81,7 @@ def save_and_load(entry: dict | None) -> None:
             try:
                 model = cnn.load_model(upload)
             except ValueError as exc:
-                st.error(t("Could not load that file: {reason}", reason=str(exc)))
+                st.error(t("Could not load that file: {reason}", reason=error_text(exc)))
             else:
                 st.session_state["cnn_uploaded"] = upload.file_id
                 training.set_model(model, [], dict(model.config), source="uploaded")
@@ -83,15 +89,23 @@ def save_and_load(entry: dict | None) -> None:
 
 
 st.title(t("Train the lesson's CNN on MNIST"))
-st.markdown(t("conv(1→32, 3×3) → ReLU → max-pool → conv(32→64, 3×3) → ReLU → max-pool → fc(3136→128) → ReLU → fc(128→10), trained with cross-entropy and Adam. Defaults are the lesson's; a subset of the images trains in seconds."))
+st.markdown(t("conv(1→32, 3×3) → ReLU → max-pool → conv(32→64, 3×3) → ReLU → max-pool → fc(3136→128) → ReLU → "
+              "fc(128→10), trained with cross-entropy and Adam. Defaults are the lesson's; a subset of the images "
+              "trains in seconds."))
 with st.expander(t("📖 How it works: convolutions, pooling, softmax, and the model's code")):
     cnn_explained()
 data_panel()
-config, seed, kwargs = settings_form()
+available = available_images()
+config, seed, kwargs = settings_form(available)
+with st.expander(t("🔎 Find a learning rate")):
+    cnn_runs.lr_finder_panel(config, seed, kwargs["optimizer"])
 train_controls(config, seed, kwargs)
+training.show_notice()
 entry = st.session_state.get("cnn")
 if entry is not None:
+    cnn_runs.doctor(entry, available)
     results(entry)
+cnn_runs.history()
 save_and_load(entry)
 with st.expander(t("🔥 The PyTorch recipe: XOR net and CNN side by side")):
     recipe()

@@ -1,0 +1,165 @@
+"""The CNN page's training tools: the doctor's findings with one-click fixes, the learning-rate finder, the run
+history (compare, pick the model the Draw page uses) and exporting a run as a script."""
+import streamlit as st
+
+from core import cnn_doctor, cnn_export, cnn_settings, cnn_training_figures, lr_finder
+from core.errors import UserError
+from core.jobs import QUEUE, Job
+from core.mnist_data import MnistUnavailable, choose_data, load_split
+from ui import background, training
+from ui.common import error_text, plot, t
+
+LR_FINDER_STEPS, LR_FINDER_BATCH = 100, 64  # about 3 s of training for the lesson's CNN on 2 cores
+
+
+def apply_fix(fix: dict) -> None:
+    """Set the setting widgets to a suggested change (a widget callback: it runs before the widgets are built)."""
+    for name, value in fix.items():
+        st.session_state[cnn_settings.widget_key(name)] = value
+
+
+def _fix_label(fix: dict) -> str:
+    parts = [f"{t(cnn_settings.LABELS[name])} → {value:g}" if isinstance(value, float) else
+             f"{t(cnn_settings.LABELS[name])} → {value:,}" for name, value in fix.items()]
+    return t("Apply: {change}", change=", ".join(parts))
+
+
+def _dead_units(entry: dict):
+    """The dead-ReLU check for the entry's model, once per model (about 50 ms)."""
+    if "dead" not in entry:
+        try:
+            images, _ = load_split(choose_data(background.data_dir(), download=False).root, train=False,
+                                   download=False)
+        except MnistUnavailable:
+            return None
+        entry["dead"] = cnn_doctor.dead_units(entry["model"], images)
+    return entry["dead"]
+
+
+def doctor(entry: dict, available_images: int) -> None:
+    """The training doctor's findings for the shown run, each with a button that applies its suggestion."""
+    if not entry.get("records"):
+        return
+    findings = cnn_doctor.diagnose(entry["records"], entry["settings"], _dead_units(entry), available_images)
+    with st.expander(t("🩺 Training doctor"), expanded=bool(findings)):
+        if not findings:
+            st.success(t("Nothing looks wrong with this run: the loss fell, test accuracy follows train accuracy, "
+                         "and most fully connected units fire."))
+        for index, finding in enumerate(findings):
+            st.markdown(f"**{t(finding.title)}**")
+            st.markdown(t(finding.message, **finding.values) + " " + t(finding.advice, **finding.values))
+            if finding.fix:
+                st.button(_fix_label(finding.fix), key=f"cnn_fix_{index}", on_click=apply_fix, args=(finding.fix,),
+                          help=t("Sets the settings above; then press Train."))
+
+
+def _start_lr_finder(config: dict, seed: int, optimizer: str) -> None:
+    root = background.data_dir()
+
+    def run(should_stop):
+        return lr_finder.lr_range_test(config, root, optimizer=optimizer, seed=seed, steps=LR_FINDER_STEPS,
+                                       batch_size=LR_FINDER_BATCH, should_stop=should_stop)
+
+    try:
+        job = QUEUE.submit(Job(run, payload={"kind": "lr_finder", "optimizer": optimizer},
+                               owner=background.session_id(), cost=LR_FINDER_STEPS * LR_FINDER_BATCH))
+    except UserError as exc:
+        st.error(error_text(exc))
+        return
+    st.session_state["cnn_lr_job"] = job.id
+
+
+def lr_finder_panel(config: dict, seed: int, optimizer: str) -> None:
+    """'Find a learning rate': runs the range test as a short background job and plots it as it goes."""
+    st.markdown(t("Train a fresh copy of the model for {steps} batches while the learning rate grows from 10⁻⁶ to 1, "
+                  "and watch the loss: flat while the steps are too small, falling where the rate is useful, "
+                  "shooting up where it is too large. A good rate is about a tenth of the one with the lowest loss.",
+                  steps=LR_FINDER_STEPS))
+    if st.button(t("Find a learning rate"), key="cnn_lr_find"):
+        _start_lr_finder(config, seed, optimizer)
+    job = QUEUE.get(st.session_state.get("cnn_lr_job"))
+    if job is not None:
+        _lr_finder_result(job)
+
+
+def _lr_finder_result(job: Job) -> None:
+    @st.fragment(run_every=0.5 if job.active else None)
+    def panel():
+        job.touch(background.session_id())
+        records = list(job.records)
+        if job.error:
+            st.error(t("The range test failed: {reason}", reason=job.error))
+            return
+        if not records:
+            st.info(t("Starting the range test…"))
+            return
+        last = records[-1]
+        plot(cnn_training_figures.lr_range(records, last.suggestion, tr=t), key="cnn_lr_plot_range")
+        if last.done and last.suggestion is not None:
+            choice = cnn_settings.nearest_option(cnn_settings.LEARNING_RATE, last.suggestion)
+            st.markdown(t("Suggested learning rate for {optimizer}: about {lr:.1e}; the nearest setting is {choice:g}.",
+                          optimizer=job.payload["optimizer"], lr=last.suggestion, choice=choice))
+            st.button(t("Use learning rate {lr:g}", lr=choice), key="cnn_lr_use", on_click=apply_fix,
+                      args=({"lr": choice},))
+        elif job.active:
+            st.caption(t("Batch {step} of {steps} · learning rate {lr:.1e}", step=last.step, steps=last.steps,
+                         lr=last.lr))
+        if not job.active and st.session_state.get("cnn_lr_seen") != job.id:
+            st.session_state["cnn_lr_seen"] = job.id
+            st.rerun(scope="fragment")
+
+    panel()
+
+
+def _value_text(value) -> str:
+    if isinstance(value, bool):
+        return t("on") if value else t("off")
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return t(cnn_settings.OPTIMIZER_NAMES.get(value, str(value)))
+
+
+def run_label(entry: dict, differences: list) -> str:
+    """'Run 2 · 97.60% · Learning rate 0.01', naming only the settings that differ between the runs."""
+    parts = [t("Run {number}", number=entry["number"])]
+    accuracy = training.accuracy_of(entry)
+    if accuracy is not None:
+        parts.append(f"{accuracy:.2%}")
+    if entry["source"] == "uploaded":
+        parts.append(t("uploaded"))
+    parts += [f"{t(label)} {_value_text(value)}" for label, value in differences]
+    return " · ".join(parts)
+
+
+def history() -> None:
+    """This session's runs: curves overlaid, the model the pages use, and a run exported as a script."""
+    entries = training.runs()
+    if not entries:
+        return
+    st.header(t("Your runs"))
+    trained = [e for e in entries if e["source"] == "trained"]
+    differences = dict(zip(map(id, trained), cnn_settings.differences([e["settings"] for e in trained])))
+    labels = {id(e): run_label(e, differences.get(id(e), [])) for e in entries}
+    if len(trained) >= 2:
+        plot(cnn_training_figures.runs_overlay([(labels[id(e)], e["records"]) for e in trained], tr=t),
+             key="cnn_runs_plot")
+    shown = st.session_state.get("cnn")
+    index = next((i for i, e in enumerate(entries) if e is shown), len(entries) - 1)
+    picked = st.radio(t("The model the pages use (the Draw page reads it)"), range(len(entries)), index=index,
+                      format_func=lambda i: labels[id(entries[i])], key=f"cnn_pick_{id(shown)}")
+    if entries[picked] is not shown:
+        training.choose(entries[picked])
+        st.rerun()
+    export(entries[picked])
+
+
+def export(entry: dict) -> None:
+    if entry["source"] != "trained":
+        st.caption(t("An uploaded model has no training settings to export."))
+        return
+    script = cnn_export.export_script(entry["settings"])
+    st.download_button(t("Download this run as a Python script"), script, file_name=cnn_export.FILE_NAME,
+                       mime="text/x-python", key="cnn_export",
+                       help=t("The lesson's script with this run's settings; it needs only torch and torchvision."))
