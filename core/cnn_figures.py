@@ -1,5 +1,8 @@
 """Plotly figures for the CNN and drawing pages; no training code here."""
+from collections.abc import Mapping
+
 import numpy as np
+import plotly.colors as pc
 import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -11,24 +14,27 @@ def _same(text: str) -> str:
     return text
 
 
-def training_curves(records: list[dict], tr=_same) -> go.Figure:
-    """Training loss per logged interval and per-epoch accuracies, against epochs (fractional)."""
-    logs = [r for r in records if r.get("kind") == "log"]
-    epochs = [r for r in records if "test_accuracy" in r]
+def training_curves(records, tr=_same) -> go.Figure:
+    """Training loss and train accuracy at every logged step, test accuracy after each epoch, against epochs
+    (fractional): with one epoch these are lines, not single dots."""
+    logs = [r for r in records if _kind(r) == "log"]
+    tested = [r for r in records if field(r, "test_accuracy") is not None]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    x = [r["epoch"] - 1 + r["batch"] / r["batches_per_epoch"] for r in logs]
-    fig.add_trace(go.Scatter(x=x, y=[r["loss"] for r in logs], mode="lines+markers", name=tr("training loss"),
+    x = [_epoch_position(r) for r in logs]
+    fig.add_trace(go.Scatter(x=x, y=[field(r, "loss") for r in logs], mode="lines+markers", name=tr("training loss"),
                              marker=dict(size=4)), secondary_y=False)
-    if epochs:
-        ex = [r["epoch"] - 1 + r["batch"] / r["batches_per_epoch"] for r in epochs]
-        fig.add_trace(go.Scatter(x=ex, y=[100 * r["train_accuracy"] for r in epochs], mode="lines+markers",
-                                 name=tr("train accuracy %")), secondary_y=True)
-        fig.add_trace(go.Scatter(x=ex, y=[100 * r["test_accuracy"] for r in epochs], mode="lines+markers",
+    fig.add_trace(go.Scatter(x=x, y=[100 * field(r, "train_accuracy") for r in logs], mode="lines+markers",
+                             marker=dict(size=4), name=tr("train accuracy %")), secondary_y=True)
+    if tested:
+        fig.add_trace(go.Scatter(x=[_epoch_position(r) for r in tested],
+                                 y=[100 * field(r, "test_accuracy") for r in tested], mode="lines+markers",
+                                 marker=dict(size=9, symbol="diamond"),
                                  name=tr("test accuracy %")), secondary_y=True)
     fig.update_xaxes(title_text=tr("epoch"))
     fig.update_yaxes(title_text=tr("loss"), secondary_y=False, rangemode="tozero")
     fig.update_yaxes(title_text=tr("accuracy %"), secondary_y=True, range=[0, 100], dtick=20)
-    fig.update_layout(title=tr("Training loss and accuracy"), height=360, margin=MARGIN, legend=dict(orientation="h", y=-0.25))
+    fig.update_layout(title=tr("Training loss and accuracy"), height=360, margin=MARGIN,
+                      legend=dict(orientation="h", y=-0.25))
     return fig
 
 
@@ -36,7 +42,8 @@ def learning_rate_schedule(records: list[dict], tr=_same) -> go.Figure:
     logs = [r for r in records if r.get("kind") in ("log", "done")]
     fig = go.Figure(go.Scatter(x=[r["step"] for r in logs], y=[r["lr"] for r in logs], mode="lines", line_shape="hv",
                                name=tr("learning rate")))
-    fig.update_layout(title=tr("Learning rate per step (StepLR halves it every 5 epochs by default)"), xaxis_title=tr("step"),
+    fig.update_layout(title=tr("Learning rate per step (StepLR halves it every 5 epochs by default)"),
+                      xaxis_title=tr("step"),
                       yaxis_title=tr("learning rate"), yaxis_type="log", height=320, margin=MARGIN)
     return fig
 
@@ -74,8 +81,9 @@ def image_grid(images: np.ndarray, titles: list[str], columns: int = 8, title: s
 
 def feature_map_grid(maps: np.ndarray, title: str) -> go.Figure:
     """One small heatmap per channel of a conv layer's activations."""
-    return image_grid(maps, [str(i + 1) for i in range(len(maps))], columns=16, colorscale="Viridis", title=title,
-                      height_per_row=80)
+    # 8 columns, not 16: on a phone 16 columns left maps of about 15 px.
+    return image_grid(maps, [str(i + 1) for i in range(len(maps))], columns=8, colorscale="Viridis", title=title,
+                      height_per_row=90)
 
 
 def probabilities(probs: np.ndarray, tr=_same) -> go.Figure:
@@ -85,7 +93,8 @@ def probabilities(probs: np.ndarray, tr=_same) -> go.Figure:
     colors = ["#6C5CE7" if i == best else "#b2bec3" for i in range(10)]
     fig = go.Figure(go.Bar(x=[str(i) for i in range(10)], y=probs, marker_color=colors,
                            text=[f"{p:.0%}" for p in probs], textposition="outside", name=tr("probability")))
-    fig.update_layout(title=tr("What the CNN thinks"), xaxis_title=tr("digit"), xaxis_dtick=1, yaxis_title=tr("probability"), yaxis_range=[0, 1.1],
+    fig.update_layout(title=tr("What the CNN thinks"), xaxis_title=tr("digit"), xaxis_dtick=1,
+                      yaxis_title=tr("probability"), yaxis_range=[0, 1.1],
                       height=320, margin=MARGIN)
     return fig
 
@@ -95,4 +104,202 @@ def digit_image(image: np.ndarray, title: str, colorscale="gray") -> go.Figure:
     fig.update_layout(coloraxis_showscale=False, height=260, margin=dict(l=5, r=5, t=40, b=5))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
+    return fig
+
+
+# ---- records, read the same whether they are dicts or typed records ----
+
+def field(record, name: str, default=None):
+    """A record's field, for dict records and typed (dataclass) records alike."""
+    if isinstance(record, Mapping):
+        return record.get(name, default)
+    return getattr(record, name, default)
+
+
+def _kind(record) -> str:
+    kind = field(record, "kind", "")
+    return str(getattr(kind, "value", kind))
+
+
+def _epoch_position(record) -> float:
+    return field(record, "epoch") - 1 + field(record, "batch") / max(1, field(record, "batches_per_epoch"))
+
+
+def accuracy_curves(records, tr=_same) -> go.Figure:
+    """Train accuracy at every logged step (a running average over the epoch so far) and test accuracy after each
+    epoch, on one axis of epochs: a gap that opens between them is overfitting."""
+    logged = [r for r in records if _kind(r) in ("log", "epoch", "done") and field(r, "train_accuracy") is not None]
+    tested = [r for r in records if field(r, "test_accuracy") is not None]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[_epoch_position(r) for r in logged],
+                             y=[100 * field(r, "train_accuracy") for r in logged], mode="lines+markers",
+                             marker=dict(size=5), name=tr("train accuracy (running, this epoch)")))
+    fig.add_trace(go.Scatter(x=[_epoch_position(r) for r in tested],
+                             y=[100 * field(r, "test_accuracy") for r in tested],
+                             mode="lines+markers", marker=dict(size=10, symbol="diamond"),
+                             name=tr("test accuracy (after the epoch)")))
+    low = min([100 * field(r, "train_accuracy") for r in logged] + [100 * field(r, "test_accuracy") for r in tested]
+              + [90.0])
+    fig.update_layout(title=tr("Train and test accuracy"), xaxis_title=tr("epoch"), yaxis_title=tr("accuracy %"),
+                      yaxis_range=[max(0.0, low - 2), 100.5], height=340, margin=MARGIN,
+                      legend=dict(orientation="h", y=-0.3))
+    return fig
+
+
+def per_class_accuracy(accuracy: np.ndarray, tr=_same) -> go.Figure:
+    """One bar per digit: the share of its test images read right."""
+    values = 100 * np.nan_to_num(np.asarray(accuracy, dtype=float))
+    fig = go.Figure(go.Bar(x=[str(d) for d in range(10)], y=values, text=[f"{v:.1f}" for v in values],
+                           textposition="outside", marker_color="#6C5CE7", name=tr("accuracy %"),
+                           hovertemplate=tr("digit %{x}: %{y:.1f}% right") + "<extra></extra>"))
+    fig.update_layout(title=tr("Accuracy per digit"), xaxis_title=tr("true digit"), yaxis_title=tr("accuracy %"),
+                      yaxis_range=[max(0.0, values.min() - 10), 104], height=300, margin=MARGIN)
+    return fig
+
+
+def clickable_confusion_matrix(matrix: np.ndarray, selected: tuple[int, int] | None = None, tr=_same) -> go.Figure:
+    """The confusion matrix with an invisible marker on each cell: plotly selects scatter points, not heatmap cells."""
+    fig = confusion_matrix(matrix, tr=tr)
+    true, predicted = np.divmod(np.arange(100), 10)
+    fig.add_trace(go.Scatter(x=[str(p) for p in predicted], y=[str(t) for t in true], mode="markers",
+                             marker=dict(symbol="square", size=26, opacity=0),
+                             hovertemplate=tr("true %{y}, predicted %{x}: click to see them") + "<extra></extra>",
+                             showlegend=False))
+    if selected is not None:
+        t, p = selected
+        fig.add_shape(type="rect", x0=p - 0.5, x1=p + 0.5, y0=t - 0.5, y1=t + 0.5, line=dict(color="#e17055", width=3))
+    fig.update_layout(hoverdistance=40, dragmode=False, height=420)
+    return fig
+
+
+# ---- inside the CNN ----
+
+MAP_GAP = 2  # empty pixels between the tiles of a feature-map mosaic
+PICK_GRID = 4  # invisible click targets per map side in the map picker
+
+
+def picked_map(point_index: int) -> int:
+    """The map a click on the picker's point `point_index` chose."""
+    return int(point_index) // (PICK_GRID * PICK_GRID)
+
+
+def mosaic_columns(count: int, size: int) -> int:
+    """How many maps per row: about 8 tiles of 28 px data (or 8 of 14), so each map stays readable on a phone too."""
+    return min(count, 8)
+
+
+def mosaic(maps: np.ndarray, columns: int) -> np.ndarray:
+    """Maps (C×H×W) tiled into one array, each scaled to its own maximum, NaN between tiles."""
+    count, size = len(maps), maps.shape[-1]
+    rows = -(-count // columns)
+    step = size + MAP_GAP
+    out = np.full((rows * step - MAP_GAP, columns * step - MAP_GAP), np.nan, dtype=np.float32)
+    peaks = np.abs(maps).reshape(count, -1).max(1)
+    scaled = maps / np.where(peaks > 0, peaks, 1.0)[:, None, None]
+    for index, tile in enumerate(scaled):
+        row, col = divmod(index, columns)
+        out[row * step: row * step + size, col * step: col * step + size] = tile
+    return out
+
+
+def feature_map_picker(maps: np.ndarray, selected: int | None, title: str, tr=_same) -> go.Figure:
+    """All maps of a layer in one heatmap (one trace draws fast), with an invisible grid of points per map to
+    click: the point's customdata is the map's index."""
+    count, size = len(maps), maps.shape[-1]
+    columns = mosaic_columns(count, size)
+    step = size + MAP_GAP
+    fig = go.Figure(go.Heatmap(z=mosaic(maps, columns), colorscale="Viridis", showscale=False, hoverinfo="skip"))
+    offsets = (np.arange(PICK_GRID) + 0.5) * size / PICK_GRID - 0.5
+    xs, ys, ids = [], [], []
+    for index in range(count):
+        row, col = divmod(index, columns)
+        for dy in offsets:
+            for dx in offsets:
+                xs.append(col * step + dx)
+                ys.append(row * step + dy)
+                ids.append(index)
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", customdata=np.asarray(ids) + 1, showlegend=False,
+                             marker=dict(symbol="square", size=12, opacity=0),
+                             hovertemplate=tr("map %{customdata}: click to open it") + "<extra></extra>"))
+    if selected is not None:
+        row, col = divmod(int(selected), columns)
+        fig.add_shape(type="rect", x0=col * step - 1.5, x1=col * step + size + 0.5, y0=row * step - 1.5,
+                      y1=row * step + size + 0.5, line=dict(color="#e17055", width=3))
+    rows = -(-count // columns)
+    fig.update_xaxes(visible=False, range=[-2, columns * step - MAP_GAP + 1])
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(title=title, height=70 + 64 * rows, margin=dict(l=5, r=5, t=40, b=5), hoverdistance=20,
+                      dragmode=False, plot_bgcolor="rgba(0,0,0,0)")
+    return fig
+
+
+def pixel_picker(feature_map: np.ndarray, selected: tuple[int, int], title: str, tr=_same) -> go.Figure:
+    """One feature map as squares you can click (scatter points: plotly cannot select heatmap cells); the chosen
+    pixel and its 2×2 pooling window are outlined."""
+    size = feature_map.shape[-1]
+    rows, cols = np.divmod(np.arange(size * size), size)
+    values = feature_map.reshape(-1)
+    fig = go.Figure(go.Heatmap(z=feature_map, colorscale="Viridis", showscale=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=cols, y=rows, mode="markers", customdata=np.stack([rows, cols, values], 1),
+                             marker=dict(symbol="square", size=max(6, 300 // size), opacity=0), showlegend=False,
+                             hovertemplate=tr("row %{customdata[0]}, column %{customdata[1]}: %{customdata[2]:.3f}")
+                             + "<extra></extra>"))
+    r, c = selected
+    top, left = r - r % 2, c - c % 2
+    fig.add_shape(type="rect", x0=left - 0.5, x1=left + 1.5, y0=top - 0.5, y1=top + 1.5,
+                  line=dict(color="#fdcb6e", width=2, dash="dot"))
+    fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color="#e17055", width=3))
+    fig.update_xaxes(visible=False, range=[-0.6, size - 0.4])
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(title=title, height=340, margin=dict(l=5, r=5, t=40, b=5), hoverdistance=5, dragmode=False)
+    return fig
+
+
+def colorize(array: np.ndarray, colorscale: str = "Viridis", zmin: float | None = None, zmax: float | None = None,
+             scale: int = 4) -> np.ndarray:
+    """A 2-D array as an RGB uint8 picture (each value a scale×scale block): an image the browser draws at once."""
+    values = np.asarray(array, dtype=np.float64)
+    low = float(np.nanmin(values)) if zmin is None else zmin
+    high = float(np.nanmax(values)) if zmax is None else zmax
+    unit = np.clip((np.nan_to_num(values, nan=low) - low) / (high - low if high > low else 1.0), 0.0, 1.0)
+    table = _lookup_table(colorscale)
+    rgb = table[np.round(unit * 255).astype(np.int64)]
+    return np.repeat(np.repeat(rgb, scale, axis=0), scale, axis=1)
+
+
+_tables: dict[str, np.ndarray] = {}
+
+
+def _lookup_table(colorscale: str) -> np.ndarray:
+    if colorscale not in _tables:
+        colors = pc.sample_colorscale(colorscale, list(np.linspace(0, 1, 256)), colortype="tuple")
+        _tables[colorscale] = np.round(np.asarray(colors) * (255 if max(max(c) for c in colors) <= 1 else 1)
+                                       ).astype(np.uint8)
+    return _tables[colorscale]
+
+
+def channel_contributions(sums: np.ndarray, tr=_same) -> go.Figure:
+    """What each input map adds to one conv 2 pixel (its 3×3 products summed): red pushes up, blue pulls down."""
+    colors = ["#d63031" if v > 0 else "#0984e3" for v in sums]
+    fig = go.Figure(go.Bar(x=np.arange(1, len(sums) + 1), y=sums, marker_color=colors, showlegend=False,
+                           hovertemplate=tr("input map %{x}: %{y:.4f}") + "<extra></extra>"))
+    fig.update_layout(title=tr("What each input map adds"), xaxis_title=tr("input map"), height=260,
+                      margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def logits_bars(z: np.ndarray, probabilities: np.ndarray, label: int | None, tr=_same) -> go.Figure:
+    """Logits and probabilities side by side: softmax keeps the order but squeezes the scores into 0..1."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(tr("logits z"), tr("probabilities softmax(z)")),
+                        horizontal_spacing=0.12)
+    digits = [str(d) for d in range(10)]
+    best = int(np.argmax(probabilities))
+    colors = ["#6C5CE7" if d == best else ("#00b894" if d == label else "#b2bec3") for d in range(10)]
+    fig.add_trace(go.Bar(x=digits, y=z, marker_color=colors, showlegend=False,
+                         hovertemplate="z%{x} = %{y:.3f}<extra></extra>"), 1, 1)
+    fig.add_trace(go.Bar(x=digits, y=probabilities, marker_color=colors, showlegend=False,
+                         hovertemplate="p%{x} = %{y:.4f}<extra></extra>"), 1, 2)
+    fig.update_xaxes(dtick=1)
+    fig.update_yaxes(range=[0, 1.05], row=1, col=2)
+    fig.update_layout(height=260, margin=dict(l=10, r=10, t=40, b=10))
     return fig

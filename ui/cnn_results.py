@@ -1,56 +1,174 @@
-"""The CNN page's report on the session's model: accuracy, confusion matrix, mistakes, filters, feature maps."""
+"""The CNN page's report on the session's model: accuracy, mistakes you can click, curves, filters, and the
+network opened up for any test image."""
+from functools import partial
+
+import numpy as np
 import streamlit as st
 
-from core import cnn, cnn_figures
+from core import cnn_figures, cnn_report
 from core.mnist_data import MnistUnavailable
 from ui import background
-from ui.common import plot, t
+from ui.cnn_inside import inside_cnn
+from ui.common import error_text, plot, t
+
+REPORT_KEY = "cnn_report"        # ui.training drops it when the session's model changes
+TABS_KEY = "cnn_results_tab"
+CELL_KEY = "cnn_cell"            # the (true, predicted) cell chosen in the confusion matrix
+INDEX_KEY = "cnn_inside_index"   # the test image opened inside the CNN
+NUMBER_KEY = "cnn_inside_number"  # its number input
+ROWS_KEY = "cnn_cell_rows"        # the list of the chosen cell's images
 
 
-def report(entry: dict) -> dict:
+def report(entry: dict) -> cnn_report.TestReport:
     """The session model's test report, computed once per model."""
-    cached = st.session_state.get("cnn_report")
+    cached = st.session_state.get(REPORT_KEY)
     if cached is None or cached[0] is not entry["model"]:
-        cached = (entry["model"], cnn.test_report(entry["model"], background.data_dir()))
-        st.session_state["cnn_report"] = cached
+        cached = (entry["model"], cnn_report.test_report(entry["model"], background.data_dir()))
+        st.session_state[REPORT_KEY] = cached
     return cached[1]
+
+
+def _tab_names() -> list[str]:
+    return [t("Mistakes"), t("Inside the CNN"), t("Accuracy"), t("Learning rate"), t("Filters")]
 
 
 @st.fragment
 def results(entry: dict) -> None:
-    """The session model's report; its widgets (e.g. the feature-map digit) rerun only this part."""
+    """The session model's report; its tabs and clicks rerun only this part, and only the open tab is drawn."""
     st.header(t("Your model"))
-    model = entry["model"]
     try:
         rep = report(entry)
-    except MnistUnavailable as exc:
-        st.warning(str(exc))
+    except (MnistUnavailable, ValueError) as exc:
+        st.warning(error_text(exc))
         return
-    st.metric(t("Test accuracy"), f"{rep['accuracy']:.2%}", help=t("on {count:,} test images", count=rep["count"]))
-    tabs = st.tabs([t("Confusion matrix"), t("Mistakes"), t("Learning rate"), t("Filters"), t("Feature maps")])
-    with tabs[0]:
-        plot(cnn_figures.confusion_matrix(rep["confusion"], tr=t), key="cnn_confusion")
-    with tabs[1]:
-        if len(rep["mistake_images"]):
-            titles = [t("true {y} → {p}", y=y, p=p) for y, p in zip(rep["mistake_labels"], rep["mistake_predictions"])]
-            plot(cnn_figures.image_grid(rep["mistake_images"], titles, columns=10, title=t("Misclassified test digits")), key="cnn_mistakes")
-        else:
-            st.success(t("No mistakes on the test split."))
-    with tabs[2]:
-        if entry["records"]:
-            plot(cnn_figures.learning_rate_schedule(entry["records"], tr=t), key="cnn_lr_plot")
-        else:
-            st.info(t("This model was uploaded, so there is no training history."))
-    with tabs[3]:
-        filters = model.conv1.weight.detach().cpu().numpy()[:, 0]
-        plot(cnn_figures.image_grid(filters, [str(i + 1) for i in range(len(filters))], columns=16, colorscale="RdBu",
-                                    zmid=0.0, title=t("First-layer 3×3 filters (red positive, blue negative)"), height_per_row=80), key="cnn_filters")
-    with tabs[4]:
-        index = st.slider(t("Test digit"), 0, len(rep["sample_images"]) - 1, 0, key="cnn_fmap_index")
-        image = rep["sample_images"][index]
-        maps1, maps2 = cnn.feature_maps(model, image)
-        left, right = st.columns([1, 4])
-        left.plotly_chart(cnn_figures.digit_image(image, t("input")), key="cnn_fmap_input")
-        with right:
-            plot(cnn_figures.feature_map_grid(maps1, t("Conv 1 feature maps (28×28)")), key="cnn_fmap1")
-            plot(cnn_figures.feature_map_grid(maps2, t("Conv 2 feature maps (14×14)")), key="cnn_fmap2")
+    st.metric(t("Test accuracy"), f"{rep.accuracy:.2%}", help=t("on {count:,} test images", count=rep.count))
+    names = _tab_names()
+    if st.session_state.get(TABS_KEY) not in names:
+        st.session_state.pop(TABS_KEY, None)
+    mistakes, inside, accuracy, rate, filters = st.tabs(names, key=TABS_KEY, on_change="rerun")
+    if mistakes.open:
+        with mistakes:
+            _mistakes(rep)
+    if inside.open:
+        with inside:
+            _inside(entry["model"], rep)
+    if accuracy.open:
+        with accuracy:
+            _accuracy(entry, rep)
+    if rate.open:
+        with rate:
+            _learning_rate(entry)
+    if filters.open:
+        with filters:
+            _filters(entry["model"])
+
+
+def _on_cell_click(chart_key: str) -> None:
+    try:
+        point = st.session_state[chart_key]["selection"]["points"][0]
+        index = int(point["point_index"])
+        if int(point.get("curve_number", 1)) == 1 and 0 <= index < 100:
+            st.session_state[CELL_KEY] = divmod(index, 10)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return
+
+
+def _chosen_cell(rep: cnn_report.TestReport) -> tuple[int, int]:
+    """The clicked cell, else the most frequent mistake (else the diagonal's first cell)."""
+    cell = st.session_state.get(CELL_KEY)
+    if cell is not None:
+        return int(cell[0]), int(cell[1])
+    off_diagonal = rep.confusion - np.diag(np.diag(rep.confusion))
+    if off_diagonal.max() == 0:
+        return 0, 0
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(off_diagonal)), off_diagonal.shape))
+
+
+def _mistakes(rep: cnn_report.TestReport) -> None:
+    st.caption(t("Rows: the true digit; columns: what the CNN read. Click a cell to see those test images."))
+    true, predicted = _chosen_cell(rep)
+    chart = "cnn_confusion"
+    plot(cnn_figures.clickable_confusion_matrix(rep.confusion, (true, predicted), tr=t), key=chart,
+         selection_mode="points", on_select=partial(_on_cell_click, chart))
+    indices = rep.cell(true, predicted)
+    if true == predicted:
+        st.markdown(t("Test images of {true} read right: **{count:,}**.", count=len(indices), true=true))
+    else:
+        st.markdown(t("Test images of {true} read as {predicted}: **{count:,}**.", count=len(indices), true=true,
+                      predicted=predicted))
+    if not len(indices):
+        return
+    shown = indices[:cnn_report.MAX_CELL_IMAGES]
+    if len(indices) > len(shown):
+        st.caption(t("The first {shown} are listed.", shown=len(shown)))
+    _cell_images(rep, shown)
+
+
+def _cell_images(rep: cnn_report.TestReport, shown: np.ndarray) -> None:
+    """A list of the cell's images with their top-3 probabilities; choosing a row opens it inside the CNN."""
+    rows = {
+        t("image"): [_data_uri(rep.image(i)) for i in shown],
+        t("test image #"): [int(i) for i in shown],
+        t("top 3 probabilities"): [" · ".join(f"{d}: {p:.1%}" for d, p in rep.top(i)) for i in shown],
+    }
+    st.dataframe(rows, hide_index=True, selection_mode="single-row", key=ROWS_KEY, row_height=44,
+                 on_select=partial(_on_row_click, [int(i) for i in shown]),
+                 column_config={t("image"): st.column_config.ImageColumn(width="small")})
+    st.caption(t("Choose a row to open that image inside the CNN."))
+
+
+def _on_row_click(shown: list[int]) -> None:
+    """Open the chosen test image in the "Inside the CNN" tab."""
+    try:
+        row = int(st.session_state[ROWS_KEY]["selection"]["rows"][0])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return
+    if 0 <= row < len(shown):
+        st.session_state[INDEX_KEY] = shown[row]
+        st.session_state[TABS_KEY] = t("Inside the CNN")
+
+
+def _data_uri(image: np.ndarray) -> str:
+    """A 28×28 digit as a PNG data URI (about 0.4 kB) for an image cell."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(image * 255).astype(np.uint8)).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _inside(model, rep: cnn_report.TestReport) -> None:
+    index = min(max(int(st.session_state.get(INDEX_KEY, 0)), 0), rep.count - 1)
+    st.session_state[NUMBER_KEY] = index
+    st.number_input(t("Test image # (0–{last:,})", last=rep.count - 1), 0, rep.count - 1, step=1, key=NUMBER_KEY,
+                    on_change=lambda: st.session_state.update({INDEX_KEY: int(st.session_state[NUMBER_KEY])}))
+    inside_cnn(model, rep.image(index), label=int(rep.labels[index]), key="cnn_inside")
+
+
+def _accuracy(entry: dict, rep: cnn_report.TestReport) -> None:
+    if entry["records"]:
+        plot(cnn_figures.accuracy_curves(entry["records"], tr=t), key="cnn_accuracy_curves")
+        st.caption(t("Train accuracy is a running average over the batches of the epoch so far, measured while the "
+                     "weights were still changing; test accuracy is measured once, after the epoch, with the final "
+                     "weights. That is why train accuracy trails test accuracy after one epoch; when it climbs well "
+                     "above test accuracy later, the network is memorising its training images (overfitting)."))
+    else:
+        st.info(t("This model was uploaded, so there is no training history."))
+    plot(cnn_figures.per_class_accuracy(rep.per_class_accuracy(), tr=t), key="cnn_per_class")
+
+
+def _learning_rate(entry: dict) -> None:
+    if entry["records"]:
+        plot(cnn_figures.learning_rate_schedule(entry["records"], tr=t), key="cnn_lr_plot")
+    else:
+        st.info(t("This model was uploaded, so there is no training history."))
+
+
+def _filters(model) -> None:
+    filters = model.conv1.weight.detach().cpu().numpy()[:, 0]
+    plot(cnn_figures.image_grid(filters, [str(i + 1) for i in range(len(filters))], columns=8, colorscale="RdBu_r",
+                                zmid=0.0, title=t("First-layer 3×3 filters (red positive, blue negative)"),
+                                height_per_row=80), key="cnn_filters")

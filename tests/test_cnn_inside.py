@@ -1,0 +1,102 @@
+"""Inside the CNN: the arithmetic the view shows is the network's own (convolution, ReLU, max-pool, softmax)."""
+import numpy as np
+import pytest
+import torch
+from torch.nn import functional as F
+
+from core import cnn, cnn_explain
+from core.cnn_explain import ConvLayer
+from core.mnist_data import load_split
+
+
+@pytest.fixture(scope="module")
+def digit(mnist_root):
+    images, labels = load_split(mnist_root, train=False, download=False)
+    return images[0].numpy().astype(np.float32) / 255.0, int(labels[0])
+
+
+@pytest.fixture(scope="module")
+def acts(lesson_model_run, digit):
+    return cnn_explain.activations(lesson_model_run[0], digit[0])
+
+
+def pixels_to_check(feature_maps: np.ndarray, count: int = 6) -> list[tuple[int, int, int]]:
+    """The strongest pixels of a few maps and some corner/edge pixels, where padding matters."""
+    chosen = []
+    for channel in range(0, len(feature_maps), max(1, len(feature_maps) // count)):
+        row, col = np.unravel_index(int(np.argmax(feature_maps[channel])), feature_maps[channel].shape)
+        chosen.append((channel, int(row), int(col)))
+    size = feature_maps.shape[-1]
+    chosen += [(1, 0, 0), (2, size - 1, size - 1), (3, 0, size // 2)]
+    return chosen
+
+
+@pytest.mark.parametrize("layer", [ConvLayer.CONV1, ConvLayer.CONV2])
+def test_the_convolution_shown_equals_the_feature_map(lesson_model_run, digit, acts, layer):
+    model = lesson_model_run[0]
+    maps1, maps2 = cnn.feature_maps(model, digit[0])  # the model's own features(), after ReLU
+    maps = maps1 if layer is ConvLayer.CONV1 else maps2
+    checked_positive = 0
+    for channel, row, col in pixels_to_check(maps):
+        pixel = cnn_explain.conv_pixel(model, acts, layer, channel, row, col)
+        # Σ patch × kernel + bias, written out from the numbers the view shows
+        by_hand = sum(float(p) * float(k) for p, k in zip(pixel.patch.ravel(), pixel.kernel.ravel())) + pixel.bias
+        assert pixel.total == pytest.approx(by_hand, abs=1e-9)
+        assert pixel.relu == pytest.approx(float(maps[channel, row, col]), abs=1e-4)
+        assert pixel.total == pytest.approx(float(acts.layer_output(layer)[channel, row, col]), abs=1e-4)
+        checked_positive += pixel.relu > 0
+    assert checked_positive >= 3, "the check must include pixels that ReLU lets through"
+
+
+def test_conv2_patch_spans_every_input_map(lesson_model_run, acts):
+    model = lesson_model_run[0]
+    pixel = cnn_explain.conv_pixel(model, acts, ConvLayer.CONV2, 0, 0, 0)
+    assert pixel.patch.shape == pixel.kernel.shape == (model.conv2.in_channels, 3, 3)
+    assert np.all(pixel.patch[:, 0, :] == 0) and np.all(pixel.patch[:, :, 0] == 0)  # padding above and left
+    assert pixel.channel_sums.sum() + pixel.bias == pytest.approx(pixel.total)
+
+
+@pytest.mark.parametrize("layer", [ConvLayer.CONV1, ConvLayer.CONV2])
+def test_the_pool_window_keeps_the_pooled_value(lesson_model_run, digit, acts, layer):
+    model = lesson_model_run[0]
+    maps = torch.from_numpy(np.stack(cnn.feature_maps(model, digit[0])[layer.value - 1]))
+    pooled = F.max_pool2d(maps[None], 2)[0].numpy()
+    size = maps.shape[-1]
+    for channel, row, col in pixels_to_check(maps.numpy()) + [(0, size - 1, 0), (4, 5, 6)]:
+        window = cnn_explain.pool_window(acts, layer, channel, row, col)
+        assert window.top <= row <= window.top + 1 and window.left <= col <= window.left + 1
+        assert window.kept == pytest.approx(float(pooled[channel, window.pooled_row, window.pooled_col]), abs=1e-5)
+        assert window.kept == pytest.approx(float(acts.pooled(layer)[channel, window.pooled_row, window.pooled_col]))
+        assert window.chosen_is_kept == (window.values[row % 2, col % 2] == window.values.max())
+
+
+def test_the_softmax_steps_equal_predict_proba(lesson_model_run, digit, acts):
+    model, (image, label) = lesson_model_run[0], digit
+    soft = cnn_explain.softmax(acts, label)
+    np.testing.assert_allclose(soft.exps / soft.total, soft.probabilities)
+    np.testing.assert_allclose(soft.probabilities, cnn.predict_proba(model, image[None])[0], atol=1e-5)
+    assert soft.total == pytest.approx(float(np.exp(acts.logits.astype(np.float64)).sum()), rel=1e-9)
+    expected_loss = F.cross_entropy(torch.from_numpy(acts.logits)[None], torch.tensor([label])).item()
+    assert soft.loss == pytest.approx(expected_loss, rel=1e-4, abs=1e-6)
+    assert cnn_explain.softmax(acts).loss is None
+
+
+def test_large_logits_are_shifted_without_changing_probabilities(acts):
+    scaled = cnn_explain.Activations(**{**acts.__dict__, "logits": acts.logits * 100 + 500})
+    soft = cnn_explain.softmax(scaled, 3)
+    assert soft.shift > 0 and np.all(np.isfinite(soft.exps))
+    z = scaled.logits.astype(np.float64)
+    np.testing.assert_allclose(soft.probabilities, np.exp(z - z.max()) / np.exp(z - z.max()).sum())
+    assert np.isfinite(soft.loss)
+
+
+def test_shapes_follow_the_lesson(acts):
+    assert [shape for _, shape in cnn_explain.shapes(acts)] == [
+        (1, 28, 28), (32, 28, 28), (32, 14, 14), (64, 14, 14), (64, 7, 7), (3136,), (128,), (10,)]
+
+
+def test_browser_indices_are_clamped(lesson_model_run, acts):
+    pixel = cnn_explain.conv_pixel(lesson_model_run[0], acts, ConvLayer.CONV1, 10_000, -5, 99)
+    assert (pixel.channel, pixel.row, pixel.col) == (31, 0, 27)
+    with pytest.raises(ValueError):
+        cnn_explain.as_image(np.zeros((3, 3)))

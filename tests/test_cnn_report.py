@@ -1,0 +1,106 @@
+"""The test report: confusion cells lead back to exactly their images, and the CNN page's report renders."""
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import cnn, cnn_figures, cnn_report
+from core.mnist_data import load_split
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def report(lesson_model_run, mnist_root):
+    return cnn_report.test_report(lesson_model_run[0], mnist_root)
+
+
+def test_probabilities_match_the_model(lesson_model_run, mnist_root, report):
+    images, labels = load_split(mnist_root, train=False, download=False)
+    accuracy, predicted = cnn.evaluate(lesson_model_run[0], images, labels)
+    assert report.count == len(labels) and report.probabilities.shape == (len(labels), 10)
+    np.testing.assert_allclose(report.probabilities.sum(1), 1.0, atol=1e-5)
+    assert np.mean(report.predictions == predicted.numpy()) > 0.999  # ties aside, the same argmax
+    assert report.accuracy == pytest.approx(accuracy, abs=1e-3)
+    assert report.confusion.sum() == report.count
+
+
+def most_frequent_mistake(report) -> tuple[int, int]:
+    off_diagonal = report.confusion - np.diag(np.diag(report.confusion))
+    true, predicted = np.unravel_index(int(np.argmax(off_diagonal)), (10, 10))
+    assert true != predicted and off_diagonal[true, predicted] > 0
+    return int(true), int(predicted)
+
+
+def test_a_confusion_cell_returns_exactly_its_images(report):
+    true, predicted = most_frequent_mistake(report)
+    for t, p in [(true, predicted), (true, true), (3, 3)]:
+        chosen = report.cell(t, p)
+        expected = [i for i in range(report.count) if report.labels[i] == t and report.probabilities[i].argmax() == p]
+        assert chosen.tolist() == expected
+        assert len(chosen) == report.confusion[t, p]
+
+
+def test_per_class_accuracy_and_top_three(report):
+    per_class = report.per_class_accuracy()
+    for digit in range(10):
+        mine = report.labels == digit
+        assert per_class[digit] == pytest.approx(np.mean(report.predictions[mine] == digit))
+    index = int(report.cell(*most_frequent_mistake(report))[0])
+    top = report.top(index)
+    assert [d for d, _ in top] == list(np.argsort(-report.probabilities[index])[:3])
+    assert top[0][0] == report.predictions[index] != report.labels[index]
+    assert top[0][1] >= top[1][1] >= top[2][1]
+
+
+def test_accuracy_curves_plot_every_logged_step(lesson_model_run):
+    records = lesson_model_run[1]
+    fig = cnn_figures.accuracy_curves(records)
+    train, test = fig.data
+    assert len(train.x) == sum(1 for r in records if r["kind"] in ("log", "epoch", "done")) > 3
+    assert list(test.y) == [100 * r["test_accuracy"] for r in records if r.get("test_accuracy") is not None]
+    one_epoch = [r for r in records if r["epoch"] == 1 and r["kind"] == "log"] + [records[-1]]
+    assert len(cnn_figures.accuracy_curves(one_epoch).data[0].x) > 2  # a line, not a single dot
+
+
+def page_with_model(model, records, **state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.session_state["cnn"] = {"model": model, "records": records, "settings": dict(model.config), "source": "trained"}
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.switch_page("views/cnn.py")
+    return at.run()
+
+
+def test_the_results_render_and_a_clicked_cell_lists_its_images(lesson_model_run, report):
+    model, records = lesson_model_run
+    true, predicted = most_frequent_mistake(report)
+    at = page_with_model(model, records, cnn_cell=(true, predicted))
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"{report.accuracy:.2%}" == m.value for m in at.metric)
+    expected = report.cell(true, predicted)
+    assert any(m.value == f"Test images of {true} read as {predicted}: **{len(expected)}**." for m in at.markdown)
+    listed = at.dataframe[0].value["test image #"].tolist()
+    assert listed == expected[:cnn_report.MAX_CELL_IMAGES].tolist() and len(listed) > 0
+
+
+def test_the_inside_view_renders_for_a_test_image(lesson_model_run, report):
+    model, records = lesson_model_run
+    index = int(report.cell(*most_frequent_mistake(report))[0])
+    at = page_with_model(model, records, cnn_results_tab="Inside the CNN", cnn_inside_index=index)
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert f"True digit **{report.labels[index]}**" in text and "❌" in text
+    assert "Cross-entropy loss" in text
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert any("click a pixel" in json.dumps(spec.get("layout", {}).get("title", "")) for spec in specs)
+    at.segmented_control(key="cnn_inside_layer").set_value(cnn_figures_layer(2)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "conv 2 reads all 32 maps" in " ".join(m.value for m in at.markdown)
+
+
+def cnn_figures_layer(number: int):
+    from core.cnn_explain import ConvLayer
+
+    return ConvLayer(number)
