@@ -9,7 +9,8 @@ _malloc_tuned = False
 
 
 def keep_freed_memory() -> None:
-    """Let glibc reuse freed blocks of up to 32 MB (and keep up to 256 MB free atop its heap) instead of returning them to the OS.
+    """Let glibc reuse freed blocks of up to 32 MB (and keep up to 256 MB free atop its heap) instead of returning
+    them to the OS.
 
     A training step frees and re-allocates ~30 MB of activations and gradients. With glibc's default thresholds
     those pages went back to the kernel after every step and were faulted in again on the next one: ~3,900 minor

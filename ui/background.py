@@ -4,6 +4,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import cnn
+from core.deployment import local_mode
 from core.errors import UserError
 from core.jobs import QUEUE, Job, estimate_cost, job_cost_problem
 from core.mnist_data import default_data_dir
@@ -27,7 +28,10 @@ QUEUE.session_alive = session_alive
 
 
 def data_dir() -> str:
-    return st.session_state.setdefault("data_dir", default_data_dir())
+    """The session's data directory where a local user may choose it; the server's own everywhere else (a disabled
+    field's value still arrives from a raw websocket client, so the page's widget is not the guard)."""
+    chosen = st.session_state.setdefault("data_dir", default_data_dir())  # what the page's field shows
+    return chosen if local_mode() else default_data_dir()
 
 
 def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:

@@ -1,0 +1,285 @@
+"""Play hostile visitors against a real server through Streamlit's own websocket protocol, and print what it cost.
+
+    python bench/hostile.py                       # about 6–8 minutes on 2 cores
+    python bench/hostile.py --runs 10 --flood 10  # shorter
+
+No browser: each visitor is a raw client of /_stcore/stream that sends BackMsg protobufs (a rerun with a query
+string, widget triggers by id, fragment reruns) as the frontend would, and whatever the frontend never would.
+Phases:
+  memory  --runs sessions each train the largest model (conv 64/128, fc 512, batch 16, 1 epoch on --subset images),
+          the first alone, the rest queued at once: the server's memory after the first run, after all, and its peak.
+  flood   --flood sessions each queue the largest model for as many epochs as a public run may have, one tries more
+          and twice; a new visitor presses Quick train on the Draw page: how long until it starts and until it is done.
+          Then the flooding sessions close: how long a new normal run waits behind their abandoned jobs.
+  xor     --hammer visitors load the XOR page with 50,000 epochs × 16 hidden units × both implementations and a new
+          seed each time (so no cache helps), as fast as the server answers: how much slower a CNN run gets, and
+          how long Stop takes, with and without them.
+Memory is the server process's VmRSS and VmHWM (peak) from /proc. Not part of CI.
+"""
+import argparse
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+import warnings
+from pathlib import Path
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.sync.client import connect
+
+warnings.filterwarnings("ignore", message="connect.. must be used as a context manager")
+ROOT = Path(__file__).resolve().parents[1]
+DATA = os.environ.get("NN_PLAYGROUND_DATA", "/work/shared/data/mnist-mini")
+LARGEST = {"cnn_c1": 64, "cnn_c2": 128, "cnn_fc": 512, "cnn_batch": 16}
+FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+            ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+
+
+class Visitor:
+    """One browser tab, as the server sees it: a websocket session on one page."""
+
+    def __init__(self, port: int, page: str, **query):
+        self.ws = connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=2**27,
+                          open_timeout=60)
+        self.page, self.query = page, urllib.parse.urlencode(query)
+        self.buttons: dict[str, str] = {}  # label → widget id
+        self.fragment = ""  # the auto-refreshing progress fragment's id, once the page has one
+        self.texts: list[str] = []
+
+    def run(self, click: str | None = None, fragment: bool = False, timeout: float = 120) -> str:
+        """Rerun the page (or only its progress fragment), pressing the button labelled `click`; the text shown."""
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string, state.page_name = self.query, self.page
+        if fragment:
+            state.fragment_id, state.is_auto_rerun = self.fragment, True
+        if click is not None:
+            state.widget_states.widgets.append(WidgetState(id=self.buttons[click], trigger_value=True))
+        self.ws.send(message.SerializeToString())
+        return self._collect(timeout)
+
+    def _collect(self, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        self.texts = []
+        while True:
+            message = ForwardMsg.FromString(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            kind = message.WhichOneof("type")
+            if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+                self._element(message.delta.new_element)
+            elif kind == "auto_rerun":
+                self.fragment = message.auto_rerun.fragment_id
+            elif kind == "stop_auto_rerun":
+                self.fragment = ""
+            elif kind == "script_finished" and message.script_finished in FINISHED:
+                return "\n".join(self.texts)
+
+    def _element(self, element) -> None:
+        kind = element.WhichOneof("type")
+        body = getattr(element, kind)
+        if kind == "button":
+            self.buttons[body.label] = body.id
+        for field in ("body", "label", "text"):
+            value = getattr(body, field, None)
+            if isinstance(value, str) and value:
+                self.texts.append(value)
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = {**os.environ, "NN_PLAYGROUND_DATA": DATA}
+    env.pop("NN_PLAYGROUND_LOCAL", None)  # the public deployment's defaults
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                               "--server.address", "127.0.0.1", "--server.headless", "true"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    with open(f"/proc/{pid}/status") as status:
+        return {line.split(":")[0]: int(line.split()[1]) / 1024 for line in status
+                if line.startswith(("VmRSS", "VmHWM"))}
+
+
+def wait_for(visitor: Visitor, words: tuple[str, ...], every: float = 1.0, timeout: float = 900,
+             fragment: bool = True) -> tuple[float, str]:
+    """Poll as the page's progress fragment does until its text contains one of `words`: (seconds, text)."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            text = visitor.run(fragment=fragment and bool(visitor.fragment), timeout=15)
+        except TimeoutError:  # a fragment that the page no longer has gets no answer: rerun the page
+            visitor.fragment = ""
+            continue
+        if any(word in text for word in words):
+            return time.monotonic() - started, text
+        time.sleep(every)
+    raise TimeoutError(f"none of {words} within {timeout} s")
+
+
+def start_training(port: int, click: str = "Train", page: str = "cnn", **query) -> tuple[Visitor, str]:
+    visitor = Visitor(port, page, **query)
+    visitor.run()
+    return visitor, visitor.run(click=click)
+
+
+def phase_memory(port: int, pid: int, runs: int, subset: int, rows: list) -> None:
+    settings = {**LARGEST, "cnn_epochs": 1, "cnn_subset": subset}
+    first, _ = start_training(port, **settings)
+    wait_for(first, ("Done:",), every=2)
+    time.sleep(2)
+    after_first = memory_mb(pid)["VmRSS"]
+    others = [start_training(port, cnn_seed=i, **settings)[0] for i in range(1, runs)]
+    started = time.monotonic()
+    wait_for(others[-1], ("Done:",), every=5, timeout=runs * 120)
+    took = time.monotonic() - started
+    time.sleep(2)
+    after_all = memory_mb(pid)
+    for visitor in [first, *others]:
+        visitor.close()
+    rows.append(("memory", f"after the 1st largest-model run (of {runs})", f"{after_first:.0f} MB"))
+    rows.append(("memory", f"after all {runs} runs ({took:.0f} s)", f"{after_all['VmRSS']:.0f} MB "
+                 f"({after_all['VmRSS'] - after_first:+.0f} MB)"))
+    rows.append(("memory", "peak so far (VmHWM)", f"{after_all['VmHWM']:.0f} MB"))
+
+
+def phase_flood(port: int, pid: int, flood: int, rows: list) -> None:
+    greedy, text = start_training(port, **LARGEST, cnn_epochs=30, cnn_subset=60000)
+    refused = "at most 600,000 images" in text
+    rows.append(("flood", "largest model, 30 epochs × all images", "refused: over the public cap" if refused else
+                 "queued (within the public cap of 600,000 image passes with this data)"))
+    greedy.close()
+    epochs = 10 if refused else 30
+    hostile = [start_training(port, cnn_seed=i, **LARGEST, cnn_epochs=epochs, cnn_subset=60000)[0]
+               for i in range(flood)]
+    again = hostile[0].run(click="Train")
+    rows.append(("flood", "a session presses Train again (raw trigger)", "refused" if "already have a training run"
+                 in again else "ignored: no second job" if "in line" in again or "Epoch" in again else "NOT REFUSED"))
+    waiting = hostile[-1].run()
+    rows.append(("flood", f"{flood} sessions queue the largest model, {epochs} epochs", "all queued" if "in line" in
+                 waiting else "NOT QUEUED"))
+    newcomer, _ = start_training(port, click="Quick train", page="draw")
+    wait_start, _ = wait_for(newcomer, ("Epoch", "Starting"), every=0.5)
+    run_time, text = wait_for(newcomer, ("Done:",), every=1)
+    rows.append(("flood", "new visitor's Quick train (1 epoch): wait to start", f"{wait_start:.1f} s"))
+    rows.append(("flood", "new visitor's Quick train: run until done", f"{run_time:.1f} s"))
+    newcomer.close()
+    for visitor in hostile:
+        visitor.close()
+    closed = time.monotonic()
+    normal, _ = start_training(port, cnn_epochs=5, cnn_subset=60000, cnn_seed=7)  # too big for the express lane
+    wait, _ = wait_for(normal, ("Epoch", "Starting"), every=1, timeout=600)
+    rows.append(("flood", f"after the {flood} flooding tabs close: a normal run's wait",
+                 f"{time.monotonic() - closed:.1f} s"))
+    normal.run(click="Stop training")
+    wait_for(normal, ("Stopped at",), every=0.5)
+    normal.close()
+    rows.append(("flood", "peak so far (VmHWM)", f"{memory_mb(pid)['VmHWM']:.0f} MB"))
+
+
+def cnn_run_seconds(port: int, seed: int) -> float:
+    """A normal visitor's run (lesson model, 2 epochs of the data): seconds from Train to done."""
+    visitor, _ = start_training(port, cnn_epochs=2, cnn_subset=60000, cnn_seed=seed)
+    seconds, _ = wait_for(visitor, ("Done:",), every=0.5)
+    visitor.close()
+    return seconds
+
+
+def stop_latency(port: int, seed: int) -> float:
+    visitor, _ = start_training(port, cnn_epochs=10, cnn_subset=60000, cnn_seed=seed)
+    wait_for(visitor, ("Epoch",), every=0.5)
+    time.sleep(2)
+    clicked = time.monotonic()
+    visitor.run(click="Stop training")
+    wait_for(visitor, ("Stopped at",), every=0.1)
+    seconds = time.monotonic() - clicked
+    visitor.close()
+    return seconds
+
+
+def hammer(port: int, stop: threading.Event, counts: dict) -> None:
+    while not stop.is_set():
+        visitor = Visitor(port, "xor", xor_impl="both", xor_hidden=16, xor_epochs=50000,
+                          xor_seed=random.randrange(2**31))
+        try:
+            text = visitor.run(timeout=300)
+            counts["busy" if "busy" in text else "served"] += 1
+        finally:
+            visitor.close()
+
+
+def phase_xor(port: int, hammers: int, rows: list) -> None:
+    alone = cnn_run_seconds(port, seed=11)
+    stop_alone = stop_latency(port, seed=12)
+    stop, counts = threading.Event(), {"served": 0, "busy": 0}
+    threads = [threading.Thread(target=hammer, args=(port, stop, counts), daemon=True) for _ in range(hammers)]
+    for thread in threads:
+        thread.start()
+    time.sleep(5)
+    hammered = cnn_run_seconds(port, seed=13)
+    stop_hammered = stop_latency(port, seed=14)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    rows.append(("xor", "a CNN run (lesson model, 2 epochs): alone", f"{alone:.1f} s"))
+    rows.append(("xor", f"… while {hammers} visitors hammer XOR", f"{hammered:.1f} s ({hammered / alone:.2f}×)"))
+    rows.append(("xor", "Stop, from click to 'Stopped' on the page: alone", f"{stop_alone:.2f} s"))
+    rows.append(("xor", f"… while {hammers} visitors hammer XOR", f"{stop_hammered:.2f} s"))
+    rows.append(("xor", "XOR page loads served / told the server is busy", f"{counts['served']} / {counts['busy']}"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--subset", type=int, default=1000)
+    parser.add_argument("--flood", type=int, default=30)
+    parser.add_argument("--hammer", type=int, default=3)
+    parser.add_argument("--phases", default="memory,flood,xor")
+    args = parser.parse_args()
+    port = free_port()
+    server = start_server(port)
+    rows = []
+    try:
+        for page in ("", "cnn", "draw", "xor"):
+            Visitor(port, page).run(timeout=300)
+        rows.append(("start", "server after loading every page once", f"{memory_mb(server.pid)['VmRSS']:.0f} MB"))
+        phases = args.phases.split(",")
+        if "memory" in phases:
+            phase_memory(port, server.pid, args.runs, args.subset, rows)
+        if "flood" in phases:
+            phase_flood(port, server.pid, args.flood, rows)
+        if "xor" in phases:
+            phase_xor(port, args.hammer, rows)
+    finally:
+        server.terminate()
+        server.wait(30)
+        width = max(len(what) for _, what, _ in rows) if rows else 0
+        print(f"\n{'phase':<7} {'what':<{width}}  value")
+        for phase, what, value in rows:
+            print(f"{phase:<7} {what:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
