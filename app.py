@@ -1,5 +1,7 @@
 """NN Playground: train neural networks in the browser and watch them learn."""
 import core  # noqa: F401  (sets thread policy before torch loads)
+
+# isort: split
 import streamlit as st
 
 from ui.common import t

@@ -1,6 +1,5 @@
 """Every UI string exists in English and 中文, and every page renders in both languages."""
 import ast
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest

@@ -21,7 +21,8 @@ def test_the_detector_finds_english_and_passes_names_code_and_formulas():
     assert english_words("训练 CNN（PyTorch、Adam、ReLU），`model.eval()`，$\\sigma(x)$，%{y:.2f}<br>1e-16") == []
     assert english_words("x1 = 0, ŷ = σ(A), 28×28") == []
     assert english_words("第 3 轮 · loss") == ["loss"]
-    assert english_words("训练轮数（epoch）：channels_last、DataLoader、uint8、NN_PLAYGROUND_DATA、/data/mnist-mini") == []
+    assert english_words("训练轮数（epoch）：channels_last、DataLoader、uint8") == []
+    assert english_words("环境变量 NN_PLAYGROUND_DATA：/data/mnist-mini") == []
     assert english_words("x: %{x}<br>color: %{z}") == ["color"]
 
 

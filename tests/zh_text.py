@@ -6,8 +6,8 @@ and text cells, and in plotly figures the titles, axis and colour-bar titles, ti
 trace names, text and hover templates, and button / slider labels.
 What does not: st.code and st.latex blocks, `code spans`, $formulas$, %{plotly placeholders}, HTML tags, numbers and
 units in them (1e-16, 28×28, 3×3), file paths, identifiers (snake_case, CamelCase, uint8), single letters
-(x, y, A, W), an English gloss in full-width brackets after a Chinese term (轮数（epoch）), and the names in NAMES (libraries, layers, data sets,
-optimisers: the Chinese text uses them too).
+(x, y, A, W), an English gloss in full-width brackets after a Chinese term (轮数（epoch）), and the names in NAMES
+(libraries, layers, data sets, optimisers: the Chinese text uses them too).
 """
 import json
 import re
