@@ -124,7 +124,7 @@ def decision_boundary(params: dict, activation: str, title: str = "Output ŷ", t
     fig = go.Figure([_surface_trace(surface, tr), _points_trace(tr)])
     fig.add_trace(go.Contour(x=GRID, y=GRID, z=surface, showscale=False,
                              contours=dict(start=0.5, end=0.5, size=1, coloring="none"), line=dict(color="black", width=2),
-                             name="ŷ = 0.5", hoverinfo="skip"))
+                             name="ŷ = 0.5", hoverinfo="skip", showlegend=False))
     _point_annotations(fig)
     fig.update_layout(title=title, height=360, xaxis_title="x1", yaxis_title="x2", margin=SMALL_MARGIN,
                       xaxis=dict(range=[-0.5, 1.5]), yaxis=dict(range=[-0.5, 1.5], scaleanchor="x"))
@@ -196,7 +196,7 @@ def network_diagram(params: dict, activation: str, tr=_same, stage: str | None =
     _node_labels(fig, hidden, output[0], node_values, tr)
     extent = max(hidden_count, 2) / 2
     fig.update_layout(title=title, height=int(140 + 46 * max(hidden_count, 3)), margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis=dict(visible=False, range=[-0.45, 2.75]), plot_bgcolor="white",
+                      xaxis=dict(visible=False, range=[-0.45, 3.2]), plot_bgcolor="white",
                       yaxis=dict(visible=False, range=[-extent - 0.1, extent + 0.1]), showlegend=False)
     return fig
 
@@ -218,7 +218,7 @@ def _node_labels(fig, hidden, output, node_values, tr) -> None:
     positions = list(hidden) + [output]
     values = (node_values or {}).get("hidden", [None] * len(hidden)) + (node_values or {}).get("output", [None])
     texts = [name if value is None else f"{name} = {value:.3f}" for name, value in zip(names, values)]
-    fig.add_trace(go.Scatter(x=[p[0] + 0.3 for p in positions], y=[p[1] for p in positions], mode="text", text=texts,
+    fig.add_trace(go.Scatter(x=[p[0] + 0.5 for p in positions], y=[p[1] for p in positions], mode="text", text=texts,
                              textposition="middle right", hoverinfo="skip", showlegend=False, name=tr("units"),
                              textfont=dict(size=11, color="black")))
 

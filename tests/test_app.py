@@ -44,7 +44,7 @@ def test_xor_trains_on_load_and_shows_the_figures():
     traces = plotly_traces(at)
     types = {trace["type"] for trace in traces}
     assert {"heatmap", "scatter"} <= types
-    assert any(trace.get("name") == "loss" for trace in traces)
+    assert any(trace.get("name") == "NumPy" for trace in traces)  # the loss curve, one line per implementation
     assert any(trace.get("name") == "XOR points" for trace in traces)
     assert at.metric[0].label == "NumPy final loss"
 
@@ -74,6 +74,8 @@ def test_xor_many_seeds():
     at = app("views/xor.py")
     at.number_input(key="xor_epochs").set_value(3000)
     at.button(key="xor_train").click().run()
+    at.session_state["xor_open_seeds"] = True  # the section computes only while open
+    at.run()
     at.button(key="xor_many").click().run(timeout=120)
     no_exceptions(at)
     bars = [trace for trace in plotly_traces(at) if trace["type"] == "bar"]
@@ -134,6 +136,8 @@ def test_draw_page_without_a_model_offers_quick_training():
 
 def test_the_derivative_trap_trains_worse_than_the_right_way():
     at = app("views/xor.py")
+    at.session_state["xor_open_trap"] = True  # the section computes only while open
+    at.run()
     at.button(key="xor_trap").click().run()
     no_exceptions(at)
     captions = " ".join(c.value for c in at.caption)
@@ -148,13 +152,16 @@ def test_pages_show_the_code_that_runs():
     from core import cnn, xor_numpy, xor_torch
 
     xor_page = app("views/xor.py")
+    xor_page.session_state["xor_open_how"] = True  # the explanations render only while open
+    xor_page.session_state["xor_open_recipe"] = True
+    xor_page.run()
     shown = " ".join(code.value for code in xor_page.code)
     assert inspect.getsource(xor_numpy.sigmoid_derivative).strip() in shown
     assert "def loss_and_optimizer" in shown and "nn.MSELoss()" in shown and "nn.CrossEntropyLoss()" in shown
     cnn_page = app("views/cnn.py")
     shown = " ".join(code.value for code in cnn_page.code)
     assert "class CNN(nn.Module)" in shown and "def train(" in shown
-    assert inspect.getsource(xor_torch.train).splitlines()[0] in shown
+    assert inspect.getsource(xor_torch.training_loop).splitlines()[0] in shown
     assert inspect.getsource(cnn.CNN.forward).strip().splitlines()[-1].strip() in shown
     assert any("\\frac{\\partial C}{\\partial W_2}" in latex.value for latex in xor_page.latex)
 

@@ -15,11 +15,17 @@ FIELD_TEXT = {
     "learning_rate": "lr {value}",
     "epochs": "{value:,} epochs",
     "seed": "seed {value}",
-    "biases": "biases {value}",
+    "biases": "biases: {value}",
     "activation": "{value}",
     "init": "init {value}",
     "derivative_of": "σ' of {value}",
 }
+VALUE_TEXT = {True: "yes", False: "no", "output": "ŷ (right)", "pre_activation": "A (the trap)", "both": "both"}
+
+
+def field_text(name: str, value) -> str:
+    shown = t(VALUE_TEXT[value]) if isinstance(value, (bool, str)) and value in VALUE_TEXT else value
+    return t(FIELD_TEXT[name], value=shown)
 
 
 @dataclass
@@ -50,7 +56,7 @@ def add(run_id: int, settings: XorSettings, results: dict) -> None:
 
 
 def label(run: HistoryRun, differing: list[str]) -> str:
-    parts = [t(FIELD_TEXT[name], value=getattr(run.settings, name)) for name in differing if name in FIELD_TEXT]
+    parts = [field_text(name, getattr(run.settings, name)) for name in differing if name in FIELD_TEXT]
     return " · ".join(parts) or t("run {number}", number=run.id)
 
 
@@ -80,4 +86,4 @@ def show() -> None:
 
 def describe(settings: XorSettings, skip: tuple = ()) -> str:
     """Every setting of a run in one line, for results that must say which settings produced them."""
-    return " · ".join(t(text, value=getattr(settings, name)) for name, text in FIELD_TEXT.items() if name not in skip)
+    return " · ".join(field_text(name, getattr(settings, name)) for name in FIELD_TEXT if name not in skip)

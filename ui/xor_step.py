@@ -55,11 +55,11 @@ def _state(run_id: int, records: list[dict], start_epoch: int) -> StepState:
 
 
 def _controls(state: StepState, settings: XorSettings) -> None:
-    columns = st.columns(4)
-    for column, (text, count) in zip(columns, STEP_BUTTONS):
-        if column.button(t(text), key=f"xor_step_{count}", width="stretch"):
+    row = st.container(horizontal=True)  # one row that wraps on phones, instead of four stacked columns
+    for text, count in STEP_BUTTONS:
+        if row.button(t(text), key=f"xor_step_{count}", type="primary" if count == 1 else "secondary"):
             take_steps(state, settings, count)
-    if columns[3].button(t("Back to start"), key="xor_step_reset", width="stretch"):
+    if row.button(t("Back to start"), key="xor_step_reset"):
         st.session_state.pop("xor_step", None)
         st.rerun(scope="fragment")
 
@@ -98,12 +98,12 @@ def show(run_id: int, records: list[dict], settings: XorSettings) -> None:
     st.markdown(t("**Step {steps:,}** from epoch {epoch:,}: loss {before:.5f} → {after:.5f}", steps=state.steps,
                   epoch=start, before=state.losses[-2], after=state.losses[-1]))
     stage = st.select_slider(t("Follow the step"), STAGES, value="A1", key="xor_step_stage")
-    point = st.radio(t("Input"), range(4), format_func=lambda k: xor_figures.POINT_LABELS[k], horizontal=True,
+    point = st.radio(t("Which input"), range(4), format_func=lambda k: xor_figures.POINT_LABELS[k], horizontal=True,
                      key="xor_step_point")
     trace = state.trace
     values = {name: trace[name][point] for name in STAGES[:8]}
     values.update(w2=trace["w2"], w1=trace["w1"])
-    left, right = st.columns([1, 1])
+    left, right = st.columns([3, 2])
     with left:
         code_with_values(step_code(net_with(state.params, settings)), stage, values)
     with right:

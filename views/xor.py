@@ -307,8 +307,10 @@ st.title(t("XOR: why a hidden layer is needed"))
 st.markdown(t("XOR outputs 1 when exactly one input is 1. No single line separates those points, so one neuron cannot "
               "learn it; a hidden layer bends the space until one line can. Change the settings, press **Train**, and "
               "watch."))
-with st.expander(t("📖 How it works: forward pass, backward pass, and the code that runs")):
-    xor_numpy_explained()
+how = lazy_section(t("📖 How it works: forward pass, backward pass, and the code that runs"), "xor_open_how")
+if how.open:
+    with how:
+        xor_numpy_explained()
 settings = settings_form()
 problems = settings.problems()
 for template, values in problems:
@@ -323,5 +325,7 @@ if current is not None:
     show_summary(current)
     show_inside(current)
     show_sections(current)
-with st.expander(t("🔥 The PyTorch recipe: XOR net and CNN side by side")):
-    recipe()
+recipe_section = lazy_section(t("🔥 The PyTorch recipe: XOR net and CNN side by side"), "xor_open_recipe")
+if recipe_section.open:
+    with recipe_section:
+        recipe()
