@@ -1,0 +1,313 @@
+"""Hostile uploads cost bounded memory: model-file zip bombs, models larger than the page builds, costly images,
+and crafted canvas messages are refused (or read as an empty canvas) before anything large is allocated.
+
+Memory is the peak (VmHWM) growth of a fresh process around one call; see tests/fresh_process.py.
+"""
+import base64
+import io
+import json
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image, PngImagePlugin
+from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+from streamlit.testing.v1 import AppTest
+
+from core import cnn, cnn_settings, digits, image_file, model_file
+from tests import hostile_files
+from tests.conftest import WritesAFile
+from tests.fresh_process import LOAD_MODEL, READ_IMAGE, measure
+
+MB = 2**20
+REFUSAL_BUDGET_MB = 150  # issue 10: refusing a bomb grows the process's peak by less than this
+ACCEPTED_IMAGE_BUDGET_MB = 250  # issue 10: any accepted image costs less than this
+
+
+def encode(image: Image.Image, fmt: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+# ---- Model files --------------------------------------------------------------------------------------------------
+
+def test_the_crafted_bombs_are_what_torch_load_accepts():
+    """Without the checks, torch.load takes them: a 10-number weight arrives with its whole (here 64 MiB) storage."""
+    payload = torch.load(io.BytesIO(hostile_files.view_bomb(64 * MB)), map_location="cpu", weights_only=True)
+    bias = payload["state_dict"]["fc2.bias"]
+    assert bias.shape == (10,) and bias.untyped_storage().nbytes() == 64 * MB
+    payload = torch.load(io.BytesIO(hostile_files.stored_view_bomb()), map_location="cpu", weights_only=True)
+    assert payload["state_dict"]["fc2.bias"].untyped_storage().nbytes() == 12 * MB
+    payload = torch.load(io.BytesIO(hostile_files.huge_declared_model()), map_location="cpu", weights_only=True)
+    assert payload["state_dict"]["fc1.weight"].shape == (2048, 256 * 7 * 7)
+
+
+MODEL_BOMBS = {
+    "1 GiB storage behind fc2.bias, deflated": (hostile_files.view_bomb, "compressed"),
+    "eight 1 GiB storages, deflated": (hostile_files.eight_storage_bomb, "compressed"),
+    "fc2.bias a view into a 12 MB stored storage": (hostile_files.stored_view_bomb, "storage larger than the weight"),
+    "conv 256/256, 2048 hidden, all zeros": (hostile_files.huge_declared_model, "conv1_channels is 256"),
+}
+
+
+@pytest.mark.parametrize("name", list(MODEL_BOMBS))
+def test_model_bombs_are_refused_before_torch_allocates_them(name):
+    build, message = MODEL_BOMBS[name]
+    data = build()
+    assert len(data) <= model_file.MAX_MODEL_BYTES
+    result = measure(LOAD_MODEL, data)
+    print(f"\n{name}: {len(data) / MB:.1f} MB file, refused in {result['seconds'] * 1000:.1f} ms, "
+          f"peak +{result['grown_mb']:.1f} MB: {result['error']}")
+    assert result["error"] is not None and result["error"].startswith("ModelFileError") and message in result["error"]
+    assert result["grown_mb"] < REFUSAL_BUDGET_MB
+
+
+def test_the_largest_model_the_page_builds_loads_within_budget(tmp_path):
+    model = cnn.CNN(**model_file.PAGE_LIMITS)
+    path = tmp_path / "largest.pt"
+    cnn.save_model(model, path)
+    result = measure(LOAD_MODEL, path.read_bytes())
+    print(f"\nlargest page model: {path.stat().st_size / MB:.1f} MB file, loaded in {result['seconds']:.2f} s, "
+          f"peak +{result['grown_mb']:.1f} MB")
+    assert result["error"] is None
+    assert result["grown_mb"] < REFUSAL_BUDGET_MB
+
+
+def test_page_limits_are_the_cnn_pages_largest_choices():
+    assert model_file.PAGE_LIMITS == {"conv1_channels": max(cnn_settings.CONV1.options),
+                                      "conv2_channels": max(cnn_settings.CONV2.options),
+                                      "hidden_size": max(cnn_settings.HIDDEN.options)}
+
+
+@pytest.mark.parametrize("key", list(model_file.PAGE_LIMITS))
+def test_a_model_one_step_beyond_the_page_is_refused_without_building_it(key, monkeypatch):
+    config = dict(hostile_files.LESSON, **{key: model_file.PAGE_LIMITS[key] + 1})
+    data = hostile_files.model_file(hostile_files.honest_state(config), config)
+    built = []
+    monkeypatch.setattr(cnn.CNN, "__init__", lambda *a, **k: built.append(k))
+    with pytest.raises(ValueError, match=f"{key} is {config[key]}"):
+        cnn.load_model(data)
+    assert built == []
+
+
+def test_an_honest_file_the_page_could_build_loads():
+    config = {"conv1_channels": 4, "conv2_channels": 8, "hidden_size": 16}
+    model = cnn.load_model(hostile_files.model_file(hostile_files.honest_state(config), config))
+    assert model.config == config and all(float(p.abs().sum()) == 0 for p in model.parameters())
+
+
+def rezipped(data: bytes, compression=zipfile.ZIP_STORED, extra: dict | None = None) -> bytes:
+    """The same archive written again by Python's zipfile (entries in order, no alignment)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", compression) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        for name, content in (extra or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def saved_lesson_model() -> bytes:
+    buffer = io.BytesIO()
+    cnn.save_model(cnn.CNN(), buffer)
+    return buffer.getvalue()
+
+
+def test_a_real_model_rewritten_uncompressed_still_loads():
+    assert cnn.load_model(rezipped(saved_lesson_model())).config == cnn.CNN().config
+
+
+@pytest.mark.parametrize("damage,message", [
+    (lambda data: rezipped(data, zipfile.ZIP_DEFLATED), "compressed"),
+    (lambda data: rezipped(data, extra={"archive/data/0": b"\0" * 1152}), "same entry twice"),
+    (lambda data: rezipped(data, extra={"elsewhere/data.pkl": b"x"}), "not a model saved by NN Playground"),
+    (lambda data: rezipped(data, extra={"outside.txt": b"x"}), "outside its folder"),
+    (lambda data: rezipped(data, extra={f"archive/pad{i}": b"" for i in range(80)}), "entries"),
+])
+def test_odd_archives_are_refused(damage, message):
+    with pytest.raises(ValueError, match=message):
+        cnn.load_model(damage(saved_lesson_model()))
+
+
+def test_a_storage_that_does_not_match_its_entry_is_refused():
+    state = hostile_files.honest_state(hostile_files.LESSON)
+    data = hostile_files.model_file(state, hostile_files.LESSON, extra_entries={"archive/data/7": bytes(8)})
+    with pytest.raises(ValueError, match="do not match its description"):
+        cnn.load_model(data)
+
+
+def test_a_pickle_calling_anything_else_is_refused_by_name(tmp_path):
+    payload = {"format": model_file.MODEL_FORMAT, "config": hostile_files.LESSON, "x": WritesAFile(str(tmp_path / "p"))}
+    data = hostile_files.zip_archive({"archive/data.pkl": pickle.dumps(payload, protocol=2),
+                                      "archive/version": b"3\n"})
+    with pytest.raises(ValueError, match="something other than plain tensors"):
+        cnn.load_model(data)
+    assert not (tmp_path / "p").exists()
+
+
+# ---- Image uploads ------------------------------------------------------------------------------------------------
+
+COSTLY_IMAGES = {
+    "16-bit 6000×6000 PNG": (lambda: encode(Image.fromarray(np.zeros((6000, 6000), np.uint16)), "PNG"), "megapixels"),
+    "32-bit TIFF renamed .png": (lambda: encode(Image.new("I", (6000, 6000)), "TIFF", compression="tiff_deflate"),
+                                 "not an image this app can read"),
+    "RGBA 4000×4000 PNG": (lambda: encode(Image.new("RGBA", (4000, 4000), "white"), "PNG"), "megapixels"),
+    "progressive 4:4:4 JPEG 8000×5000": (lambda: encode(Image.new("RGB", (8000, 5000), "white"), "JPEG",
+                                                        progressive=True, subsampling=0), "megapixels"),
+    "a GIF": (lambda: encode(Image.new("L", (100, 100)), "GIF"), "not an image this app can read"),
+}
+
+
+@pytest.mark.parametrize("name", list(COSTLY_IMAGES))
+def test_costly_images_are_refused_from_their_header(name):
+    build, message = COSTLY_IMAGES[name]
+    data = build()
+    result = measure(READ_IMAGE, data)
+    print(f"\n{name}: {len(data) / 1e6:.2f} MB file, refused in {result['seconds'] * 1000:.0f} ms, "
+          f"peak +{result['grown_mb']:.1f} MB: {result['error']}")
+    assert result["error"] is not None and result["error"].startswith("ImageError") and message in result["error"]
+    assert result["grown_mb"] < 20
+
+
+LARGEST_ACCEPTED = {
+    "16-bit grey PNG 5600×5600": lambda: encode(Image.fromarray(np.zeros((5600, 5600), np.uint16)), "PNG"),
+    "RGB PNG 4000×4000": lambda: encode(Image.new("RGB", (4000, 4000), "white"), "PNG"),
+    "RGBA PNG 2800×2800": lambda: encode(Image.new("RGBA", (2800, 2800), "white"), "PNG"),
+    "palette PNG 2600×2600": lambda: encode(Image.new("RGB", (2600, 2600), "white").convert("P"), "PNG"),
+    "progressive JPEG 7300×5450": lambda: encode(Image.new("RGB", (7300, 5450), "white"), "JPEG", progressive=True),
+    "progressive 4:4:4 JPEG 5400×3700": lambda: encode(Image.new("RGB", (5400, 3700), "white"), "JPEG",
+                                                       progressive=True, subsampling=0),
+    "progressive CMYK JPEG 4000×4000": lambda: encode(Image.new("CMYK", (4000, 4000)), "JPEG", progressive=True),
+}
+
+
+@pytest.mark.parametrize("name", list(LARGEST_ACCEPTED))
+def test_the_largest_accepted_images_stay_within_budget(name):
+    data = LARGEST_ACCEPTED[name]()
+    result = measure(READ_IMAGE, data)
+    print(f"\n{name}: read in {result['seconds'] * 1000:.0f} ms, peak +{result['grown_mb']:.1f} MB, "
+          f"shape {result['shape']}")
+    assert result["error"] is None and max(result["shape"][:2]) == digits.MAX_UPLOAD_SIDE
+    assert result["grown_mb"] < ACCEPTED_IMAGE_BUDGET_MB
+
+
+def test_a_big_baseline_jpeg_is_reduced_while_decoding():
+    """6000×6000 RGB decoded whole would hold 144 MB; decoded at 1/4 scale it holds 9 MB."""
+    result = measure(READ_IMAGE, encode(Image.new("RGB", (6000, 6000), "white"), "JPEG"))
+    assert result["error"] is None and result["grown_mb"] < 40
+
+
+@pytest.mark.parametrize("size", [(1, 1), (1, 5000), (5000, 1), (7, 300), (3, 400), (4000, 150)])
+def test_degenerate_shapes_get_a_clear_message(size):
+    with pytest.raises(digits.ImageError, match="at least 8 pixels on each side"):
+        digits.read_image_file(encode(Image.new("L", size, 255), "PNG"))
+
+
+def test_phone_photos_are_turned_upright():
+    tall = Image.new("RGB", (60, 90), "white")
+    exif = Image.Exif()
+    exif[image_file.ORIENTATION_TAG] = 6  # stored sideways: rotate 90° clockwise to show
+    assert digits.read_image_file(encode(tall, "JPEG", exif=exif)).shape == (60, 90, 4)
+    assert digits.read_image_file(encode(tall, "JPEG")).shape == (90, 60, 4)
+
+
+def test_degenerate_uploads_on_the_draw_page_get_the_message(lesson_model_run):
+    from tests.test_hardening import draw_app, messages, upload
+
+    at = draw_app(lesson_model_run[0])
+    for size in [(1, 1), (1, 5000)]:
+        upload(at, "draw_upload", "thin.png", encode(Image.new("L", size, 0), "PNG"), "image/png")
+        assert "at least 8 pixels on each side" in messages(at), size
+        assert not any(m.label == "The CNN reads" for m in at.metric)
+
+
+# ---- The drawing canvas -------------------------------------------------------------------------------------------
+
+def data_url(png: bytes) -> str:
+    return image_file.DATA_URL_PREFIX + base64.b64encode(png).decode()
+
+
+def canvas_png(size=(280, 280), mode="RGBA") -> bytes:
+    return encode(Image.new(mode, size), "PNG")
+
+
+def text_bomb_png() -> bytes:
+    info = PngImagePlugin.PngInfo()
+    for i in range(60):
+        info.add_text(f"k{i}", "a" * 999_000, zip=True)
+    return encode(Image.new("RGBA", (280, 280)), "PNG", pnginfo=info)
+
+
+CRAFTED_CANVAS_VALUES = {
+    "9000×9000 PNG": data_url(canvas_png((9000, 9000), "L")),
+    "a PNG one pixel wider than allowed": data_url(canvas_png((280 * image_file.CANVAS_PIXEL_RATIO + 1, 10))),
+    "60 MB of compressed text in a canvas-sized PNG": data_url(text_bomb_png()),
+    "a JPEG": "data:image/jpeg;base64," + base64.b64encode(encode(Image.new("RGB", (280, 280)), "JPEG")).decode(),
+    "a JPEG labelled PNG": data_url(encode(Image.new("RGB", (280, 280)), "JPEG")),
+    "not base64": image_file.DATA_URL_PREFIX + "!!!!" * 100,
+    "a truncated PNG": data_url(canvas_png()[:200]),
+    "longer than any canvas PNG": image_file.DATA_URL_PREFIX + "A" * (image_file.max_canvas_url_chars(280, 280) + 4),
+    "a number": 12345,
+}
+
+
+@pytest.mark.parametrize("name", list(CRAFTED_CANVAS_VALUES))
+def test_crafted_canvas_images_read_as_an_empty_canvas(name):
+    assert image_file.read_canvas_png(CRAFTED_CANVAS_VALUES[name], 280, 280) is None
+
+
+def test_honest_canvas_images_are_read():
+    for size in [(280, 280), (560, 560), (840, 840)]:  # devicePixelRatio 1, 2 and 3
+        image = image_file.read_canvas_png(data_url(canvas_png(size)), 280, 280)
+        assert image.shape == (size[1], size[0], 4) and image.dtype == np.uint8
+    grey = image_file.read_canvas_png(data_url(canvas_png((280, 280), "L")), 280, 280)
+    assert grey.shape == (280, 280, 4)
+
+
+def test_a_crafted_9000_pixel_canvas_costs_nothing_to_refuse():
+    setup = ("from core.image_file import read_canvas_png\n"
+             "CALL = lambda data: read_canvas_png(data.decode(), 280, 280)")
+    result = measure(setup, CRAFTED_CANVAS_VALUES["9000×9000 PNG"].encode())
+    print(f"\ncrafted 9000×9000 canvas PNG: refused in {result['seconds'] * 1000:.1f} ms, "
+          f"peak +{result['grown_mb']:.1f} MB")
+    assert result["error"] is None and result["shape"] == [] and result["grown_mb"] < 10
+
+
+def canvas_page():
+    import streamlit as st
+
+    from ui.canvas import drawing_canvas
+
+    drawing = drawing_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000", width=280,
+                             height=280, drawing_mode="freedraw", return_image_data=True, key="pad")
+    shape = None if drawing.image_data is None else list(drawing.image_data.shape)
+    st.text(f"image {shape} json {type(drawing.json_data).__name__}")
+
+
+def send_canvas_value(at: AppTest, value) -> str:
+    """Rerun with the canvas's widget value replaced, as a raw websocket client would send it; the page's report."""
+    canvas = next(node for node in at._tree.main.children.values() if getattr(node, "type", "") == "bidi_component")
+    states = WidgetStates()
+    states.widgets.append(WidgetState(id=canvas.proto.id, json_value=json.dumps(value)))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at.text[0].value
+
+
+@pytest.mark.parametrize("value,expected", [
+    ({"drawing": {"raw": {"objects": []}, "data": data_url(canvas_png())}, "backgroundFit": None},
+     "image [280, 280, 4] json dict"),
+    ({"drawing": {"raw": {"objects": []}, "data": CRAFTED_CANVAS_VALUES["9000×9000 PNG"]}, "backgroundFit": None},
+     "image None json dict"),
+    ({"drawing": {"raw": {"objects": []}, "data": CRAFTED_CANVAS_VALUES["60 MB of compressed text in a canvas-sized "
+                                                                      "PNG"]}}, "image None json dict"),
+    ({"drawing": [1, 2, 3]}, "image None json NoneType"),
+    ({"drawing": {"raw": "text", "data": None}, "backgroundFit": {"x": 1}}, "image None json NoneType"),
+])
+def test_the_canvas_bounds_a_crafted_websocket_value(value, expected):
+    at = AppTest.from_function(canvas_page, default_timeout=30).run()
+    assert at.text[0].value == "image None json dict"
+    assert send_canvas_value(at, value) == expected
