@@ -54,14 +54,16 @@ def _state(run_id: int, records: list[dict], start_epoch: int) -> StepState:
     return state
 
 
-def _controls(state: StepState, settings: XorSettings) -> None:
+def _controls(run_id: int, records: list[dict], start: int, settings: XorSettings) -> StepState:
+    state = _state(run_id, records, start)
     row = st.container(horizontal=True)  # one row that wraps on phones, instead of four stacked columns
     for text, count in STEP_BUTTONS:
         if row.button(t(text), key=f"xor_step_{count}", type="primary" if count == 1 else "secondary"):
             take_steps(state, settings, count)
     if row.button(t("Back to start"), key="xor_step_reset"):
         st.session_state.pop("xor_step", None)
-        st.rerun(scope="fragment")
+        state = _state(run_id, records, start)
+    return state
 
 
 def _node_values(trace: dict, stage: str, point: int) -> dict:
@@ -89,8 +91,7 @@ def show(run_id: int, records: list[dict], settings: XorSettings) -> None:
     """Runs alone: stepping and choosing a stage rerun only this view."""
     epochs = [r["epoch"] for r in records if np.isfinite(r["loss"])]
     start = st.select_slider(t("Start from the weights at epoch"), epochs, value=epochs[0], key=f"xor_step_from_{run_id}")
-    state = _state(run_id, records, start)
-    _controls(state, settings)
+    state = _controls(run_id, records, start, settings)
     if state.trace is None:
         st.info(t("Press **Step** to take one gradient-descent step from these weights and see every number of it."))
         plot(xor_figures.network_diagram(state.params, settings.activation, tr=t), key="xor_step_diagram")
