@@ -1,0 +1,377 @@
+"""How fast every page looks finished in a real browser: navigation or interaction → every chart drawn.
+
+Starts its own Streamlit server (or uses --url), warms it, then in Chromium (Playwright) measures, as the median of
+--runs tries on a warm server:
+
+- each page (home, xor, cnn, draw, and cnn/draw again once a model is trained), from navigation start until the page
+  is settled: the script is not running (stApp's data-test-script-state), no element is stale, every visible plotly
+  chart has its SVG, and nothing in the DOM changed for --quiet ms. The time reported is that of the last DOM change
+  (or the end of the last script run, if later), so the quiet period itself is not counted;
+- XOR: one step of the view-only snapshot slider, until settled;
+- CNN: one step of a feature-map slider, if the page has one;
+- Draw: from the release of the last stroke until the prediction is visible, and until the drawing section settled.
+
+An interaction whose widget is not found is skipped with a note, since the pages change while they are worked on.
+
+    python bench/page_timing.py --runs 5
+"""
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.digit_strokes import random_drawing  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+DATA = os.environ.get("NN_PLAYGROUND_DATA", "/work/shared/data/mnist-mini")
+
+# Runs in every document before the app: counts script runs and remembers when the DOM last changed.
+MONITOR = """
+(() => {
+  if (window.__nn) return;
+  const nn = window.__nn = {lastMutation: 0, running: false, runStarts: 0, runEnds: 0, lastRunEnd: 0, okSince: null};
+  const outside = el => el && el.closest &&
+    el.closest('[data-testid=stStatusWidget], [data-testid=stToolbar], [data-testid=stDecoration]');
+  new MutationObserver(list => {
+    const now = performance.now();
+    for (const m of list) {
+      const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+      if (m.type === 'attributes' && m.attributeName === 'data-test-script-state') {
+        const running = el.getAttribute('data-test-script-state') === 'running';
+        if (running && !nn.running) nn.runStarts++;
+        if (!running && nn.running) { nn.runEnds++; nn.lastRunEnd = now; }
+        nn.running = running;
+      } else if (!outside(el)) {
+        nn.lastMutation = now;
+      }
+    }
+  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+})();
+"""
+
+# True once the page is settled and has been for `quiet` ms; then the time it settled, relative to `since`.
+SETTLED = """
+([since, quiet, minRuns]) => {
+  const nn = window.__nn, now = performance.now();
+  const app = document.querySelector('[data-testid=stApp]');
+  const idle = app && app.getAttribute('data-test-script-state') === 'notRunning' && !nn.running;
+  const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.getClientRects().length);
+  const drawn = plots.every(p => p._fullLayout && p.querySelector('.main-svg') &&
+    (!(p._fullData || []).length || p.querySelector('.main-svg .trace, .main-svg image, canvas')));
+  const waiting = document.querySelector('[data-stale=true], [data-testid*=Skeleton], [data-testid=stSpinner]');
+  const ok = idle && nn.runEnds >= minRuns && drawn && !waiting;
+  if (!ok) { nn.okSince = null; return false; }
+  if (nn.okSince === null) nn.okSince = now;
+  if (now - Math.max(nn.okSince, nn.lastMutation) < quiet) return false;
+  const errors = document.querySelectorAll('[data-testid=stException]').length;
+  return {ms: Math.max(nn.lastMutation, nn.lastRunEnd) - since, plots: plots.length, errors};
+}
+"""
+
+# The drawing's prediction, once it comes from a script run that started after the stroke.
+PREDICTION = """
+([label, runsBefore]) => {
+  if (window.__nn.runStarts <= runsBefore) return false;
+  const metric = [...document.querySelectorAll('[data-testid=stMetric]')].find(m => m.innerText.includes(label));
+  if (!metric) return false;
+  const container = metric.closest('[data-stale]');
+  if (container && container.getAttribute('data-stale') === 'true') return false;
+  const value = metric.querySelector('[data-testid=stMetricValue]');
+  return value && value.innerText.trim() ? performance.now() : false;
+}
+"""
+
+
+@dataclass
+class Timing:
+    name: str
+    goal_ms: float
+    samples: list[float] = field(default_factory=list)
+    note: str = ""
+    plots: int = 0
+    errors: bool = False
+
+    def row(self) -> str:
+        if not self.samples:
+            return f"| {self.name} | – | – | – | {self.goal_ms:.0f} | skipped: {self.note} |"
+        median = statistics.median(self.samples)
+        verdict = "✅" if median < self.goal_ms else "❌"
+        extra = f"{self.plots} charts" if self.plots else ""
+        if self.errors:
+            extra += " (the page showed an exception)"
+        note = "; ".join(part for part in (extra, self.note) if part)
+        spread = f"{min(self.samples):.0f} | {max(self.samples):.0f}"
+        return f"| {self.name} | {median:.0f} | {spread} | {self.goal_ms:.0f} | {verdict} {note} |"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, app_root: Path = ROOT) -> subprocess.Popen:
+    env = {**os.environ, "NN_PLAYGROUND_DATA": DATA}
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app_root / "app.py"), "--server.port",
+                                str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=app_root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
+                return process
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit("the Streamlit server did not start")
+
+
+# What keeps a page from settling, for the error message.
+UNSETTLED = """
+() => ({url: location.href, monitor: window.__nn,
+        state: document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state'),
+        waiting: [...document.querySelectorAll('[data-stale=true], [data-testid*=Skeleton], [data-testid=stSpinner]')]
+          .map(e => e.outerHTML.slice(0, 120)).slice(0, 5),
+        undrawn: [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.getClientRects().length
+          && !(p._fullLayout && p.querySelector('.main-svg .trace, .main-svg image, canvas'))).length})
+"""
+
+
+def settled(page, since: float, quiet_ms: int, min_runs: int, timeout_ms: int = 120_000) -> dict:
+    """Wait until the page settled (see SETTLED); its result: {ms since `since`, plots, errors}."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        handle = page.wait_for_function(SETTLED, arg=[since, quiet_ms, min_runs], polling=20, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        raise RuntimeError(f"the page did not settle in {timeout_ms} ms: {page.evaluate(UNSETTLED)}") from None
+    return handle.json_value()
+
+
+def now(page) -> float:
+    return page.evaluate("performance.now()")
+
+
+def runs_done(page) -> int:
+    return page.evaluate("window.__nn.runEnds")
+
+
+def time_page(page, url: str, quiet_ms: int) -> dict:
+    page.goto(url, wait_until="commit")
+    return settled(page, 0.0, quiet_ms, min_runs=1)
+
+
+def step_slider(page, label: str, quiet_ms: int) -> float | None:
+    """Press ← (→ at the left end) on the slider with this label: ms until the page settled (None: no slider)."""
+    slider = page.locator("[data-testid=stSlider]", has=page.get_by_text(label, exact=False))
+    if slider.count() == 0:
+        return None
+    thumb = slider.first.get_by_role("slider").first
+    thumb.scroll_into_view_if_needed()
+    thumb.focus()
+    before_runs, before_value = runs_done(page), thumb.get_attribute("aria-valuenow")
+    start = now(page)
+    thumb.press("ArrowLeft")
+    if thumb.get_attribute("aria-valuenow") == before_value:
+        start = now(page)
+        thumb.press("ArrowRight")
+    return settled(page, start, quiet_ms, min_runs=before_runs + 1)["ms"]
+
+
+def draw_strokes(page, canvas, strokes) -> None:
+    box = canvas.bounding_box()
+    for stroke in strokes:
+        page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x, box["y"] + y)
+        page.mouse.up()
+
+
+def time_stroke(page, digit: int, rng, quiet_ms: int) -> tuple[float, float]:
+    """Draw a digit, timing its last stroke: (ms until the prediction is visible, ms until the section settled)."""
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.scroll_into_view_if_needed()
+    strokes, _ = random_drawing(digit, rng)
+    if len(strokes) > 1:
+        draw_strokes(page, canvas, strokes[:-1])
+        settled(page, 0.0, quiet_ms, min_runs=runs_done(page) + 1)
+    box = canvas.bounding_box()
+    last = strokes[-1]
+    page.mouse.move(box["x"] + last[0][0], box["y"] + last[0][1])
+    page.mouse.down()
+    for x, y in last[1:]:
+        page.mouse.move(box["x"] + x, box["y"] + y)
+    runs_before, ends_before = page.evaluate("[window.__nn.runStarts, window.__nn.runEnds]")
+    start = now(page)
+    page.mouse.up()
+    shown = page.wait_for_function(PREDICTION, arg=["The CNN reads", runs_before], polling="raf",
+                                   timeout=60_000).json_value()
+    done = settled(page, start, quiet_ms, min_runs=ends_before + 1)
+    return shown - start, done["ms"]
+
+
+def clear_canvas(page, quiet_ms: int) -> None:
+    """Press Clear; a page whose Clear starts no run within 10 s is left as it is (the next stroke draws over)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    before = runs_done(page)
+    page.get_by_role("button", name="Clear", exact=True).click()
+    try:
+        settled(page, 0.0, quiet_ms, min_runs=before + 1, timeout_ms=10_000)
+    except (RuntimeError, PlaywrightError):
+        pass
+
+
+def quick_train(page, base: str) -> str | None:
+    """Train a model through the Draw page's quick-train button; the page URL's query (?run=…) that finds it again."""
+    page.goto(f"{base}/draw", wait_until="commit")
+    settled(page, 0.0, 500, min_runs=1)
+    button = page.get_by_role("button", name="Quick train")
+    if button.count() == 0:
+        return None
+    button.click()
+    page.locator("canvas.upper-canvas").wait_for(timeout=300_000)
+    settled(page, 0.0, 500, min_runs=1, timeout_ms=300_000)
+    return page.url.split("?", 1)[1] if "?" in page.url else ""
+
+
+def attempt(timing: Timing, measure_once, runs: int) -> None:
+    """Run a measurement `runs` times into `timing`; a failure or a missing widget ends it with a note."""
+    try:
+        for _ in range(runs):
+            sample = measure_once()
+            if sample is None:
+                return
+            timing.samples.append(sample)
+    except Exception as exc:  # a page being reworked must not cost the other measurements
+        timing.note = f"failed after {len(timing.samples)} runs: {str(exc).splitlines()[0][:160]}"
+
+
+def page_sample(page, url: str, quiet_ms: int, timing: Timing):
+    def once() -> float:
+        result = time_page(page, url, quiet_ms)
+        timing.plots = result["plots"]
+        timing.errors |= bool(result["errors"])
+        return result["ms"]
+    return once
+
+
+def slider_sample(page, label: str, quiet_ms: int, timing: Timing):
+    def once() -> float | None:
+        step = step_slider(page, label, quiet_ms)
+        if step is None:
+            timing.note = f"no slider labelled '…{label}…' found"
+        return step
+    return once
+
+
+def measure(base: str, runs: int, quiet_ms: int) -> list[Timing]:
+    from playwright.sync_api import sync_playwright
+
+    pages = [("home", "/", 1000), ("xor", "/xor", 1500), ("cnn", "/cnn", 1000), ("draw", "/draw", 1000)]
+    timings = [Timing(f"page {name}", goal) for name, _, goal in pages]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.add_init_script(MONITOR)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        for (_, path, _), timing in zip(pages, timings):
+            attempt(timing, page_sample(page, base + path, quiet_ms, timing), 1)  # warm the server and the browser
+            timing.samples.clear()
+        for _ in range(runs):
+            for (_, path, _), timing in zip(pages, timings):
+                attempt(timing, page_sample(page, base + path, quiet_ms, timing), 1)
+        xor = Timing("xor: snapshot slider step", 300)
+        attempt(xor, lambda: time_page(page, f"{base}/xor", quiet_ms) and None, 1)
+        attempt(xor, slider_sample(page, "snapshot", quiet_ms, xor), runs)
+        timings.append(xor)
+        timings += trained_timings(page, base, runs, quiet_ms)
+        browser.close()
+    return timings
+
+
+def trained_timings(page, base: str, runs: int, quiet_ms: int) -> list[Timing]:
+    cnn_page, draw_page = Timing("page cnn (trained)", 1000), Timing("page draw (trained)", 1000)
+    fmap = Timing("cnn: feature-map slider step", 300)
+    shown, settle = Timing("draw: stroke → prediction", 150), Timing("draw: stroke → section settled", 500)
+    everything = [cnn_page, draw_page, fmap, shown, settle]
+    try:
+        query = quick_train(page, base)
+    except Exception as exc:
+        query, reason = None, f"quick training failed: {str(exc).splitlines()[0][:160]}"
+    else:
+        reason = "no 'Quick train' button on the Draw page"
+    if query is None:
+        for timing in everything:
+            timing.note = reason
+        return everything
+    suffix = f"?{query}" if query else ""
+    attempt(cnn_page, page_sample(page, f"{base}/cnn{suffix}", quiet_ms, cnn_page), runs)
+    attempt(fmap, slider_sample(page, "eature map", quiet_ms, fmap), runs)
+    attempt(draw_page, page_sample(page, f"{base}/draw{suffix}", quiet_ms, draw_page), runs)
+    if page.locator("canvas.upper-canvas").count() == 0:
+        shown.note = settle.note = "no drawing canvas on the Draw page"
+        return everything
+    rng = np.random.default_rng(7)
+    digits = iter([2, 7, 3, 0, 6, 9, 5, 8, 1, 4] * (runs + 1))
+    strokes = []
+
+    def stroke() -> float:
+        visible, done = time_stroke(page, next(digits), rng, quiet_ms)
+        clear_canvas(page, quiet_ms)
+        strokes.append(done)
+        return visible
+
+    attempt(shown, stroke, 1)  # the first stroke warms the canvas component and the model
+    shown.samples.clear()
+    strokes.clear()
+    attempt(shown, stroke, runs)
+    settle.samples, settle.note = strokes, shown.note
+    return everything
+
+
+def table(timings: list[Timing], runs: int) -> str:
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    lines = [f"Median of {runs} runs, ms (warm server, Chromium 1400×1000, {os.cpu_count()} CPUs, load {load})", "",
+             "| measure | median | min | max | goal | |", "|---|---:|---:|---:|---:|---|"]
+    return "\n".join(lines + [timing.row() for timing in timings])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quiet", type=int, default=700, help="ms without DOM change that count as settled")
+    parser.add_argument("--url", help="an already running app, e.g. http://127.0.0.1:8501")
+    parser.add_argument("--app", type=Path, default=ROOT, help="the checkout to serve (default: this one)")
+    args = parser.parse_args()
+    server = None
+    base = args.url
+    if base is None:
+        port = free_port()
+        server = start_server(port, args.app.resolve())
+        base = f"http://127.0.0.1:{port}"
+    try:
+        print(table(measure(base.rstrip("/"), args.runs, args.quiet), args.runs))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()

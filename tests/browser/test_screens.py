@@ -1,0 +1,145 @@
+"""Every page fits a 390×844 phone and a desktop, in English and 中文, with nothing cut off and no exception.
+
+A page is checked once it settled (script idle, charts drawn), with every expander opened and, on the Draw page,
+a digit drawn, so the charts and code a student can reach are measured too. Set NN_PLAYGROUND_SCREENSHOTS to a folder
+to keep a full-page screenshot of each case.
+"""
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bench.page_timing import MONITOR, draw_strokes, settled
+from tests.digit_strokes import random_drawing
+
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1400, "height": 1000}}
+PAGES = {"home": "/", "xor": "/xor", "cnn": "/cnn", "draw": "/draw"}
+
+# Elements that reach past the viewport's left or right edge, or whose content a non-scrolling box cuts off.
+# An element inside a box that scrolls sideways (overflow-x auto/scroll) and itself fits is fine: the student can
+# scroll it. The collapsed sidebar sits off-screen on purpose, and Streamlit's own labels end in an ellipsis by design.
+OVERFLOW = """
+() => {
+  const vw = document.documentElement.clientWidth;
+  const problems = [];
+  const name = el => {
+    const id = el.getAttribute('data-testid');
+    const text = (el.innerText || el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
+    return `${el.tagName.toLowerCase()}${id ? '[' + id + ']' : ''}${el.className && typeof el.className === 'string'
+      ? '.' + el.className.trim().split(/\\s+/).filter(c => !c.startsWith('st-emotion') && !c.startsWith('e')).join('.')
+      : ''} "${text}"`;
+  };
+  const scrollsX = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const clipsX = el => ['hidden', 'clip'].includes(getComputedStyle(el).overflowX);
+  const fits = r => r.left >= -1 && r.right <= vw + 1;
+  const visible = el => {
+    const s = getComputedStyle(el);
+    return s.visibility !== 'hidden' && s.display !== 'none' && el.getClientRects().length > 0;
+  };
+  const skipped = el => el.closest('[data-testid=stSidebar][aria-expanded=false]')
+    || el.closest('[data-testid=stSidebarCollapsedControl]')
+    || el.closest('[data-testid=stToolbar], [data-testid=stDecoration], [data-testid=stStatusWidget]');
+  if (document.documentElement.scrollWidth > vw + 1)
+    problems.push(`the page is ${document.documentElement.scrollWidth} px wide in a ${vw} px viewport`);
+  const reported = new Set();
+  for (const el of document.body.querySelectorAll('*')) {
+    if (skipped(el) || !visible(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1 || fits(r)) continue;
+    let box = el.parentElement, verdict = 'reaches past the screen';
+    for (; box && box !== document.body; box = box.parentElement) {
+      if (scrollsX(box) && fits(box.getBoundingClientRect())) { verdict = null; break; }
+      if (clipsX(box) && fits(box.getBoundingClientRect())) { verdict = 'is cut off (hidden overflow)'; break; }
+    }
+    if (verdict === null) continue;
+    if ([...reported].some(outer => outer.contains(el))) continue;  // report the outermost element only
+    reported.add(el);
+    problems.push(`${name(el)} ${verdict}: x ${Math.round(r.left)}…${Math.round(r.right)} of ${vw}`);
+  }
+  const texts = 'pre, code, table, .katex-display, [data-testid=stMarkdownContainer]';
+  for (const el of document.body.querySelectorAll(texts)) {
+    if (skipped(el) || !visible(el) || !clipsX(el) || reported.has(el)) continue;
+    if (getComputedStyle(el).textOverflow === 'ellipsis') continue;
+    if (el.scrollWidth > el.clientWidth + 2)
+      problems.push(`${name(el)} is cut off: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
+  }
+  return problems;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def context_factory(browser):
+    contexts = []
+
+    def make(viewport: str, lang: str):
+        size = VIEWPORTS[viewport]
+        context = browser.new_context(viewport=size, is_mobile=viewport == "phone", has_touch=viewport == "phone",
+                                      locale="zh-CN" if lang == "zh" else "en-US")
+        context.add_init_script(MONITOR)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def trained_run(browser, server):
+    """A CNN trained once through the Draw page's quick-train button: the ?run= query that finds it again."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    context.add_init_script(MONITOR)
+    page = context.new_page()
+    page.goto(f"{server}/draw", wait_until="commit")
+    settled(page, 0.0, 300, min_runs=1, timeout_ms=120_000)
+    page.get_by_role("button", name="Quick train").click()
+    page.locator("canvas.upper-canvas").wait_for(timeout=300_000)
+    query = page.url.split("?", 1)[1]
+    context.close()
+    assert "run=" in query, page.url
+    return query
+
+
+def open_expanders(page) -> None:
+    for summary in page.locator("[data-testid=stExpander] details:not([open]) > summary").all():
+        summary.click()
+    settled(page, 0.0, 300, min_runs=1)
+
+
+def draw_a_digit(page) -> None:
+    canvas = page.locator("canvas.upper-canvas")
+    if canvas.count() == 0:
+        return
+    canvas.scroll_into_view_if_needed()
+    runs = page.evaluate("window.__nn.runEnds")
+    strokes, _ = random_drawing(3, np.random.default_rng(3))
+    scale = min(1.0, canvas.bounding_box()["width"] / 280)
+    draw_strokes(page, canvas, [[(x * scale, y * scale) for x, y in stroke] for stroke in strokes])
+    settled(page, 0.0, 500, min_runs=runs + 1, timeout_ms=60_000)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_fits_the_screen(name, lang, viewport, server, context_factory, trained_run):
+    page = context_factory(viewport, lang).new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    query = f"lang={lang}" + (f"&{trained_run}" if name in ("cnn", "draw") else "")
+    page.goto(f"{server}{PAGES[name]}?{query}", wait_until="commit")
+    settled(page, 0.0, 500, min_runs=1, timeout_ms=120_000)
+    if name == "draw":
+        draw_a_digit(page)
+    open_expanders(page)
+    problems = page.evaluate(OVERFLOW)
+    folder = os.environ.get("NN_PLAYGROUND_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}-{lang}-{viewport}.png"), full_page=True)
+    exceptions = page.locator("[data-testid=stException]").all_inner_texts()
+    page.close()
+    assert not errors, errors
+    assert not exceptions, exceptions
+    assert not problems, "\n".join(problems)
