@@ -1,4 +1,5 @@
 """Small Streamlit helpers every page uses: translation, plain-text messages, settings widgets, figures."""
+import numbers
 import re
 
 import streamlit as st
@@ -7,9 +8,12 @@ from core.errors import UserError
 from core.settings import Setting
 from core.strings import translate
 
-# Markdown, LaTeX ($), Streamlit's :colour[...] and :icon: directives and HTML all start from ASCII punctuation;
-# a backslash before each makes CommonMark show it as the character itself.
-_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=])")
+# Markdown, LaTeX ($), Streamlit's :colour[...] and :icon: directives, HTML, entities (&) and GFM's bare-URL and
+# e-mail autolinks (://, www., @) all need ASCII punctuation; CommonMark shows any of it escaped by a backslash as the
+# character itself, so every ASCII punctuation character is escaped.
+_MARKUP = re.compile(r"([!-/:-@\[-`{-~])")
+# CommonMark ends a line at LF, CR or CRLF: a new line could start a heading, a list or a block quote.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def lang() -> str:
@@ -18,7 +22,7 @@ def lang() -> str:
 
 def plain(value) -> str:
     """A visitor's value (link value, file name, path) escaped so markdown shows it as text, never as markup."""
-    return _MARKUP.sub(r"\\\1", str(value)).replace("\n", " ")
+    return _LINE_BREAK.sub(" ", _MARKUP.sub(r"\\\1", str(value)))
 
 
 def t(text: str, **values) -> str:
@@ -28,9 +32,10 @@ def t(text: str, **values) -> str:
 
 
 def error_text(error: Exception) -> str:
-    """An error for markdown messages (st.error, st.warning): translated when it is a UserError, values as plain text."""
+    """An error for markdown messages (st.error, st.warning): translated if a UserError, its values as plain text."""
     if isinstance(error, UserError):
-        return t(error.template, **{k: plain(v) if isinstance(v, str) else v for k, v in error.values.items()})
+        values = {k: v if isinstance(v, numbers.Number) else plain(v) for k, v in error.values.items()}
+        return t(error.template, **values)
     return plain(str(error) or type(error).__name__)
 
 
