@@ -32,7 +32,7 @@ KEEP_FINISHED_SECONDS = 3600
 MAX_FINISHED = 60
 MAX_FINISHED_BYTES = 128 * 2**20  # about nine max-size models (conv 64/128, fc 512: 13 MB each) or 70 lesson models
 RECORD_BYTES = 1024  # a progress record, roughly, for the byte bound
-MAX_WAITING = 32
+MAX_WAITING = 32  # in each lane
 ABANDON_AFTER_SECONDS = 25  # a reload reconnects in a few seconds; a closed tab never does
 MAX_IMAGE_PASSES = 600_000  # epochs × training images: the lesson's 10 epochs over all 60,000
 MAX_RUN_SECONDS = 600
@@ -192,7 +192,7 @@ class JobQueue:
         if job.owner and any(j.owner == job.owner and j.active for j in self._jobs.values()):
             raise AlreadyTraining("You already have a training run waiting or running. Stop it first, or wait "
                                   "until it ends.")
-        waiting = len(self._express) + len(self._waiting)
+        waiting = len(self._express if job.express else self._waiting)  # a lane each: big runs cannot fill the other
         if waiting >= MAX_WAITING:
             raise QueueFull("The server is busy: {waiting} training runs are already waiting. Please try again "
                             "in a few minutes.", waiting=waiting)
@@ -218,13 +218,13 @@ class JobQueue:
         """Drop finished jobs past their age, then the oldest ones beyond the count and byte bounds."""
         now = time.time()
         finished = sorted((j for j in self._jobs.values() if j.finished), key=lambda j: j.finished)
-        kept_bytes = sum(j.kept_bytes for j in finished)
-        for job in finished:
-            if now - job.finished > KEEP_FINISHED_SECONDS or len(finished) > MAX_FINISHED \
-                    or kept_bytes > MAX_FINISHED_BYTES:
-                del self._jobs[job.id]
-                kept_bytes -= job.kept_bytes
-                finished = [j for j in finished if j is not job]
+        count, kept_bytes = len(finished), sum(j.kept_bytes for j in finished)
+        for job in finished:  # oldest first: once one may stay, all newer ones may
+            fresh = now - job.finished <= KEEP_FINISHED_SECONDS
+            if fresh and count <= MAX_FINISHED and kept_bytes <= MAX_FINISHED_BYTES:
+                break
+            del self._jobs[job.id]
+            count, kept_bytes = count - 1, kept_bytes - job.kept_bytes
 
     def _dispatch(self) -> None:
         """Hand free trainer slots to the head of the line (under the lock)."""
@@ -254,7 +254,8 @@ class JobQueue:
         return all(self.session_alive(session) is False for session in list(job.watchers))
 
     def _over_budget(self, job: Job) -> bool:
-        return not local_mode() and job.run_seconds + time.monotonic() - (job._slice_started or 0) > MAX_RUN_SECONDS
+        ran = job.run_seconds + (time.monotonic() - job._slice_started if job._slice_started is not None else 0.0)
+        return not local_mode() and ran > MAX_RUN_SECONDS
 
     def _stop_if_unwanted(self, job: Job) -> bool:
         if not job.should_stop() and self._gone(job):
@@ -278,7 +279,7 @@ class JobQueue:
         with self._cond:
             if self._stop_if_unwanted(job):
                 return True
-            if job._slice_started is not None and self._over_budget(job):
+            if self._over_budget(job):
                 job.stop(UserError("Stopped after {minutes} minutes: on this public server that is the longest a "
                                    "run may train.", minutes=MAX_RUN_SECONDS // 60))
                 return True
