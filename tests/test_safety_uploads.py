@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import pickle
+import re
 import zipfile
 
 import numpy as np
@@ -17,6 +18,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 from streamlit.testing.v1 import AppTest
 
 from core import cnn, cnn_settings, digits, image_file, model_file
+from core.strings import translate
 from tests import hostile_files
 from tests.conftest import WritesAFile
 from tests.fresh_process import LOAD_MODEL, READ_IMAGE, measure
@@ -311,3 +313,24 @@ def test_the_canvas_bounds_a_crafted_websocket_value(value, expected):
     at = AppTest.from_function(canvas_page, default_timeout=30).run()
     assert at.text[0].value == "image None json dict"
     assert send_canvas_value(at, value) == expected
+
+
+# ---- 中文 for every refusal -----------------------------------------------------------------------------------------
+
+def refusal_templates() -> set[str]:
+    """Every ModelFileError / ImageError template written in core/model_file.py and core/image_file.py."""
+    found = {image_file.NOT_AN_IMAGE}
+    for module in (model_file, image_file):
+        source = open(module.__file__, encoding="utf-8").read()
+        for call in re.finditer(r'(?:ModelFileError|ImageError)\(((?:\s*"(?:[^"\\]|\\.)*")+)', source):
+            found.add("".join(re.findall(r'"((?:[^"\\]|\\.)*)"', call.group(1))))
+    return found
+
+
+def test_every_refusal_has_chinese_with_the_same_placeholders():
+    templates = refusal_templates()
+    assert len(templates) > 25
+    for template in templates:
+        chinese = translate(template, "zh")
+        assert chinese != template, template
+        assert sorted(re.findall(r"{[^}]*}", chinese)) == sorted(re.findall(r"{[^}]*}", template)), template
