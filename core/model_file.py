@@ -8,6 +8,7 @@ accounted for by a tensor the page could have built.
 """
 import io
 import pickletools
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +18,16 @@ import torch
 from core.errors import UserError
 
 MODEL_FORMAT = "nn-playground-cnn"
-MAX_MODEL_BYTES = 16 * 1024 * 1024  # as .streamlit/config.toml's maxUploadSize; the largest CNN the page builds is 13 MB
+MAX_MODEL_BYTES = 16 * 1024 * 1024  # as .streamlit/config.toml's maxUploadSize; the largest page model is 13 MB
 # The CNN page's largest choices: a file may declare nothing the page could not build itself (a 256/256/2048 model
 # cost +380 MB and 19 s of CPU for its report).
 PAGE_LIMITS = {"conv1_channels": 64, "conv2_channels": 128, "hidden_size": 512}
 CONFIG_LIMITS = {key: (1, high) for key, high in PAGE_LIMITS.items()}
 MAX_PICKLE_BYTES = 1024 * 1024  # the real data.pkl is about 1 kB; 1 MB of opcodes builds at most ~40 MB of objects
 MAX_ENTRIES = 64  # torch.save writes 6 entries plus one per tensor (8 for the CNN)
+# zipfile parses the whole central directory into objects before anything can be counted: a 15 MB directory of
+# 330,000 one-letter entries cost +120 MB and 2.2 s. The real one is about 1.5 kB.
+MAX_DIRECTORY_BYTES = 64 * 1024
 ELEMENT_BYTES = {"FloatStorage": 4, "DoubleStorage": 8, "HalfStorage": 2, "BFloat16Storage": 2}
 REBUILD_TENSOR = ("torch._utils", "_rebuild_tensor_v2")
 REBUILD_PARAMETER = ("torch._utils", "_rebuild_parameter")
@@ -140,6 +144,7 @@ def check_model_archive(data: bytes) -> dict:
 
 def _archive_entries(data: bytes) -> dict:
     """The zip's entries by name; refuses compression, duplicates, overlaps and sizes the file does not hold."""
+    _check_directory_size(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -157,6 +162,26 @@ def _archive_entries(data: bytes) -> dict:
     if sum(info.file_size for info in infos) > len(data):
         raise ModelFileError("This model file's archive declares more data than the file holds.")
     return entries
+
+
+def _check_directory_size(data: bytes) -> None:
+    """Refuse a central directory too large to parse, reading its size where zipfile reads it: the end records."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
+    if end < 0 or end + 22 > len(data):
+        raise ModelFileError("This is not a model saved by NN Playground (it is not a PyTorch model file).")
+    sizes = [struct.unpack("<HI", data[end + 10:end + 16])]
+    if end >= 20 and data[end - 20:end - 16] == b"PK\x06\x07":  # a zip64 locator: zipfile reads the zip64 record
+        (record,) = struct.unpack("<Q", data[end - 12:end - 4])
+        if data[record:record + 4] != b"PK\x06\x06" or record + 56 > len(data):
+            raise ModelFileError("This is not a model saved by NN Playground (it is not a PyTorch model file).")
+        sizes.append(struct.unpack("<QQ", data[record + 32:record + 48]))
+    count, size = max(count for count, _ in sizes), max(size for _, size in sizes)
+    if count > MAX_ENTRIES:
+        raise ModelFileError("This model file's archive has {count} entries; a model has at most {limit}.",
+                             count=count, limit=MAX_ENTRIES)
+    if size > MAX_DIRECTORY_BYTES:
+        raise ModelFileError("This model file's archive directory is {kb} kB; a model's is at most {limit} kB.",
+                             kb=size // 1024, limit=MAX_DIRECTORY_BYTES // 1024)
 
 
 # Opcodes that only build plain values; anything else (INST, OBJ, NEWOBJ, EXT…) means code, so it is refused.
@@ -260,7 +285,8 @@ def _set_item(target, key, value) -> None:
 
 def _allowed_global(module: str, attr: str) -> Global:
     found = Global(module, attr)
-    if (module, attr) in (REBUILD_TENSOR, REBUILD_PARAMETER, ORDERED_DICT) or (module == "torch" and attr in ELEMENT_BYTES):
+    if (module, attr) in (REBUILD_TENSOR, REBUILD_PARAMETER, ORDERED_DICT) \
+            or (module == "torch" and attr in ELEMENT_BYTES):
         return found
     what = f"{module}.{attr}" if module == "torch" and attr.endswith("Storage") else "code"
     raise ModelFileError("This model file contains something other than plain tensors ({what}).", what=what[:60])

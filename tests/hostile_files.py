@@ -38,7 +38,8 @@ class FakeTensor:
         self.stride = tuple(stride) if stride is not None else _contiguous_strides(self.size)
 
     def __reduce__(self):
-        return (torch._utils._rebuild_tensor_v2, (self.storage, self.offset, self.size, self.stride, False, OrderedDict()))
+        args = (self.storage, self.offset, self.size, self.stride, False, OrderedDict())
+        return (torch._utils._rebuild_tensor_v2, args)
 
 
 def _contiguous_strides(size: tuple) -> tuple:
@@ -137,6 +138,13 @@ def stored_view_bomb() -> bytes:
     state = honest_state(LESSON)
     state["fc2.bias"] = FakeTensor(FakeStorage("7", 3 * 2**20), (10,))
     return model_file(state, LESSON)
+
+
+def directory_bomb(entries: int = 330_000) -> bytes:
+    """A 15 MB central directory of one-letter entries, claiming 3 in its end record: zipfile parses them all."""
+    one = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0) + b"a"
+    directory = one * entries
+    return directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 3, 3, len(directory), 0, 0)
 
 
 def huge_declared_model() -> bytes:

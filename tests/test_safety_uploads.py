@@ -52,6 +52,7 @@ MODEL_BOMBS = {
     "eight 1 GiB storages, deflated": (hostile_files.eight_storage_bomb, "compressed"),
     "fc2.bias a view into a 12 MB stored storage": (hostile_files.stored_view_bomb, "storage larger than the weight"),
     "conv 256/256, 2048 hidden, all zeros": (hostile_files.huge_declared_model, "conv1_channels is 256"),
+    "330,000 entries in a 15 MB zip directory": (hostile_files.directory_bomb, "archive directory is"),
 }
 
 

@@ -29,6 +29,8 @@ ZH: dict[str, str] = {
     "This model file's archive has entries outside its folder.": "这个模型文件的压缩包中有位于其目录之外的条目。",
     "This model file's archive has {count} entries; a model has at most {limit}.":
         "这个模型文件的压缩包有 {count} 个条目；一个模型最多只有 {limit} 个。",
+    "This model file's archive directory is {kb} kB; a model's is at most {limit} kB.":
+        "这个模型文件的压缩包目录有 {kb} kB；一个模型的目录最多 {limit} kB。",
     "This model file's archive is compressed; PyTorch never writes compressed models.":
         "这个模型文件的压缩包经过了压缩；PyTorch 从不写出压缩过的模型。",
     "This model file's archive names the same entry twice.": "这个模型文件的压缩包中有重名的条目。",
