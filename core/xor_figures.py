@@ -79,7 +79,7 @@ def _surface_trace(z, tr=_same, showscale=True, zmin=0.0, zmax=1.0) -> go.Heatma
 
 
 def loss_curve(series: dict, marker_epoch: int | None = None, title: str | None = None, tr=_same,
-               log_epochs: bool = False, height: int = 320) -> go.Figure:
+               log_epochs: bool = False, height: int = 320, x_title: str | None = None) -> go.Figure:
     """One line per run (name → per-epoch losses, the page's cost), log scale. A run that ended in NaN gets a ✕ at its
     last finite loss; `log_epochs` spreads the first epochs out so a run that stopped early is visible."""
     fig = go.Figure()
@@ -98,10 +98,15 @@ def loss_curve(series: dict, marker_epoch: int | None = None, title: str | None 
                                          textposition="top center", name=tr("NaN"), hoverinfo="text"))
     if marker_epoch is not None:
         fig.add_vline(x=marker_epoch, line_dash="dash", line_color="gray")
-    x_title = tr("epoch + 1 (log scale)") if log_epochs else tr("epoch")
+    x_title = x_title or (tr("epoch + 1 (log scale)") if log_epochs else tr("epoch"))
+    values = np.concatenate([np.asarray(v, dtype=np.float64) for v in series.values()] or [np.ones(1)])
+    values = values[np.isfinite(values) & (values > 0)]
+    # Within one decade dtick=1 would leave the axis without labels, so plotly picks them there.
+    y_axis = _log_axis(tr("loss")) if len(values) and values.max() > 10 * values.min() else dict(type="log",
+                                                                                              title=tr("loss"))
     fig.update_layout(title=title or tr("Loss: mean of ½(y − ŷ)² over the 4 points"), height=height,
                       xaxis=_log_axis(x_title) if log_epochs else dict(title=x_title),
-                      yaxis=_log_axis(tr("loss")), margin=SMALL_MARGIN, legend=dict(orientation="h", y=-0.3))
+                      yaxis=y_axis, margin=SMALL_MARGIN, legend=dict(orientation="h", y=-0.3))
     return fig
 
 

@@ -117,7 +117,8 @@ def show(run_id: int, records: list[dict], settings: XorSettings) -> None:
     left, right = st.columns(2)
     with left:
         plot(xor_figures.loss_curve({t("steps"): state.losses}, marker_epoch=len(state.losses) - 1,
-                                    title=t("Loss over your steps"), tr=t, height=280), key="xor_step_loss")
+                                    title=t("Loss over your steps"), tr=t, height=280,
+                                    x_title=t("step")), key="xor_step_loss")
     with right:
         plot(xor_figures.decision_boundary(state.params, settings.activation, title=t("Output ŷ now"), tr=t),
              key="xor_step_boundary")
