@@ -4,13 +4,18 @@ torchvision.datasets.MNIST downloads the files (and its layout, root/MNIST/raw, 
 the four small IDX files needs no torchvision, whose import pulls in torch._dynamo (~1 s, and far longer while
 other sessions keep the interpreter busy).
 """
+import gzip
 import os
+import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from core.errors import UserError
 
 DATA_DIR_ENV = "NN_PLAYGROUND_DATA"
 RAW_FILES = (
@@ -27,8 +32,8 @@ _locks: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
 
 
-class MnistUnavailable(RuntimeError):
-    """MNIST could not be found or downloaded; the message says what to do."""
+class MnistUnavailable(UserError, RuntimeError):
+    """MNIST could not be found or downloaded; the message names the folder, the files and what to do."""
 
 
 def default_data_dir() -> str:
@@ -47,37 +52,58 @@ def raw_dir(root) -> Path:
 
 
 def missing_files(root) -> list[str]:
-    """Raw files (uncompressed IDX) not yet present under root/MNIST/raw; all of them when the path is unusable."""
+    """Raw files (IDX, unpacked or .gz) not yet present under root/MNIST/raw; all of them when the path is unusable."""
     folder = raw_dir(root)
     try:
-        return [name for name in RAW_FILES if not (folder / name).is_file()]
+        return [name for name in RAW_FILES if not ((folder / name).is_file() or (folder / f"{name}.gz").is_file())]
     except (OSError, ValueError):
         return list(RAW_FILES)
 
 
-def _help_message(root, reason: str) -> str:
-    folder = raw_dir(root)
-    files = ", ".join(RAW_FILES)
-    return (
-        f"MNIST is not available: {reason}\n\n"
-        f"Put the four raw MNIST files ({files}; uncompressed, or as .gz next to them) in `{folder}`, "
-        f"or choose another data directory (setting `{DATA_DIR_ENV}` or the field on this page), "
-        "or run the app where it can reach the internet so torchvision downloads them."
-    )
+# What to do, said the same way after every reason: the folder, the four files, where they come from, and that
+# the bundled sample stands in meanwhile. Each reason + WHAT_TO_DO is one template, translated whole.
+WHAT_TO_DO = (" Put the four MNIST files {files} (from the MNIST database by LeCun, Cortes and Burges, "
+              "yann.lecun.com/exdb/mnist; unpacked, or as .gz beside them) in {folder}, or run the app where it can "
+              "reach the internet so torchvision downloads them. Meanwhile the bundled 8,000-image sample is used; "
+              "the full 60,000 download when online.")
+REASONS = {
+    "offline": "MNIST is not in this directory and could not be downloaded (offline or blocked?).",
+    "missing": "MNIST is not in this directory yet (missing: {missing}).",
+    "unusable": "The data directory cannot be used ({detail}).",
+    "unreadable": "The MNIST files here could not be read ({detail}).",
+    "malformed": "The MNIST files here do not hold 28×28 digits with one label 0–9 each ({detail}).",
+}
+MISSING_TEMPLATES = tuple(reason + WHAT_TO_DO for reason in REASONS.values())
+
+
+def _unavailable(root, reason: str, **values) -> MnistUnavailable:
+    return MnistUnavailable(REASONS[reason] + WHAT_TO_DO, folder=str(raw_dir(root)), files=", ".join(RAW_FILES),
+                            **values)
 
 
 IDX_UBYTE = 0x08
+DOWNLOAD_RETRY_S = 600  # after a failed download, a folder is not tried again for 10 minutes (each try can take ~30 s)
+_failed_downloads: dict[str, float] = {}
+
+
+def _file_bytes(folder: Path, name: str) -> bytes:
+    """A raw file's bytes, unpacked, or read through gzip when only name.gz is there (as MNIST's own site serves it)."""
+    if (folder / name).is_file():
+        return (folder / name).read_bytes()
+    with gzip.open(folder / f"{name}.gz", "rb") as packed:
+        return packed.read(MAX_IDX_BYTES + 1)
 
 
 def _read_idx(path: Path, dims: int) -> np.ndarray:
-    """One uncompressed IDX file (magic 0x0000080N, big-endian sizes, then uint8 data) as an array."""
-    data = path.read_bytes()
+    """One IDX file (magic 0x0000080N, big-endian sizes, then uint8 data) as an array."""
+    data = _file_bytes(path.parent, path.name)
     if len(data) < 4 + 4 * dims or data[:2] != b"\0\0" or data[2] != IDX_UBYTE or data[3] != dims:
         raise ValueError(f"{path.name} is not an IDX file of uint8 with {dims} dimension(s)")
     shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
     body = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims)
     if body.size != int(np.prod(shape)):
-        raise ValueError(f"{path.name} holds {body.size:,} bytes of data where its header promises {int(np.prod(shape)):,}")
+        raise ValueError(f"{path.name} holds {body.size:,} bytes of data where its header promises "
+                         f"{int(np.prod(shape)):,}")
     return body.reshape(shape)
 
 
@@ -89,24 +115,41 @@ def _download(root) -> None:
         MNIST(root=str(Path(root).expanduser()), train=train, download=True)
 
 
+def _download_failed_recently(folder: str) -> bool:
+    failed_at = _failed_downloads.get(folder)
+    return failed_at is not None and time.monotonic() - failed_at < DOWNLOAD_RETRY_S
+
+
+def forget_failed_download(root) -> None:
+    """Let the next load try the download again at once (the page's "Download MNIST now" button)."""
+    _failed_downloads.pop(str(raw_dir(root)), None)
+
+
 def _read(root, train: bool, download: bool) -> tuple[torch.Tensor, torch.Tensor]:
     prefix = "train" if train else "t10k"
-    if download and missing_files(root):
+    folder = str(raw_dir(root))
+    if missing_files(root):
+        if not download:
+            raise _unavailable(root, "missing", missing=", ".join(missing_files(root)))
+        if _download_failed_recently(folder):
+            raise _unavailable(root, "offline")
         try:
             _download(root)
         except Exception as exc:
-            raise MnistUnavailable(_help_message(root, f"the download failed (offline or blocked?): {type(exc).__name__}")) from exc
-    if missing_files(root):
-        raise MnistUnavailable(_help_message(root, f"missing {', '.join(missing_files(root))}"))
+            _failed_downloads[folder] = time.monotonic()
+            raise _unavailable(root, "offline") from exc
+        if missing_files(root):
+            raise _unavailable(root, "missing", missing=", ".join(missing_files(root)))
     try:
         images = _read_idx(raw_dir(root) / f"{prefix}-images-idx3-ubyte", 3)
         labels = _read_idx(raw_dir(root) / f"{prefix}-labels-idx1-ubyte", 1)
-    except (OSError, ValueError) as exc:
-        raise MnistUnavailable(_help_message(root, f"reading the files failed ({exc})")) from exc
+    except (OSError, ValueError, EOFError) as exc:
+        raise _unavailable(root, "unreadable", detail=str(exc)) from exc
     if images.shape[1:] != (28, 28) or len(images) != len(labels) or len(images) == 0:
-        raise MnistUnavailable(_help_message(root, f"the files hold images of shape {images.shape} and {len(labels)} labels, not 28x28 digits with one label each"))
+        detail = f"{prefix}: images of shape {images.shape}, {len(labels)} labels"
+        raise _unavailable(root, "malformed", detail=detail)
     if labels.max() > 9:
-        raise MnistUnavailable(_help_message(root, "the label file holds values outside 0-9"))
+        raise _unavailable(root, "malformed", detail=f"{prefix}-labels-idx1-ubyte holds values outside 0-9")
     return torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64))
 
 
@@ -120,11 +163,13 @@ def load_split(root, train: bool, download: bool = True) -> tuple[torch.Tensor, 
     try:
         folder = str(raw_dir(root).resolve())
     except (OSError, RuntimeError, ValueError) as exc:
-        raise MnistUnavailable(_help_message(root, f"the directory cannot be used ({exc})")) from exc
+        raise _unavailable(root, "unusable", detail=str(exc)) from exc
     key = (folder, bool(train))
+    if key in _cache:
+        return _cache[key]
     with _folder_lock(folder):  # one reader or downloader per folder; other folders do not wait
         if key not in _cache:
-            split = _read(root, train, download and bool(missing_files(root)))
+            split = _read(root, train, download)
             with _lock:
                 while len(_cache) >= MAX_CACHED_SPLITS:
                     _cache.pop(next(iter(_cache)))
@@ -140,15 +185,72 @@ class MnistChoice:
     train_count: int
     test_count: int
     note: str | None     # why the sample is used (English), None when the data directory has MNIST
+    problem: MnistUnavailable | None = None  # the same as an error the page translates (ui.common.error_text)
+
+
+SAMPLE_FOLDER = Path(__file__).resolve().parents[1] / "data" / "mnist-sample"
+SAMPLE_COUNTS = {"train": 8000, "t10k": 2000}
+MAX_IDX_BYTES = 60_000 * 28 * 28 + 16  # the largest MNIST file; a .gz never unpacks to more
+_sample_lock = threading.Lock()
+
+
+def _sample_file_size(name: str) -> int:
+    """Bytes of an unpacked sample file: a 16-byte header and 784 bytes an image, or 8 bytes and 1 a label."""
+    count = SAMPLE_COUNTS[name.split("-")[0]]
+    return 16 + 784 * count if "images" in name else 8 + count
+
+
+def _sample_is_unpacked(folder: Path) -> bool:
+    try:
+        return all((folder / name).stat().st_size == _sample_file_size(name) for name in RAW_FILES)
+    except OSError:
+        return False
+
+
+def _unpack_sample(target: Path) -> None:
+    """gunzip the repository's sample into target/MNIST/raw; each file appears whole (written aside, then renamed)."""
+    raw = target / "MNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for name in RAW_FILES:
+        data = _file_bytes(SAMPLE_FOLDER / "MNIST" / "raw", name)
+        partial = raw / f"{name}.{os.getpid()}.{threading.get_ident()}.part"
+        partial.write_bytes(data)
+        os.replace(partial, raw / name)
+
+
+def _sample_cache_dirs() -> list[Path]:
+    """Where the unpacked sample may go: the user's cache, else the temp folder (a read-only home on a server)."""
+    return [Path.home() / ".cache" / "nn-playground-sample", Path(tempfile.gettempdir()) / "nn-playground-sample"]
 
 
 def bundled_root() -> str:
-    """The small real MNIST sample shipped in the repository, in torchvision's MNIST/raw layout."""
-    return str(Path(__file__).resolve().parents[1] / "data" / "mnist-sample")
+    """The small real MNIST sample shipped in the repository (8,000 training and 2,000 test images, MNIST/raw layout).
+
+    The repository keeps it gzipped (1.6 MB); torchvision's MNIST(download=False) reads only unpacked files, so the
+    first call unpacks them (7.8 MB) into a cache folder and returns that; later calls only check it is still there.
+    """
+    if _sample_is_unpacked(SAMPLE_FOLDER / "MNIST" / "raw"):
+        return str(SAMPLE_FOLDER)
+    with _sample_lock:
+        problems = []
+        for target in _sample_cache_dirs():
+            if _sample_is_unpacked(target / "MNIST" / "raw"):
+                return str(target)
+            try:
+                _unpack_sample(target)
+            except OSError as exc:
+                problems.append(f"{target}: {exc}")
+                continue
+            if _sample_is_unpacked(target / "MNIST" / "raw"):
+                return str(target)
+    raise OSError("the bundled MNIST sample could not be unpacked: " + "; ".join(problems))
 
 
 def choose_data(root, download: bool = True) -> MnistChoice:
-    """The data directory's MNIST when it has (or can download) it, else the bundled sample."""
+    """The data directory's MNIST when it has (or can download) it, else the bundled sample.
+
+    Cheap when called again: loaded splits are kept, and a failed download is not retried for DOWNLOAD_RETRY_S.
+    """
     try:
         train = load_split(root, train=True, download=download)
         test = load_split(root, train=False, download=download)
@@ -157,7 +259,7 @@ def choose_data(root, download: bool = True) -> MnistChoice:
         sample = bundled_root()
         train = load_split(sample, train=True, download=False)
         test = load_split(sample, train=False, download=False)
-        return MnistChoice(sample, True, len(train[0]), len(test[0]), str(exc))
+        return MnistChoice(sample, True, len(train[0]), len(test[0]), str(exc), exc)
 
 
 def normalize(images_uint8: torch.Tensor) -> torch.Tensor:

@@ -6,7 +6,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-MNIST_MINI = Path(os.environ.get("NN_PLAYGROUND_TEST_DATA", ROOT.parent / "shared" / "data" / "mnist-mini")).resolve()
+
+from core.mnist_data import bundled_root  # noqa: E402
+
+# The tests' MNIST: the sample bundled in the repository (8,000 train / 2,000 test), so a fresh clone needs nothing
+# beside it; NN_PLAYGROUND_TEST_DATA points elsewhere (any folder with MNIST/raw).
+MNIST_MINI = Path(os.environ.get("NN_PLAYGROUND_TEST_DATA") or bundled_root()).resolve()
 os.environ.setdefault("NN_PLAYGROUND_DATA", str(MNIST_MINI))
 
 
@@ -24,13 +29,13 @@ def no_mnist_download(monkeypatch):
 @pytest.fixture(scope="session")
 def mnist_root() -> Path:
     if not (MNIST_MINI / "MNIST" / "raw").is_dir():
-        pytest.fail(f"mini-MNIST not found at {MNIST_MINI}; set NN_PLAYGROUND_TEST_DATA")
+        pytest.fail(f"MNIST not found at {MNIST_MINI}/MNIST/raw; unset NN_PLAYGROUND_TEST_DATA to use the bundled sample")
     return MNIST_MINI
 
 
 @pytest.fixture(scope="session")
 def lesson_model_run(mnist_root):
-    """The lesson's CNN trained 3 epochs on mini-MNIST with the lesson's defaults: (model, records)."""
+    """The lesson's CNN trained 3 epochs on the MNIST sample with the lesson's defaults: (model, records)."""
     from core import cnn
 
     model = cnn.build_model(seed=0)
@@ -46,3 +51,11 @@ class WritesAFile:
 
     def __reduce__(self):
         return (open, (self.path, "w"))
+
+
+@pytest.fixture(scope="session")
+def ready_model():
+    """The ready-made model shipped in models/ (read once; tests must not change it)."""
+    from core.ready_model import load_ready_model
+
+    return load_ready_model()
