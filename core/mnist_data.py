@@ -129,10 +129,9 @@ def _read(root, train: bool, download: bool) -> tuple[torch.Tensor, torch.Tensor
     prefix = "train" if train else "t10k"
     folder = str(raw_dir(root))
     if missing_files(root):
-        if not download:
-            raise _unavailable(root, "missing", missing=", ".join(missing_files(root)))
-        if _download_failed_recently(folder):
-            raise _unavailable(root, "offline")
+        if not download or _download_failed_recently(folder):
+            reason = "offline" if _download_failed_recently(folder) else "missing"
+            raise _unavailable(root, reason, missing=", ".join(missing_files(root)))
         try:
             _download(root)
         except Exception as exc:

@@ -59,3 +59,9 @@ def ready_model():
     from core.ready_model import load_ready_model
 
     return load_ready_model()
+
+
+@pytest.fixture
+def local_mode(monkeypatch):
+    """Pages as a local user runs them (NN_PLAYGROUND_LOCAL=1): the data directory can be edited on the page."""
+    monkeypatch.setenv("NN_PLAYGROUND_LOCAL", "1")

@@ -89,3 +89,40 @@ def test_every_message_about_missing_mnist_is_translated():
 
     for template in mnist_data.MISSING_TEMPLATES:
         assert ZH.get(template), template[:60]
+
+
+def cnn_page():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("views/cnn.py")
+    return at.run()
+
+
+def page_messages(at) -> str:
+    """The page's messages as the reader sees them (values from a visitor arrive escaped for markdown)."""
+    return " ".join(e.value for kind in (at.warning, at.error, at.info, at.caption) for e in kind).replace("\\", "")
+
+
+def test_the_data_directory_is_read_only_by_default(monkeypatch):
+    monkeypatch.delenv("NN_PLAYGROUND_LOCAL", raising=False)
+    at = cnn_page()
+    field = at.text_input(key="data_dir")
+    assert field.disabled and field.value and not at.exception
+
+
+def test_a_local_user_can_change_it_and_the_old_message_goes(local_mode, tmp_path, mnist_root):
+    at = cnn_page()
+    assert not at.text_input(key="data_dir").disabled
+    at.text_input(key="data_dir").set_value(str(tmp_path / "first")).run()
+    first = page_messages(at)
+    assert str(tmp_path / "first") in first and "bundled 8,000-image sample" in first
+    at.text_input(key="data_dir").set_value(str(tmp_path / "second")).run()
+    second = page_messages(at)
+    assert str(tmp_path / "second") in second and str(tmp_path / "first") not in second
+    at.text_input(key="data_dir").set_value(str(mnist_root)).run()
+    assert "MNIST found" in page_messages(at) and "bundled 8,000-image sample" not in page_messages(at)
+    assert not at.exception

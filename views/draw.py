@@ -1,34 +1,73 @@
-"""Draw a digit (or upload a photo of one) and see what the session's CNN thinks, and why."""
+"""Draw a digit (or upload a photo of one) and see what a CNN thinks, and why.
+
+The ready-made model reads from the first stroke (no training needed); the session's own model, once it has one,
+takes over, and the user can switch back. A stroke reruns only the drawing section, which shows the prediction first;
+the costly views (saliency, feature maps) are computed only while their section is open.
+"""
 import time
 
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 from core import cnn, cnn_figures, digits
+from core.ready_model import ready_model_info
 from ui import background, training
-from ui.common import plot, t
+from ui.canvas import drawing_canvas
+from ui.common import error_text, plot, t
 from ui.teach_draw import preprocessing_explained
 
 CANVAS_SIZE = 280
+PIXEL_ZOOM = 4  # 28×28 shown as 112×112 sharp pixels: an st.image, far cheaper for the browser than a plotly heatmap
+MODEL_LABELS = {"own": "your model", "ready": "the ready-made model"}
 
 
-def quick_training() -> None:
-    """No model yet: offer a short training run right here instead of a dead end."""
-    st.info(t("You have no trained CNN in this session yet. Train one quickly here (or on the **Train a CNN** page, or load a saved one there)."))
-    left, right = st.columns([2, 1])
-    epochs = left.select_slider(t("Quick training: epochs over up to 10,000 images"), [1, 2, 3], value=1, key="quick_epochs")
-    if right.button(t("Quick train"), type="primary", key="quick_train"):
-        if background.start_job(dict(), seed=0, epochs=int(epochs), train_subset=10_000, log_every=None):
-            st.rerun()
+@st.cache_resource(show_spinner=False)
+def ready_model():
+    """One read-only copy of the ready-made model for every session and tab: read once per process (1.7 MB)."""
+    model = cnn.load_default_model()
+    cnn.predict_proba(model, np.zeros((1, 28, 28), np.float32))  # lays the weights out once, before sessions share it
+    return model
 
 
-def explain(image: np.ndarray, model, rgba: np.ndarray, started: float) -> None:
-    """Prediction, probabilities, what the model sees, feature maps and saliency for one preprocessed digit."""
+def _ready_or_none():
+    try:
+        return ready_model()
+    except ValueError as exc:
+        st.error(error_text(exc))
+        return None
+
+
+def chosen_model():
+    """(model, caption): the session's own model when it has one (a new one is switched to), else the ready-made."""
+    own = training.session_model()
+    ready = _ready_or_none()
+    if own is not None and ready is not None:
+        if st.session_state.get("draw_own_seen") != id(own):  # a model of one's own just arrived: read with it
+            st.session_state["draw_own_seen"] = id(own)
+            st.session_state["draw_model"] = "own"
+        choice = st.radio(t("Read with"), list(MODEL_LABELS), horizontal=True, key="draw_model",
+                          format_func=lambda k: t(MODEL_LABELS[k]))
+    else:
+        choice = "own" if own is not None else "ready"
+    if choice == "ready" and ready is not None:
+        return ready, t("Reading with the ready-made model (test accuracy {accuracy:.2%}).",
+                        accuracy=ready_model_info()["test_accuracy"])
+    if own is None:
+        return None, ""
+    entry = st.session_state["cnn"]
+    accuracy = entry["records"][-1].get("test_accuracy") if entry["records"] else None
+    caption = t("Reading with your {source} model", source=t(entry["source"]))
+    return own, caption + (f" ({t('test accuracy')} {accuracy:.2%})." if accuracy else ".")
+
+
+def zoom(image: np.ndarray) -> np.ndarray:
+    return np.kron(np.clip(image, 0.0, 1.0), np.ones((PIXEL_ZOOM, PIXEL_ZOOM), np.float32))
+
+
+def prediction(image: np.ndarray, model, started: float) -> None:
+    """The answer first: the digit, how sure, and all ten probabilities."""
     probs = cnn.predict_proba(model, image[None])[0]
     elapsed_ms = 1000 * (time.perf_counter() - started)
-    plain = digits.plain_resize(rgba)
-    plain_probs = cnn.predict_proba(model, plain[None])[0]
     best = int(np.argmax(probs))
     left, right = st.columns([1, 2])
     with left:
@@ -36,73 +75,109 @@ def explain(image: np.ndarray, model, rgba: np.ndarray, started: float) -> None:
         st.caption(t("{p:.0%} sure · image to probabilities in {ms:.0f} ms", p=probs[best], ms=elapsed_ms))
     with right:
         plot(cnn_figures.probabilities(probs, tr=t), key="draw_probs")
+
+
+def what_it_sees(image: np.ndarray, model, rgba: np.ndarray, photo: bool) -> None:
+    """The steps from the input to the 28×28 the CNN reads, and what a plain resize would have given."""
     st.subheader(t("What the model actually sees"))
-    cols = st.columns(3)
-    with cols[0]:
-        plot(cnn_figures.digit_image(image, t("MNIST-style: what the CNN sees")), key="draw_seen")
-    with cols[1]:
-        plot(cnn_figures.digit_image(plain, t("Plain resize: would read {d} ({p:.0%})", d=int(np.argmax(plain_probs)), p=plain_probs.max())), key="draw_plain")
-    with cols[2]:
-        plot(cnn_figures.digit_image(cnn.saliency(model, image), t("Saliency: pixels that mattered"), colorscale="Hot"), key="draw_saliency")
-    st.caption(t("MNIST digits were size-normalised to a 20×20 box and centred by their centre of mass in 28×28. A drawing treated the same way looks like the training data; a plain resize usually does not."))
-    maps1, maps2 = cnn.feature_maps(model, image)
-    plot(cnn_figures.feature_map_grid(maps1, t("Conv 1 feature maps of your digit")), key="draw_fmap1")
-    plot(cnn_figures.feature_map_grid(maps2, t("Conv 2 feature maps of your digit")), key="draw_fmap2")
+    plain = digits.plain_resize(rgba)
+    plain_probs = cnn.predict_proba(model, plain[None])[0]
+    pictures, captions = [], []
+    if photo:
+        pictures += [rgba, digits.ink_map(rgba)]
+        captions += [t("1 · your photo"), t("2 · ink: darker than the paper around it")]
+    pictures += [zoom(image), zoom(plain)]
+    captions += [t("MNIST-style: what the CNN sees"),
+                 t("Plain resize: would read {d} ({p:.0%})", d=int(np.argmax(plain_probs)), p=plain_probs.max())]
+    st.image(pictures, caption=captions, width=112 + 28)
+    st.caption(t("MNIST digits were size-normalised to a 20×20 box and centred by their centre of mass in 28×28. "
+                 "A drawing treated the same way looks like the training data; a plain resize usually does not."))
+
+
+def inside_the_cnn(image: np.ndarray, model) -> None:
+    """Saliency and feature maps: computed only while this section is open, so a stroke settles fast."""
+    section = st.expander(t("Inside the CNN for your digit"), key="draw_inside", on_change="rerun")
+    if not section.open:
+        return
+    with section:
+        salient = cnn.saliency(model, image)
+        st.image(zoom(salient / max(float(salient.max()), 1e-9)), caption=t("Saliency: pixels that mattered"),
+                 width=112 + 28)
+        maps1, maps2 = cnn.feature_maps(model, image)
+        plot(cnn_figures.feature_map_grid(maps1, t("Conv 1 feature maps of your digit")), key="draw_fmap1")
+        plot(cnn_figures.feature_map_grid(maps2, t("Conv 2 feature maps of your digit")), key="draw_fmap2")
 
 
 def read_upload(upload) -> np.ndarray | None:
     try:
         return digits.read_image_file(upload.getvalue())
-    except digits.ImageError as exc:
-        st.error(str(exc))
+    except ValueError as exc:
+        st.error(error_text(exc))
         return None
+
+
+def canvas_input() -> np.ndarray | None:
+    left, right = st.columns([1, 2])
+    with left:
+        width = st.slider(t("Stroke width"), 5, 40, 18, key="draw_width")
+        if st.button(t("Clear"), key="draw_clear"):
+            st.session_state["canvas_version"] = st.session_state.get("canvas_version", 0) + 1
+    with right:
+        result = drawing_canvas(stroke_width=width, stroke_color="#FFFFFF", background_color="#000000",
+                                width=CANVAS_SIZE, height=CANVAS_SIZE, drawing_mode="freedraw", return_image_data=True,
+                                key=f"canvas_{st.session_state.get('canvas_version', 0)}")
+    return result.image_data
 
 
 @st.fragment
 def drawing_panel(model) -> None:
-    """Canvas and prediction; interacting here reruns only this part of the page."""
+    """Canvas or upload, then the prediction; interacting here reruns only this part of the page."""
     source = st.radio(t("Input"), ["draw", "upload"], horizontal=True, key="draw_source",
                       format_func=lambda k: {"draw": t("Draw"), "upload": t("Upload a photo")}[k])
     rgba = None
     if source == "draw":
-        left, right = st.columns([1, 2])
-        with left:
-            width = st.slider(t("Stroke width"), 5, 40, 18, key="draw_width")
-            if st.button(t("Clear"), key="draw_clear"):
-                st.session_state["canvas_version"] = st.session_state.get("canvas_version", 0) + 1
-        with right:
-            result = st_canvas(stroke_width=width, stroke_color="#FFFFFF", background_color="#000000",
-                               width=CANVAS_SIZE, height=CANVAS_SIZE, drawing_mode="freedraw", return_image_data=True,
-                               key=f"canvas_{st.session_state.get('canvas_version', 0)}")
-            rgba = result.image_data
+        rgba = canvas_input()
     else:
-        upload = st.file_uploader(t("A photo or scan of one digit (PNG or JPEG); dark ink on light paper is inverted automatically"),
-                                  type=["png", "jpg", "jpeg"], key="draw_upload")
+        upload = st.file_uploader(t("A photo or scan of one digit (PNG or JPEG): dark ink on paper, shadows and "
+                                    "ruled lines are fine"), type=["png", "jpg", "jpeg"], key="draw_upload")
         if upload is not None:
             rgba = read_upload(upload)
-            if rgba is not None:
-                st.image(rgba, caption=t("your upload"), width=200)
     started = time.perf_counter()
     image = digits.preprocess(rgba) if rgba is not None else None
     if image is None:
-        st.info(t("Draw a digit (0–9) on the black square, as large as you like."))
+        if source == "draw" or rgba is not None:
+            st.info(t("Draw a digit (0–9) on the black square, as large as you like.") if source == "draw"
+                    else t("No digit found in this picture: it looks blank. Try a closer photo with darker ink."))
         return
-    explain(image, model, rgba, started)
+    prediction(image, model, started)
+    what_it_sees(image, model, rgba, photo=source == "upload")
+    inside_the_cnn(image, model)
+
+
+def quick_training(job) -> None:
+    """A short training run right here, for a model of one's own (drawing does not need it)."""
+    with st.expander(t("Train a model of your own"), expanded=False):
+        st.info(t("You have no trained CNN of your own in this session yet; the ready-made model reads your digits "
+                  "meanwhile. Train one quickly here, or on the **Train a CNN** page (where you can also load one)."))
+        left, right = st.columns([2, 1])
+        epochs = left.select_slider(t("Quick training: epochs over up to 10,000 images"), [1, 2, 3], value=1,
+                                    key="quick_epochs")
+        if right.button(t("Quick train"), type="primary", key="quick_train", disabled=job is not None and job.active):
+            if background.start_job(dict(), seed=0, epochs=int(epochs), train_subset=10_000, log_every=None):
+                st.rerun()
 
 
 st.title(t("Draw a digit"))
-st.markdown(t("Draw a digit with the mouse or a finger. Your CNN reads it after the same preprocessing MNIST used, and shows why it decided what it did."))
+st.markdown(t("Draw a digit with the mouse or a finger. A CNN reads it after the same preprocessing MNIST used, and "
+              "shows why it decided what it did."))
 with st.expander(t("📖 Why preprocessing matters, and the code that does it")):
     preprocessing_explained()
 job = background.current_job()
 if job is not None and (job.active or job.status in ("failed", "diverged") or st.session_state.get("cnn_adopted") != job.id):
     background.live_progress(job, key="draw")
-model = training.session_model()
-if model is None:
-    if job is None or not job.active:
-        quick_training()
-else:
-    entry = st.session_state["cnn"]
-    accuracy = entry["records"][-1]["test_accuracy"] if entry["records"] else None
-    st.caption(t("Using your {source} model", source=t(entry["source"])) + (f" · {t('test accuracy')} {accuracy:.2%}" if accuracy else ""))
+model, caption = chosen_model()
+if model is not None:
+    st.caption(caption)
     drawing_panel(model)
+if training.session_model() is None:
+    quick_training(job)

@@ -19,6 +19,10 @@ _REASONS = {
 }
 
 ZH: dict[str, str] = {
+    "MNIST found in {folder}: {train:,} training and {test:,} test images.":
+        "已在 {folder} 找到 MNIST：{train:,} 张训练图像，{test:,} 张测试图像。",
+    "Fixed on this server. To choose another folder, run the app yourself with {env}=1.":
+        "此服务器上不可更改。若要选择其他文件夹，请自己运行本应用并设置 {env}=1。",
     **{english + _WHAT_TO_DO: chinese + _WHAT_TO_DO_ZH for english, chinese in _REASONS.items()},
     "The ready-made model's record {path} cannot be read ({detail}).": "无法读取现成模型的记录文件 {path}（{detail}）。",
     "The ready-made model's record {path} has no sha256.": "现成模型的记录文件 {path} 中没有 sha256 校验值。",
