@@ -85,6 +85,8 @@ class Visitor:
         body = getattr(element, kind)
         if kind == "button":
             self.buttons[body.label] = body.id
+        if kind == "exception":
+            self.texts.append(f"EXCEPTION {body.type}: {body.message}")
         for field in ("body", "label", "text"):
             value = getattr(body, field, None)
             if isinstance(value, str) and value:

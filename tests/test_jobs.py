@@ -208,38 +208,36 @@ def test_a_full_queue_refuses_with_a_message(queue, monkeypatch):
 
 MEMORY_SCRIPT = """
 import sys, time
-from core import cnn
-from core.jobs import JobQueue, Job
+from core import cnn, jobs
 def rss_mb():
     for line in open('/proc/self/status'):
         if line.startswith('VmRSS:'):
             return int(line.split()[1]) / 1024
-queue = JobQueue(max_running=1)
+jobs.MAX_FINISHED_BYTES = 20 * 2**20  # room for one finished largest model
+queue = jobs.JobQueue(max_running=1)
 largest = dict(conv1_channels=64, conv2_channels=128, hidden_size=512)
-after = []
-for run in range(4):
+for run in range(5):
     model = cnn.build_model(run, **largest)
-    job = queue.submit(Job(lambda stop, model=model: cnn.train(model, sys.argv[1], epochs=1, batch_size=16,
-                                                                train_subset=800, should_stop=stop, seed=run),
-                           payload={"model": model}, owner=f"s{run}", cost=1e9))
+    nbytes = sum(p.numel() * p.element_size() for p in model.parameters())
+    job = queue.submit(jobs.Job(lambda stop, model=model: cnn.train(model, sys.argv[1], epochs=1, batch_size=16,
+                                                                    train_subset=400, should_stop=stop, seed=run),
+                                payload={"model": model}, owner=f"s{run}", cost=1e9, nbytes=nbytes))
     while job.active:
         time.sleep(0.05)
-    assert job.status == "done", job.error
     time.sleep(0.2)
-    after.append(rss_mb())
-    grads = [p.grad for p in model.parameters() if p.grad is not None]
-    print("grads", len(grads))
-print("rss", *after)
+    print("run", job.status, sum(p.grad is not None for p in model.parameters()), rss_mb())
 """
 
 
 def test_memory_goes_back_after_real_runs(mnist_root):
-    """Four runs of the largest model in a fresh process: none keeps gradients, and memory returns after each."""
+    """Five runs of the largest model in a fresh process: none keeps gradients, and memory stays where the first
+    run left it (measured: flat within 15 MB; without malloc_trim +30–80 MB, without the byte bound +18 MB a run)."""
     out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(mnist_root)], cwd=ROOT, capture_output=True,
                          text=True, timeout=600, check=True).stdout
-    assert all(line == "grads 0" for line in out.splitlines() if line.startswith("grads"))
-    after = [float(value) for value in out.split("rss")[1].split()]
-    assert max(after[1:]) - after[0] < 100, f"memory after each run, MB: {after}"
+    runs = [line.split()[1:] for line in out.splitlines() if line.startswith("run")]
+    assert [(status, grads) for status, grads, _ in runs] == [("done", "0")] * 5
+    after = [float(rss) for _, _, rss in runs]
+    assert max(after[1:]) - after[0] < 50, f"memory after each run, MB: {after}"
 
 
 @pytest.fixture
