@@ -18,6 +18,7 @@ COLORSCALE = "RdBu_r"
 POSITIVE, NEGATIVE = "#c62828", "#1565c0"
 MAX_CURVE_POINTS = 300  # a 50,000-epoch curve drawn with 300 points looks the same and draws ~100× faster
 SMALL_MARGIN = dict(l=10, r=10, t=50, b=10)
+CURVE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 # Stages of one update in the lesson's order, and the part of the network each one belongs to.
 STAGE_LAYER = {"A1": "hidden", "H": "hidden", "A2": "output", "Y_hat": "output", "error": "output",
                "output_delta": "output", "hidden_error": "hidden", "hidden_delta": "hidden", "w2": "w2", "w1": "w1"}
@@ -59,6 +60,15 @@ def _log_axis(title: str) -> dict:
     return dict(type="log", dtick=1, exponentformat="power", title=title)
 
 
+def _loss_axis(series_values, tr) -> dict:
+    """Log loss axis; labels only at powers of ten unless the curves stay within one decade (then plotly picks)."""
+    values = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in series_values] or [np.ones(1)])
+    values = values[np.isfinite(values) & (values > 0)]
+    if len(values) and values.max() > 10 * values.min():
+        return _log_axis(tr("loss"))
+    return dict(type="log", title=tr("loss"))
+
+
 def _point_annotations(fig: go.Figure, row=None, col=None) -> None:
     """The four XOR points' labels on a white box, readable over the red/blue heatmap."""
     for (a, b), label in zip(X_XOR, POINT_LABELS):
@@ -83,11 +93,14 @@ def loss_curve(series: dict, marker_epoch: int | None = None, title: str | None 
     """One line per run (name → per-epoch losses, the page's cost), log scale. A run that ended in NaN gets a ✕ at its
     last finite loss; `log_epochs` spreads the first epochs out so a run that stopped early is visible."""
     fig = go.Figure()
-    for name, losses in series.items():
+    for index, (name, losses) in enumerate(series.items()):
         losses = np.asarray(losses, dtype=np.float64)
         finite = np.isfinite(losses)
         epochs, values = thinned(np.where(finite, losses, np.nan))
-        fig.add_trace(go.Scatter(x=epochs + (1 if log_epochs else 0), y=values, mode="lines", name=name,
+        # Later curves dashed on top: a run that matches an earlier one until it stops stays visible.
+        line = dict(color=CURVE_COLORS[index % len(CURVE_COLORS)], width=2 if index == 0 else 3,
+                    dash="solid" if index == 0 else "dash")
+        fig.add_trace(go.Scatter(x=epochs + (1 if log_epochs else 0), y=values, mode="lines", name=name, line=line,
                                  hovertemplate=tr("epoch") + " %{x:,}<br>" + tr("loss") + " %{y:.4g}<extra>%{fullData.name}</extra>"))
         if not finite.all():
             last = int(np.argmin(finite)) - 1
@@ -99,11 +112,7 @@ def loss_curve(series: dict, marker_epoch: int | None = None, title: str | None 
     if marker_epoch is not None:
         fig.add_vline(x=marker_epoch, line_dash="dash", line_color="gray")
     x_title = x_title or (tr("epoch + 1 (log scale)") if log_epochs else tr("epoch"))
-    values = np.concatenate([np.asarray(v, dtype=np.float64) for v in series.values()] or [np.ones(1)])
-    values = values[np.isfinite(values) & (values > 0)]
-    # Within one decade dtick=1 would leave the axis without labels, so plotly picks them there.
-    y_axis = _log_axis(tr("loss")) if len(values) and values.max() > 10 * values.min() else dict(type="log",
-                                                                                              title=tr("loss"))
+    y_axis = _loss_axis(series.values(), tr)
     fig.update_layout(title=title or tr("Loss: mean of ½(y − ŷ)² over the 4 points"), height=height,
                       xaxis=_log_axis(x_title) if log_epochs else dict(title=x_title),
                       yaxis=y_axis, margin=SMALL_MARGIN, legend=dict(orientation="h", y=-0.3))
@@ -119,7 +128,7 @@ def live_view(losses, params: dict, activation: str, epochs: int, tr=_same) -> g
     fig.add_trace(_surface_trace(output_surface(params, activation), tr, showscale=False), 1, 2)
     fig.add_trace(_points_trace(tr), 1, 2)
     fig.update_layout(height=300, margin=SMALL_MARGIN, showlegend=False,
-                      xaxis=dict(range=[0, epochs], title=tr("epoch")), yaxis=_log_axis(tr("loss")),
+                      xaxis=dict(range=[0, epochs], title=tr("epoch")), yaxis=_loss_axis([y], tr),
                       xaxis2=dict(range=[-0.5, 1.5]), yaxis2=dict(range=[-0.5, 1.5], scaleanchor="x2"))
     return fig
 
@@ -291,5 +300,6 @@ def run_curves(series: dict, tr=_same) -> go.Figure:
         fig.add_trace(go.Scatter(x=epochs, y=losses, mode="lines", name=label,
                                  hovertemplate="%{fullData.name}<br>" + tr("epoch") + " %{x:,}: %{y:.4g}<extra></extra>"))
     fig.update_layout(title=tr("Your runs: loss, mean of ½(y − ŷ)²"), height=340, margin=SMALL_MARGIN,
-                      xaxis_title=tr("epoch"), yaxis=_log_axis(tr("loss")), legend=dict(orientation="h", y=-0.3))
+                      xaxis_title=tr("epoch"), yaxis=_loss_axis([c[1] for c in series.values()], tr),
+                      legend=dict(orientation="h", y=-0.3))
     return fig

@@ -73,13 +73,13 @@ def show() -> None:
             series[("📌 " if run.pinned else "") + tag] = curve
     plot(xor_figures.run_curves(series, tr=t), key="xor_history_curves")
     for run in reversed(history):
-        text, pin, remove = st.columns([6, 1, 1], vertical_alignment="center")
+        row = st.container(horizontal=True, vertical_alignment="center")  # stays one row on phones
         finals = ", ".join(f"{name} {value:.4g}" for name, value in run.final.items())
-        text.markdown(f"{label(run, differing)} — " + t("final loss {losses}", losses=finals))
-        if pin.button("📌" if not run.pinned else t("unpin"), key=f"xor_pin_{run.id}", help=t("Keep this run")):
+        row.markdown(f"{label(run, differing)} — " + t("final loss {losses}", losses=finals))
+        if row.button("📌" if not run.pinned else t("unpin"), key=f"xor_pin_{run.id}", help=t("Keep this run")):
             run.pinned = not run.pinned
             st.rerun()
-        if remove.button("✕", key=f"xor_remove_{run.id}", help=t("Remove this run")):
+        if row.button("✕", key=f"xor_remove_{run.id}", help=t("Remove this run")):
             history.remove(run)
             st.rerun()
 

@@ -224,7 +224,8 @@ def show_derivative_question(settings: XorSettings) -> None:
     stored = _kept("xor_trap_result", settings)
     if stored is None:
         return
-    st.caption(t("Trained with: {settings}", settings=xor_history.describe(replace(settings, implementation="numpy"))))
+    st.caption(t("Trained with: {settings}", settings=xor_history.describe(replace(settings, implementation="numpy"),
+                                                                         skip=("derivative_of",))))
     curves = stored[1]
     plot(xor_figures.loss_curve({name: losses for name, (losses, _) in curves.items()}, tr=t, log_epochs=True),
          key="trap_losses")
@@ -275,7 +276,8 @@ def show_many_seeds(settings: XorSettings) -> None:
         return
     _, sizes, rates, solve_epochs = stored
     st.caption(t("Trained with: {settings}", settings=xor_history.describe(
-        replace(settings, implementation="numpy", epochs=xe.many_seeds_epochs(settings)), skip=("seed",))))
+        replace(settings, implementation="numpy", epochs=xe.many_seeds_epochs(settings)),
+        skip=("seed", "derivative_of"))))
     left, right = st.columns(2)
     with left:
         plot(xor_figures.success_rates(sizes, rates, tr=t), key="many_rates")
