@@ -29,6 +29,14 @@ MAX_ASPECT = 20
 DECODE_COST = {"1": 2, "L": 1, "LA": 8, "P": 9, "PA": 12, "RGB": 4, "RGBA": 8, "CMYK": 4, "YCbCr": 4,
                "I;16": 2, "I;16B": 2, "I;16L": 2, "I": 4}
 CONVERT_FIRST = {"1": "L", "P": "RGBA", "PA": "RGBA"}
+# CPU, not memory: each progressive scan passes over the whole image (a 125 kB 4000×4000 JPEG repeating one scan
+# 1,000 times took 9.5 s to decode), and Pillow reads PNG chunks one by one in Python (800,000 empty chunks: 2 s).
+# Pillow also reads a JPEG's segments before its first scan in Python (2,000,000 empty comments: 1.9 s).
+# An ordinary progressive JPEG has about 10 scans and fewer than 300 segments before the first (255 ICC parts at
+# most); libpng writes 8 kB chunks (1,280 for a 10 MB file).
+MAX_JPEG_SCAN_PIXELS = 10 * MAX_UPLOAD_PIXELS
+MAX_JPEG_SEGMENTS = 1_000
+MAX_PNG_CHUNKS = 20_000
 FORMATS = ("PNG", "JPEG")  # what the uploader offers; MPO is how Pillow names many phone cameras' JPEGs
 ORIENTATION_TAG = 0x0112
 
@@ -45,10 +53,15 @@ def read_image_file(data: bytes, max_bytes: int = 10 * 1024 * 1024) -> np.ndarra
     if len(data) > max_bytes:
         raise ImageError("The file is {size:.1f} MB; the limit is {limit:.0f} MB.", size=len(data) / 1e6,
                          limit=max_bytes / 1e6)
+    if data.startswith(PNG_SIGNATURE) and _png_chunk_count(data, MAX_PNG_CHUNKS + 1) > MAX_PNG_CHUNKS:
+        raise ImageError(NOT_AN_IMAGE)  # before Image.open, which walks the chunks up to the pixels in Python
+    if data.startswith(b"\xff\xd8") and _jpeg_segments_before_scan(data, MAX_JPEG_SEGMENTS + 1) > MAX_JPEG_SEGMENTS:
+        raise ImageError(NOT_AN_IMAGE)
     try:
         with Image.open(io.BytesIO(data), formats=FORMATS) as img:
             check_header(img)
             if img.format in ("JPEG", "MPO"):
+                check_jpeg_scans(data, img)
                 check_jpeg_coefficients(img)
                 img.draft(None, (MAX_UPLOAD_SIDE, MAX_UPLOAD_SIDE))  # decode at 1/2, 1/4 or 1/8 scale
             check_decode_cost(img)
@@ -73,6 +86,29 @@ def check_header(img: Image.Image) -> None:
     if width * height > MAX_UPLOAD_PIXELS:
         raise ImageError("The image is {width}×{height} pixels; please upload one under {mp} megapixels.",
                          width=width, height=height, mp=MAX_UPLOAD_PIXELS // 1_000_000)
+
+
+def check_jpeg_scans(data: bytes, img: Image.Image) -> None:
+    """Refuse a JPEG whose scans (each a pass over the whole image) would take too long to decode."""
+    scans = data.count(b"\xff\xda")  # SOS; entropy-coded data never holds FF DA (an FF there is followed by 00)
+    if scans * img.width * img.height > MAX_JPEG_SCAN_PIXELS:
+        raise ImageError("This JPEG is stored in {scans} passes, too many to decode at {width}×{height}; please save "
+                         "it again as an ordinary JPEG.", scans=scans, width=img.width, height=img.height)
+
+
+def _jpeg_segments_before_scan(jpeg: bytes, limit: int) -> int:
+    """How many markers (fill bytes included) come before the first scan, counting no further than `limit`."""
+    position, count = 2, 0
+    while count < limit and position + 4 <= len(jpeg) and jpeg[position] == 0xFF:
+        marker = jpeg[position + 1]
+        count += 1
+        if marker == 0xDA:
+            break
+        if marker == 0xFF or 0xD0 <= marker <= 0xD8 or marker == 0x01:  # fill byte or a marker without a length
+            position += 1 if marker == 0xFF else 2
+            continue
+        position += 2 + int.from_bytes(jpeg[position + 2:position + 4], "big")
+    return count
 
 
 def check_jpeg_coefficients(img: Image.Image) -> None:
@@ -102,7 +138,8 @@ def _shrunk(img: Image.Image) -> Image.Image:
     img.load()
     if img.mode in CONVERT_FIRST:
         img = img.convert(CONVERT_FIRST[img.mode])
-    # In place: the full-size pixels are let go as soon as the small ones exist. reducing_gap=None: Pillow's fast reduce() step refuses 16-bit modes.
+    # In place: the full-size pixels are let go as soon as the small ones exist.
+    # reducing_gap=None: Pillow's fast reduce() step refuses 16-bit modes.
     img.thumbnail((MAX_UPLOAD_SIDE, MAX_UPLOAD_SIDE), reducing_gap=None)
     return img
 
@@ -165,12 +202,22 @@ def _canvas_png_is_bounded(png: bytes, max_width: int, max_height: int) -> bool:
     width, height = struct.unpack(">II", png[16:24])
     if not (1 <= width <= max_width and 1 <= height <= max_height):
         return False
+    kinds = list(_png_chunks(png, MAX_PNG_CHUNKS + 1))
+    return len(kinds) <= MAX_PNG_CHUNKS and kinds[-1] == b"IEND" and set(kinds) <= CANVAS_PNG_CHUNKS
+
+
+def _png_chunks(png: bytes, limit: int):
+    """The kinds of a PNG's chunks, up to IEND or the first `limit`, read from their headers only."""
     position = len(PNG_SIGNATURE)
-    while position + 8 <= len(png):
-        length, kind = struct.unpack(">I4s", png[position:position + 8])
-        if kind not in CANVAS_PNG_CHUNKS:
-            return False
+    for _ in range(limit):
+        if position + 8 > len(png):
+            return
+        length, kind = struct.unpack_from(">I4s", png, position)
+        yield kind
         if kind == b"IEND":
-            return True
+            return
         position += 12 + length
-    return False
+
+
+def _png_chunk_count(png: bytes, limit: int) -> int:
+    return sum(1 for _ in _png_chunks(png, limit))

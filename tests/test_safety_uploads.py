@@ -8,7 +8,9 @@ import io
 import json
 import pickle
 import re
+import struct
 import zipfile
+import zlib
 
 import numpy as np
 import pytest
@@ -201,6 +203,51 @@ def test_a_big_baseline_jpeg_is_reduced_while_decoding():
     """6000×6000 RGB decoded whole would hold 144 MB; decoded at 1/4 scale it holds 9 MB."""
     result = measure(READ_IMAGE, encode(Image.new("RGB", (6000, 6000), "white"), "JPEG"))
     assert result["error"] is None and result["grown_mb"] < 40
+
+
+def repeated_scan_jpeg(repeats: int) -> bytes:
+    """A 4000×4000 progressive JPEG whose smallest scan is repeated: each repeat is another pass over the image."""
+    data = encode(Image.new("RGB", (4000, 4000), "white"), "JPEG", progressive=True)
+    starts = [i for i in range(len(data) - 1) if data[i:i + 2] == b"\xff\xda"]
+    scans = [data[a:b] for a, b in zip(starts, starts[1:])]
+    end = data.rfind(b"\xff\xd9")
+    return data[:end] + min(scans, key=len) * repeats + b"\xff\xd9"
+
+
+def chunk(kind: bytes, content: bytes) -> bytes:
+    return struct.pack(">I", len(content)) + kind + content + struct.pack(">I", zlib.crc32(kind + content))
+
+
+def png_with_empty_chunks(count: int) -> bytes:
+    png = encode(Image.new("L", (100, 100), 255), "PNG")
+    return png[:33] + chunk(b"abCd", b"") * count + png[33:]
+
+
+def jpeg_with_empty_comments(count: int) -> bytes:
+    jpeg = encode(Image.new("RGB", (100, 100), "white"), "JPEG")
+    return jpeg[:2] + b"\xff\xfe\x00\x02" * count + jpeg[2:]
+
+
+@pytest.mark.parametrize("build,message", [
+    (lambda: repeated_scan_jpeg(1000), "1010 passes"),  # 9.5 s of CPU to decode, unchecked
+    (lambda: png_with_empty_chunks(800_000), "not an image this app can read"),  # 2.2 s in Pillow's chunk loop
+    (lambda: jpeg_with_empty_comments(2_000_000), "not an image this app can read"),  # 1.9 s in its marker loop
+])
+def test_images_that_cost_seconds_of_cpu_are_refused_unread(build, message, monkeypatch):
+    data = build()
+    assert len(data) <= 10 * MB
+    opened = []
+    if "passes" not in message:  # refused from the raw bytes, before Pillow walks them
+        monkeypatch.setattr(image_file.Image, "open", lambda *a, **k: opened.append(a))
+    with pytest.raises(digits.ImageError, match=message):
+        digits.read_image_file(data)
+    assert opened == []
+
+
+def test_ordinary_numbers_of_scans_chunks_and_segments_are_read():
+    assert digits.read_image_file(repeated_scan_jpeg(0)).shape == (1000, 1000, 4)
+    assert digits.read_image_file(png_with_empty_chunks(1000)).shape == (100, 100, 4)
+    assert digits.read_image_file(jpeg_with_empty_comments(500)).shape == (100, 100, 4)
 
 
 @pytest.mark.parametrize("size", [(1, 1), (1, 5000), (5000, 1), (7, 300), (3, 400), (4000, 150)])

@@ -46,6 +46,9 @@ ZH: dict[str, str] = {
     "That file is not an image this app can read; upload a PNG or JPEG of one digit.":
         "本应用无法读取这个文件；请上传一张只有一个数字的 PNG 或 JPEG 图片。",
     "The file is {size:.1f} MB; the limit is {limit:.0f} MB.": "文件大小为 {size:.1f} MB，上限是 {limit:.0f} MB。",
+    "This JPEG is stored in {scans} passes, too many to decode at {width}×{height}; please save it again as an "
+    "ordinary JPEG.":
+        "这张 JPEG 分成 {scans} 遍存储，以 {width}×{height} 的尺寸解码需要太多遍；请重新存成普通的 JPEG。",
     "The image is {width}×{height} pixels; please upload one under {mp} megapixels.":
         "这张图片有 {width}×{height} 像素；请上传小于 {mp} 百万像素的图片。",
     "The image is {width}×{height} pixels; upload a picture of one digit at least {side} pixels on each side and at "
