@@ -36,7 +36,7 @@ def _make_net(settings: XorSettings) -> str:
 
 
 def xor_script(settings: XorSettings) -> str:
-    """The script's last line printed is `final loss: <value>`, the page's final loss (mean ½(y − ŷ)²) for `settings`."""
+    """The script's last printed line is `final loss: <value>`, the page's final loss (mean ½(y − ŷ)²)."""
     code = ['"""XOR from scratch, exported from NN Playground. Needs only NumPy: python this_file.py"""\n'
             "import numpy as np\n\n\n", _sources(LESSON_PARTS)]
     if not is_lesson(settings):

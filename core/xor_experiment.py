@@ -55,7 +55,8 @@ class XorSettings:
             found.append(("The learning rate must be a number above 0 and at most 100 (got {value}).",
                           {"value": self.learning_rate}))
         if not 1 <= self.epochs <= MAX_EPOCHS:
-            found.append(("Epochs must be from 1 to {most:,} (got {value}).", {"most": MAX_EPOCHS, "value": self.epochs}))
+            found.append(("Epochs must be from 1 to {most:,} (got {value}).",
+                          {"most": MAX_EPOCHS, "value": self.epochs}))
         if self.activation not in xor_numpy.ACTIVATIONS:
             found.append(("Unknown activation {name}.", {"name": self.activation}))
         if self.init not in xor_numpy.INIT_SCHEMES:

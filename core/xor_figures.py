@@ -101,7 +101,8 @@ def loss_curve(series: dict, marker_epoch: int | None = None, title: str | None 
         line = dict(color=CURVE_COLORS[index % len(CURVE_COLORS)], width=2 if index == 0 else 3,
                     dash="solid" if index == 0 else "dash")
         fig.add_trace(go.Scatter(x=epochs + (1 if log_epochs else 0), y=values, mode="lines", name=name, line=line,
-                                 hovertemplate=tr("epoch") + " %{x:,}<br>" + tr("loss") + " %{y:.4g}<extra>%{fullData.name}</extra>"))
+                                 hovertemplate=tr("epoch") + " %{x:,}<br>" + tr("loss")
+                                 + " %{y:.4g}<extra>%{fullData.name}</extra>"))
         if not finite.all():
             last = int(np.argmin(finite)) - 1
             if last >= 0:
@@ -137,7 +138,8 @@ def decision_boundary(params: dict, activation: str, title: str = "Output ŷ", t
     surface = output_surface(params, activation)
     fig = go.Figure([_surface_trace(surface, tr), _points_trace(tr)])
     fig.add_trace(go.Contour(x=GRID, y=GRID, z=surface, showscale=False,
-                             contours=dict(start=0.5, end=0.5, size=1, coloring="none"), line=dict(color="black", width=2),
+                             contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                             line=dict(color="black", width=2),
                              name="ŷ = 0.5", hoverinfo="skip", showlegend=False))
     _point_annotations(fig)
     fig.update_layout(title=title, height=360, xaxis_title="x1", yaxis_title="x2", margin=SMALL_MARGIN,
@@ -276,7 +278,8 @@ def hidden_space(params: dict, activation: str, tr=_same) -> go.Figure:
 
 
 def success_rates(sizes, rates, tr=_same) -> go.Figure:
-    fig = go.Figure(go.Bar(x=[str(s) for s in sizes], y=100 * np.asarray(rates), text=[f"{100 * r:.0f}%" for r in rates],
+    fig = go.Figure(go.Bar(x=[str(s) for s in sizes], y=100 * np.asarray(rates),
+                           text=[f"{100 * r:.0f}%" for r in rates],
                            textposition="outside", marker_color="#2ca02c", name=tr("solved")))
     fig.update_layout(title=tr("Nets that solve XOR"), xaxis_title=tr("hidden units"), yaxis_title=tr("% of seeds"),
                       yaxis_range=[0, 110], height=320, margin=SMALL_MARGIN)
@@ -298,7 +301,8 @@ def run_curves(series: dict, tr=_same) -> go.Figure:
     fig = go.Figure()
     for label, (epochs, losses) in series.items():
         fig.add_trace(go.Scatter(x=epochs, y=losses, mode="lines", name=label,
-                                 hovertemplate="%{fullData.name}<br>" + tr("epoch") + " %{x:,}: %{y:.4g}<extra></extra>"))
+                                 hovertemplate="%{fullData.name}<br>" + tr("epoch")
+                                 + " %{x:,}: %{y:.4g}<extra></extra>"))
     fig.update_layout(title=tr("Your runs: loss, mean of ½(y − ŷ)²"), height=340, margin=SMALL_MARGIN,
                       xaxis_title=tr("epoch"), yaxis=_loss_axis([c[1] for c in series.values()], tr),
                       legend=dict(orientation="h", y=-0.3))

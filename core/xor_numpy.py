@@ -115,7 +115,8 @@ class PlaygroundNet(SimpleNeuralNetwork):
 
 def new_net(hidden_size: int = 2, seed=None, biases: bool = False, init: str = "rand", activation: str = "sigmoid",
             derivative_of: str = "output", input_size: int = 2, output_size: int = 1) -> SimpleNeuralNetwork:
-    """The lesson's class when the options are the lesson's (seeded like np.random.RandomState(seed).rand), else a PlaygroundNet."""
+    """The lesson's class when the options are the lesson's (seeded like np.random.RandomState(seed).rand), else a
+    PlaygroundNet."""
     net = PlaygroundNet(input_size, hidden_size, output_size, seed=seed, biases=biases, init=init,
                         activation=activation, derivative_of=derivative_of)
     if biases or init != "rand" or activation != "sigmoid" or derivative_of != "output":
@@ -127,7 +128,8 @@ def new_net(hidden_size: int = 2, seed=None, biases: bool = False, init: str = "
 
 def options_of(net: SimpleNeuralNetwork) -> dict:
     """The page options a net was built with; the lesson's class has the lesson's."""
-    return {"activation": getattr(net, "activation", "sigmoid"), "derivative_of": getattr(net, "derivative_of", "output"),
+    return {"activation": getattr(net, "activation", "sigmoid"),
+            "derivative_of": getattr(net, "derivative_of", "output"),
             "biases": getattr(net, "b1", None) is not None}
 
 

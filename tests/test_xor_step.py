@@ -1,4 +1,4 @@
-"""One update slowed down, the shown code is the code that runs, exports reproduce the page, and every number is true."""
+"""One update slowed down, the shown code is the code that runs, exports reproduce the page, every number is true."""
 import inspect
 import subprocess
 import sys

@@ -24,7 +24,8 @@ def xor_numpy_explained() -> None:
     st.latex(r"\frac{\partial C}{\partial W_2} = H^{\top}\Big(\underbrace{-(y-\hat y)}_{dC/d\hat y}\odot"
              r"\underbrace{\hat y(1-\hat y)}_{d\hat y/dA_2}\Big)")
     st.latex(r"\frac{\partial C}{\partial W_1} = X^{\top}\Big(\underbrace{\tfrac{\partial C}{\partial A_2} W_2^{\top}}"
-             r"_{dC/dH}\odot\underbrace{H(1-H)}_{dH/dA_1}\Big),\qquad W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
+             r"_{dC/dH}\odot\underbrace{H(1-H)}_{dH/dA_1}\Big),\qquad "
+             r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
     st.markdown(t("The sigmoid's slope can be written with its own output: if y = σ(a) then σ'(a) = y·(1 − y). That is "
                   "why `sigmoid_derivative` takes the **output**, and why the lesson calls "
                   "`sigmoid_derivative(self.Y_hat)`, not `sigmoid_derivative(self.A2)`."))

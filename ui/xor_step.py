@@ -49,7 +49,8 @@ def _state(run_id: int, records: list[dict], start_epoch: int) -> StepState:
     state = st.session_state.get("xor_step")
     if state is None or state.start != (run_id, start_epoch):
         record = next(r for r in records if r["epoch"] == start_epoch)
-        state = StepState((run_id, start_epoch), {k: None if v is None else v.copy() for k, v in record["params"].items()})
+        params = {name: None if value is None else value.copy() for name, value in record["params"].items()}
+        state = StepState((run_id, start_epoch), params)
         st.session_state["xor_step"] = state
     return state
 
@@ -82,7 +83,8 @@ def _stage_table(trace: dict, stage: str) -> list[dict]:
                 for i, j in np.ndindex(before.shape)]
     values = trace[stage]
     return [{t("input"): xor_figures.POINT_LABELS[k],
-             **{(f"{stage}[{j}]" if values.shape[1] > 1 else stage): f"{values[k, j]:.4f}" for j in range(values.shape[1])}}
+             **{(f"{stage}[{j}]" if values.shape[1] > 1 else stage): f"{values[k, j]:.4f}"
+                for j in range(values.shape[1])}}
             for k in range(len(values))]
 
 
@@ -90,7 +92,8 @@ def _stage_table(trace: dict, stage: str) -> list[dict]:
 def show(run_id: int, records: list[dict], settings: XorSettings) -> None:
     """Runs alone: stepping and choosing a stage rerun only this view."""
     epochs = [r["epoch"] for r in records if np.isfinite(r["loss"])]
-    start = st.select_slider(t("Start from the weights at epoch"), epochs, value=epochs[0], key=f"xor_step_from_{run_id}")
+    start = st.select_slider(t("Start from the weights at epoch"), epochs, value=epochs[0],
+                             key=f"xor_step_from_{run_id}")
     state = _controls(run_id, records, start, settings)
     if state.trace is None:
         st.info(t("Press **Step** to take one gradient-descent step from these weights and see every number of it."))

@@ -159,8 +159,8 @@ def show_inside(run: Run) -> None:
     with left:
         plot(xor_figures.loss_curve(losses, marker_epoch=epoch, tr=t), key="xor_loss")
         if len(results) > 1:
-            st.caption(t("PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this page's "
-                         "loss. Its gradient is a quarter of the lesson's sum, so at the same lr it learns slower."))
+            st.caption(t("PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this "
+                         "page's loss. Its gradient is a quarter of the lesson's sum, so at the same lr it learns slower."))
     with right:
         st.markdown(t("**Outputs at epoch {epoch:,}**", epoch=epoch))
         st.table(_outputs_table(record, run.settings))
@@ -267,8 +267,8 @@ def _run_many_seeds(settings: XorSettings) -> None:
 
 
 def show_many_seeds(settings: XorSettings) -> None:
-    st.markdown(t("Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning rate, "
-                  "epochs (at most {most:,}), biases, activation and initialisation.", most=xe.MANY_SEEDS_MAX_EPOCHS))
+    st.markdown(t("Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning "
+                  "rate, epochs (at most {most:,}), biases, activation and initialisation.", most=xe.MANY_SEEDS_MAX_EPOCHS))
     if st.button(t("Run 100 seeds × hidden sizes 1–8"), key="xor_many"):
         _run_many_seeds(settings)
     stored = _kept("xor_many_result", settings)
@@ -288,8 +288,8 @@ def show_many_seeds(settings: XorSettings) -> None:
 def show_sections(run: Run) -> None:
     """The views a student opens: each computes and draws only while open."""
     sections = (
-        (t("👣 Step through one update"), "xor_open_step", lambda: xor_step.show(run.id, next(iter(run.results.values())),
-                                                                                 run.settings)),
+        (t("👣 Step through one update"), "xor_open_step",
+         lambda: xor_step.show(run.id, next(iter(run.results.values())), run.settings)),
         (t("🗂 Your runs: compare and pin"), "xor_open_history", xor_history.show),
         (t("✅ Gradient check: hand-written backprop vs torch autograd"), "xor_open_gradcheck",
          lambda: show_gradient_check(run.settings)),

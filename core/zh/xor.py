@@ -82,8 +82,8 @@ ZH: dict[str, str] = {
     "{name} training… epoch {epoch:,} of {epochs:,}": "{name} 训练中… 第 {epoch:,} / {epochs:,} 轮",
     "{name}: diverged; the weights blew up and the loss became NaN at epoch {epoch:,} ❌":
         "{name}：发散了，权重爆炸，损失在第 {epoch:,} 轮变成 NaN ❌",
-    "{name}: the loss became NaN at epoch {epoch:,}. The cause is the derivative trap: sigmoid_derivative was given the "
-    "pre-activation A instead of the output ŷ, so the updates point the wrong way and the weights blow up. Choose “the "
+    "{name}: the loss became NaN at epoch {epoch:,}. The cause is the derivative trap: sigmoid_derivative was given "
+    "the pre-activation A instead of the output ŷ, so the updates point the wrong way and the weights blow up. Choose “the "
     "output ŷ” to fix it.":
         "{name}：损失在第 {epoch:,} 轮变成 NaN。原因是导数陷阱：传给 sigmoid_derivative 的是激活前的值 A 而不是输出 ŷ，"
         "于是每次更新的方向都不对，权重最终爆炸。选择“输出 ŷ”即可修正。",
