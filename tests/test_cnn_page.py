@@ -1,0 +1,86 @@
+"""The CNN page as a student uses it: settings offer what the data has, the doctor's fix sets the widgets, runs are
+kept and compared, Stop never silently replaces a better model, one model is shown at a time."""
+import io
+import re
+import time
+
+from streamlit.testing.v1 import AppTest
+
+from core import cnn
+from core.jobs import QUEUE
+from tests.conftest import ROOT
+
+
+def cnn_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("views/cnn.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def train(at: AppTest, stop_at_once: bool = False):
+    at.button(key="cnn_train").click().run()
+    job = QUEUE.get(at.session_state["cnn_job"])
+    if stop_at_once:
+        job.stop()
+    deadline = time.time() + 300
+    while job.active and time.time() < deadline:
+        time.sleep(0.2)
+    assert not job.active
+    at.run()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return job
+
+
+def model_choice(at: AppTest):
+    return next(r for r in at.radio if r.label.startswith("The model the pages use"))
+
+
+def text(at: AppTest) -> str:
+    parts = [e.value for kind in (at.markdown, at.info, at.success, at.warning, at.error, at.caption) for e in kind]
+    return re.sub(r"\\(.)", r"\1", " ".join(parts))
+
+
+def test_runs_doctor_fix_history_and_stop(tmp_path):
+    at = cnn_page()
+    subset = at.select_slider(key="cnn_subset")
+    assert subset.value == 8000 and subset.options[-1] == "8,000"  # what mini-MNIST holds, not 60,000
+    at.select_slider(key="cnn_fc").set_value(32)
+    at.select_slider(key="cnn_subset").set_value(2000)
+    at.number_input(key="cnn_epochs").set_value(1)
+    at.select_slider(key="cnn_lr").set_value(0.1).run()
+    first = train(at)
+    assert "2.30" in text(at) and "ln 10" in text(at)
+    assert "Trained on 2,000 MNIST training images." in text(at)
+    at.button(key="cnn_fix_0").click().run()
+    assert at.session_state["cnn_lr"] == 1e-3 and at.select_slider(key="cnn_lr").value == 1e-3
+
+    second = train(at)
+    assert second.last["test_accuracy"] > 0.7  # far above the 10% of guessing
+    history = model_choice(at)
+    assert len(history.options) == 2 and all("Learning rate" in option for option in history.options)
+    assert at.session_state["cnn"]["job"] == second.id
+
+    at.select_slider(key="cnn_subset").set_value(8000)
+    at.number_input(key="cnn_epochs").set_value(10)
+    stopped = train(at, stop_at_once=True)
+    assert stopped.status == "stopped" and stopped.last["test_accuracy"] < second.last["test_accuracy"]
+    assert at.session_state["cnn"]["job"] == second.id  # the better model stays, and the page says so
+    assert "so the pages keep using it" in text(at)
+    assert len(at.session_state["cnn_runs"]) == 3
+
+    history = model_choice(at)
+    history.set_value(0).run()
+    at.run()
+    assert at.session_state["cnn"]["job"] == first.id
+
+    buffer = io.BytesIO()
+    cnn.save_model(cnn.build_model(0, hidden_size=16), buffer)
+    at.file_uploader(key="cnn_upload").set_value(("m.pt", buffer.getvalue(), "application/octet-stream")).run()
+    at.run()
+    assert not at.exception
+    assert at.session_state["cnn"]["source"] == "uploaded"
+    assert "Stopped at epoch" not in text(at) and "Done:" not in text(at)  # one model shown at a time
