@@ -27,6 +27,12 @@ def session_alive(session: str) -> bool | None:
 QUEUE.session_alive = session_alive
 
 
+def job_owner() -> str:
+    """The session a job belongs to (one job each, dropped when it is gone); none under AppTest, where every test
+    shares one made-up session id and no browser can leave."""
+    return session_id() if Runtime.exists() else ""
+
+
 def data_dir() -> str:
     """The session's data directory where a local user may choose it; the server's own everywhere else (a disabled
     field's value still arrives from a raw websocket client, so the page's widget is not the guard)."""
@@ -53,7 +59,7 @@ def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
 
     nbytes = sum(p.numel() * p.element_size() for p in model.parameters())
     try:
-        job = QUEUE.submit(Job(run, payload={"model": model, "settings": settings}, owner=session_id(),
+        job = QUEUE.submit(Job(run, payload={"model": model, "settings": settings}, owner=job_owner(),
                                cost=estimate_cost(settings), nbytes=nbytes))
     except UserError as exc:
         st.error(error_text(exc))
