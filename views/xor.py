@@ -105,6 +105,21 @@ def start_run(settings: XorSettings) -> None:
 
 
 def show_summary(run: Run) -> None:
+    """Final numbers, export, and the loss curves (outside the snapshot view: moving that slider leaves them be)."""
+    left, right = st.columns([2, 3])
+    with left:
+        show_verdicts(run)
+        st.download_button(t("⬇ Download this run as a Python script (NumPy only)"), xor_script(run.settings),
+                           file_name="xor_run.py", mime="text/x-python", on_click="ignore", key="xor_export")
+    with right:
+        losses = {name: np.concatenate([r["losses"] for r in records]) for name, records in run.results.items()}
+        plot(xor_figures.loss_curve(losses, tr=t), key="xor_loss")
+        if len(run.results) > 1:
+            st.caption(t("PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this "
+                         "page's loss. Its gradient is a quarter of the lesson's sum, so at the same lr it learns slower."))
+
+
+def show_verdicts(run: Run) -> None:
     columns = st.columns(len(run.results))
     for column, (name, records) in zip(columns, run.results.items()):
         info = xe.summary(records, run.settings, name)
@@ -122,8 +137,6 @@ def show_summary(run: Run) -> None:
             verdict = t("solves XOR ✅") if info.solved else t("does not solve XOR yet ❌")
             st.metric(t("{name} final loss", name=name), f"{info.final_loss:.5f}", help=verdict)
             st.caption(f"{name} {verdict}")
-    st.download_button(t("⬇ Download this run as a Python script (NumPy only)"), xor_script(run.settings),
-                       file_name="xor_run.py", mime="text/x-python", on_click="ignore", key="xor_export")
 
 
 def _outputs_table(record: dict, settings: XorSettings) -> list[dict]:
@@ -151,20 +164,12 @@ def show_inside(run: Run) -> None:
                                          title=t("The network at epoch {epoch:,}", epoch=epoch)), key="xor_diagram")
         st.caption(t("Red edges are positive weights, blue negative, thicker is larger; each picture shows what that "
                      "unit outputs over the input square."))
-    with right:
-        plot(xor_figures.decision_boundary(record["params"], run.settings.activation, tr=t,
-                                           title=t("Output ŷ at epoch {epoch:,}", epoch=epoch)), key="xor_boundary")
-    losses = {n: np.concatenate([r["losses"] for r in recs]) for n, recs in results.items()}
-    left, right = st.columns([3, 2])
-    with left:
-        plot(xor_figures.loss_curve(losses, marker_epoch=epoch, tr=t), key="xor_loss")
-        if len(results) > 1:
-            st.caption(t("PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this "
-                         "page's loss. Its gradient is a quarter of the lesson's sum, so at the same lr it learns slower."))
-    with right:
         st.markdown(t("**Outputs at epoch {epoch:,}**", epoch=epoch))
         st.table(_outputs_table(record, run.settings))
         st.caption(t("An output of exactly 0.5 is undecided (➖) and NaN is wrong: neither counts as solved."))
+    with right:
+        plot(xor_figures.decision_boundary(record["params"], run.settings.activation, tr=t,
+                                           title=t("Output ŷ at epoch {epoch:,}", epoch=epoch)), key="xor_boundary")
     space = lazy_section(t("Hidden space: where XOR becomes separable"), "xor_open_space")
     if space.open:
         with space:
