@@ -237,9 +237,12 @@ def clear_canvas(page, quiet_ms: int) -> None:
 
 
 def quick_train(page, base: str) -> str | None:
-    """Train a model through the Draw page's quick-train button; the page URL's query (?run=…) that finds it again."""
+    """A model for the Draw and CNN pages: the query (?run=…) that finds it, "" when the page starts with one,
+    None when there is neither a model nor a 'Quick train' button."""
     page.goto(f"{base}/draw", wait_until="commit")
     settled(page, 0.0, 500, min_runs=1)
+    if page.locator("canvas.upper-canvas").count():
+        return ""
     button = page.get_by_role("button", name="Quick train")
     if button.count() == 0:
         return None

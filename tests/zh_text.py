@@ -20,6 +20,7 @@ NAMES = {
     "MPS", "Apple", "NaN", "inf", "NN", "Playground", "PNG", "JPEG", "pt", "lr", "TensorFlow", "Streamlit",
     "float64", "float32", "backprop", "MB", "KB", "ms", "px", "ID", "URL", "OpenMP", "np.random.rand", "rand",
     "Python", "logits", "argmax", "sigmoid_derivative", "U", "x1", "x2", "Hot", "ln", "log", "exp", "max", "min",
+    "vs",
 }
 # Whole texts that are meant to be bilingual.
 BILINGUAL = {"Language / 语言", "English", "中文"}
@@ -46,6 +47,7 @@ def english_words(text: str) -> list[str]:
     """The Latin words of a text that are neither names, code, formulas nor single letters."""
     if text.strip() in BILINGUAL:
         return []
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)  # markdown escapes of a plain() value: \/root\/\.cache
     for pattern in _DROP:
         text = pattern.sub(" ", text)
     words = []
