@@ -1,4 +1,5 @@
 """A run taken home: one Python file that needs only NumPy, the lesson's code with this run's settings."""
+import functools
 import inspect
 import textwrap
 
@@ -35,6 +36,7 @@ def _make_net(settings: XorSettings) -> str:
             f"derivative_of={settings.derivative_of!r})\n")
 
 
+@functools.lru_cache(maxsize=32)  # the page asks on every rerun; settings are frozen, so the answer is too
 def xor_script(settings: XorSettings) -> str:
     """The script's last printed line is `final loss: <value>`, the page's final loss (mean ½(y − ŷ)²)."""
     code = ['"""XOR from scratch, exported from NN Playground. Needs only NumPy: python this_file.py"""\n'

@@ -322,8 +322,8 @@ settings = settings_form()
 problems = settings.problems()
 for template, values in problems:
     st.error(t(template, **values))
-if st.button(t("Train"), type="primary", key="xor_train", disabled=bool(problems)) or (
-        "xor_run" not in st.session_state and not problems):
+clicked = st.button(t("Train"), type="primary", key="xor_train", disabled=bool(problems))
+if not problems and (clicked or "xor_run" not in st.session_state):  # a crafted click on a disabled button trains nothing
     start_run(settings)
 current = st.session_state.get("xor_run")
 if current is not None:
