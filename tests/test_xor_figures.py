@@ -1,0 +1,56 @@
+"""The XOR figures draw what they claim: the network's weights by sign and size, readable labels, one cost."""
+import numpy as np
+
+from core import xor_figures
+from core.xor_numpy import new_net, params_of
+
+
+def test_the_diagram_draws_every_weight_by_sign_and_size_with_a_picture_per_unit():
+    net = new_net(3, seed=1, init="uniform")
+    params = params_of(net)
+    fig = xor_figures.network_diagram(params, "sigmoid")
+    edges = [trace for trace in fig.data if trace.mode == "lines"]
+    weights = np.concatenate([params["w1"].ravel(), params["w2"].ravel()])
+    assert len(edges) == weights.size
+    for edge, weight in zip(edges, weights):
+        assert edge.line.color == (xor_figures.POSITIVE if weight >= 0 else xor_figures.NEGATIVE)
+    widths = np.array([edge.line.width for edge in edges])
+    assert widths[np.argmax(np.abs(weights))] == widths.max()
+    hover = next(trace for trace in fig.data if trace.hovertext is not None)
+    assert "w1[0,1] = " + f"{params['w1'][0, 1]:.4f}" in hover.hovertext
+    assert len(fig.layout.images) == 3 + 1  # one picture per hidden unit and one for the output
+
+
+def test_the_diagram_lights_the_stage_and_prints_the_values():
+    params = params_of(new_net(2, seed=0))
+    fig = xor_figures.network_diagram(params, "sigmoid", stage="w2", node_values={"output": [0.25]})
+    edges = [trace for trace in fig.data if trace.mode == "lines"]
+    assert [edge.opacity for edge in edges] == [0.3] * 4 + [1.0] * 2
+    assert any("ŷ = 0.250" in text for trace in fig.data if trace.mode == "text" for text in trace.text)
+
+
+def test_coinciding_points_in_hidden_space_share_one_marker_with_both_labels():
+    params = {"w1": np.zeros((2, 2)), "b1": None, "w2": np.ones((2, 1)), "b2": None}
+    fig = xor_figures.hidden_space(params, "relu")
+    assert len(fig.data[0].x) == 1 and fig.data[0].text[0].count("&") == 3
+
+
+def test_loss_axes_label_only_powers_of_ten_and_long_curves_are_thinned():
+    losses = np.geomspace(0.2, 1e-4, 50_001)
+    fig = xor_figures.loss_curve({"NumPy": losses})
+    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick == 1
+    assert len(fig.data[0].x) <= xor_figures.MAX_CURVE_POINTS and fig.data[0].x[-1] == 50_000
+    assert "½(y − ŷ)²" in fig.layout.title.text and "mean" in fig.layout.title.text
+
+
+def test_a_curve_that_ends_in_nan_is_marked_at_its_epoch():
+    losses = np.r_[np.linspace(0.13, 0.12, 58), np.nan]
+    fig = xor_figures.loss_curve({"trap": losses}, log_epochs=True)
+    mark = fig.data[-1]
+    assert mark.text[0] == "NaN at epoch 58" and fig.layout.xaxis.type == "log"
+
+
+def test_heatmap_point_labels_sit_on_white_boxes():
+    fig = xor_figures.decision_boundary(params_of(new_net(2, seed=0)), "sigmoid")
+    assert len(fig.layout.annotations) == 4
+    assert all(a.bgcolor.startswith("rgba(255,255,255") for a in fig.layout.annotations)
