@@ -138,9 +138,9 @@ def _shrunk(img: Image.Image) -> Image.Image:
     img.load()
     if img.mode in CONVERT_FIRST:
         img = img.convert(CONVERT_FIRST[img.mode])
-    # In place: the full-size pixels are let go as soon as the small ones exist.
-    # reducing_gap=None: Pillow's fast reduce() step refuses 16-bit modes.
-    img.thumbnail((MAX_UPLOAD_SIDE, MAX_UPLOAD_SIDE), reducing_gap=None)
+    # In place: the full-size pixels are let go as soon as the small ones exist. Pillow's fast reduce() step first
+    # (reducing_gap), except for 16- and 32-bit grey, which it refuses.
+    img.thumbnail((MAX_UPLOAD_SIDE, MAX_UPLOAD_SIDE), reducing_gap=None if img.mode.startswith("I") else 2.0)
     return img
 
 
