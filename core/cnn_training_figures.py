@@ -4,6 +4,7 @@ import math
 import plotly.graph_objects as go
 
 MARGIN = dict(l=10, r=10, t=50, b=10)
+LOSS_CEILING = 3.0  # a run that diverged logs losses in the hundreds; above ln 10 ≈ 2.30 the details say nothing
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
 
@@ -14,9 +15,11 @@ def _same(text: str) -> str:
 def runs_overlay(runs: list[tuple[str, list]], tr=_same) -> go.Figure:
     """Training loss (solid) and test accuracy (dotted, right axis) of several runs against epochs, one colour each."""
     fig = go.Figure()
+    highest = 0.0
     for index, (label, records) in enumerate(runs):
         colour = PALETTE[index % len(PALETTE)]
         logs = [r for r in records if r.get("kind") == "log" and math.isfinite(r["loss"])]
+        highest = max([highest, *(r["loss"] for r in logs)])
         fig.add_trace(go.Scatter(x=[r.epoch_position for r in logs], y=[r["loss"] for r in logs], mode="lines",
                                  name=label, legendgroup=label, line=dict(color=colour)))
         tested = [r for r in records if r.get("test_accuracy") is not None]
@@ -25,7 +28,7 @@ def runs_overlay(runs: list[tuple[str, list]], tr=_same) -> go.Figure:
                                  legendgroup=label, showlegend=False, yaxis="y2",
                                  line=dict(color=colour, dash="dot")))
     fig.update_layout(title=tr("Your runs: loss (solid) and test accuracy (dotted)"), height=380, margin=MARGIN,
-                      xaxis_title=tr("epoch"), yaxis=dict(title=tr("loss"), rangemode="tozero"),
+                      xaxis_title=tr("epoch"), yaxis=dict(title=tr("loss"), range=[0, min(highest, LOSS_CEILING) * 1.05]),
                       yaxis2=dict(title=tr("accuracy %"), overlaying="y", side="right", range=[0, 100], dtick=20,
                                   showgrid=False),
                       legend=dict(orientation="h", y=-0.25))

@@ -98,7 +98,7 @@ def _lr_finder_result(job: Job) -> None:
         if last.done and last.suggestion is not None:
             choice = cnn_settings.nearest_option(cnn_settings.LEARNING_RATE, last.suggestion)
             st.markdown(t("Suggested learning rate for {optimizer}: about {lr:.1e}; the nearest setting is {choice:g}.",
-                          optimizer=job.payload["optimizer"], lr=last.suggestion, choice=choice))
+                          optimizer=t(cnn_settings.OPTIMIZER_NAMES[job.payload["optimizer"]]), lr=last.suggestion, choice=choice))
             st.button(t("Use learning rate {lr:g}", lr=choice), key="cnn_lr_use", on_click=apply_fix,
                       args=({"lr": choice},))
         elif job.active:

@@ -57,6 +57,7 @@ def faster_form() -> None:
                   "step: the same ToTensor() and Normalize((0.1307,), (0.3081,)) arithmetic, in the memory order "
                   "(channels_last) that the CPU's convolutions run fastest on. A test checks that these batches "
                   "equal the DataLoader's, value for value."))
+    source(cnn._Tally.batches)
     st.markdown(t("**3. The proof.** This check runs both forms on the same images and compares every output and "
                   "every gradient; the tests run it too:"))
     source(cnn.difference_from_lesson)
