@@ -28,6 +28,8 @@ MAX_ENTRIES = 64  # torch.save writes 6 entries plus one per tensor (8 for the C
 # zipfile parses the whole central directory into objects before anything can be counted: a 15 MB directory of
 # 330,000 one-letter entries cost +120 MB and 2.2 s. The real one is about 1.5 kB.
 MAX_DIRECTORY_BYTES = 64 * 1024
+PAYLOAD_KEYS = {"format", "version", "config", "state_dict", "metadata"}
+MAX_METADATA_ITEMS = 64
 ELEMENT_BYTES = {"FloatStorage": 4, "DoubleStorage": 8, "HalfStorage": 2, "BFloat16Storage": 2}
 REBUILD_TENSOR = ("torch._utils", "_rebuild_tensor_v2")
 REBUILD_PARAMETER = ("torch._utils", "_rebuild_parameter")
@@ -325,6 +327,11 @@ def _shape(value) -> bool:
 def _check_payload(payload) -> dict:
     if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
         raise ModelFileError("This file is not an NN Playground CNN model (its format tag is missing).")
+    metadata = payload.get("metadata", {})
+    # Only what save_model writes, so torch.load never builds more than this check has seen.
+    if set(payload) - PAYLOAD_KEYS or not isinstance(metadata, dict) or len(metadata) > MAX_METADATA_ITEMS \
+            or not all(isinstance(v, (int, float, str, bool)) for v in metadata.values()):
+        raise ModelFileError("This model file holds more than a model's config, weights and a few notes.")
     config = _valid_config(payload.get("config"))
     expected = expected_shapes(config)
     state = payload.get("state_dict")

@@ -137,6 +137,18 @@ def test_odd_archives_are_refused(damage, message):
         cnn.load_model(damage(saved_lesson_model()))
 
 
+def test_anything_beside_config_weights_and_notes_is_refused():
+    buffer = io.BytesIO()
+    model = cnn.CNN()
+    torch.save({"format": model_file.MODEL_FORMAT, "version": 1, "config": model.config,
+                "state_dict": model.state_dict(), "metadata": {"notes": [[]] * 1000}}, buffer)
+    with pytest.raises(ValueError, match="more than a model's config"):
+        cnn.load_model(buffer.getvalue())
+    buffer = io.BytesIO()
+    cnn.save_model(model, buffer, accuracy=0.98, source="trained", epochs=3)
+    assert cnn.load_model(buffer.getvalue()).metadata == {"accuracy": 0.98, "source": "trained", "epochs": 3}
+
+
 def test_a_storage_that_does_not_match_its_entry_is_refused():
     state = hostile_files.honest_state(hostile_files.LESSON)
     data = hostile_files.model_file(state, hostile_files.LESSON, extra_entries={"archive/data/7": bytes(8)})

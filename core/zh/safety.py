@@ -23,6 +23,8 @@ ZH: dict[str, str] = {
         "这不是 NN Playground 保存的模型（它不是 PyTorch 模型文件）。",
     "This model file contains something other than plain tensors ({what}).":
         "这个模型文件里除了普通张量还有别的内容（{what}）。",
+    "This model file holds more than a model's config, weights and a few notes.":
+        "这个模型文件里除了模型配置、权重和少量备注之外还有别的内容。",
     "This model file holds weights that are not floating-point numbers.": "这个模型文件中的权重不是浮点数。",
     "This model file's archive declares more data than the file holds.":
         "这个模型文件的压缩包声明的数据量超过了文件实际包含的数据。",
