@@ -12,11 +12,12 @@ IMPLEMENTATIONS = ("numpy", "torch", "both")
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 MAX_EPOCHS = 50_000
 MAX_HIDDEN = 16
-# CPU seconds per epoch, measured on the 2-core dev machine: NumPy 24 µs (2–16 hidden units), PyTorch's loop 200 µs,
+# CPU seconds per epoch, measured on the 2-core dev machine: NumPy 24 µs (2–16 hidden units), PyTorch's loop 200–340 µs
+# (its OpenMP threads spin, which counts as CPU),
 # the 100-seed batch for one hidden size 45–60 µs (1–8 hidden units).
-SECONDS_PER_EPOCH = {"numpy": 24e-6, "torch": 200e-6}
+SECONDS_PER_EPOCH = {"numpy": 24e-6, "torch": 250e-6}
 SEEDS_SECONDS_PER_EPOCH = 60e-6
-MAX_SECONDS_PER_RUN = 2.5
+MAX_SECONDS_PER_RUN = 3.0  # the lesson's 10,000 epochs with both implementations fit
 MANY_SEEDS_MAX_EPOCHS = 10_000
 
 IMPLEMENTATION = Setting("xor_impl", "Implementation", "numpy", IMPLEMENTATIONS)
