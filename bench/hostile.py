@@ -106,7 +106,8 @@ def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "NN_PLAYGROUND_DATA": DATA}
     env.pop("NN_PLAYGROUND_LOCAL", None)  # the public deployment's defaults
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               "--server.address", "127.0.0.1", "--server.headless", "true",
+                               "--server.fileWatcherType", "none"],  # as deployed: no module reloads mid-run
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline:

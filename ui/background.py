@@ -51,16 +51,18 @@ def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
     if problem is not None:
         st.error(error_text(problem))
         return None
-    model = cnn.build_model(seed, **model_config)
     root = data_dir()
+    payload = {"model": None, "settings": settings}
 
     def run(should_stop):
+        # Built when the run starts, not while it waits: thirty queued largest models would hold 400 MB.
+        model = payload["model"] = cnn.build_model(seed, **model_config)
+        job.nbytes = sum(p.numel() * p.element_size() for p in model.parameters())
         return cnn.train(model, root, seed=seed, should_stop=should_stop, **train_kwargs)
 
-    nbytes = sum(p.numel() * p.element_size() for p in model.parameters())
+    job = Job(run, payload=payload, owner=job_owner(), cost=estimate_cost(settings))
     try:
-        job = QUEUE.submit(Job(run, payload={"model": model, "settings": settings}, owner=job_owner(),
-                               cost=estimate_cost(settings), nbytes=nbytes))
+        QUEUE.submit(job)
     except UserError as exc:
         st.error(error_text(exc))
         return None
@@ -82,8 +84,13 @@ def current_job() -> Job | None:
 
 def live_progress(job: Job, key: str) -> None:
     """Progress that refreshes itself every second while the job runs, then reruns the page once."""
+    job_id = job.id  # not the job: Streamlit keeps each session's fragment, and a job holds its model (13 MB)
+
     @st.fragment(run_every=1.0 if job.active else None)
     def panel():
+        job = QUEUE.get(job_id)
+        if job is None:  # forgotten meanwhile (finished results are bounded)
+            return
         job.touch(session_id())
         training.show_progress(job, key)
         if job.active:
