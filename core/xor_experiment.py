@@ -66,7 +66,7 @@ class XorSettings:
             found.append(("Unknown derivative choice {name}.", {"name": self.derivative_of}))
         if not found and cost_seconds(self) > MAX_SECONDS_PER_RUN:
             found.append(("This run would take about {seconds:.1f} s of the shared server's time; one click may use "
-                          "{most:.1f} s. Use fewer epochs (PyTorch's loop costs about 8× NumPy's per epoch).",
+                          "{most:.1f} s. Use fewer epochs (PyTorch's loop costs about 10× NumPy's per epoch).",
                           {"seconds": cost_seconds(self), "most": MAX_SECONDS_PER_RUN}))
         return found
 

@@ -39,9 +39,9 @@ ZH: dict[str, str] = {
         "课程中的 `backward` 沿着求和形式 C = ½Σ(y − ŷ)² = 4·L 的梯度更新：方向相同，步长是平均形式的四倍。",
     "The network at epoch {epoch:,}": "第 {epoch:,} 轮时的网络",
     "This run would take about {seconds:.1f} s of the shared server's time; one click may use {most:.1f} s. Use fewer "
-    "epochs (PyTorch's loop costs about 8× NumPy's per epoch).":
+    "epochs (PyTorch's loop costs about 10× NumPy's per epoch).":
         "这次运行大约要占用共享服务器 {seconds:.1f} 秒；每次点击最多可用 {most:.1f} 秒。请减少训练轮数"
-        "（PyTorch 循环每轮的开销约为 NumPy 的 8 倍）。",
+        "（PyTorch 循环每轮的开销约为 NumPy 的 10 倍）。",
     "Trained with: {settings}": "训练设置：{settings}",
     "Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning rate, epochs (at "
     "most {most:,}), biases, activation and initialisation.":
