@@ -84,3 +84,43 @@ def test_runs_doctor_fix_history_and_stop(tmp_path):
     assert not at.exception
     assert at.session_state["cnn"]["source"] == "uploaded"
     assert "Stopped at epoch" not in text(at) and "Done:" not in text(at)  # one model shown at a time
+
+
+def test_the_lr_finder_suggests_a_rate_and_one_click_sets_it():
+    at = cnn_page()
+    at.session_state["cnn_open_lr"] = True
+    at.run()
+    at.button(key="cnn_lr_find").click().run()
+    job = QUEUE.get(at.session_state["cnn_lr_job"])
+    deadline = time.time() + 120
+    while job.active and time.time() < deadline:
+        time.sleep(0.2)
+    at.run()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    suggestion = job.last.suggestion
+    assert job.last.done and 1e-4 <= suggestion <= 1e-2
+    at.button(key="cnn_lr_use").click().run()
+    chosen = at.session_state["cnn_lr"]
+    assert chosen in (3e-4, 1e-3, 3e-3, 1e-2) and abs(chosen / suggestion - 1) < 2
+    assert at.select_slider(key="cnn_lr").value == chosen
+
+
+def test_the_recipe_shows_the_lessons_loop_then_the_faster_form():
+    import inspect
+    import textwrap
+
+    at = cnn_page()
+    assert not any("def train_epoch" in code.value for code in at.code)  # closed sections cost nothing
+    at.session_state["cnn_open_recipe"] = True
+    at.run()
+    shown = [code.value for code in at.code]
+    loop = inspect.getsource(cnn.train_epoch)
+    assert any(loop.strip() == code.strip() for code in shown)
+    def position(obj) -> int:
+        return next(i for i, code in enumerate(shown) if code.strip() == textwrap.dedent(inspect.getsource(obj)).strip())
+
+    order = [position(obj) for obj in (cnn.train_epoch, cnn.lesson_loader, cnn.lesson_forward, cnn.CNN.forward,
+                                       cnn.difference_from_lesson)]
+    assert order == sorted(order)
+    assert "largest difference in the outputs 0.0e+00, in the gradients 0.0e+00" in text(at)

@@ -99,14 +99,15 @@ def _lr_finder_result(job: Job) -> None:
             choice = cnn_settings.nearest_option(cnn_settings.LEARNING_RATE, last.suggestion)
             st.markdown(t("Suggested learning rate for {optimizer}: about {lr:.1e}; the nearest setting is {choice:g}.",
                           optimizer=t(cnn_settings.OPTIMIZER_NAMES[job.payload["optimizer"]]), lr=last.suggestion, choice=choice))
-            st.button(t("Use learning rate {lr:g}", lr=choice), key="cnn_lr_use", on_click=apply_fix,
-                      args=({"lr": choice},))
+            if st.button(t("Use learning rate {lr:g}", lr=choice), key="cnn_lr_use", on_click=apply_fix,
+                         args=({"lr": choice},)):
+                st.rerun()  # the whole page, so the learning-rate slider outside this fragment shows the new value
         elif job.active:
             st.caption(t("Batch {step} of {steps} · learning rate {lr:.1e}", step=last.step, steps=last.steps,
                          lr=last.lr))
         if not job.active and st.session_state.get("cnn_lr_seen") != job.id:
             st.session_state["cnn_lr_seen"] = job.id
-            st.rerun(scope="fragment")
+            st.rerun()  # once, so the fragment is built again without its polling timer
 
     panel()
 

@@ -12,6 +12,11 @@ from ui.data import data_panel
 from ui.teach import cnn_explained, recipe
 
 
+def lazy_section(label: str, key: str):
+    """An expander whose content runs only while it is open (closed, its code blocks cost the browser nothing)."""
+    return st.expander(label, key=key, on_change="rerun")
+
+
 def available_images() -> int:
     """How many training images the data the page would train on holds (the sample's when the directory is empty)."""
     try:
@@ -92,13 +97,17 @@ st.title(t("Train the lesson's CNN on MNIST"))
 st.markdown(t("conv(1→32, 3×3) → ReLU → max-pool → conv(32→64, 3×3) → ReLU → max-pool → fc(3136→128) → ReLU → "
               "fc(128→10), trained with cross-entropy and Adam. Defaults are the lesson's; a subset of the images "
               "trains in seconds."))
-with st.expander(t("📖 How it works: convolutions, pooling, softmax, and the model's code")):
-    cnn_explained()
+how_section = lazy_section(t("📖 How it works: convolutions, pooling, softmax, and the model's code"), "cnn_open_how")
+if how_section.open:
+    with how_section:
+        cnn_explained()
 data_panel()
 available = available_images()
 config, seed, kwargs = settings_form(available)
-with st.expander(t("🔎 Find a learning rate")):
-    cnn_runs.lr_finder_panel(config, seed, kwargs["optimizer"])
+lr_section = lazy_section(t("🔎 Find a learning rate"), "cnn_open_lr")
+if lr_section.open:
+    with lr_section:
+        cnn_runs.lr_finder_panel(config, seed, kwargs["optimizer"])
 train_controls(config, seed, kwargs)
 training.show_notice()
 entry = st.session_state.get("cnn")
@@ -107,5 +116,7 @@ if entry is not None:
     results(entry)
 cnn_runs.history()
 save_and_load(entry)
-with st.expander(t("🔥 The PyTorch recipe: XOR net and CNN side by side")):
-    recipe()
+recipe_section = lazy_section(t("🔥 The PyTorch recipe: XOR net and CNN side by side"), "cnn_open_recipe")
+if recipe_section.open:
+    with recipe_section:
+        recipe()
