@@ -1,10 +1,13 @@
 """Plotly figures for the CNN and drawing pages; no training code here."""
+import base64
+import io
 from collections.abc import Mapping
 
 import numpy as np
 import plotly.colors as pc
 import plotly.express as px
 import plotly.graph_objects as go
+from PIL import Image
 from plotly.subplots import make_subplots
 
 MARGIN = dict(l=10, r=10, t=50, b=10)
@@ -73,7 +76,10 @@ def image_grid(images: np.ndarray, titles: list[str], columns: int = 8, title: s
         fig.add_trace(go.Heatmap(z=image, colorscale=colorscale, showscale=False, hoverinfo="skip", **kwargs),
                       row + 1, col + 1)
     fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_yaxes(visible=False, autorange="reversed")
+    for i in range(count):  # square pixels in every tile: each y axis is tied to its own subplot's x axis (x, x2, …)
+        row, col = divmod(i, columns)
+        fig.update_yaxes(scaleanchor=f"x{i + 1}" if i else "x", row=row + 1, col=col + 1)
     fig.update_annotations(font_size=11)
     fig.update_layout(title=title, height=height_per_row * rows + 60, margin=dict(l=5, r=5, t=60, b=5))
     return fig
@@ -153,7 +159,7 @@ def per_class_accuracy(accuracy: np.ndarray, tr=_same) -> go.Figure:
                            textposition="outside", marker_color="#6C5CE7", name=tr("accuracy %"),
                            hovertemplate=tr("digit %{x}: %{y:.1f}% right") + "<extra></extra>"))
     fig.update_layout(title=tr("Accuracy per digit"), xaxis_title=tr("true digit"), yaxis_title=tr("accuracy %"),
-                      yaxis_range=[max(0.0, values.min() - 10), 104], height=300, margin=MARGIN)
+                      xaxis_dtick=1, yaxis_range=[max(0.0, values.min() - 10), 104], height=300, margin=MARGIN)
     return fig
 
 
@@ -168,6 +174,9 @@ def clickable_confusion_matrix(matrix: np.ndarray, selected: tuple[int, int] | N
     if selected is not None:
         t, p = selected
         fig.add_shape(type="rect", x0=p - 0.5, x1=p + 0.5, y0=t - 0.5, y1=t + 0.5, line=dict(color="#e17055", width=3))
+    fig.update_traces(showscale=False, selector=dict(type="heatmap"))  # the counts are written in the cells
+    fig.update_xaxes(range=[-0.5, 9.5])
+    fig.update_yaxes(range=[9.5, -0.5], autorange=False)
     fig.update_layout(hoverdistance=40, dragmode=False, height=420)
     return fig
 
@@ -202,13 +211,14 @@ def mosaic(maps: np.ndarray, columns: int) -> np.ndarray:
     return out
 
 
-def feature_map_picker(maps: np.ndarray, selected: int | None, title: str, tr=_same) -> go.Figure:
-    """All maps of a layer in one heatmap (one trace draws fast), with an invisible grid of points per map to
-    click: the point's customdata is the map's index."""
+def feature_map_picker(maps: np.ndarray, selected: int | None, tr=_same) -> go.Figure:
+    """All maps of a layer as one picture (one PNG draws at once; as a heatmap it was 150 kB of numbers), with an
+    invisible grid of points per map to click: plotly selects scatter points, not image pixels."""
     count, size = len(maps), maps.shape[-1]
     columns = mosaic_columns(count, size)
     step = size + MAP_GAP
-    fig = go.Figure(go.Heatmap(z=mosaic(maps, columns), colorscale="Viridis", showscale=False, hoverinfo="skip"))
+    fig = go.Figure(go.Image(source=png_data_uri(colorize(mosaic(maps, columns), zmin=0.0, zmax=1.0, scale=1)),
+                             hoverinfo="skip"))
     offsets = (np.arange(PICK_GRID) + 0.5) * size / PICK_GRID - 0.5
     xs, ys, ids = [], [], []
     for index in range(count):
@@ -218,7 +228,8 @@ def feature_map_picker(maps: np.ndarray, selected: int | None, title: str, tr=_s
                 xs.append(col * step + dx)
                 ys.append(row * step + dy)
                 ids.append(index)
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", customdata=np.asarray(ids) + 1, showlegend=False,
+    fig.add_trace(go.Scatter(x=np.asarray(xs, dtype=np.float32), y=np.asarray(ys, dtype=np.float32), mode="markers",
+                             customdata=np.asarray(ids, dtype=np.int16) + 1, showlegend=False,
                              marker=dict(symbol="square", size=12, opacity=0),
                              hovertemplate=tr("map %{customdata}: click to open it") + "<extra></extra>"))
     if selected is not None:
@@ -227,19 +238,20 @@ def feature_map_picker(maps: np.ndarray, selected: int | None, title: str, tr=_s
                       y1=row * step + size + 0.5, line=dict(color="#e17055", width=3))
     rows = -(-count // columns)
     fig.update_xaxes(visible=False, range=[-2, columns * step - MAP_GAP + 1])
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    fig.update_layout(title=title, height=70 + 64 * rows, margin=dict(l=5, r=5, t=40, b=5), hoverdistance=20,
+    fig.update_yaxes(visible=False, range=[rows * step - MAP_GAP + 1, -2], scaleanchor="x")
+    # Plotly cannot size a figure to its width's aspect: this fits a 480-px wide column (a phone shows some margin).
+    fig.update_layout(height=10 + round(480 * rows / columns), margin=dict(l=5, r=5, t=5, b=5), hoverdistance=20,
                       dragmode=False, plot_bgcolor="rgba(0,0,0,0)")
     return fig
 
 
-def pixel_picker(feature_map: np.ndarray, selected: tuple[int, int], title: str, tr=_same) -> go.Figure:
-    """One feature map as squares you can click (scatter points: plotly cannot select heatmap cells); the chosen
-    pixel and its 2×2 pooling window are outlined."""
+def pixel_picker(feature_map: np.ndarray, selected: tuple[int, int], tr=_same) -> go.Figure:
+    """One feature map as a picture with an invisible point on each pixel to click (plotly selects scatter points,
+    not image pixels); the chosen pixel and its 2×2 pooling window are outlined."""
     size = feature_map.shape[-1]
-    rows, cols = np.divmod(np.arange(size * size), size)
-    values = feature_map.reshape(-1)
-    fig = go.Figure(go.Heatmap(z=feature_map, colorscale="Viridis", showscale=False, hoverinfo="skip"))
+    rows, cols = np.divmod(np.arange(size * size, dtype=np.int16), size)
+    values = np.round(feature_map.reshape(-1).astype(np.float32), 3)
+    fig = go.Figure(go.Image(source=png_data_uri(colorize(feature_map, scale=1)), hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=cols, y=rows, mode="markers", customdata=np.stack([rows, cols, values], 1),
                              marker=dict(symbol="square", size=max(6, 300 // size), opacity=0), showlegend=False,
                              hovertemplate=tr("row %{customdata[0]}, column %{customdata[1]}: %{customdata[2]:.3f}")
@@ -250,20 +262,30 @@ def pixel_picker(feature_map: np.ndarray, selected: tuple[int, int], title: str,
                   line=dict(color="#fdcb6e", width=2, dash="dot"))
     fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color="#e17055", width=3))
     fig.update_xaxes(visible=False, range=[-0.6, size - 0.4])
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    fig.update_layout(title=title, height=340, margin=dict(l=5, r=5, t=40, b=5), hoverdistance=5, dragmode=False)
+    fig.update_yaxes(visible=False, range=[size - 0.4, -0.6], scaleanchor="x")
+    fig.update_layout(height=320, margin=dict(l=5, r=5, t=5, b=5), hoverdistance=5, dragmode=False)
     return fig
+
+
+def png_data_uri(rgb: np.ndarray) -> str:
+    """An RGB or RGBA uint8 picture as a PNG data URI."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buffer, format="PNG", optimize=False)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def colorize(array: np.ndarray, colorscale: str = "Viridis", zmin: float | None = None, zmax: float | None = None,
              scale: int = 4) -> np.ndarray:
-    """A 2-D array as an RGB uint8 picture (each value a scale×scale block): an image the browser draws at once."""
+    """A 2-D array as an RGB uint8 picture (each value a scale×scale block; NaN transparent, then RGBA): an image
+    the browser draws at once."""
     values = np.asarray(array, dtype=np.float64)
     low = float(np.nanmin(values)) if zmin is None else zmin
     high = float(np.nanmax(values)) if zmax is None else zmax
     unit = np.clip((np.nan_to_num(values, nan=low) - low) / (high - low if high > low else 1.0), 0.0, 1.0)
     table = _lookup_table(colorscale)
     rgb = table[np.round(unit * 255).astype(np.int64)]
+    if np.isnan(values).any():  # gaps between tiles: transparent
+        rgb = np.concatenate([rgb, np.where(np.isnan(values), 0, 255).astype(np.uint8)[..., None]], axis=-1)
     return np.repeat(np.repeat(rgb, scale, axis=0), scale, axis=1)
 
 

@@ -93,8 +93,9 @@ def test_the_inside_view_renders_for_a_test_image(lesson_model_run, report):
     text = " ".join(m.value for m in at.markdown)
     assert f"True digit **{report.labels[index]}**" in text and "❌" in text
     assert "Cross-entropy loss" in text
-    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    assert any("click a pixel" in json.dumps(spec.get("layout", {}).get("title", "")) for spec in specs)
+    assert any(c.value == "map 1: click a pixel" for c in at.caption)
+    traces = [[trace["type"] for trace in json.loads(chart.proto.spec)["data"]] for chart in at.get("plotly_chart")]
+    assert traces.count(["image", "scatter"]) == 2  # the map picker and the pixel picker
     at.segmented_control(key="cnn_inside_layer").set_value(cnn_figures_layer(2)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert "conv 2 reads all 32 maps" in " ".join(m.value for m in at.markdown)

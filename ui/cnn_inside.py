@@ -70,8 +70,9 @@ def _network_strip(acts) -> None:
         columns = st.columns(4)
         for column, picture, name, shape in zip(columns, pictures[start:start + 4], names[start:start + 4],
                                                 shapes[start:start + 4]):
-            scale = max(1, 84 // max(picture.shape))
-            column.image(cnn_figures.colorize(picture, scale=scale), caption=f"{name} · {_shape(shape)}")
+            scale = max(1, 96 // max(picture.shape))
+            column.image(cnn_figures.colorize(picture, scale=scale), caption=f"{name} · {_shape(shape)}",
+                         width=min(96, scale * picture.shape[1]))
     st.caption(t("conv keeps the size (padding 1), each max-pool halves it, flatten lines up {flat} numbers for the "
                  "fully connected layers; the pictures show map 1 of each conv stage.", flat=acts.flat.size))
 
@@ -122,13 +123,14 @@ def _explorer(model, acts, key: str) -> None:
     left, right = st.columns([3, 2])
     with left:
         chart = f"{key}_maps_{layer.value}"
-        title = t("{count} maps of {size}×{size} after ReLU (each scaled to its own maximum)", count=count, size=size)
-        plot(cnn_figures.feature_map_picker(maps, channel, title, tr=t), key=chart, selection_mode="points",
+        st.caption(t("{count} maps of {size}×{size} after ReLU (each scaled to its own maximum)", count=count,
+                     size=size))
+        plot(cnn_figures.feature_map_picker(maps, channel, tr=t), key=chart, selection_mode="points",
              on_select=partial(_on_map_click, chart, map_key, count, pixel_key))
     with right:
         chart = f"{key}_pixels_{layer.value}"
-        title = t("map {map}: click a pixel", map=channel + 1)
-        plot(cnn_figures.pixel_picker(maps[channel], (row, col), title, tr=t), key=chart, selection_mode="points",
+        st.caption(t("map {map}: click a pixel", map=channel + 1))
+        plot(cnn_figures.pixel_picker(maps[channel], (row, col), tr=t), key=chart, selection_mode="points",
              on_select=partial(_on_pixel_click, chart, pixel_key, size))
     pixel = cnn_explain.conv_pixel(model, acts, layer, channel, row, col)
     if layer is ConvLayer.CONV1:
@@ -147,12 +149,17 @@ def _table(values: np.ndarray, bold: tuple[int, int] | None = None) -> str:
     """A small grid of numbers as a markdown table (numbers only: nothing a visitor typed)."""
     rows = []
     for i, line in enumerate(np.asarray(values)):
-        cells = [f"{v:.3f}" for v in line]
+        cells = [_number(v) for v in line]
         if bold is not None and i == bold[0]:
             cells[bold[1]] = f"**{cells[bold[1]]}**"
         rows.append("| " + " | ".join(cells) + " |")
     header = "| " + " | ".join(" " for _ in range(values.shape[1])) + " |\n|" + "---:|" * values.shape[1]
     return header + "\n" + "\n".join(rows)
+
+
+def _number(value: float) -> str:
+    text = f"{value:.3f}"
+    return "0.000" if text == "-0.000" else text
 
 
 def _three_tables(patch: np.ndarray, kernel: np.ndarray, products: np.ndarray, patch_caption: str) -> None:

@@ -113,7 +113,9 @@ def _cell_images(rep: cnn_report.TestReport, shown: np.ndarray) -> None:
     }
     st.dataframe(rows, hide_index=True, selection_mode="single-row", key=ROWS_KEY, row_height=44,
                  on_select=partial(_on_row_click, [int(i) for i in shown]),
-                 column_config={t("image"): st.column_config.ImageColumn(width="small")})
+                 column_config={t("image"): st.column_config.ImageColumn(width="small"),
+                                t("test image #"): st.column_config.NumberColumn(width="small"),
+                                t("top 3 probabilities"): st.column_config.TextColumn(width="large")})
     st.caption(t("Choose a row to open that image inside the CNN."))
 
 
