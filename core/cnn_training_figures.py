@@ -16,18 +16,21 @@ def runs_overlay(runs: list[tuple[str, list]], tr=_same) -> go.Figure:
     """Training loss (solid) and test accuracy (dotted, right axis) of several runs against epochs, one colour each."""
     fig = go.Figure()
     highest = 0.0
+    alone = len(runs) == 1  # one run: name the curves, not the run
     for index, (label, records) in enumerate(runs):
         colour = PALETTE[index % len(PALETTE)]
         logs = [r for r in records if r.get("kind") == "log" and math.isfinite(r["loss"])]
         highest = max([highest, *(r["loss"] for r in logs)])
         fig.add_trace(go.Scatter(x=[r.epoch_position for r in logs], y=[r["loss"] for r in logs], mode="lines",
-                                 name=label, legendgroup=label, line=dict(color=colour)))
+                                 name=tr("training loss") if alone else label, legendgroup=label,
+                                 line=dict(color=colour)))
         tested = [r for r in records if r.get("test_accuracy") is not None]
         fig.add_trace(go.Scatter(x=[r.epoch_position for r in tested], y=[100 * r["test_accuracy"] for r in tested],
-                                 mode="lines+markers", name=tr("{label}: test accuracy %").format(label=label),
-                                 legendgroup=label, showlegend=False, yaxis="y2",
+                                 mode="lines+markers", name=tr("test accuracy %") if alone else
+                                 tr("{label}: test accuracy %").format(label=label),
+                                 legendgroup=label, showlegend=alone, yaxis="y2",
                                  line=dict(color=colour, dash="dot")))
-    fig.update_layout(title=tr("Your runs: loss (solid) and test accuracy (dotted)"), height=380, margin=MARGIN,
+    fig.update_layout(title=tr("Your runs: loss (solid) and test accuracy (dotted)"), height=360, margin=MARGIN,
                       xaxis_title=tr("epoch"), yaxis=dict(title=tr("loss"), range=[0, min(highest, LOSS_CEILING) * 1.05]),
                       yaxis2=dict(title=tr("accuracy %"), overlaying="y", side="right", range=[0, 100], dtick=20,
                                   showgrid=False),

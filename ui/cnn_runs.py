@@ -143,7 +143,7 @@ def history() -> None:
     trained = [e for e in entries if e["source"] == "trained"]
     differences = dict(zip(map(id, trained), cnn_settings.differences([e["settings"] for e in trained])))
     labels = {id(e): run_label(e, differences.get(id(e), [])) for e in entries}
-    if len(trained) >= 2:
+    if trained:
         plot(cnn_training_figures.runs_overlay([(labels[id(e)], e["records"]) for e in trained], tr=t),
              key="cnn_runs_plot")
     shown = st.session_state.get("cnn")

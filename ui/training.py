@@ -159,10 +159,12 @@ def _metrics(record) -> None:
 
 
 def show_progress(job: Job, key: str) -> None:
-    """Status, progress bar, metrics and the live loss curve of a job."""
+    """Status, progress bar, metrics, and the live loss curve while the job runs (after it, a finished run's curves
+    are in the run history, so the page draws them once) or when it went wrong."""
     records = list(job.records)
     record = records[-1] if records else None
     _status_line(job, record)
     if record:
         _metrics(record)
-        plot(cnn_figures.training_curves(records, tr=t), key=f"{key}_curves")
+        if job.active or job.status in (JobState.DIVERGED, JobState.FAILED):
+            plot(cnn_figures.training_curves(records, tr=t), key=f"{key}_curves")
