@@ -12,7 +12,7 @@ from PIL import Image
 from core import cnn, digits
 from core.errors import UserError
 from tests.test_hardening import draw_app, image_bytes, page_app, upload
-from ui.common import error_text, plain
+from ui.common import WORD_JOINER, error_text, plain
 
 COMMONMARK = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 EVIL = "evil.example"
@@ -23,7 +23,9 @@ PAYLOADS = [
     "<a href='https://evil.example/'>x</a>",
     "https://evil.example/login",
     "www.evil.example",
+    "WWW.EVIL.EXAMPLE",
     "me@evil.example",
+    "mailto:me@evil.example",
     "$\\href{https://evil.example}{x}$",
     ":red[evil.example] :material/warning: &lt;b&gt;",
     "x\r\n# [a](https://evil.example)\r[b]: https://evil.example",
@@ -38,7 +40,11 @@ def assert_inert(markdown: str) -> None:
     """The markdown shows the visitor's text as text: no link, image or HTML tag, no bare URL a GFM parser links."""
     html = rendered(markdown)
     assert not re.search(r"<(a|img|script|iframe)\b", html), (markdown, html)
-    assert not re.search(r"(?<!\\)(://|www\.|@evil|\$|:red\[|:material/)", markdown), markdown
+    assert not re.search(r"(?<!\\)[$\[\]<>]|(?<!\\):(red|material)", markdown), markdown
+    # Streamlit links bare URLs even when their punctuation is escaped (tests/browser/test_markup_browser.py): what
+    # the escapes leave must hold none.
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    assert not re.search(r"://|www\.|@\w|(mailto|xmpp):\w", text, re.IGNORECASE), text
     assert "\n" not in markdown.strip() and "\r" not in markdown
 
 
@@ -46,7 +52,7 @@ def assert_inert(markdown: str) -> None:
 def test_plain_shows_any_value_as_text(payload):
     escaped = plain(payload)
     assert_inert(escaped)
-    text = re.sub(r"<[^>]+>", "", rendered(escaped)).strip()
+    text = re.sub(r"<[^>]+>", "", rendered(escaped)).strip().replace(WORD_JOINER, "")
     unescaped = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
     assert unescaped == re.sub(r"\r\n|\r|\n", " ", payload)
 

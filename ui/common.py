@@ -14,6 +14,10 @@ from core.strings import translate
 _MARKUP = re.compile(r"([!-/:-@\[-`{-~])")
 # CommonMark ends a line at LF, CR or CRLF: a new line could start a heading, a list or a block quote.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Streamlit's frontend links bare URLs (https://…, www.…, name@host) even when their punctuation is escaped; an
+# invisible WORD JOINER after each ':' and '@' and after 'www' breaks every such pattern (checked in Chromium).
+_AUTOLINK = re.compile(r"(\\[:@]|www(?=\\\.))", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def lang() -> str:
@@ -22,7 +26,8 @@ def lang() -> str:
 
 def plain(value) -> str:
     """A visitor's value (link value, file name, path) escaped so markdown shows it as text, never as markup."""
-    return _LINE_BREAK.sub(" ", _MARKUP.sub(r"\\\1", str(value)))
+    escaped = _MARKUP.sub(r"\\\1", str(value))
+    return _LINE_BREAK.sub(" ", _AUTOLINK.sub(r"\1" + WORD_JOINER, escaped))
 
 
 def t(text: str, **values) -> str:
