@@ -63,8 +63,9 @@ def test_accuracy_curves_plot_every_logged_step(lesson_model_run):
     assert len(cnn_figures.accuracy_curves(one_epoch).data[0].x) > 2  # a line, not a single dot
 
 
-def page_with_model(model, records, **state) -> AppTest:
+def page_with_model(model, records, lang="en", **state) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = lang
     at.run()
     at.session_state["cnn"] = {"model": model, "records": records, "settings": dict(model.config), "source": "trained"}
     for key, value in state.items():
@@ -105,3 +106,11 @@ def cnn_figures_layer(number: int):
     from core.cnn_explain import ConvLayer
 
     return ConvLayer(number)
+
+
+def test_the_inside_view_renders_in_chinese(lesson_model_run):
+    model, records = lesson_model_run
+    at = page_with_model(model, records, lang="zh", cnn_results_tab="CNN 内部", cnn_inside_index=0)
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "真实数字" in text and "交叉熵损失" in text and "True digit" not in text

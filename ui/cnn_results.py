@@ -146,8 +146,16 @@ def _inside(model, rep: cnn_report.TestReport) -> None:
     index = min(max(int(st.session_state.get(INDEX_KEY, 0)), 0), rep.count - 1)
     st.session_state[NUMBER_KEY] = index
     st.number_input(t("Test image # (0–{last:,})", last=rep.count - 1), 0, rep.count - 1, step=1, key=NUMBER_KEY,
-                    on_change=lambda: st.session_state.update({INDEX_KEY: int(st.session_state[NUMBER_KEY])}))
+                    on_change=_on_number)
     inside_cnn(model, rep.image(index), label=int(rep.labels[index]), key="cnn_inside")
+
+
+def _on_number() -> None:
+    """Keep the typed number (it is clamped to the test split when used; a raw websocket can send anything)."""
+    try:
+        st.session_state[INDEX_KEY] = int(st.session_state[NUMBER_KEY])
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return
 
 
 def _accuracy(entry: dict, rep: cnn_report.TestReport) -> None:
