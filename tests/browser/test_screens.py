@@ -41,7 +41,18 @@ OVERFLOW = """
     const sidebar = el.closest('[data-testid=stSidebar]');
     return sidebar && sidebar.getBoundingClientRect().right <= 1;
   };
-  const skipped = el => offscreenSidebar(el) || el.closest('[data-testid=stSidebarCollapsedControl]')
+  // Visually hidden on purpose: KaTeX's MathML copy, inputs under custom sliders, anything clipped to nothing.
+  const hidden = el => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.opacity === '0' || (s.clip && s.clip !== 'auto') || (s.clipPath && s.clipPath !== 'none')) return true;
+    }
+    return false;
+  };
+  // Inside a chart's SVG, plotly clips lines to the plot area itself; the chart's box is checked instead.
+  const inSvg = el => el.tagName.toLowerCase() !== 'svg' && el.closest('svg');
+  const skipped = el => offscreenSidebar(el) || inSvg(el) || el.closest('.katex-mathml')
+    || el.closest('[data-testid=stSidebarCollapsedControl]')
     || el.closest('[data-testid=stToolbar], [data-testid=stDecoration], [data-testid=stStatusWidget]');
   if (document.documentElement.scrollWidth > vw + 1)
     problems.push(`the page is ${document.documentElement.scrollWidth} px wide in a ${vw} px viewport`);
@@ -49,7 +60,7 @@ OVERFLOW = """
   for (const el of document.body.querySelectorAll('*')) {
     if (skipped(el) || !visible(el)) continue;
     const r = el.getBoundingClientRect();
-    if (r.width < 1 || r.height < 1 || fits(r)) continue;
+    if (r.width < 1 || r.height < 1 || fits(r) || r.right <= 0 || hidden(el)) continue;  // right <= 0: off-screen
     let box = el.parentElement, verdict = 'reaches past the screen';
     for (; box && box !== document.body; box = box.parentElement) {
       if (scrollsX(box) && fits(box.getBoundingClientRect())) { verdict = null; break; }
@@ -60,12 +71,23 @@ OVERFLOW = """
     reported.add(el);
     problems.push(`${name(el)} ${verdict}: x ${Math.round(r.left)}…${Math.round(r.right)} of ${vw}`);
   }
-  const texts = 'pre, code, table, .katex-display, [data-testid=stMarkdownContainer]';
+  // Text a non-scrolling box cuts off inside the screen: the nearest box that clips or scrolls it decides.
+  const texts = 'pre, code, table, p, li, h1, h2, h3, .katex-html, [data-testid=stMarkdownContainer]';
   for (const el of document.body.querySelectorAll(texts)) {
-    if (skipped(el) || !visible(el) || !clipsX(el) || reported.has(el)) continue;
-    if (getComputedStyle(el).textOverflow === 'ellipsis') continue;
-    if (el.scrollWidth > el.clientWidth + 2)
-      problems.push(`${name(el)} is cut off: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
+    if (skipped(el) || !visible(el) || hidden(el) || [...reported].some(outer => outer.contains(el))) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) continue;
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (scrollsX(box)) break;
+      if (!clipsX(box)) continue;
+      const b = box.getBoundingClientRect();
+      if (r.right > b.right + 2 || r.left < b.left - 2) {
+        reported.add(el);
+        problems.push(`${name(el)} is cut off by its box: x ${Math.round(r.left)}…${Math.round(r.right)} `
+          + `in ${Math.round(b.left)}…${Math.round(b.right)}`);
+      }
+      break;
+    }
   }
   return problems;
 }
@@ -131,6 +153,16 @@ def draw_a_digit(page) -> None:
     settled(page, 0.0, 500, min_runs=runs + 1, timeout_ms=60_000)
 
 
+def screenshot(page, viewport: dict, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main element, so the viewport grows to the content first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], main')]"
+                           ".map(e => e.scrollHeight), document.documentElement.scrollHeight)")
+    page.set_viewport_size({"width": viewport["width"], "height": min(int(height), 12_000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+
+
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", list(PAGES))
@@ -151,9 +183,28 @@ def test_page_fits_the_screen(name, lang, viewport, server, context_factory, req
         exceptions = page.locator("[data-testid=stException]").all_inner_texts()
     finally:
         if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(folder) / f"{name}-{lang}-{viewport}.png"), full_page=True)
+            screenshot(page, VIEWPORTS[viewport], Path(folder) / f"{name}-{lang}-{viewport}.png")
         page.close()
     assert not errors, errors
     assert not exceptions, exceptions
     assert not problems, "\n".join(problems)
+
+
+def test_the_check_finds_what_does_not_fit(browser):
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    page.set_content("""<body style="margin:0">
+      <div id="wide" style="width:600px">a table wider than the phone</div>
+      <div style="overflow:hidden;width:300px"><pre style="width:500px">code cut off on the right</pre></div>
+      <div style="overflow-x:auto;width:300px"><pre style="width:500px">code that scrolls: fine</pre></div>
+      <div style="overflow:hidden;width:200px"><table style="width:250px"><tr><td>a clipped table</td></tr></table>
+      </div>
+    </body>""")
+    problems = page.evaluate(OVERFLOW)
+    assert any("600 px wide" in problem for problem in problems), problems
+    assert any("a table wider" in problem and "reaches past the screen" in problem for problem in problems), problems
+    assert any("code cut off" in problem and "cut off" in problem for problem in problems), problems
+    assert any("a clipped table" in problem and "cut off by its box" in problem for problem in problems), problems
+    assert not any("scrolls: fine" in problem for problem in problems), problems
+    page.set_content('<div style="width:380px">fits</div>')
+    assert page.evaluate(OVERFLOW) == []
+    page.close()
