@@ -124,3 +124,28 @@ def test_the_recipe_shows_the_lessons_loop_then_the_faster_form():
                                        cnn.difference_from_lesson)]
     assert order == sorted(order)
     assert "largest difference in the outputs 0.0e+00, in the gradients 0.0e+00" in text(at)
+
+
+def test_everything_the_training_tools_show_is_chinese_under_zh(monkeypatch):
+    import ui.common
+    from tests.zh_text import element_texts, english_in
+
+    monkeypatch.setattr(ui.common, "lang", lambda: "zh")  # format_func runs outside the script in AppTest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"lang": "zh", "cnn_epochs": "1", "cnn_subset": "1000", "cnn_fc": "16", "cnn_lr": "0.1"})
+    at.run()
+    at.switch_page("views/cnn.py")
+    for key in ("cnn_open_how", "cnn_open_lr", "cnn_open_recipe"):
+        at.session_state[key] = True
+    at.run()
+    train(at)
+    at.button(key="cnn_lr_find").click().run()
+    job = QUEUE.get(at.session_state["cnn_lr_job"])
+    while job.active:
+        time.sleep(0.2)
+    at.run()
+    at.run()
+    seen = list(element_texts(at._tree))
+    assert any("ln 10" in text for text in seen) and any("第 1 次训练" in text for text in seen)
+    english = english_in(seen)
+    assert not english, "\n".join(english)

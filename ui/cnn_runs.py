@@ -163,4 +163,4 @@ def export(entry: dict) -> None:
     script = cnn_export.export_script(entry["settings"])
     st.download_button(t("Download this run as a Python script"), script, file_name=cnn_export.FILE_NAME,
                        mime="text/x-python", key="cnn_export",
-                       help=t("The lesson's script with this run's settings; it needs only torch and torchvision."))
+                       help=t("The lesson's script with this run's settings; it needs only `torch` and `torchvision`."))

@@ -52,11 +52,11 @@ def faster_form() -> None:
     st.markdown(t("Max-pooling and ReLU are both monotone, so they can swap places: pooling first gives the same "
                   "numbers, and ReLU then touches 4× fewer values, in place. The page's model runs this:"))
     source(cnn.CNN.forward)
-    st.markdown(t("**2. Batches already in memory, channels_last.** The lesson's DataLoader turns each image into "
-                  "a tensor one by one. The page keeps the data as one uint8 tensor and builds each batch in one "
-                  "step: the same ToTensor() and Normalize((0.1307,), (0.3081,)) arithmetic, in the memory order "
-                  "(channels_last) that the CPU's convolutions run fastest on. A test checks that these batches "
-                  "equal the DataLoader's, value for value."))
+    st.markdown(t("**2. Batches already in memory, `channels_last`.** The lesson's `DataLoader` turns each image "
+                  "into a tensor one by one. The page keeps the data as one `uint8` tensor and builds each batch "
+                  "in one step: the same `ToTensor()` and `Normalize((0.1307,), (0.3081,))` arithmetic, in the "
+                  "memory order (`channels_last`) that the CPU's convolutions run fastest on. A test checks that "
+                  "these batches equal the `DataLoader`'s, value for value."))
     source(cnn._Tally.batches)
     st.markdown(t("**3. The proof.** This check runs both forms on the same images and compares every output and "
                   "every gradient; the tests run it too:"))

@@ -4,14 +4,17 @@ ZH: dict[str, str] = {
     # The recipe and why the page trains faster (ui/teach.py)
     "**1. Pooling before ReLU.** The lesson writes `pool(relu(conv(x)))`:":
         "**1. 先池化再 ReLU。** 课程里写的是 `pool(relu(conv(x)))`：",
-    "**2. Batches already in memory, channels_last.** The lesson's DataLoader turns each image into a tensor one by "
-    "one. The page keeps the data as one uint8 tensor and builds each batch in one step: the same ToTensor() and "
-    "Normalize((0.1307,), (0.3081,)) arithmetic, in the memory order (channels_last) that the CPU's convolutions run "
-    "fastest on. A test checks that these batches equal the DataLoader's, value for value.":
-        "**2. 批数据事先放在内存里，并采用 channels_last 布局。** 课程中的 DataLoader 会把图像逐张转换成张量；本页面则把"
-        "全部数据保存为一个 uint8 张量，一步就拼出一个批次：做的是与 ToTensor() 和 Normalize((0.1307,), (0.3081,)) "
-        "完全相同的运算，只是采用 CPU 卷积运算最快的内存顺序（channels_last）。有一个测试会逐个数值核对，确认这些批次"
-        "与 DataLoader 给出的完全一致。",
+    "**2. Batches already in memory, `channels_last`.** The lesson's `DataLoader` turns each image into a "
+    "tensor one by one. The page keeps the data as one `uint8` tensor and builds each batch in one step: the "
+    "same `ToTensor()` and `Normalize((0.1307,), (0.3081,))` arithmetic, in the memory order (`channels_last`)"
+    " that the CPU's convolutions run fastest on. A test checks that these batches equal the `DataLoader`'s, "
+    "value for value.":
+        "**2. 批数据事先放在内存里，并采用 `channels_last` 布局。** 课程中的 `DataLoader` "
+        "会把图像逐张转换成张量；本页面则把全部数据保存为一个 `uint8` 张量，一步就拼出一个批次：做的是与 "
+        "`ToTensor()` 和 `Normalize((0.1307,), (0.3081,))` "
+        "完全相同的运算，只是采用 CPU "
+        "卷积运算最快的内存顺序（`channels_last`）。有一个测试会逐个数值核对，确认这些批次与 "
+        "`DataLoader` 给出的完全一致。",
     "**3. The proof.** This check runs both forms on the same images and compares every output and every gradient; "
     "the tests run it too:":
         "**3. 证明。** 下面这段检查用同一批图像分别运行两种写法，逐一比较每个输出和每个梯度；测试也会运行它：",
@@ -125,8 +128,8 @@ ZH: dict[str, str] = {
     "Your runs: loss (solid) and test accuracy (dotted)": "你的训练：损失（实线）与测试准确率（虚线）",
     "{label}: test accuracy %": "{label}：测试准确率 %",
     "Download this run as a Python script": "把这次训练下载为 Python 脚本",
-    "The lesson's script with this run's settings; it needs only torch and torchvision.":
-        "课程的训练脚本，填入了这次训练的设置；只需要 torch 和 torchvision。",
+    "The lesson's script with this run's settings; it needs only `torch` and `torchvision`.":
+        "课程的训练脚本，填入了这次训练的设置；只需要 `torch` 和 `torchvision`。",
     "An uploaded model has no training settings to export.": "上传的模型没有可导出的训练设置。",
     # Errors raised in core (core/cnn.py, core/lr_finder.py, core/cnn_export.py)
     "Epochs must be a whole number of at least 1 (got {value}).": "训练轮数必须是不小于 1 的整数（当前为 {value}）。",
