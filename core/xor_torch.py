@@ -30,7 +30,7 @@ def loss_and_optimizer(model: XORNet, learning_rate: float = 0.5):
 def training_loop(model, criterion, optimizer, X, y, epochs):
     """Step 3, the training loop, as in the lesson."""
     losses = []
-    for epoch in range(epochs):
+    for _ in range(epochs):
         optimizer.zero_grad()
         outputs = model(X)
         loss = criterion(outputs, y)

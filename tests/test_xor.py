@@ -4,8 +4,18 @@ import torch
 
 from core import xor_torch
 from core.gradcheck import autograd_gradients, finite_difference_gradients, gradient_check, hand_gradients
-from core.xor_numpy import (X_XOR, Y_XOR, PlaygroundNet, SimpleNeuralNetwork, new_net, sigmoid, sigmoid_derivative,
-                            solves_xor, train, train_many)
+from core.xor_numpy import (
+    X_XOR,
+    Y_XOR,
+    PlaygroundNet,
+    SimpleNeuralNetwork,
+    new_net,
+    sigmoid,
+    sigmoid_derivative,
+    solves_xor,
+    train,
+    train_many,
+)
 
 
 def trained(net, epochs=10_000, lr=0.5):

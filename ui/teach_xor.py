@@ -60,7 +60,7 @@ def _short(value: np.ndarray) -> str:
 def code_with_values(lines: list[str], stage: str, values: dict[str, np.ndarray]) -> None:
     """The code, each computed quantity printed under its line, the chosen stage's line highlighted."""
     rows = []
-    for index, line in enumerate(lines):
+    for line in lines:
         match = next((name for name in values if line_of([line], name) == 0), None)
         lit = match == stage
         style = "background:#fff3b0;font-weight:600;" if lit else ""

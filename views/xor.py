@@ -116,7 +116,8 @@ def show_summary(run: Run) -> None:
         plot(xor_figures.loss_curve(losses, tr=t), key="xor_loss")
         if len(run.results) > 1:
             st.caption(t("PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this "
-                         "page's loss. Its gradient is a quarter of the lesson's sum, so at the same lr it learns slower."))
+                         "page's loss. Its gradient is a quarter of the lesson's sum, so at the same lr it learns "
+                         "slower."))
 
 
 def show_verdicts(run: Run) -> None:
@@ -273,7 +274,8 @@ def _run_many_seeds(settings: XorSettings) -> None:
 
 def show_many_seeds(settings: XorSettings) -> None:
     st.markdown(t("Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning "
-                  "rate, epochs (at most {most:,}), biases, activation and initialisation.", most=xe.MANY_SEEDS_MAX_EPOCHS))
+                  "rate, epochs (at most {most:,}), biases, activation and initialisation.",
+                  most=xe.MANY_SEEDS_MAX_EPOCHS))
     if st.button(t("Run 100 seeds × hidden sizes 1–8"), key="xor_many"):
         _run_many_seeds(settings)
     stored = _kept("xor_many_result", settings)
@@ -323,7 +325,8 @@ problems = settings.problems()
 for template, values in problems:
     st.error(t(template, **values))
 clicked = st.button(t("Train"), type="primary", key="xor_train", disabled=bool(problems))
-if not problems and (clicked or "xor_run" not in st.session_state):  # a crafted click on a disabled button trains nothing
+# A crafted click on a disabled button trains nothing.
+if not problems and (clicked or "xor_run" not in st.session_state):
     start_run(settings)
 current = st.session_state.get("xor_run")
 if current is not None:

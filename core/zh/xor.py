@@ -25,8 +25,8 @@ ZH: dict[str, str] = {
         "按下**走一步**，从这组权重出发做一次梯度下降，并查看其中的每一个数。",
     "PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this page's loss. Its gradient "
     "is a quarter of the lesson's sum, so at the same lr it learns slower.":
-        "PyTorch 的 MSELoss 是 (y − ŷ)² 的平均值；图中画的是它的一半，这样两条曲线使用本页同一个损失。它的梯度只有课程中求和形式的四分之一，"
-        "所以在相同学习率下学得更慢。",
+        "PyTorch 的 MSELoss 是 (y − ŷ)² 的平均值；图中画的是它的一半，这样两条曲线使用本页同一个损失。"
+        "它的梯度只有课程中求和形式的四分之一，所以在相同学习率下学得更慢。",
     "Red edges are positive weights, blue negative, thicker is larger; each picture shows what that unit outputs over "
     "the input square.": "红色连线是正权重，蓝色是负权重，越粗绝对值越大；每张小图显示该单元在输入平面上的输出。",
     "Remove this run": "删除这次运行",
@@ -45,8 +45,8 @@ ZH: dict[str, str] = {
     "Trained with: {settings}": "训练设置：{settings}",
     "Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning rate, epochs (at "
     "most {most:,}), biases, activation and initialisation.":
-        "对每种隐藏层大小 1–8 同时训练 100 个网络（向量化 NumPy），使用本页的学习率、训练轮数（最多 {most:,} 轮）、偏置、"
-        "激活函数和初始化方式。",
+        "对每种隐藏层大小 1–8 同时训练 100 个网络（向量化 NumPy），"
+        "使用本页的学习率、训练轮数（最多 {most:,} 轮）、偏置、激活函数和初始化方式。",
     "Unknown derivative choice {name}.": "未知的导数选项 {name}。",
     "XOR points": "XOR 数据点",
     "Your runs: loss, mean of ½(y − ŷ)²": "你的各次运行：损失，½(y − ŷ)² 的平均值",
@@ -83,8 +83,8 @@ ZH: dict[str, str] = {
     "{name}: diverged; the weights blew up and the loss became NaN at epoch {epoch:,} ❌":
         "{name}：发散了，权重爆炸，损失在第 {epoch:,} 轮变成 NaN ❌",
     "{name}: the loss became NaN at epoch {epoch:,}. The cause is the derivative trap: sigmoid_derivative was given "
-    "the pre-activation A instead of the output ŷ, so the updates point the wrong way and the weights blow up. Choose “the "
-    "output ŷ” to fix it.":
+    "the pre-activation A instead of the output ŷ, so the updates point the wrong way and the weights blow up. "
+    "Choose “the output ŷ” to fix it.":
         "{name}：损失在第 {epoch:,} 轮变成 NaN。原因是导数陷阱：传给 sigmoid_derivative 的是激活前的值 A 而不是输出 ŷ，"
         "于是每次更新的方向都不对，权重最终爆炸。选择“输出 ŷ”即可修正。",
     "{name}: the loss became NaN at epoch {epoch:,}: the learning rate is too large; try a smaller one.":
