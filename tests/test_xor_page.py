@@ -3,7 +3,6 @@ came from, stepping moves the views, runs can be compared and exported, and busy
 import json
 from contextlib import contextmanager
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import compute
@@ -120,10 +119,22 @@ def test_a_busy_server_answers_with_a_message(monkeypatch):
     assert any("busy" in e.value for e in at.error)
 
 
-@pytest.mark.parametrize("lang", ["zh"])
-def test_the_open_sections_render_in_chinese(lang):
-    # AppTest cannot rerun a page whose radio options are translated, so the sections open on the first render
-    at = xor_page(opened=("xor_open_step", "xor_open_history", "xor_open_gradcheck", "xor_open_space"), lang=lang,
-                  xor_epochs="500")
+SECTIONS = ("xor_open_how", "xor_open_space", "xor_open_step", "xor_open_history", "xor_open_gradcheck",
+            "xor_open_trap", "xor_open_seeds", "xor_open_recipe")
+
+
+def test_every_section_and_result_is_in_chinese(monkeypatch):
+    import ui.common
+    from tests.zh_text import element_texts, english_in
+
+    # AppTest calls format_func outside the script run, where the session's language is unknown.
+    monkeypatch.setattr(ui.common, "lang", lambda: "zh")
+    at = xor_page(opened=SECTIONS, lang="zh", xor_epochs="500")
+    seen = list(element_texts(at._tree))
+    for key in ("xor_step_1", "xor_trap", "xor_many", "xor_train"):
+        at.button(key=key).click().run(timeout=120)
+        assert not at.exception, [e.value for e in at.exception]
+        seen += list(element_texts(at._tree))
     assert "参数" in table_cells(at)
-    assert any("走一步" in str(b.proto) for b in at.button)
+    english = english_in(seen)
+    assert not english, "\n".join(english)

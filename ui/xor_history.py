@@ -21,10 +21,11 @@ FIELD_TEXT = {
     "derivative_of": "σ' of {value}",
 }
 VALUE_TEXT = {True: "yes", False: "no", "output": "ŷ (right)", "pre_activation": "A (the trap)", "both": "both"}
+NAMES = {"numpy": "NumPy", "torch": "PyTorch"}  # the same in every language
 
 
 def field_text(name: str, value) -> str:
-    shown = t(VALUE_TEXT[value]) if isinstance(value, (bool, str)) and value in VALUE_TEXT else value
+    shown = t(VALUE_TEXT[value]) if isinstance(value, (bool, str)) and value in VALUE_TEXT else NAMES.get(value, value)
     return t(FIELD_TEXT[name], value=shown)
 
 

@@ -101,7 +101,8 @@ def show(run_id: int, records: list[dict], settings: XorSettings) -> None:
         return
     st.markdown(t("**Step {steps:,}** from epoch {epoch:,}: loss {before:.5f} → {after:.5f}", steps=state.steps,
                   epoch=start, before=state.losses[-2], after=state.losses[-1]))
-    stage = st.select_slider(t("Follow the step"), STAGES, value="A1", key="xor_step_stage")
+    stage = st.select_slider(t("Follow the step"), STAGES, value="A1", key="xor_step_stage",
+                             format_func=lambda name: t("error = y − ŷ") if name == "error" else name)
     point = st.radio(t("Which input"), range(4), format_func=lambda k: xor_figures.POINT_LABELS[k], horizontal=True,
                      key="xor_step_point")
     trace = state.trace

@@ -33,6 +33,7 @@ ZH: dict[str, str] = {
     "Start from the weights at epoch": "从这一轮的权重出发",
     "Step": "走一步",
     "Which input": "哪个输入",
+    "error = y − ŷ": "误差（error）= y − ŷ",
     "The code that runs on this page with the lesson's settings:": "使用课程设置时，本页运行的代码：",
     "The lesson's `backward` follows the gradient of the sum C = ½Σ(y − ŷ)² = 4·L: the same direction, a step four "
     "times as long as the mean's.":
