@@ -8,6 +8,7 @@ Every round runs the lesson's code and the project's code one after the other on
 machine (the order flips every round, so slow drift of the machine hits both alike); the figures are
 medians over the rounds and each ratio is the median of the per-round ratios. See bench/README.md.
 """
+
 import argparse
 import contextlib
 import io
@@ -23,7 +24,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import core  # noqa: E402,F401  (first, as app.py does: it sets the OpenMP wait policy before torch loads)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torchvision  # noqa: E402
@@ -31,16 +31,26 @@ from torch import nn  # noqa: E402
 from torch.utils.data import DataLoader  # noqa: E402
 from torchvision import transforms  # noqa: E402
 
+import core  # noqa: E402,F401  (first, as app.py does: it sets the OpenMP wait policy before torch loads)
 from core import xor_numpy, xor_torch  # noqa: E402
 from core.device import cpu_threads, describe_device, resolve_device  # noqa: E402
 
-IMPORTS = (("numpy", None), ("torch", None), ("core.xor_numpy", None), ("core.xor_figures", None), ("core.xor_torch", None),
-           ("core.cnn", None), ("torchvision", None), ("torchvision", "torch"))
+IMPORTS = (
+    ("numpy", None),
+    ("torch", None),
+    ("core.xor_numpy", None),
+    ("core.xor_figures", None),
+    ("core.xor_torch", None),
+    ("core.cnn", None),
+    ("torchvision", None),
+    ("torchvision", "torch"),
+)
 
 
 # --------------------------------------------------------------------------------------------------
 # The lesson's code, as the lesson writes it
 # --------------------------------------------------------------------------------------------------
+
 
 class LessonCNN(nn.Module):
     def __init__(self):
@@ -89,7 +99,10 @@ def lesson_train(model, train_loader, epochs, device, log):
             optimizer.step()
             running_loss += loss.item()
             if (i + 1) % 100 == 0:
-                print(f"Epoch [{epoch + 1}/{epochs}], Step [{i + 1}/{len(train_loader)}], Loss: {running_loss / 100:.4f}", file=log)
+                print(
+                    f"Epoch [{epoch + 1}/{epochs}], Step [{i + 1}/{len(train_loader)}], Loss: {running_loss / 100:.4f}",
+                    file=log,
+                )
                 running_loss = 0.0
         scheduler.step()
 
@@ -139,6 +152,7 @@ def lesson_xor_torch(epochs):
 # (torch's thread count, the allocator's settings and free lists, warm caches)
 # --------------------------------------------------------------------------------------------------
 
+
 def sync(device):
     if device.type == "cuda":
         torch.cuda.synchronize(device)
@@ -163,8 +177,13 @@ def lesson_worker(root, epochs, device, seed, eval_repeats) -> dict:
     sync(device)
     eval_rate = eval_repeats * len(test_loader.dataset) / (time.perf_counter() - started)
     n = epochs * len(train_loader.dataset)
-    return {"samples_per_s": n / train_s, "e2e_samples_per_s": n / (train_s + eval_s), "accuracy": accuracy,
-            "eval_samples_per_s": eval_rate, "threads": torch.get_num_threads()}
+    return {
+        "samples_per_s": n / train_s,
+        "e2e_samples_per_s": n / (train_s + eval_s),
+        "accuracy": accuracy,
+        "eval_samples_per_s": eval_rate,
+        "threads": torch.get_num_threads(),
+    }
 
 
 def project_worker(root, epochs, device, seed, eval_repeats) -> dict:
@@ -183,7 +202,9 @@ def project_worker(root, epochs, device, seed, eval_repeats) -> dict:
     sync(device)
     started = time.perf_counter()
     previous = started
-    for record in cnn.train(model, root, epochs=epochs, lr=1e-3, batch_size=64, device=device, seed=seed, download=False):
+    for record in cnn.train(
+        model, root, epochs=epochs, lr=1e-3, batch_size=64, device=device, seed=seed, download=False
+    ):
         now = time.perf_counter()
         if record["kind"] in ("epoch", "done"):
             eval_s += now - previous
@@ -196,13 +217,32 @@ def project_worker(root, epochs, device, seed, eval_repeats) -> dict:
     sync(device)
     eval_rate = eval_repeats * len(test_images) / (time.perf_counter() - started)
     n = epochs * len(train_images)
-    return {"samples_per_s": n / (total_s - eval_s), "e2e_samples_per_s": n / total_s, "accuracy": last["test_accuracy"],
-            "eval_samples_per_s": eval_rate, "threads": torch.get_num_threads()}
+    return {
+        "samples_per_s": n / (total_s - eval_s),
+        "e2e_samples_per_s": n / total_s,
+        "accuracy": last["test_accuracy"],
+        "eval_samples_per_s": eval_rate,
+        "threads": torch.get_num_threads(),
+    }
 
 
 def run_worker(who, args, seed) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", who, "--epochs", str(args.epochs), "--device",
-               args.device, "--data", args.data, "--eval-repeats", str(args.eval_repeats), "--seed", str(seed)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        who,
+        "--epochs",
+        str(args.epochs),
+        "--device",
+        args.device,
+        "--data",
+        args.data,
+        "--eval-repeats",
+        str(args.eval_repeats),
+        "--seed",
+        str(seed),
+    ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"the {who} worker failed:\n{done.stderr}")
@@ -218,11 +258,15 @@ def timed(fn, *args, **kwargs) -> float:
 def import_seconds(module: str, after: str | None = None, repeats: int = 3) -> tuple[float, bool, bool]:
     """Median seconds to import `module` in a fresh interpreter run in the repo root (after importing `after`, untimed),
     and whether that loaded torchvision and torch._dynamo."""
-    code = (f"import sys, time; {'import ' + after + '; ' if after else ''}t = time.perf_counter(); import {module}; "
-            "print(time.perf_counter() - t, 'torchvision' in sys.modules, 'torch._dynamo' in sys.modules)")
+    code = (
+        f"import sys, time; {'import ' + after + '; ' if after else ''}t = time.perf_counter(); import {module}; "
+        "print(time.perf_counter() - t, 'torchvision' in sys.modules, 'torch._dynamo' in sys.modules)"
+    )
     times, flags = [], (False, False)
     for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
         times.append(float(out[0]))
         flags = (out[1] == "True", out[2] == "True")
     return statistics.median(times), *flags
@@ -231,6 +275,7 @@ def import_seconds(module: str, after: str | None = None, repeats: int = 3) -> t
 # --------------------------------------------------------------------------------------------------
 # Reporting
 # --------------------------------------------------------------------------------------------------
+
 
 def cpu_model() -> str:
     with contextlib.suppress(OSError):
@@ -264,10 +309,15 @@ def mean_range(values) -> str:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=2, help="training epochs per run (default 2)")
-    parser.add_argument("--device", default="auto", choices=("cpu", "cuda", "auto"), help="default auto: CUDA if present")
+    parser.add_argument(
+        "--device", default="auto", choices=("cpu", "cuda", "auto"), help="default auto: CUDA if present"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of lesson vs project (default 3)")
-    parser.add_argument("--data", default=os.environ.get("NN_PLAYGROUND_DATA", str(ROOT.parent / "shared" / "data" / "mnist-mini")),
-                        help="folder holding MNIST/raw (default $NN_PLAYGROUND_DATA, else ../shared/data/mnist-mini)")
+    parser.add_argument(
+        "--data",
+        default=os.environ.get("NN_PLAYGROUND_DATA", str(ROOT.parent / "shared" / "data" / "mnist-mini")),
+        help="folder holding MNIST/raw (default $NN_PLAYGROUND_DATA, else ../shared/data/mnist-mini)",
+    )
     parser.add_argument("--eval-repeats", type=int, default=5, help="test-set passes per evaluation timing (default 5)")
     parser.add_argument("--xor-epochs", type=int, default=10_000)
     parser.add_argument("--xor-nets", type=int, default=100)
@@ -284,10 +334,26 @@ def main(argv=None):
     for line in machine_lines(device):
         print(line)
     sizes = [len(torchvision.datasets.MNIST(args.data, train=t, download=False)) for t in (True, False)]
-    print(f"Data: {args.data} ({sizes[0]} train / {sizes[1]} test images); {args.epochs} epochs x {args.rounds} rounds\n")
+    print(
+        f"Data: {args.data} ({sizes[0]} train / {sizes[1]} test images); {args.epochs} epochs x {args.rounds} rounds\n"
+    )
 
-    keys = ("lesson_sps", "project_sps", "train_ratio", "lesson_e2e", "project_e2e", "e2e_ratio", "lesson_acc", "project_acc",
-            "lesson_eval", "project_eval", "eval_ratio", "xor_np", "xor_torch", "xor_many")
+    keys = (
+        "lesson_sps",
+        "project_sps",
+        "train_ratio",
+        "lesson_e2e",
+        "project_e2e",
+        "e2e_ratio",
+        "lesson_acc",
+        "project_acc",
+        "lesson_eval",
+        "project_eval",
+        "eval_ratio",
+        "xor_np",
+        "xor_torch",
+        "xor_many",
+    )
     rows = {key: [] for key in keys}
     threads = None
     for r in range(args.rounds):
@@ -295,42 +361,72 @@ def main(argv=None):
         results = {who: run_worker(who, args, seed=r) for who in order}
         lesson, project = results["lesson"], results["project"]
         threads = (lesson["threads"], project["threads"])
-        xor = {"np": timed(lesson_xor_numpy, args.xor_epochs), "torch": timed(lesson_xor_torch, args.xor_epochs),
-               "many": timed(xor_numpy.train_many, 2, range(args.xor_nets), epochs=args.xor_epochs)}
-        for key, value in (("lesson_sps", lesson["samples_per_s"]), ("project_sps", project["samples_per_s"]),
-                           ("train_ratio", project["samples_per_s"] / lesson["samples_per_s"]),
-                           ("lesson_e2e", lesson["e2e_samples_per_s"]), ("project_e2e", project["e2e_samples_per_s"]),
-                           ("e2e_ratio", project["e2e_samples_per_s"] / lesson["e2e_samples_per_s"]),
-                           ("lesson_acc", lesson["accuracy"]), ("project_acc", project["accuracy"]),
-                           ("lesson_eval", lesson["eval_samples_per_s"]), ("project_eval", project["eval_samples_per_s"]),
-                           ("eval_ratio", project["eval_samples_per_s"] / lesson["eval_samples_per_s"]),
-                           ("xor_np", xor["np"]), ("xor_torch", xor["torch"]), ("xor_many", xor["many"])):
+        xor = {
+            "np": timed(lesson_xor_numpy, args.xor_epochs),
+            "torch": timed(lesson_xor_torch, args.xor_epochs),
+            "many": timed(xor_numpy.train_many, 2, range(args.xor_nets), epochs=args.xor_epochs),
+        }
+        for key, value in (
+            ("lesson_sps", lesson["samples_per_s"]),
+            ("project_sps", project["samples_per_s"]),
+            ("train_ratio", project["samples_per_s"] / lesson["samples_per_s"]),
+            ("lesson_e2e", lesson["e2e_samples_per_s"]),
+            ("project_e2e", project["e2e_samples_per_s"]),
+            ("e2e_ratio", project["e2e_samples_per_s"] / lesson["e2e_samples_per_s"]),
+            ("lesson_acc", lesson["accuracy"]),
+            ("project_acc", project["accuracy"]),
+            ("lesson_eval", lesson["eval_samples_per_s"]),
+            ("project_eval", project["eval_samples_per_s"]),
+            ("eval_ratio", project["eval_samples_per_s"] / lesson["eval_samples_per_s"]),
+            ("xor_np", xor["np"]),
+            ("xor_torch", xor["torch"]),
+            ("xor_many", xor["many"]),
+        ):
             rows[key].append(value)
-        print(f"round {r + 1}/{args.rounds} ({order[0]} first): train lesson {lesson['samples_per_s']:,.0f} vs project "
-              f"{project['samples_per_s']:,.0f} samples/s ({rows['train_ratio'][-1]:.2f}x; with evaluation "
-              f"{rows['e2e_ratio'][-1]:.2f}x); accuracy {lesson['accuracy']:.4f} vs {project['accuracy']:.4f}; "
-              f"eval {lesson['eval_samples_per_s']:,.0f} vs {project['eval_samples_per_s']:,.0f} samples/s "
-              f"({rows['eval_ratio'][-1]:.2f}x); XOR {xor['np']:.2f} s / {xor['torch']:.2f} s / "
-              f"{args.xor_nets} nets {xor['many']:.2f} s", flush=True)
+        print(
+            f"round {r + 1}/{args.rounds} ({order[0]} first): train lesson {lesson['samples_per_s']:,.0f} vs project "
+            f"{project['samples_per_s']:,.0f} samples/s ({rows['train_ratio'][-1]:.2f}x; with evaluation "
+            f"{rows['e2e_ratio'][-1]:.2f}x); accuracy {lesson['accuracy']:.4f} vs {project['accuracy']:.4f}; "
+            f"eval {lesson['eval_samples_per_s']:,.0f} vs {project['eval_samples_per_s']:,.0f} samples/s "
+            f"({rows['eval_ratio'][-1]:.2f}x); XOR {xor['np']:.2f} s / {xor['torch']:.2f} s / "
+            f"{args.xor_nets} nets {xor['many']:.2f} s",
+            flush=True,
+        )
 
     imports = [] if args.no_imports else [(module, after, *import_seconds(module, after)) for module, after in IMPORTS]
 
     ep, nets = args.xor_epochs, args.xor_nets
     print("\n" + "\n".join(f"_{line}_  " for line in machine_lines(device, threads)))
-    print(f"_{args.epochs} epochs on {sizes[0]:,} MNIST training images, batch 64, Adam 1e-3; medians of {args.rounds} "
-          f"alternating rounds, each run in a fresh process._\n")
+    print(
+        f"_{args.epochs} epochs on {sizes[0]:,} MNIST training images, batch 64, Adam 1e-3; medians of {args.rounds} "
+        f"alternating rounds, each run in a fresh process._\n"
+    )
     print("| What | Lesson's code | Project | Project ÷ lesson |")
     print("| --- | ---: | ---: | ---: |")
-    print(f"| CNN training, samples/s | {med(rows['lesson_sps']):,.0f} | {med(rows['project_sps']):,.0f} | **{med(rows['train_ratio']):.2f}×** |")
-    print(f"| CNN training + test evaluation, samples/s | {med(rows['lesson_e2e']):,.0f} | {med(rows['project_e2e']):,.0f} | {med(rows['e2e_ratio']):.2f}× |")
-    print(f"| Test accuracy after {args.epochs} epochs (mean, range) | {mean_range(rows['lesson_acc'])} | {mean_range(rows['project_acc'])} | "
-          f"{100 * (statistics.mean(rows['project_acc']) - statistics.mean(rows['lesson_acc'])):+.2f} pt |")
-    print(f"| Evaluation of {sizes[1]:,} test images, samples/s | {med(rows['lesson_eval']):,.0f} | {med(rows['project_eval']):,.0f} | **{med(rows['eval_ratio']):.2f}×** |")
-    print(f"| XOR, 1 net × {ep:,} epochs, NumPy `SimpleNeuralNetwork` | {med(rows['xor_np']):.2f} s ({ep / med(rows['xor_np']):,.0f} net·epochs/s) | | |")
-    print(f"| XOR, 1 net × {ep:,} epochs, PyTorch `XORNet` + SGD | {med(rows['xor_torch']):.2f} s ({ep / med(rows['xor_torch']):,.0f} net·epochs/s) | | |")
-    print(f"| XOR, {nets} nets × {ep:,} epochs | {nets * med(rows['xor_np']):.1f} s ({nets} × the NumPy loop, est.) | "
-          f"`train_many`: {med(rows['xor_many']):.2f} s ({nets * ep / med(rows['xor_many']):,.0f} net·epochs/s) | "
-          f"{nets * med(rows['xor_np']) / med(rows['xor_many']):.0f}× |")
+    print(
+        f"| CNN training, samples/s | {med(rows['lesson_sps']):,.0f} | {med(rows['project_sps']):,.0f} | **{med(rows['train_ratio']):.2f}×** |"
+    )
+    print(
+        f"| CNN training + test evaluation, samples/s | {med(rows['lesson_e2e']):,.0f} | {med(rows['project_e2e']):,.0f} | {med(rows['e2e_ratio']):.2f}× |"
+    )
+    print(
+        f"| Test accuracy after {args.epochs} epochs (mean, range) | {mean_range(rows['lesson_acc'])} | {mean_range(rows['project_acc'])} | "
+        f"{100 * (statistics.mean(rows['project_acc']) - statistics.mean(rows['lesson_acc'])):+.2f} pt |"
+    )
+    print(
+        f"| Evaluation of {sizes[1]:,} test images, samples/s | {med(rows['lesson_eval']):,.0f} | {med(rows['project_eval']):,.0f} | **{med(rows['eval_ratio']):.2f}×** |"
+    )
+    print(
+        f"| XOR, 1 net × {ep:,} epochs, NumPy `SimpleNeuralNetwork` | {med(rows['xor_np']):.2f} s ({ep / med(rows['xor_np']):,.0f} net·epochs/s) | | |"
+    )
+    print(
+        f"| XOR, 1 net × {ep:,} epochs, PyTorch `XORNet` + SGD | {med(rows['xor_torch']):.2f} s ({ep / med(rows['xor_torch']):,.0f} net·epochs/s) | | |"
+    )
+    print(
+        f"| XOR, {nets} nets × {ep:,} epochs | {nets * med(rows['xor_np']):.1f} s ({nets} × the NumPy loop, est.) | "
+        f"`train_many`: {med(rows['xor_many']):.2f} s ({nets * ep / med(rows['xor_many']):,.0f} net·epochs/s) | "
+        f"{nets * med(rows['xor_np']) / med(rows['xor_many']):.0f}× |"
+    )
     if imports:
         print("\n| Import in a fresh process | Seconds | Loads torchvision | Loads torch._dynamo |")
         print("| --- | ---: | :---: | :---: |")

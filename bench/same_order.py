@@ -7,6 +7,7 @@ benchmark.py runs the lesson's loop verbatim, so the lesson and the project shuf
 (plain Adam), memory layout and forward pass train on exactly the batches core.cnn.train draws for the same seed
 (same initial weights too), so any gap left is the implementation's.
 """
+
 import argparse
 import os
 import statistics
@@ -16,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import core  # noqa: E402,F401
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
+import core  # noqa: E402,F401
 from bench.benchmark import LessonCNN  # noqa: E402
 from core import cnn  # noqa: E402
 from core.mnist_data import load_split, normalize  # noqa: E402
@@ -37,7 +38,7 @@ def lesson_on_project_batches(root, epochs, seed) -> float:
     for _ in range(epochs):
         order = torch.randperm(len(images), generator=generator)
         for start in range(0, len(images), 64):
-            idx = order[start:start + 64]
+            idx = order[start : start + 64]
             optimizer.zero_grad()
             loss = criterion(model(normalize(images[idx])), labels[idx])
             loss.backward()
@@ -49,8 +50,11 @@ def lesson_on_project_batches(root, epochs, seed) -> float:
 
 
 def project(root, epochs, seed) -> float:
-    records = list(cnn.train(cnn.build_model(seed), root, epochs=epochs, lr=1e-3, batch_size=64, device="cpu", seed=seed,
-                             download=False))
+    records = list(
+        cnn.train(
+            cnn.build_model(seed), root, epochs=epochs, lr=1e-3, batch_size=64, device="cpu", seed=seed, download=False
+        )
+    )
     return records[-1]["test_accuracy"]
 
 
@@ -58,7 +62,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", default="0-12", help="a range like 0-12 (default)")
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--data", default=os.environ.get("NN_PLAYGROUND_DATA", str(ROOT.parent / "shared" / "data" / "mnist-mini")))
+    parser.add_argument(
+        "--data", default=os.environ.get("NN_PLAYGROUND_DATA", str(ROOT.parent / "shared" / "data" / "mnist-mini"))
+    )
     args = parser.parse_args()
     first, _, last = args.seeds.partition("-")
     seeds = range(int(first), int(last or first) + 1)
@@ -71,8 +77,10 @@ def main():
         print(f"| {seed} | {lesson[-1]:.2%} | {ours[-1]:.2%} |", flush=True)
     gaps = [b - a for a, b in zip(lesson, ours)]
     print(f"| mean | {statistics.mean(lesson):.2%} | {statistics.mean(ours):.2%} |")
-    print(f"\nproject − lesson on the same batches: mean {100 * statistics.mean(gaps):+.2f} pt, "
-          f"largest |gap| {100 * max(map(abs, gaps)):.2f} pt over {len(gaps)} seeds")
+    print(
+        f"\nproject − lesson on the same batches: mean {100 * statistics.mean(gaps):+.2f} pt, "
+        f"largest |gap| {100 * max(map(abs, gaps)):.2f} pt over {len(gaps)} seeds"
+    )
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """The lesson's MNIST CNN: model, the lesson's training loop wrapped to run fast and report progress, prediction."""
+
 import math
 import numbers
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Iterator
 
 import numpy as np
 import torch
@@ -65,6 +66,7 @@ def difference_from_lesson(model: CNN, images: torch.Tensor, labels: torch.Tenso
     Lesson: lesson_forward on ordinary (contiguous) images. Page: CNN.forward (pooling before ReLU) on
     channels_last images. Both: one cross-entropy loss and its gradients for every weight.
     """
+
     def outputs_and_gradients(forward, x):
         model.zero_grad(set_to_none=True)
         outputs = forward(x)
@@ -126,8 +128,10 @@ def _check_hyperparameters(epochs, lr, batch_size, train_subset):
     if not _whole(batch_size) or batch_size < 1:
         raise UserError("The batch size must be a whole number of at least 1 (got {value}).", value=repr(batch_size))
     if train_subset is not None and (not _whole(train_subset) or train_subset < 1):
-        raise UserError("The number of training images must be a whole number of at least 1 (got {value}).",
-                        value=repr(train_subset))
+        raise UserError(
+            "The number of training images must be a whole number of at least 1 (got {value}).",
+            value=repr(train_subset),
+        )
 
 
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor]:
@@ -139,7 +143,9 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tu
     predictions = []
     with torch.inference_mode():
         for start in range(0, len(images), EVAL_BATCH):
-            batch = normalize(images[start:start + EVAL_BATCH].to(device)).contiguous(memory_format=torch.channels_last)
+            batch = normalize(images[start : start + EVAL_BATCH].to(device)).contiguous(
+                memory_format=torch.channels_last
+            )
             predictions.append(model(batch).argmax(1))
     model.train(was_training)
     predicted = torch.cat(predictions).cpu()
@@ -200,7 +206,7 @@ class _Tally:
     def batches(self, images, labels, order, batch_size: int, numbers: range):
         """Batches number `numbers` of this epoch; after each, the steps are counted and Stop is checked."""
         for number in numbers:
-            chosen = order[number * batch_size:(number + 1) * batch_size]
+            chosen = order[number * batch_size : (number + 1) * batch_size]
             yield normalize(images[chosen]).contiguous(memory_format=torch.channels_last), labels[chosen]
             self.step, self.batch = self.step + 1, number + 1
             if self.should_stop is not None and self.should_stop():
@@ -223,10 +229,25 @@ def _training_split(data_root, download: bool, train_subset, generator, device):
     return images.to(device), labels.to(device), test_images, test_labels, data
 
 
-def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, batch_size: int = 64, device=None,
-          optimizer: str = "adam", momentum: float = 0.9, step_lr: bool = True, step_size: int = 5, gamma: float = 0.5,
-          train_subset: int | None = None, seed: int = 0, log_every: int | None = 100, download: bool = True,
-          should_stop=None) -> Iterator[Progress]:
+def train(
+    model: nn.Module,
+    data_root,
+    *,
+    epochs: int = 10,
+    lr: float = 1e-3,
+    batch_size: int = 64,
+    device=None,
+    optimizer: str = "adam",
+    momentum: float = 0.9,
+    step_lr: bool = True,
+    step_size: int = 5,
+    gamma: float = 0.5,
+    train_subset: int | None = None,
+    seed: int = 0,
+    log_every: int | None = 100,
+    download: bool = True,
+    should_stop=None,
+) -> Iterator[Progress]:
     """Train on MNIST under data_root (or the bundled sample when it has none) with train_epoch, yielding Progress.
 
     Each train_epoch call covers `log_every` batches, so a record follows each call, as the lesson prints every
@@ -239,8 +260,9 @@ def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, ba
     keep_freed_memory()
     device = resolve_device(device)
     generator = torch.Generator().manual_seed(seed)
-    images, labels, test_images, test_labels, data = _training_split(data_root, download, train_subset, generator,
-                                                                     device)
+    images, labels, test_images, test_labels, data = _training_split(
+        data_root, download, train_subset, generator, device
+    )
     model.to(device=device, memory_format=torch.channels_last).train()
     criterion, opt = loss_and_optimizer(model, optimizer, lr, momentum, device)
     scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma) if step_lr else None
@@ -259,14 +281,34 @@ def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, ba
             loss = train_epoch(model, batches, tally.loss, opt)
             now = time.perf_counter()
             rate = (tally.step - step_before) * batch_size / max(now - mark, 1e-9)
-            record = Progress(Stage.LOG, epoch, epochs, tally.batch, per_epoch, tally.step, epochs * per_epoch, loss,
-                              tally.train_accuracy, opt.param_groups[0]["lr"], rate,
-                              (epochs * per_epoch - tally.step) * batch_size / max(rate, 1e-9), now - started, n,
-                              data.bundled)
+            record = Progress(
+                Stage.LOG,
+                epoch,
+                epochs,
+                tally.batch,
+                per_epoch,
+                tally.step,
+                epochs * per_epoch,
+                loss,
+                tally.train_accuracy,
+                opt.param_groups[0]["lr"],
+                rate,
+                (epochs * per_epoch - tally.step) * batch_size / max(rate, 1e-9),
+                now - started,
+                n,
+                data.bundled,
+            )
             mark = now
             if not math.isfinite(loss) or tally.stopped:
-                yield _finish(model, record, test_images, test_labels, started, stopped=tally.stopped,
-                              diverged=not math.isfinite(loss))
+                yield _finish(
+                    model,
+                    record,
+                    test_images,
+                    test_labels,
+                    started,
+                    stopped=tally.stopped,
+                    diverged=not math.isfinite(loss),
+                )
                 return
             yield record
         if scheduler is not None:
@@ -280,8 +322,14 @@ def train(model: nn.Module, data_root, *, epochs: int = 10, lr: float = 1e-3, ba
 
 def _finish(model, record: Progress, test_images, test_labels, started, stopped=False, diverged=False) -> Progress:
     accuracy, _ = evaluate(model, test_images, test_labels)
-    return replace(record, kind=Stage.DONE, test_accuracy=accuracy, stopped=stopped, diverged=diverged,
-                   elapsed=time.perf_counter() - started)
+    return replace(
+        record,
+        kind=Stage.DONE,
+        test_accuracy=accuracy,
+        stopped=stopped,
+        diverged=diverged,
+        elapsed=time.perf_counter() - started,
+    )
 
 
 def _as_unit_images(images) -> torch.Tensor:
@@ -297,7 +345,11 @@ def predict_proba(model: nn.Module, images) -> np.ndarray:
     """Float (N, 28, 28) in [0, 1], white digit on black → (N, 10) class probabilities."""
     device = _inference_ready(model)
     dtype = next(model.parameters()).dtype
-    x = normalize_unit(_as_unit_images(images)).to(device=device, dtype=dtype).contiguous(memory_format=torch.channels_last)
+    x = (
+        normalize_unit(_as_unit_images(images))
+        .to(device=device, dtype=dtype)
+        .contiguous(memory_format=torch.channels_last)
+    )
     was_training = model.training
     model.eval()
     with torch.inference_mode():
@@ -334,10 +386,15 @@ def test_report(model: CNN, data_root, max_mistakes: int = 40) -> dict:
     accuracy, predicted = evaluate(model, images, labels)
     confusion = torch.bincount(labels * 10 + predicted, minlength=100).reshape(10, 10).numpy()
     wrong = torch.nonzero(predicted != labels).flatten()[:max_mistakes]
-    return {"accuracy": accuracy, "confusion": confusion, "count": len(labels),
-            "mistake_images": images[wrong].numpy().astype(np.float32) / 255.0,
-            "mistake_labels": labels[wrong].numpy(), "mistake_predictions": predicted[wrong].numpy(),
-            "sample_images": images[:10].numpy().astype(np.float32) / 255.0}
+    return {
+        "accuracy": accuracy,
+        "confusion": confusion,
+        "count": len(labels),
+        "mistake_images": images[wrong].numpy().astype(np.float32) / 255.0,
+        "mistake_labels": labels[wrong].numpy(),
+        "mistake_predictions": predicted[wrong].numpy(),
+        "sample_images": images[:10].numpy().astype(np.float32) / 255.0,
+    }
 
 
 def load_default_model() -> CNN:

@@ -3,6 +3,7 @@
 The script is the lesson's plain form (DataLoader, pool(relu(conv(x))), the five-line loop), not the page's faster
 one, so it reads like the lesson; the same settings give about the same accuracy.
 """
+
 import math
 import numbers
 
@@ -11,7 +12,9 @@ from core.errors import UserError
 
 FILE_NAME = "mnist_cnn.py"
 
-_TEMPLATE = '''"""Train the lesson's MNIST CNN with the settings of an NN Playground run. Needs only torch and torchvision.
+_TEMPLATE = '''"""Train the lesson's MNIST CNN with the settings of an NN Playground run.
+
+Needs only torch and torchvision:
 
     python {file_name}                       # downloads MNIST into ./data the first time
     python {file_name} --data DIR --no-download
@@ -120,16 +123,24 @@ SCHEDULER_STEP = "        scheduler.step()\n"
 def _whole(run: dict, name: str, low: int, high: int) -> int:
     value = run.get(name)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-        raise UserError("The run's {name} is {value}; it must be a whole number from {low} to {high}.",
-                        name=name, value=repr(value), low=low, high=high)
+        raise UserError(
+            "The run's {name} is {value}; it must be a whole number from {low} to {high}.",
+            name=name,
+            value=repr(value),
+            low=low,
+            high=high,
+        )
     return int(value)
 
 
 def _checked(run: dict) -> dict:
     """The run's settings as plain Python numbers (only these reach the file, through repr)."""
     values = {name: _whole(run, name, 1, 4096) for name in ("conv1_channels", "conv2_channels", "hidden_size")}
-    values.update(epochs=_whole(run, "epochs", 1, settings.EPOCHS.high), batch_size=_whole(run, "batch_size", 1, 4096),
-                  seed=_whole(run, "seed", 0, settings.SEED.high))
+    values.update(
+        epochs=_whole(run, "epochs", 1, settings.EPOCHS.high),
+        batch_size=_whole(run, "batch_size", 1, 4096),
+        seed=_whole(run, "seed", 0, settings.SEED.high),
+    )
     subset = run.get("train_subset")
     values["train_subset"] = None if subset is None else _whole(run, "train_subset", 1, 10_000_000)
     lr = run.get("lr")
@@ -145,6 +156,10 @@ def export_script(run: dict) -> str:
     """The lesson's training script for a run's settings (train()'s and CNN()'s argument names)."""
     values = _checked({name: setting.default for name, setting in settings.RUN_KEYS.items()} | run)
     step_lr = bool(run.get("step_lr", settings.STEP_LR.default))
-    return _TEMPLATE.format(file_name=FILE_NAME, optimizer_line=OPTIMIZER_LINES[run.get("optimizer", "adam")],
-                            scheduler_line=SCHEDULER_LINE if step_lr else "",
-                            scheduler_step=SCHEDULER_STEP if step_lr else "", **values)
+    return _TEMPLATE.format(
+        file_name=FILE_NAME,
+        optimizer_line=OPTIMIZER_LINES[run.get("optimizer", "adam")],
+        scheduler_line=SCHEDULER_LINE if step_lr else "",
+        scheduler_step=SCHEDULER_STEP if step_lr else "",
+        **values,
+    )

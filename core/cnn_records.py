@@ -4,6 +4,7 @@ Each record is a frozen dataclass. It also reads like a dict (record["loss"], re
 "test_accuracy" in record), because figures and the job queue read records that way; a field that is None is
 simply absent from that view, as the key was before records had types.
 """
+
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -30,14 +31,15 @@ class RecordView(Mapping):
 
 
 class Stage(StrEnum):
-    LOG = "log"      # every log_every batches: the mean loss of those batches
+    LOG = "log"  # every log_every batches: the mean loss of those batches
     EPOCH = "epoch"  # after an epoch but the last: adds the test accuracy
-    DONE = "done"    # the last record: final test accuracy; stopped or diverged when it ended early
+    DONE = "done"  # the last record: final test accuracy; stopped or diverged when it ended early
 
 
 @dataclass(frozen=True, eq=False)
 class Progress(RecordView):
     """One moment of a training run."""
+
     kind: Stage
     epoch: int
     epochs: int
@@ -45,14 +47,14 @@ class Progress(RecordView):
     batches_per_epoch: int
     step: int
     total_steps: int
-    loss: float                  # mean training loss of the batches since the last record
-    train_accuracy: float        # running accuracy on this epoch's training batches so far
+    loss: float  # mean training loss of the batches since the last record
+    train_accuracy: float  # running accuracy on this epoch's training batches so far
     lr: float
     samples_per_s: float
     seconds_left: float
     elapsed: float
-    images: int                  # training images this run uses
-    bundled: bool                # True when they come from the bundled sample, not the data directory
+    images: int  # training images this run uses
+    bundled: bool  # True when they come from the bundled sample, not the data directory
     test_accuracy: float | None = None
     stopped: bool = False
     diverged: bool = False

@@ -3,6 +3,7 @@
 The widgets, the links, the training doctor's suggested fixes, the run history's labels and the exported script all
 read these records. A run's settings travel as a dict keyed by train()'s and CNN()'s own argument names (RUN_KEYS).
 """
+
 import math
 
 from core.settings import Setting
@@ -25,14 +26,23 @@ def training_images(available: int) -> Setting:
     """How many training images to use: round numbers below what the data holds, then all of it (the default)."""
     available = max(1, int(available))
     options = tuple(n for n in SUBSET_CHOICES if n < available) + (available,)
-    return Setting(SUBSET_KEY, "Training images (a subset trains faster)", available, options=options,
-                   help="A run draws this many of the data's training images at random; the largest choice is all of "
-                        "them.")
+    return Setting(
+        SUBSET_KEY,
+        "Training images (a subset trains faster)",
+        available,
+        options=options,
+        help="A run draws this many of the data's training images at random; the largest choice is all of them.",
+    )
 
 
 MODEL_KEYS = {"conv1_channels": CONV1, "conv2_channels": CONV2, "hidden_size": HIDDEN}
-TRAIN_KEYS = {"optimizer": OPTIMIZER, "lr": LEARNING_RATE, "step_lr": STEP_LR, "epochs": EPOCHS,
-              "batch_size": BATCH_SIZE}
+TRAIN_KEYS = {
+    "optimizer": OPTIMIZER,
+    "lr": LEARNING_RATE,
+    "step_lr": STEP_LR,
+    "epochs": EPOCHS,
+    "batch_size": BATCH_SIZE,
+}
 RUN_KEYS = {**MODEL_KEYS, **TRAIN_KEYS, "seed": SEED}
 
 

@@ -5,9 +5,10 @@ large, and watch the loss: flat while the steps are too small, falling fast wher
 where it is too large. Each step is one call of the recipe's own loop, core.cnn.train_epoch, on one batch.
 Bounded work: at most `steps` batches of 64 (about 3 s for the lesson's CNN on 2 cores).
 """
+
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import torch
 
@@ -17,9 +18,9 @@ from core.errors import UserError
 from core.mnist_data import choose_data, load_split, normalize
 
 MAX_STEPS = 200
-SMOOTHING = 0.9     # exponential moving average of the loss, debiased as fastai does (its default is 0.98 over 100)
+SMOOTHING = 0.9  # exponential moving average of the loss, debiased as fastai does (its default is 0.98 over 100)
 CENTRED_HALF_WINDOW = 4  # the suggestion looks for the lowest average of 9 neighbouring batch losses
-BLOW_UP = 4.0       # stop once the smoothed loss is 4× its best: the rates beyond only get worse (fastai's rule)
+BLOW_UP = 4.0  # stop once the smoothed loss is 4× its best: the rates beyond only get worse (fastai's rule)
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,8 +28,8 @@ class LrStep(RecordView):
     step: int
     steps: int
     lr: float
-    loss: float          # this batch's loss
-    smoothed: float      # its moving average, what the plot and the suggestion use
+    loss: float  # this batch's loss
+    smoothed: float  # its moving average, what the plot and the suggestion use
     done: bool = False
     suggestion: float | None = None  # on the last record: a tenth of the rate where the smoothed loss was lowest
     stopped: bool = False
@@ -50,23 +51,37 @@ def suggest(records: list[LrStep]) -> float | None:
     if not finite:
         return None
     half = CENTRED_HALF_WINDOW
-    centred = [sum(r.loss for r in finite[max(0, i - half):i + half + 1]) / len(finite[max(0, i - half):i + half + 1])
-               for i in range(len(finite))]
+    centred = [
+        sum(r.loss for r in finite[max(0, i - half) : i + half + 1]) / len(finite[max(0, i - half) : i + half + 1])
+        for i in range(len(finite))
+    ]
     lowest = min(range(len(finite)), key=centred.__getitem__)
     return finite[lowest].lr / 10
 
 
 def _check(start, end, steps, batch_size):
     if not (0 < start < end <= 10) or not all(math.isfinite(v) for v in (start, end)):
-        raise UserError("The learning-rate range must satisfy 0 < start < end ≤ 10 (got {start} to {end}).",
-                        start=start, end=end)
+        raise UserError(
+            "The learning-rate range must satisfy 0 < start < end ≤ 10 (got {start} to {end}).", start=start, end=end
+        )
     if not 2 <= steps <= MAX_STEPS or not 1 <= batch_size <= 512:
         raise UserError("The range test takes 2 to {most} steps of batches of 1 to 512 images.", most=MAX_STEPS)
 
 
-def lr_range_test(model_config: dict, data_root, *, optimizer: str = "adam", momentum: float = 0.9, seed: int = 0,
-                  batch_size: int = 64, start: float = 1e-6, end: float = 1.0, steps: int = 100,
-                  download: bool = False, should_stop=None) -> Iterator[LrStep]:
+def lr_range_test(
+    model_config: dict,
+    data_root,
+    *,
+    optimizer: str = "adam",
+    momentum: float = 0.9,
+    seed: int = 0,
+    batch_size: int = 64,
+    start: float = 1e-6,
+    end: float = 1.0,
+    steps: int = 100,
+    download: bool = False,
+    should_stop=None,
+) -> Iterator[LrStep]:
     """Yield one LrStep per batch; the last has done=True and the suggested learning rate."""
     _check(start, end, steps, batch_size)
     model = cnn.build_model(seed, **model_config).to(memory_format=torch.channels_last)
@@ -81,7 +96,7 @@ def lr_range_test(model_config: dict, data_root, *, optimizer: str = "adam", mom
         batch = [(normalize(images[chosen]).contiguous(memory_format=torch.channels_last), labels[chosen])]
         loss = cnn.train_epoch(model, batch, criterion, opt)
         average = SMOOTHING * average + (1 - SMOOTHING) * loss
-        smoothed = average / (1 - SMOOTHING ** step)
+        smoothed = average / (1 - SMOOTHING**step)
         record = LrStep(step, steps, lr, loss, smoothed)
         records.append(record)
         best = min(best, smoothed)

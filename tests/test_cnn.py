@@ -14,9 +14,16 @@ from tests.conftest import WritesAFile
 def test_default_cnn_is_the_lessons_architecture():
     model = cnn.CNN()
     shapes = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-    assert shapes == {"conv1.weight": (32, 1, 3, 3), "conv1.bias": (32,), "conv2.weight": (64, 32, 3, 3),
-                      "conv2.bias": (64,), "fc1.weight": (128, 3136), "fc1.bias": (128,),
-                      "fc2.weight": (10, 128), "fc2.bias": (10,)}
+    assert shapes == {
+        "conv1.weight": (32, 1, 3, 3),
+        "conv1.bias": (32,),
+        "conv2.weight": (64, 32, 3, 3),
+        "conv2.bias": (64,),
+        "fc1.weight": (128, 3136),
+        "fc1.bias": (128,),
+        "fc2.weight": (10, 128),
+        "fc2.bias": (10,),
+    }
     assert model(torch.zeros(5, 1, 28, 28)).shape == (5, 10)
 
 
@@ -76,17 +83,27 @@ def test_wrong_files_get_readable_errors(tmp_path):
         "not a model": b"hello, I am a text file",
         "empty": b"",
     }
-    for name, data in cases.items():
+    for _name, data in cases.items():
         with pytest.raises(ValueError, match=r"\w"):
             cnn.load_model(io.BytesIO(data))
     wrong_keys = {"format": "nn-playground-cnn", "config": cnn.CNN().config, "state_dict": {"w": torch.zeros(1)}}
-    wrong_shape = {"format": "nn-playground-cnn", "config": cnn.CNN().config,
-                   "state_dict": {**good, "fc2.weight": torch.zeros(3, 3)}}
-    bad_config = {"format": "nn-playground-cnn", "config": {"conv1_channels": -1, "conv2_channels": 64, "hidden_size": 128},
-                  "state_dict": good}
+    wrong_shape = {
+        "format": "nn-playground-cnn",
+        "config": cnn.CNN().config,
+        "state_dict": {**good, "fc2.weight": torch.zeros(3, 3)},
+    }
+    bad_config = {
+        "format": "nn-playground-cnn",
+        "config": {"conv1_channels": -1, "conv2_channels": 64, "hidden_size": 128},
+        "state_dict": good,
+    }
     plain_state_dict = good
-    for payload, message in [(wrong_keys, "expected the tensors"), (wrong_shape, "fc2.weight"),
-                             (bad_config, "conv1_channels"), (plain_state_dict, "format")]:
+    for payload, message in [
+        (wrong_keys, "expected the tensors"),
+        (wrong_shape, "fc2.weight"),
+        (bad_config, "conv1_channels"),
+        (plain_state_dict, "format"),
+    ]:
         buffer = io.BytesIO()
         torch.save(payload, buffer)
         buffer.seek(0)
@@ -122,20 +139,46 @@ def test_training_stops_when_asked(mnist_root):
         calls["n"] += 1
         return calls["n"] > 3
 
-    records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=2, train_subset=2000,
-                             should_stop=stop_after_a_few, log_every=1))
+    records = list(
+        cnn.train(
+            cnn.build_model(0, hidden_size=16),
+            mnist_root,
+            epochs=2,
+            train_subset=2000,
+            should_stop=stop_after_a_few,
+            log_every=1,
+        )
+    )
     assert records[-1]["stopped"] and records[-1]["step"] == 4
     assert 0 <= records[-1]["test_accuracy"] <= 1
 
 
 def test_divergence_is_reported(mnist_root):
-    records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=1, lr=1e4, optimizer="sgd",
-                             train_subset=2000, log_every=5))
+    records = list(
+        cnn.train(
+            cnn.build_model(0, hidden_size=16),
+            mnist_root,
+            epochs=1,
+            lr=1e4,
+            optimizer="sgd",
+            train_subset=2000,
+            log_every=5,
+        )
+    )
     assert records[-1]["diverged"]
 
 
-@pytest.mark.parametrize("bad", [dict(lr=float("nan")), dict(lr=-1.0), dict(lr=float("inf")), dict(epochs=0),
-                                 dict(batch_size=0), dict(train_subset=0)])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(lr=float("nan")),
+        dict(lr=-1.0),
+        dict(lr=float("inf")),
+        dict(epochs=0),
+        dict(batch_size=0),
+        dict(train_subset=0),
+    ],
+)
 def test_bad_hyperparameters_raise_value_error(mnist_root, bad):
     kwargs = dict(epochs=1, lr=1e-3, batch_size=64) | bad
     with pytest.raises(ValueError):
@@ -143,8 +186,9 @@ def test_bad_hyperparameters_raise_value_error(mnist_root, bad):
 
 
 def test_batch_larger_than_the_data_still_trains(mnist_root):
-    records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=1, batch_size=5000,
-                             train_subset=300))
+    records = list(
+        cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=1, batch_size=5000, train_subset=300)
+    )
     assert records[-1]["kind"] == "done" and records[-1]["step"] == 1
 
 
@@ -210,6 +254,14 @@ def _saved(model) -> io.BytesIO:
 
 
 def test_numpy_integers_are_accepted_as_hyperparameters(mnist_root):
-    records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=np.int64(1), batch_size=np.int32(500),
-                             lr=np.float32(1e-3), train_subset=np.int64(1000)))
+    records = list(
+        cnn.train(
+            cnn.build_model(0, hidden_size=16),
+            mnist_root,
+            epochs=np.int64(1),
+            batch_size=np.int32(500),
+            lr=np.float32(1e-3),
+            train_subset=np.int64(1000),
+        )
+    )
     assert records[-1]["kind"] == "done"

@@ -1,5 +1,6 @@
 """The training doctor names what went wrong in real runs and suggests a change the page's settings can take;
 the learning-rate finder suggests a usable rate."""
+
 import math
 
 import pytest
@@ -90,8 +91,9 @@ def test_the_lr_range_test_suggests_a_usable_rate_within_100_batches(mnist_root)
 
 
 def test_the_lr_range_test_stops_when_the_loss_explodes_and_when_asked(mnist_root):
-    exploded = list(lr_finder.lr_range_test({"hidden_size": 16}, mnist_root, optimizer="sgd", start=1e-3, end=10,
-                                            steps=60))
+    exploded = list(
+        lr_finder.lr_range_test({"hidden_size": 16}, mnist_root, optimizer="sgd", start=1e-3, end=10, steps=60)
+    )
     assert exploded[-1].done and len(exploded) < 60
     asked = list(lr_finder.lr_range_test({"hidden_size": 16}, mnist_root, steps=50, should_stop=lambda: True))
     assert len(asked) == 1 and asked[-1].stopped

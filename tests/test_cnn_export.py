@@ -1,4 +1,5 @@
 """A run exported as one Python file trains on its own, with only torch and torchvision."""
+
 import ast
 import subprocess
 import sys
@@ -8,8 +9,18 @@ import pytest
 from core import cnn_export
 from core.errors import UserError
 
-TINY = dict(conv1_channels=8, conv2_channels=16, hidden_size=32, epochs=1, train_subset=2000, batch_size=64, lr=1e-3,
-            optimizer="adam", step_lr=True, seed=0)
+TINY = dict(
+    conv1_channels=8,
+    conv2_channels=16,
+    hidden_size=32,
+    epochs=1,
+    train_subset=2000,
+    batch_size=64,
+    lr=1e-3,
+    optimizer="adam",
+    step_lr=True,
+    seed=0,
+)
 
 
 def imported_modules(script: str) -> set[str]:
@@ -27,8 +38,13 @@ def test_the_exported_script_trains_with_only_torch_and_torchvision(tmp_path, mn
     assert imported_modules(script) <= {"argparse", "torch", "torchvision"}
     path = tmp_path / cnn_export.FILE_NAME
     path.write_text(script, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(path), "--data", str(mnist_root), "--no-download"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(path), "--data", str(mnist_root), "--no-download"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     accuracy = float(done.stdout.strip().splitlines()[-1].split(":")[1])
     assert accuracy > 0.5, done.stdout
@@ -43,9 +59,17 @@ def test_the_script_carries_the_runs_settings():
     compile(script, cnn_export.FILE_NAME, "exec")
 
 
-@pytest.mark.parametrize("bad", [{"lr": "__import__('os').system('x')"}, {"conv1_channels": "8; import os"},
-                                 {"epochs": 10**9}, {"optimizer": "rmsprop\nimport os"}, {"lr": float("nan")},
-                                 {"train_subset": True}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"lr": "__import__('os').system('x')"},
+        {"conv1_channels": "8; import os"},
+        {"epochs": 10**9},
+        {"optimizer": "rmsprop\nimport os"},
+        {"lr": float("nan")},
+        {"train_subset": True},
+    ],
+)
 def test_odd_settings_never_reach_the_file(bad):
     with pytest.raises(UserError):
         cnn_export.export_script({**TINY, **bad})

@@ -1,5 +1,6 @@
 """The CNN page as a student uses it: settings offer what the data has, the doctor's fix sets the widgets, runs are
 kept and compared, Stop never silently replaces a better model, one model is shown at a time."""
+
 import io
 import re
 import time
@@ -117,11 +118,16 @@ def test_the_recipe_shows_the_lessons_loop_then_the_faster_form():
     shown = [code.value for code in at.code]
     loop = inspect.getsource(cnn.train_epoch)
     assert any(loop.strip() == code.strip() for code in shown)
-    def position(obj) -> int:
-        return next(i for i, code in enumerate(shown) if code.strip() == textwrap.dedent(inspect.getsource(obj)).strip())
 
-    order = [position(obj) for obj in (cnn.train_epoch, cnn.lesson_loader, cnn.lesson_forward, cnn.CNN.forward,
-                                       cnn.difference_from_lesson)]
+    def position(obj) -> int:
+        return next(
+            i for i, code in enumerate(shown) if code.strip() == textwrap.dedent(inspect.getsource(obj)).strip()
+        )
+
+    order = [
+        position(obj)
+        for obj in (cnn.train_epoch, cnn.lesson_loader, cnn.lesson_forward, cnn.CNN.forward, cnn.difference_from_lesson)
+    ]
     assert order == sorted(order)
     assert "largest difference in the outputs 0.0e+00, in the gradients 0.0e+00" in text(at)
 

@@ -1,5 +1,6 @@
 """The recipe the CNN page shows is the code that trains: train_epoch, fed by the lesson's own DataLoader, learns;
 train() runs every batch through it; the faster form gives the lesson's numbers."""
+
 import inspect
 
 import torch
@@ -22,8 +23,13 @@ def test_train_epoch_fed_by_the_lessons_dataloader_learns(mnist_root):
 def test_the_recipe_shown_is_the_loop_that_runs(mnist_root, monkeypatch):
     assert cnn.RECIPE == (cnn.CNN, cnn.loss_and_optimizer, cnn.train_epoch)
     shown = inspect.getsource(cnn.RECIPE[2])
-    for step in ("optimizer.zero_grad()", "model(images)", "criterion(outputs, labels)", "loss.backward()",
-                 "optimizer.step()"):
+    for step in (
+        "optimizer.zero_grad()",
+        "model(images)",
+        "criterion(outputs, labels)",
+        "loss.backward()",
+        "optimizer.step()",
+    ):
         assert step in shown
     assert len(shown.splitlines()) <= 15
     batches_seen = []
@@ -35,8 +41,7 @@ def test_the_recipe_shown_is_the_loop_that_runs(mnist_root, monkeypatch):
         return original(model, batches, criterion, optimizer)
 
     monkeypatch.setattr(cnn, "train_epoch", counted)
-    records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=2, train_subset=1000,
-                             log_every=4))
+    records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=2, train_subset=1000, log_every=4))
     assert sum(batches_seen) == records[-1]["step"] == 2 * 16
     assert len([r for r in records if r.kind == Stage.LOG]) == len(batches_seen)
 

@@ -1,5 +1,6 @@
 """The CNN page's training tools: the doctor's findings with one-click fixes, the learning-rate finder, the run
 history (compare, pick the model the Draw page uses) and exporting a run as a script."""
+
 import streamlit as st
 
 from core import cnn_doctor, cnn_export, cnn_settings, cnn_training_figures, lr_finder
@@ -19,8 +20,12 @@ def apply_fix(fix: dict) -> None:
 
 
 def _fix_label(fix: dict) -> str:
-    parts = [f"{t(cnn_settings.LABELS[name])} → {value:g}" if isinstance(value, float) else
-             f"{t(cnn_settings.LABELS[name])} → {value:,}" for name, value in fix.items()]
+    parts = [
+        f"{t(cnn_settings.LABELS[name])} → {value:g}"
+        if isinstance(value, float)
+        else f"{t(cnn_settings.LABELS[name])} → {value:,}"
+        for name, value in fix.items()
+    ]
     return t("Apply: {change}", change=", ".join(parts))
 
 
@@ -28,8 +33,7 @@ def _dead_units(entry: dict):
     """The dead-ReLU check for the entry's model, once per model (about 50 ms)."""
     if "dead" not in entry:
         try:
-            images, _ = load_split(choose_data(background.data_dir(), download=False).root, train=False,
-                                   download=False)
+            images, _ = load_split(choose_data(background.data_dir(), download=False).root, train=False, download=False)
         except MnistUnavailable:
             return None
         entry["dead"] = cnn_doctor.dead_units(entry["model"], images)
@@ -43,26 +47,48 @@ def doctor(entry: dict, available_images: int) -> None:
     findings = cnn_doctor.diagnose(entry["records"], entry["settings"], _dead_units(entry), available_images)
     with st.expander(t("🩺 Training doctor"), expanded=bool(findings)):
         if not findings:
-            st.success(t("Nothing looks wrong with this run: the loss fell, test accuracy follows train accuracy, "
-                         "and most fully connected units fire."))
+            st.success(
+                t(
+                    "Nothing looks wrong with this run: the loss fell, test accuracy follows train accuracy, "
+                    "and most fully connected units fire."
+                )
+            )
         for index, finding in enumerate(findings):
             st.markdown(f"**{t(finding.title)}**")
             st.markdown(t(finding.message, **finding.values) + " " + t(finding.advice, **finding.values))
             if finding.fix:
-                st.button(_fix_label(finding.fix), key=f"cnn_fix_{index}", on_click=apply_fix, args=(finding.fix,),
-                          help=t("Sets the settings above; then press Train."))
+                st.button(
+                    _fix_label(finding.fix),
+                    key=f"cnn_fix_{index}",
+                    on_click=apply_fix,
+                    args=(finding.fix,),
+                    help=t("Sets the settings above; then press Train."),
+                )
 
 
 def _start_lr_finder(config: dict, seed: int, optimizer: str) -> None:
     root = background.data_dir()
 
     def run(should_stop):
-        return lr_finder.lr_range_test(config, root, optimizer=optimizer, seed=seed, steps=LR_FINDER_STEPS,
-                                       batch_size=LR_FINDER_BATCH, should_stop=should_stop)
+        return lr_finder.lr_range_test(
+            config,
+            root,
+            optimizer=optimizer,
+            seed=seed,
+            steps=LR_FINDER_STEPS,
+            batch_size=LR_FINDER_BATCH,
+            should_stop=should_stop,
+        )
 
     try:
-        job = QUEUE.submit(Job(run, payload={"kind": "lr_finder", "optimizer": optimizer},
-                               owner=background.session_id(), cost=LR_FINDER_STEPS * LR_FINDER_BATCH))
+        job = QUEUE.submit(
+            Job(
+                run,
+                payload={"kind": "lr_finder", "optimizer": optimizer},
+                owner=background.session_id(),
+                cost=LR_FINDER_STEPS * LR_FINDER_BATCH,
+            )
+        )
     except UserError as exc:
         st.error(error_text(exc))
         return
@@ -71,10 +97,14 @@ def _start_lr_finder(config: dict, seed: int, optimizer: str) -> None:
 
 def lr_finder_panel(config: dict, seed: int, optimizer: str) -> None:
     """'Find a learning rate': runs the range test as a short background job and plots it as it goes."""
-    st.markdown(t("Train a fresh copy of the model for {steps} batches while the learning rate grows from 10⁻⁶ to 1, "
-                  "and watch the loss: flat while the steps are too small, falling where the rate is useful, "
-                  "shooting up where it is too large. A good rate is about a tenth of the one with the lowest loss.",
-                  steps=LR_FINDER_STEPS))
+    st.markdown(
+        t(
+            "Train a fresh copy of the model for {steps} batches while the learning rate grows from 10⁻⁶ to 1, "
+            "and watch the loss: flat while the steps are too small, falling where the rate is useful, "
+            "shooting up where it is too large. A good rate is about a tenth of the one with the lowest loss.",
+            steps=LR_FINDER_STEPS,
+        )
+    )
     if st.button(t("Find a learning rate"), key="cnn_lr_find"):
         _start_lr_finder(config, seed, optimizer)
     job = QUEUE.get(st.session_state.get("cnn_lr_job"))
@@ -97,14 +127,22 @@ def _lr_finder_result(job: Job) -> None:
         plot(cnn_training_figures.lr_range(records, last.suggestion, tr=t), key="cnn_lr_plot_range")
         if last.done and last.suggestion is not None:
             choice = cnn_settings.nearest_option(cnn_settings.LEARNING_RATE, last.suggestion)
-            st.markdown(t("Suggested learning rate for {optimizer}: about {lr:.1e}; the nearest setting is {choice:g}.",
-                          optimizer=t(cnn_settings.OPTIMIZER_NAMES[job.payload["optimizer"]]), lr=last.suggestion, choice=choice))
-            if st.button(t("Use learning rate {lr:g}", lr=choice), key="cnn_lr_use", on_click=apply_fix,
-                         args=({"lr": choice},)):
+            st.markdown(
+                t(
+                    "Suggested learning rate for {optimizer}: about {lr:.1e}; the nearest setting is {choice:g}.",
+                    optimizer=t(cnn_settings.OPTIMIZER_NAMES[job.payload["optimizer"]]),
+                    lr=last.suggestion,
+                    choice=choice,
+                )
+            )
+            if st.button(
+                t("Use learning rate {lr:g}", lr=choice), key="cnn_lr_use", on_click=apply_fix, args=({"lr": choice},)
+            ):
                 st.rerun()  # the whole page, so the learning-rate slider outside this fragment shows the new value
         elif job.active:
-            st.caption(t("Batch {step} of {steps} · learning rate {lr:.1e}", step=last.step, steps=last.steps,
-                         lr=last.lr))
+            st.caption(
+                t("Batch {step} of {steps} · learning rate {lr:.1e}", step=last.step, steps=last.steps, lr=last.lr)
+            )
         if not job.active and st.session_state.get("cnn_lr_seen") != job.id:
             st.session_state["cnn_lr_seen"] = job.id
             st.rerun()  # once, so the fragment is built again without its polling timer
@@ -144,12 +182,19 @@ def history() -> None:
     differences = dict(zip(map(id, trained), cnn_settings.differences([e["settings"] for e in trained])))
     labels = {id(e): run_label(e, differences.get(id(e), [])) for e in entries}
     if trained:
-        plot(cnn_training_figures.runs_overlay([(labels[id(e)], e["records"]) for e in trained], tr=t),
-             key="cnn_runs_plot")
+        plot(
+            cnn_training_figures.runs_overlay([(labels[id(e)], e["records"]) for e in trained], tr=t),
+            key="cnn_runs_plot",
+        )
     shown = st.session_state.get("cnn")
     index = next((i for i, e in enumerate(entries) if e is shown), len(entries) - 1)
-    picked = st.radio(t("The model the pages use (the Draw page reads it)"), range(len(entries)), index=index,
-                      format_func=lambda i: labels[id(entries[i])], key=f"cnn_pick_{id(shown)}")
+    picked = st.radio(
+        t("The model the pages use (the Draw page reads it)"),
+        range(len(entries)),
+        index=index,
+        format_func=lambda i: labels[id(entries[i])],
+        key=f"cnn_pick_{id(shown)}",
+    )
     if entries[picked] is not shown:
         training.choose(entries[picked])
         st.rerun()
@@ -161,6 +206,11 @@ def export(entry: dict) -> None:
         st.caption(t("An uploaded model has no training settings to export."))
         return
     script = cnn_export.export_script(entry["settings"])
-    st.download_button(t("Download this run as a Python script"), script, file_name=cnn_export.FILE_NAME,
-                       mime="text/x-python", key="cnn_export",
-                       help=t("The lesson's script with this run's settings; it needs only `torch` and `torchvision`."))
+    st.download_button(
+        t("Download this run as a Python script"),
+        script,
+        file_name=cnn_export.FILE_NAME,
+        mime="text/x-python",
+        key="cnn_export",
+        help=t("The lesson's script with this run's settings; it needs only `torch` and `torchvision`."),
+    )

@@ -4,6 +4,7 @@ The session keeps its runs in st.session_state["cnn_runs"] (newest last, at most
 show and the Draw page reads in st.session_state["cnn"]: a dict with the model, its records, its settings, where it
 came from ("trained" or "uploaded"), the job that trained it and its run number.
 """
+
 import copy
 
 import streamlit as st
@@ -63,26 +64,41 @@ def adopt(job: Job) -> None:
         return
     # A copy: a shared ?run= link must not hand two sessions the same nn.Module.
     model = copy.deepcopy(job.payload["model"]).cpu().eval()
-    entry = _remember({"model": model, "records": list(job.records), "settings": dict(job.payload["settings"]),
-                       "source": "trained", "job": job.id})
+    entry = _remember(
+        {
+            "model": model,
+            "records": list(job.records),
+            "settings": dict(job.payload["settings"]),
+            "source": "trained",
+            "job": job.id,
+        }
+    )
     before = accuracy_of(st.session_state.get("cnn"))
     if job.status == JobState.STOPPED and before is not None and before > last["test_accuracy"]:
-        notice("You stopped run {number} at {new:.2%} test accuracy. The model you had scores {old:.2%}, so the "
-               "pages keep using it; both are in the run history below, where you can pick either.",
-               number=entry["number"], new=last["test_accuracy"], old=before)
+        st.session_state["cnn_shown_job"] = st.session_state["cnn"].get("job")  # the kept model's run, not this one
+        notice(
+            "You stopped run {number} at {new:.2%} test accuracy. The model you had scores {old:.2%}, so the "
+            "pages keep using it; both are in the run history below, where you can pick either.",
+            number=entry["number"],
+            new=last["test_accuracy"],
+            old=before,
+        )
         return
     if job.status == JobState.STOPPED and before is not None:
-        notice("You stopped run {number} at {new:.2%} test accuracy, better than the {old:.2%} of the model you had, "
-               "so the pages use it now. The earlier model is still in the run history below.",
-               number=entry["number"], new=last["test_accuracy"], old=before)
+        notice(
+            "You stopped run {number} at {new:.2%} test accuracy, better than the {old:.2%} of the model you had, "
+            "so the pages use it now. The earlier model is still in the run history below.",
+            number=entry["number"],
+            new=last["test_accuracy"],
+            old=before,
+        )
     _show(entry)
 
 
 def set_model(model, records: list, settings: dict, source: str, job_id: str | None = None) -> None:
     """Make a model (e.g. an uploaded one) the session's model and add it to the run history."""
     st.session_state.pop("cnn_notice", None)
-    _show(_remember({"model": model.eval(), "records": records, "settings": settings, "source": source,
-                     "job": job_id}))
+    _show(_remember({"model": model.eval(), "records": records, "settings": settings, "source": source, "job": job_id}))
 
 
 def choose(entry: dict) -> None:
@@ -112,50 +128,84 @@ def progress_belongs_here(job: Job) -> bool:
 
 def _data_line(record) -> str:
     if record.get("bundled"):
-        return t("Trained on {images:,} images of the bundled MNIST sample (the data directory has no MNIST).",
-                 images=record["images"])
+        return t(
+            "Trained on {images:,} images of the bundled MNIST sample (the data directory has no MNIST).",
+            images=record["images"],
+        )
     return t("Trained on {images:,} MNIST training images.", images=record["images"])
 
 
 def _status_line(job: Job, record) -> None:
     if job.status == JobState.QUEUED:
         running, waiting = QUEUE.counts()
-        st.info(t("Waiting for a free trainer: you are number {position} in line ({running} running now).",
-                  position=QUEUE.position(job), running=running))
+        st.info(
+            t(
+                "Waiting for a free trainer: you are number {position} in line ({running} running now).",
+                position=QUEUE.position(job),
+                running=running,
+            )
+        )
     elif job.status == JobState.RUNNING and record is None:
         st.info(t("Starting: loading MNIST and building the model…"))
     elif job.status == JobState.FAILED:
         st.error(plain(job.error or ""))
     elif job.status == JobState.DIVERGED:
-        st.error(t("Training diverged: the loss became NaN or infinite. Lower the learning rate (e.g. 10× smaller) "
-                   "and train again."))
+        st.error(
+            t(
+                "Training diverged: the loss became NaN or infinite. Lower the learning rate (e.g. 10× smaller) "
+                "and train again."
+            )
+        )
     elif job.status == JobState.STOPPED:
         reason = f" {error_text(job.stop_reason)}" if job.stop_reason is not None else ""
-        st.warning(t("Stopped at epoch {epoch}, batch {batch}.", epoch=record["epoch"] if record else 0,
-                     batch=record["batch"] if record else 0) + reason)
+        st.warning(
+            t(
+                "Stopped at epoch {epoch}, batch {batch}.",
+                epoch=record["epoch"] if record else 0,
+                batch=record["batch"] if record else 0,
+            )
+            + reason
+        )
     elif job.status == JobState.DONE and record:
         epochs = record["epoch"]
-        template = ("Done: test accuracy {accuracy:.2%} after 1 epoch in {seconds:.0f} s." if epochs == 1 else
-                    "Done: test accuracy {accuracy:.2%} after {epochs} epochs in {seconds:.0f} s.")
+        template = (
+            "Done: test accuracy {accuracy:.2%} after 1 epoch in {seconds:.0f} s."
+            if epochs == 1
+            else "Done: test accuracy {accuracy:.2%} after {epochs} epochs in {seconds:.0f} s."
+        )
         st.success(t(template, accuracy=record["test_accuracy"], epochs=epochs, seconds=record["elapsed"]))
 
 
 def _metrics(record) -> None:
-    st.progress(record.progress, text=t("Epoch {epoch}/{epochs} · batch {batch}/{batches}", epoch=record["epoch"],
-                                        epochs=record["epochs"], batch=record["batch"],
-                                        batches=record["batches_per_epoch"]))
+    st.progress(
+        record.progress,
+        text=t(
+            "Epoch {epoch}/{epochs} · batch {batch}/{batches}",
+            epoch=record["epoch"],
+            epochs=record["epochs"],
+            batch=record["batch"],
+            batches=record["batches_per_epoch"],
+        ),
+    )
     top, bottom = st.columns(3), st.columns(3)
     top[0].metric(t("loss"), f"{record['loss']:.4f}")
-    top[1].metric(t("train accuracy"), f"{record['train_accuracy']:.1%}",
-                  help=t("A running average over this epoch's batches so far, measured while the weights still "
-                         "change: that is why it trails the test accuracy after the first epoch."))
+    top[1].metric(
+        t("train accuracy"),
+        f"{record['train_accuracy']:.1%}",
+        help=t(
+            "A running average over this epoch's batches so far, measured while the weights still "
+            "change: that is why it trails the test accuracy after the first epoch."
+        ),
+    )
     test = record.get("test_accuracy")
     top[2].metric(t("test accuracy"), f"{test:.2%}" if test is not None else "…")
     bottom[0].metric(t("learning rate"), f"{record['lr']:.2g}")
     bottom[1].metric(t("samples/s"), f"{record['samples_per_s']:,.0f}")
     bottom[2].metric(t("training images"), f"{record['images']:,}")
-    st.caption(_data_line(record) + ("" if record["kind"] == "done" else
-                                     " " + t("About {seconds:.0f} s left.", seconds=record["seconds_left"])))
+    st.caption(
+        _data_line(record)
+        + ("" if record["kind"] == "done" else " " + t("About {seconds:.0f} s left.", seconds=record["seconds_left"]))
+    )
 
 
 def show_progress(job: Job, key: str) -> None:

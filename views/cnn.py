@@ -1,9 +1,11 @@
 """Train the lesson's CNN on MNIST, watch it learn, and look inside the result."""
+
 import io
 
 import streamlit as st
 
-from core import cnn, cnn_settings as cs
+from core import cnn
+from core import cnn_settings as cs
 from core.mnist_data import MnistUnavailable, choose_data
 from ui import background, cnn_runs, training
 from ui.cnn_results import results
@@ -33,8 +35,9 @@ def settings_form(available: int) -> tuple[dict, int, dict]:
         conv2 = setting_widget(st.select_slider, cs.CONV2)
         hidden = setting_widget(st.select_slider, cs.HIDDEN)
     with middle:
-        optimizer = setting_widget(st.radio, cs.OPTIMIZER, horizontal=True,
-                                   format_func=lambda name: t(cs.OPTIMIZER_NAMES[name]))
+        optimizer = setting_widget(
+            st.radio, cs.OPTIMIZER, horizontal=True, format_func=lambda name: t(cs.OPTIMIZER_NAMES[name])
+        )
         lr = setting_widget(st.select_slider, cs.LEARNING_RATE, format_func=lambda v: f"{v:g}")
         step_lr = setting_widget(st.checkbox, cs.STEP_LR)
     with right:
@@ -46,8 +49,14 @@ def settings_form(available: int) -> tuple[dict, int, dict]:
         subset = setting_widget(st.select_slider, subset_setting, format_func=lambda v: f"{v:,}")
         seed = setting_widget(st.number_input, cs.SEED)
     config = {"conv1_channels": int(conv1), "conv2_channels": int(conv2), "hidden_size": int(hidden)}
-    kwargs = {"epochs": int(epochs), "lr": float(lr), "batch_size": int(batch), "optimizer": optimizer,
-              "step_lr": bool(step_lr), "train_subset": int(subset)}
+    kwargs = {
+        "epochs": int(epochs),
+        "lr": float(lr),
+        "batch_size": int(batch),
+        "optimizer": optimizer,
+        "step_lr": bool(step_lr),
+        "train_subset": int(subset),
+    }
     return config, int(seed), kwargs
 
 
@@ -76,8 +85,13 @@ def save_and_load(entry: dict | None) -> None:
     left, right = st.columns(2)
     with left:
         if entry is not None:
-            st.download_button(t("Download the model (.pt)"), model_bytes(entry), file_name="nn-playground-cnn.pt",
-                               mime="application/octet-stream", key="cnn_save")
+            st.download_button(
+                t("Download the model (.pt)"),
+                model_bytes(entry),
+                file_name="nn-playground-cnn.pt",
+                mime="application/octet-stream",
+                key="cnn_save",
+            )
         else:
             st.caption(t("Train a model first to download it."))
     with right:
@@ -94,9 +108,13 @@ def save_and_load(entry: dict | None) -> None:
 
 
 st.title(t("Train the lesson's CNN on MNIST"))
-st.markdown(t("conv(1→32, 3×3) → ReLU → max-pool → conv(32→64, 3×3) → ReLU → max-pool → fc(3136→128) → ReLU → "
-              "fc(128→10), trained with cross-entropy and Adam. Defaults are the lesson's; a subset of the images "
-              "trains in seconds."))
+st.markdown(
+    t(
+        "conv(1→32, 3×3) → ReLU → max-pool → conv(32→64, 3×3) → ReLU → max-pool → fc(3136→128) → ReLU → "
+        "fc(128→10), trained with cross-entropy and Adam. Defaults are the lesson's; a subset of the images "
+        "trains in seconds."
+    )
+)
 how_section = lazy_section(t("📖 How it works: convolutions, pooling, softmax, and the model's code"), "cnn_open_how")
 if how_section.open:
     with how_section:
