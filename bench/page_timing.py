@@ -324,6 +324,8 @@ def trained_timings(page, base: str, runs: int, quiet_ms: int) -> list[Timing]:
             timing.note = reason
         return everything
     suffix = f"?{query}" if query else ""
+    if not query:
+        cnn_page.note = draw_page.note = "the app starts with a ready-made model: the same page as above"
     attempt(cnn_page, page_sample(page, f"{base}/cnn{suffix}", quiet_ms, cnn_page), runs)
     attempt(fmap, slider_sample(page, "eature map", quiet_ms, fmap), runs)
     attempt(draw_page, page_sample(page, f"{base}/draw{suffix}", quiet_ms, draw_page), runs)
