@@ -71,8 +71,8 @@ def _network_strip(acts) -> None:
         for column, picture, name, shape in zip(columns, pictures[start:start + 4], names[start:start + 4],
                                                 shapes[start:start + 4]):
             scale = max(1, 96 // max(picture.shape))
-            column.image(cnn_figures.colorize(picture, scale=scale), caption=f"{name} · {_shape(shape)}",
-                         width=min(96, scale * picture.shape[1]))
+            column.image(cnn_figures.colorize(picture, scale=scale), width=min(96, scale * picture.shape[1]))
+            column.caption(f"{name} · {_shape(shape)}")  # below, at the column's width: an image caption wraps at 96 px
     st.caption(t("conv keeps the size (padding 1), each max-pool halves it, flatten lines up {flat} numbers for the "
                  "fully connected layers; the pictures show map 1 of each conv stage.", flat=acts.flat.size))
 
