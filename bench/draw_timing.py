@@ -38,7 +38,8 @@ WATCH = """() => {
     if (t.up === null) return;
     t.last = now;
     if (t.visible === null) {
-      const m = [...document.querySelectorAll('[data-testid=stMetric]')].find(e => e.innerText.includes('The CNN reads'));
+      const m = [...document.querySelectorAll('[data-testid=stMetric]')]
+        .find(e => e.innerText.includes('The CNN reads'));
       const v = m && m.querySelector('[data-testid=stMetricValue]');
       if (v && v.innerText.trim()) t.visible = now;
     }
@@ -126,7 +127,8 @@ def measure(url: str, count: int, phone: bool) -> list[dict]:
             shown = read.locator("[data-testid=stMetricValue]").inner_text().strip()
             if k > 0:  # the first stroke warms the session up
                 results.append({"digit": digit, "read": shown, **times})
-                print(f"digit {digit} read {shown}: visible {times['visible']:.0f} ms, settled {times['settled']:.0f} ms")
+                print(f"digit {digit} read {shown}: visible {times['visible']:.0f} ms, "
+                      f"settled {times['settled']:.0f} ms")
             page.get_by_role("button", name="Clear", exact=True).click()
             page.get_by_text("Draw a digit (0–9)", exact=False).wait_for()
             canvas = page.locator("canvas.upper-canvas")

@@ -61,7 +61,8 @@ def _border(values: np.ndarray) -> np.ndarray:
 
 
 def ink_map(image) -> np.ndarray:
-    """How much ink each pixel holds, 0..1, whatever the colours: light-on-dark, dark-on-light or strokes on transparency."""
+    """How much ink each pixel holds, 0..1: light strokes on dark (the canvas), strokes on transparency, or dark ink
+    on paper (a photo)."""
     rgba = _as_float_channels(image)
     alpha = rgba[:, :, 3]
     if np.median(_border(alpha)) < 0.5:  # strokes on a transparent layer: the paint's coverage is the ink
@@ -246,5 +247,6 @@ def preprocess(rgba) -> np.ndarray | None:
 def plain_resize(rgba) -> np.ndarray:
     """What a naive pipeline feeds the model: the whole canvas squashed to 28x28, no cropping or centring."""
     ink = ink_map(rgba)
-    small = Image.fromarray(ink.astype(np.float32), mode="F").resize((MNIST_SIZE, MNIST_SIZE), Image.Resampling.BILINEAR)
+    small = Image.fromarray(ink.astype(np.float32), mode="F").resize((MNIST_SIZE, MNIST_SIZE),
+                                                                     Image.Resampling.BILINEAR)
     return np.clip(np.asarray(small, dtype=np.float32), 0.0, 1.0)

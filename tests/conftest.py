@@ -29,7 +29,7 @@ def no_mnist_download(monkeypatch):
 @pytest.fixture(scope="session")
 def mnist_root() -> Path:
     if not (MNIST_MINI / "MNIST" / "raw").is_dir():
-        pytest.fail(f"MNIST not found at {MNIST_MINI}/MNIST/raw; unset NN_PLAYGROUND_TEST_DATA to use the bundled sample")
+        pytest.fail(f"MNIST not found at {MNIST_MINI}/MNIST/raw; unset NN_PLAYGROUND_TEST_DATA for the bundled sample")
     return MNIST_MINI
 
 

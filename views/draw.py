@@ -173,7 +173,8 @@ st.markdown(t("Draw a digit with the mouse or a finger. A CNN reads it after the
 with st.expander(t("📖 Why preprocessing matters, and the code that does it")):
     preprocessing_explained()
 job = background.current_job()
-if job is not None and (job.active or job.status in ("failed", "diverged") or st.session_state.get("cnn_adopted") != job.id):
+if job is not None and (job.active or job.status in ("failed", "diverged")
+                        or st.session_state.get("cnn_adopted") != job.id):
     background.live_progress(job, key="draw")
 model, caption = chosen_model()
 if model is not None:

@@ -5,7 +5,8 @@ _WHAT_TO_DO = (" Put the four MNIST files {files} (from the MNIST database by Le
                "yann.lecun.com/exdb/mnist; unpacked, or as .gz beside them) in {folder}, or run the app where it can "
                "reach the internet so torchvision downloads them. Meanwhile the bundled 8,000-image sample is used; "
                "the full 60,000 download when online.")
-_WHAT_TO_DO_ZH = ("请把四个 MNIST 文件 {files}（来自 LeCun、Cortes 和 Burges 的 MNIST 数据库，yann.lecun.com/exdb/mnist；"
+_WHAT_TO_DO_ZH = ("请把四个 MNIST 文件 {files}（来自 LeCun、Cortes 和 Burges 的 MNIST 数据库，"
+                  "yann.lecun.com/exdb/mnist；"
                   "解压后的文件，或放在同一位置的 .gz 文件）放进 {folder}，或者在能连上互联网的地方运行本应用，"
                   "由 torchvision 自动下载。在此之前使用内置的 8,000 张图像样本；联网后可下载完整的 60,000 张。")
 _REASONS = {
@@ -24,7 +25,8 @@ ZH: dict[str, str] = {
     "Fixed on this server. To choose another folder, run the app yourself with {env}=1.":
         "此服务器上不可更改。若要选择其他文件夹，请自己运行本应用并设置 {env}=1。",
     **{english + _WHAT_TO_DO: chinese + _WHAT_TO_DO_ZH for english, chinese in _REASONS.items()},
-    "The ready-made model's record {path} cannot be read ({detail}).": "无法读取现成模型的记录文件 {path}（{detail}）。",
+    "The ready-made model's record {path} cannot be read ({detail}).":
+        "无法读取现成模型的记录文件 {path}（{detail}）。",
     "The ready-made model's record {path} has no sha256.": "现成模型的记录文件 {path} 中没有 sha256 校验值。",
     "The ready-made model {path} cannot be read ({detail}).": "无法读取现成模型 {path}（{detail}）。",
     "The ready-made model {path} has been altered: its sha256 does not match the one recorded beside it, so it is not "
