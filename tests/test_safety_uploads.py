@@ -349,14 +349,26 @@ def canvas_page():
     st.text(f"image {shape} json {type(drawing.json_data).__name__}")
 
 
-def send_canvas_value(at: AppTest, value) -> str:
-    """Rerun with the canvas's widget value replaced, as a raw websocket client would send it; the page's report."""
-    canvas = next(node for node in at._tree.main.children.values() if getattr(node, "type", "") == "bidi_component")
+def canvas_element(node):
+    """The page's drawable-canvas component (a v2 component, which AppTest shows as an unknown element)."""
+    if getattr(node, "type", "") == "bidi_component":
+        return node
+    for child in getattr(node, "children", {}).values():
+        found = canvas_element(child)
+        if found is not None:
+            return found
+    return None
+
+
+def send_canvas_value(at: AppTest, value) -> AppTest:
+    """Rerun with the canvas's widget value replaced, as a raw websocket client would send it."""
+    canvas_id = canvas_element(at._tree.main).proto.id
     states = WidgetStates()
-    states.widgets.append(WidgetState(id=canvas.proto.id, json_value=json.dumps(value)))
+    states.widgets.extend(state for state in at._tree.get_widget_states().widgets if state.id != canvas_id)
+    states.widgets.append(WidgetState(id=canvas_id, json_value=json.dumps(value)))
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
-    return at.text[0].value
+    return at
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -372,7 +384,22 @@ def send_canvas_value(at: AppTest, value) -> str:
 def test_the_canvas_bounds_a_crafted_websocket_value(value, expected):
     at = AppTest.from_function(canvas_page, default_timeout=30).run()
     assert at.text[0].value == "image None json dict"
-    assert send_canvas_value(at, value) == expected
+    assert send_canvas_value(at, value).text[0].value == expected
+
+
+def test_the_draw_page_reads_a_drawing_and_ignores_a_crafted_canvas_image(lesson_model_run):
+    from tests.digit_strokes import random_drawing, render_strokes
+    from tests.test_hardening import messages, page_app
+
+    at = page_app("views/draw.py", state={"cnn": {"model": lesson_model_run[0], "records": [], "settings": {},
+                                                  "source": "trained"}})
+    strokes, width = random_drawing(4, np.random.default_rng(11))
+    drawn = data_url(encode(Image.fromarray(render_strokes(strokes, width)), "PNG"))
+    send_canvas_value(at, {"drawing": {"raw": {"objects": []}, "data": drawn}, "backgroundFit": None})
+    assert [m.value for m in at.metric if m.label == "The CNN reads"] == ["4"]
+    send_canvas_value(at, {"drawing": {"raw": {"objects": []}, "data": CRAFTED_CANVAS_VALUES["9000×9000 PNG"]}})
+    assert not any(m.label == "The CNN reads" for m in at.metric)
+    assert "Draw a digit (0–9)" in messages(at)
 
 
 # ---- 中文 for every refusal -----------------------------------------------------------------------------------------
