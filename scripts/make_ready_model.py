@@ -1,6 +1,7 @@
 """Train the ready-made lesson CNN the Draw page uses, from the bundled MNIST sample, reproducibly.
 
     python scripts/make_ready_model.py            # writes models/ready_cnn.pt and models/ready_cnn.json
+    python scripts/make_ready_model.py --epochs 1 --out /tmp/check   # a quick look elsewhere
 
 The lesson's CNN and optimizer (Adam, lr 1e-3, halved every 5 epochs, batch 64), with one addition: each batch is
 randomly rotated, scaled and shifted a little, because 8,000 images are few and a drawing or a photo is never placed
@@ -77,14 +78,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=SETTINGS["epochs"])
     parser.add_argument("--seed", type=int, default=SETTINGS["seed"])
+    parser.add_argument("--out", type=Path, default=MODEL_PATH.parent, help="folder for ready_cnn.pt and .json")
     args = parser.parse_args()
     settings = {**SETTINGS, "epochs": args.epochs, "seed": args.seed}
+    model_path, metadata_path = args.out / MODEL_PATH.name, args.out / METADATA_PATH.name
+    args.out.mkdir(parents=True, exist_ok=True)
     model, accuracy = train(settings)
-    cnn.save_model(model, MODEL_PATH, source="ready-made", test_accuracy=accuracy)
+    cnn.save_model(model, model_path, source="ready-made", test_accuracy=accuracy)
     record = {
-        "file": MODEL_PATH.name,
-        "sha256": hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest(),
-        "bytes": MODEL_PATH.stat().st_size,
+        "file": model_path.name,
+        "sha256": hashlib.sha256(model_path.read_bytes()).hexdigest(),
+        "bytes": model_path.stat().st_size,
         "test_accuracy": round(accuracy, 4),
         "test_images": 2000,
         "train_images": 8000,
@@ -95,8 +99,8 @@ def main() -> None:
         "torch": torch.__version__,
         "python": platform.python_version(),
     }
-    METADATA_PATH.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {MODEL_PATH} ({record['bytes']:,} bytes, test accuracy {accuracy:.2%})")
+    metadata_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {model_path} ({record['bytes']:,} bytes, test accuracy {accuracy:.2%})")
 
 
 if __name__ == "__main__":
