@@ -21,11 +21,42 @@ from bench.page_timing import (  # noqa: E402
     Timing,
     free_port,
     now,
-    runs_done,
     settled,
     start_server,
     table,
 )
+
+# Counts finished script runs from the attribute's old value: a fragment run can start and end between two checks
+# of the current value, which page_timing's monitor then misses.
+RUN_COUNTER = """
+(() => {
+  if (window.__runsDone !== undefined) return;
+  window.__runsDone = 0;
+  window.__runsStarted = 0;
+  new MutationObserver(list => {
+    for (const m of list) {
+      if (m.oldValue === 'running') window.__runsDone++; else window.__runsStarted++;
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state']});
+})();
+"""
+
+
+def runs_finished(page) -> int:
+    return page.evaluate("window.__runsStarted")
+
+
+def after_click(page, before: int, start: float, quiet_ms: int) -> float | None:
+    """ms from `start` until settled, once a run started by the click has finished; None when none started in 3 s."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("n => window.__runsStarted > n", arg=before, polling=20, timeout=3000)
+    except PlaywrightTimeout:
+        return None
+    page.wait_for_function("() => window.__runsDone >= window.__runsStarted", polling=20, timeout=120_000)
+    return settled(page, start, quiet_ms, min_runs=0)["ms"]
 
 
 def click_chart(page, chart_key: str, fx: float, fy: float, quiet_ms: int, tries: int = 3) -> float:
@@ -33,7 +64,6 @@ def click_chart(page, chart_key: str, fx: float, fy: float, quiet_ms: int, tries
 
     Plotly clicks the point under the last hover; a click that started no script run within 2 s (the hover had not
     registered yet) is repeated, and the time counts from the click that worked."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     area = page.locator(f".st-key-{chart_key} .nsewdrag").first
     area.scroll_into_view_if_needed()
@@ -44,33 +74,28 @@ def click_chart(page, chart_key: str, fx: float, fy: float, quiet_ms: int, tries
         page.wait_for_timeout(150)
         page.mouse.move(x, y)
         page.wait_for_timeout(150)
-        before, start = runs_done(page), now(page)
+        before, start = runs_finished(page), now(page)
         page.mouse.down()
         page.mouse.up()
-        try:
-            page.wait_for_function("n => window.__nn.runStarts > n", arg=before, polling=20, timeout=2000)
-        except PlaywrightTimeout:
-            print(f"retrying a click on {chart_key}", file=sys.stderr)
-            continue
-        return settled(page, start, quiet_ms, min_runs=before + 1)["ms"]
+        ms = after_click(page, before, start, quiet_ms)
+        if ms is not None:
+            return ms
+        print(f"retrying a click on {chart_key}", file=sys.stderr)
     raise RuntimeError(f"{tries} clicks on {chart_key} started no script run")
 
 
 def click_tab(page, name: str, quiet_ms: int, tries: int = 3) -> float:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     tab = page.get_by_role("tab", name=name)
     if tab.get_attribute("aria-selected") == "true":
         raise ValueError(f"the tab {name!r} is open already: clicking it runs nothing")
     for _ in range(tries):
-        before, start = runs_done(page), now(page)
+        before, start = runs_finished(page), now(page)
         tab.click()
-        try:
-            page.wait_for_function("n => window.__nn.runStarts > n", arg=before, polling=20, timeout=2000)
-        except PlaywrightTimeout:
-            print(f"retrying the tab {name!r}: {page.evaluate('window.__nn')}", file=sys.stderr)
-            continue
-        return settled(page, start, quiet_ms, min_runs=before + 1)["ms"]
+        ms = after_click(page, before, start, quiet_ms)
+        if ms is not None:
+            return ms
+        print(f"retrying the tab {name!r}", file=sys.stderr)
     raise RuntimeError(f"{tries} clicks on the tab {name!r} started no script run")
 
 
@@ -93,6 +118,7 @@ def measure(base: str, runs: int, quiet_ms: int) -> list[Timing]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.add_init_script(MONITOR)
+        context.add_init_script(RUN_COUNTER)
         page = context.new_page()
         page.set_default_timeout(60_000)
         train(page, base, quiet_ms)

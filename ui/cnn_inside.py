@@ -40,7 +40,7 @@ def inside_cnn(model, image, label: int | None = None, key: str = "inside") -> N
 
 def _verdict(acts, soft) -> None:
     left, right = st.columns([1, 3])
-    left.image(cnn_figures.colorize(acts.image, "gray", 0.0, 1.0, scale=4), width=112)
+    left.image(_picture(acts.image, "gray", 0.0, 1.0, scale=4), width=112)
     with right:
         best = soft.prediction
         if soft.label is None:
@@ -51,6 +51,12 @@ def _verdict(acts, soft) -> None:
         else:
             st.markdown(t("True digit **{label}** · the CNN reads **{digit}** ({p:.1%}) ❌; it gives {label} {q:.1%}.",
                           label=soft.label, digit=best, p=soft.probabilities[best], q=soft.probabilities[soft.label]))
+
+
+def _picture(values: np.ndarray, colorscale: str = "Viridis", zmin=None, zmax=None, scale: int = 4) -> str:
+    """A small picture as a PNG data URI: it travels inside the page, where a NumPy array passed to st.image becomes
+    a media file the browser fetches in a request of its own (eight of them made opening the view slow)."""
+    return cnn_figures.png_data_uri(cnn_figures.colorize(values, colorscale, zmin, zmax, scale=scale))
 
 
 def _shape(shape) -> str:
@@ -71,7 +77,7 @@ def _network_strip(acts) -> None:
         for column, picture, name, shape in zip(columns, pictures[start:start + 4], names[start:start + 4],
                                                 shapes[start:start + 4]):
             scale = max(1, 96 // max(picture.shape))
-            column.image(cnn_figures.colorize(picture, scale=scale), width=min(96, scale * picture.shape[1]))
+            column.image(_picture(picture, scale=scale), width=min(96, scale * picture.shape[1]))
             column.caption(f"{name} · {_shape(shape)}")  # below, at the column's width: an image caption wraps at 96 px
     st.caption(t("conv keeps the size (padding 1), each max-pool halves it, flatten lines up {flat} numbers for the "
                  "fully connected layers; the pictures show map 1 of each conv stage.", flat=acts.flat.size))
@@ -189,8 +195,8 @@ def _conv2_arithmetic(pixel, key: str) -> None:
     left, right = st.columns(2)
     with left:
         st.caption(t("The {channels} input patches (top) and kernels (bottom)", channels=channels))
-        st.image(cnn_figures.colorize(_tiles(pixel.patch), scale=6))
-        st.image(cnn_figures.colorize(_tiles(pixel.kernel), "RdBu_r", *_symmetric(pixel.kernel), scale=6))
+        st.image(_picture(_tiles(pixel.patch), scale=6))
+        st.image(_picture(_tiles(pixel.kernel), "RdBu_r", *_symmetric(pixel.kernel), scale=6))
     with right:
         plot(cnn_figures.channel_contributions(sums, tr=t), key=f"{key}_contrib")
     strongest = int(np.argmax(np.abs(sums)))
