@@ -16,9 +16,9 @@ from tests.digit_strokes import random_drawing
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1400, "height": 1000}}
 PAGES = {"home": "/", "xor": "/xor", "cnn": "/cnn", "draw": "/draw"}
 
-# Elements that reach past the viewport's left or right edge, or whose content a non-scrolling box cuts off.
-# An element inside a box that scrolls sideways (overflow-x auto/scroll) and itself fits is fine: the student can
-# scroll it. The collapsed sidebar sits off-screen on purpose, and Streamlit's own labels end in an ellipsis by design.
+# What does not fit: elements that reach past the viewport's left or right edge (unless a box that fits scrolls them),
+# text a non-scrolling box cuts off, and boxes that scroll sideways because their content (code, a table, a formula)
+# is wider than they are: on a phone that part is out of sight. The collapsed sidebar sits off-screen on purpose.
 OVERFLOW = """
 () => {
   const vw = document.documentElement.clientWidth;
@@ -88,6 +88,12 @@ OVERFLOW = """
       }
       break;
     }
+  }
+  // A box that scrolls sideways hides part of its content on a phone (code, tables, wide formulas): say so.
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!scrollsX(el) || skipped(el) || !visible(el) || hidden(el)) continue;
+    if (el.scrollWidth > el.clientWidth + 2 && el.clientWidth > 0)
+      problems.push(`${name(el)} scrolls sideways: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
   }
   return problems;
 }
@@ -195,7 +201,7 @@ def test_the_check_finds_what_does_not_fit(browser):
     page.set_content("""<body style="margin:0">
       <div id="wide" style="width:600px">a table wider than the phone</div>
       <div style="overflow:hidden;width:300px"><pre style="width:500px">code cut off on the right</pre></div>
-      <div style="overflow-x:auto;width:300px"><pre style="width:500px">code that scrolls: fine</pre></div>
+      <div style="overflow-x:auto;width:300px"><pre style="width:500px">code that scrolls</pre></div>
       <div style="overflow:hidden;width:200px"><table style="width:250px"><tr><td>a clipped table</td></tr></table>
       </div>
     </body>""")
@@ -204,7 +210,7 @@ def test_the_check_finds_what_does_not_fit(browser):
     assert any("a table wider" in problem and "reaches past the screen" in problem for problem in problems), problems
     assert any("code cut off" in problem and "cut off" in problem for problem in problems), problems
     assert any("a clipped table" in problem and "cut off by its box" in problem for problem in problems), problems
-    assert not any("scrolls: fine" in problem for problem in problems), problems
-    page.set_content('<div style="width:380px">fits</div>')
+    assert any("code that scrolls" in problem and "scrolls sideways" in problem for problem in problems), problems
+    page.set_content('<div style="width:380px">fits</div><div style="overflow-x:auto"><pre>short code</pre></div>')
     assert page.evaluate(OVERFLOW) == []
     page.close()
