@@ -1,0 +1,77 @@
+"""The Draw page reads with the ready-made model from the first visit, switches to the session's own model when there
+is one (and back), and shows a photo's steps: photo → ink → 28×28."""
+from streamlit.testing.v1 import AppTest
+
+from core.mnist_data import load_split
+from tests.conftest import ROOT
+from tests.photo_digits import photo_set
+
+
+def draw_page(state: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.switch_page("views/draw.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def a_photo(mnist_root):
+    images, labels = load_split(mnist_root, train=False, download=False)
+    photo = photo_set(images.numpy(), labels.numpy(), n=2, seed=11)[0]
+    return photo.jpeg, photo.label
+
+
+def upload_photo(at: AppTest, data: bytes) -> AppTest:
+    at.radio(key="draw_source").set_value("upload").run()
+    at.file_uploader(key="draw_upload").set_value(("photo.jpg", data, "image/jpeg")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def image_captions(node) -> list[str]:
+    """Captions of every st.image on the page (AppTest has no accessor for images yet)."""
+    own = [image.caption for image in node.proto.imgs] if getattr(node, "type", None) == "image" else []
+    return own + [caption for child in getattr(node, "children", {}).values() for caption in image_captions(child)]
+
+
+def reads(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric if m.label == "The CNN reads"]
+
+
+def test_a_first_visit_reads_with_the_ready_made_model(mnist_root):
+    at = draw_page()
+    captions = " ".join(c.value for c in at.caption)
+    assert "the ready-made model (test accuracy 98." in captions
+    data, label = a_photo(mnist_root)
+    upload_photo(at, data)
+    assert reads(at) == [str(label)]
+    shown = image_captions(at._tree)
+    assert any("your photo" in c for c in shown) and any("ink" in c for c in shown), shown
+
+
+def test_the_own_model_takes_over_and_the_ready_one_can_come_back(mnist_root, lesson_model_run):
+    own = {"model": lesson_model_run[0], "records": [{"test_accuracy": 0.5}], "settings": {}, "source": "trained"}
+    at = draw_page({"cnn": own})
+    assert at.radio(key="draw_model").value == "own"
+    assert "Reading with your trained model (test accuracy 50.00%)." in [c.value for c in at.caption]
+    at.radio(key="draw_model").set_value("ready").run()
+    assert any("ready-made model" in c.value for c in at.caption)
+    data, label = a_photo(mnist_root)
+    upload_photo(at, data)
+    assert reads(at) == [str(label)]
+
+
+def test_saliency_and_feature_maps_wait_until_opened(mnist_root, monkeypatch):
+    from core import cnn
+
+    calls = []
+    real = cnn.saliency
+    monkeypatch.setattr(cnn, "saliency", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = upload_photo(draw_page(), a_photo(mnist_root)[0])
+    assert reads(at) and not calls
+    at.session_state["draw_inside"] = True
+    at.run()
+    assert calls and not at.exception
