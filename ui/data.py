@@ -23,7 +23,8 @@ def data_panel() -> MnistChoice:
             return choice
         st.warning(error_text(choice.problem))
         if st.button(t("Download MNIST now"), key="cnn_download"):
-            forget_failed_download(root)
+            if local_mode():  # a public server keeps its 10-minute pause after a failure, whoever clicks
+                forget_failed_download(root)
             try:
                 with st.spinner(t("Downloading MNIST…")):
                     load_split(root, train=True)
