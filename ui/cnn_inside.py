@@ -72,13 +72,12 @@ def _network_strip(acts) -> None:
              t("fc 1 + ReLU"), t("fc 2: logits")]
     shapes = [acts.x.shape, acts.relu1.shape, acts.pool1.shape, acts.relu2.shape, acts.pool2.shape, acts.flat.shape,
               acts.fc1.shape, acts.logits.shape]
-    for start in (0, 4):
-        columns = st.columns(4)
-        for column, picture, name, shape in zip(columns, pictures[start:start + 4], names[start:start + 4],
-                                                shapes[start:start + 4]):
-            scale = max(1, 96 // max(picture.shape))
-            column.image(_picture(picture, scale=scale), width=min(96, scale * picture.shape[1]))
-            column.caption(f"{name} · {_shape(shape)}")  # below, at the column's width: an image caption wraps at 96 px
+    row = st.container(horizontal=True, wrap=True, gap="small")  # wraps, where columns would stack on a phone
+    for picture, name, shape in zip(pictures, names, shapes):
+        scale = max(1, 96 // max(picture.shape))
+        with row.container(width=104, gap=None):
+            st.image(_picture(picture, scale=scale), width=min(96, scale * picture.shape[1]))
+            st.caption(f"{name} · {_shape(shape)}")
     st.caption(t("conv keeps the size (padding 1), each max-pool halves it, flatten lines up {flat} numbers for the "
                  "fully connected layers; the pictures show map 1 of each conv stage.", flat=acts.flat.size))
 
