@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 from core.deployment import local_mode
 from core.device import usable_cores
 from core.errors import UserError
-from core.memory import release_freed_memory
+from core.memory import keep_freed_memory, release_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -307,6 +307,7 @@ class JobQueue:
             job.error = str(exc) or type(exc).__name__
             job.status = JobState.FAILED
         finally:
+            _keep_results_only(job)
             job.finished = time.time()
             with self._cond:
                 self._running.discard(job)
@@ -316,16 +317,27 @@ class JobQueue:
                 self._end_slice(job)
                 self._forget_old()
                 self._dispatch()
-            _keep_results_only(job)
-            release_freed_memory()
+            _release_memory_after(threading.current_thread())
+
+
+def _release_memory_after(thread: threading.Thread) -> None:
+    """Return freed memory to the system once the job's thread has ended: its thread-local buffers (oneDNN's
+    scratchpads among them) are freed only then. Trimming before that left 200 MB more after 30 runs."""
+    def trim():
+        thread.join()
+        release_freed_memory()
+
+    threading.Thread(target=trim, name="trim-after-job", daemon=True).start()
 
 
 def _keep_results_only(job: Job) -> None:
     """What a finished run keeps for its session is its weights: no gradients (the optimizer state went with the
-    training generator)."""
+    training generator). Counts their bytes for the bound on finished jobs."""
     model = job.payload.get("model") if isinstance(job.payload, dict) else None
     if hasattr(model, "zero_grad"):
         model.zero_grad(set_to_none=True)
+        job.nbytes = max(job.nbytes, sum(p.numel() * p.element_size() for p in model.parameters()))
 
 
+keep_freed_memory()  # before any job thread picks its malloc arena
 QUEUE = JobQueue()

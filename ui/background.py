@@ -57,7 +57,6 @@ def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
     def run(should_stop):
         # Built when the run starts, not while it waits: thirty queued largest models would hold 400 MB.
         model = payload["model"] = cnn.build_model(seed, **model_config)
-        job.nbytes = sum(p.numel() * p.element_size() for p in model.parameters())
         return cnn.train(model, root, seed=seed, should_stop=should_stop, **train_kwargs)
 
     job = Job(run, payload=payload, owner=job_owner(), cost=estimate_cost(settings))
