@@ -115,23 +115,25 @@ def test_cnn_page_trains_a_tiny_model_and_shows_results():
     assert at.session_state["cnn"]["model"].config == {"conv1_channels": 8, "conv2_channels": 16, "hidden_size": 32}
 
 
-def test_cnn_page_reports_missing_data(tmp_path):
+def test_cnn_page_trains_on_the_bundled_sample_when_the_folder_has_no_mnist(tmp_path, local_mode):
     at = app("views/cnn.py")
     at.text_input(key="data_dir").set_value(str(tmp_path)).run()
-    assert any("not in this directory" in w.value for w in at.warning)
+    assert any("bundled 8,000-image sample" in w.value for w in at.warning)
     at.number_input(key="cnn_epochs").set_value(1)
+    at.select_slider(key="cnn_subset").set_value(2000)
     at.button(key="cnn_train").click().run()
-    job = wait_for_job(at, seconds=60)
-    assert job.status == "failed"
+    job = wait_for_job(at, seconds=90)
+    assert job.status == "done", job.error
     no_exceptions(at)
-    assert any("train-images-idx3-ubyte" in e.value for e in at.error)
+    assert job.last["bundled"]
+    assert any("bundled MNIST sample" in c.value for c in at.caption)
 
 
-def test_draw_page_without_a_model_offers_quick_training():
+def test_draw_page_reads_with_the_ready_model_and_still_offers_quick_training():
     at = app("views/draw.py")
     no_exceptions(at)
+    assert any("ready-made model" in c.value for c in at.caption)
     assert at.button(key="quick_train")
-    assert any("no trained CNN" in i.value for i in at.info)
 
 
 def test_the_derivative_trap_trains_worse_than_the_right_way():
@@ -159,8 +161,11 @@ def test_pages_show_the_code_that_runs():
     assert inspect.getsource(xor_numpy.sigmoid_derivative).strip() in shown
     assert "def loss_and_optimizer" in shown and "nn.MSELoss()" in shown and "nn.CrossEntropyLoss()" in shown
     cnn_page = app("views/cnn.py")
+    cnn_page.session_state["cnn_open_how"] = True
+    cnn_page.session_state["cnn_open_recipe"] = True
+    cnn_page.run()
     shown = " ".join(code.value for code in cnn_page.code)
-    assert "class CNN(nn.Module)" in shown and "def train(" in shown
+    assert "class CNN(nn.Module)" in shown and inspect.getsource(cnn.train_epoch).strip() in shown
     assert inspect.getsource(xor_torch.training_loop).splitlines()[0] in shown
     assert inspect.getsource(cnn.CNN.forward).strip().splitlines()[-1].strip() in shown
     assert any("\\frac{\\partial C}{\\partial W_2}" in latex.value for latex in xor_page.latex)

@@ -92,21 +92,21 @@ def damaged_copy(tmp_path, mnist_root, damage):
 
 
 @pytest.mark.parametrize("damage", ["truncated", "corrupt", "missing"])
-def test_damaged_mnist_files_give_a_message_on_the_page(tmp_path, mnist_root, damage):
+def test_damaged_mnist_files_give_a_message_and_training_uses_the_sample(tmp_path, mnist_root, damage, local_mode):
     at = page_app("views/cnn.py", {"cnn_epochs": "1", "cnn_subset": "1000"})
     at.text_input(key="data_dir").set_value(str(damaged_copy(tmp_path, mnist_root, damage))).run()
+    assert "train-labels-idx1-ubyte" in messages(at) and "bundled 8,000-image sample" in messages(at)
     at.button(key="cnn_train").click().run()
     job = QUEUE.get(at.session_state["cnn_job"])
     wait(job)
     at.run()
     assert not at.exception
-    assert job.status == "failed"
-    assert "train-labels-idx1-ubyte" in messages(at)
+    assert job.status == "done" and job.last["bundled"]
     at.text_input(key="data_dir").set_value(str(mnist_root)).run()
     assert not at.exception and "MNIST found" in " ".join(c.value for c in at.caption)
 
 
-def test_data_dir_that_is_a_file_gets_a_message(tmp_path):
+def test_data_dir_that_is_a_file_gets_a_message(tmp_path, local_mode):
     not_a_dir = tmp_path / "file.txt"
     not_a_dir.write_text("hi")
     at = page_app("views/cnn.py")
@@ -203,7 +203,7 @@ BAD_IMAGES = {
     "a PDF": (b"%PDF-1.4\n%%EOF", "not an image this app can read"),
     "truncated PNG": (image_bytes(Image.new("RGB", (50, 50), "white"), "PNG")[:60], "not an image this app can read"),
     "huge image": (image_bytes(Image.new("L", (8000, 6000), 255), "PNG"), "megapixels"),
-    "blank page": (image_bytes(Image.new("RGB", (300, 300), "white"), "JPEG"), "Draw a digit (0–9)"),
+    "blank page": (image_bytes(Image.new("RGB", (300, 300), "white"), "JPEG"), "No digit found in this picture"),
 }
 
 
@@ -224,7 +224,7 @@ def test_photo_with_a_few_transparent_pixels_is_read(lesson_model_run):
 
 
 @pytest.mark.parametrize("path", ["~nosuchuser/mnist", "x" * 300, "/dev/null/mnist"])
-def test_unusable_data_directories_get_a_message(path):
+def test_unusable_data_directories_get_a_message(path, local_mode):
     at = page_app("views/cnn.py")
     at.text_input(key="data_dir").set_value(path).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -234,14 +234,15 @@ def test_unusable_data_directories_get_a_message(path):
     assert not at.exception and at.text_input(key="data_dir").value == path
 
 
-def test_a_failed_quick_training_shows_why(tmp_path):
+def test_quick_training_without_mnist_trains_on_the_sample(tmp_path, local_mode):
     at = page_app("views/draw.py", state={"data_dir": str(tmp_path)})
     at.button(key="quick_train").click().run()
-    wait(QUEUE.get(at.session_state["cnn_job"]))
+    job = QUEUE.get(at.session_state["cnn_job"])
+    wait(job)
     at.run()
     at.run()
     assert not at.exception
-    assert "train-images-idx3-ubyte" in messages(at)
+    assert job.status == "done" and job.last["bundled"]
 
 
 ODD_MODES = {
@@ -260,7 +261,7 @@ def test_photos_in_odd_modes_are_read(lesson_model_run, name):
     assert reads == ["4"], name
 
 
-def test_a_locked_data_directory_cannot_be_changed(monkeypatch):
-    monkeypatch.setenv("NN_PLAYGROUND_DATA_LOCKED", "1")
+def test_the_data_directory_cannot_be_changed_on_a_public_deployment(monkeypatch):
+    monkeypatch.delenv("NN_PLAYGROUND_LOCAL", raising=False)
     at = page_app("views/cnn.py")
     assert at.text_input(key="data_dir").disabled

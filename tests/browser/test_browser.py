@@ -26,7 +26,7 @@ def test_xor_page_trains_and_shows_the_chart(page, server):
         "before => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() !== before)",
         arg=before)
     assert page.locator(".js-plotly-plot .heatmaplayer, .js-plotly-plot .hm").count() > 0
-    assert page.locator(".js-plotly-plot").count() >= 4
+    assert page.locator(".js-plotly-plot").count() >= 3  # loss, network diagram, boundary; the rest opens on demand
     no_exception_shown(page)
 
 
@@ -52,10 +52,10 @@ def draw(page, canvas, strokes):
 
 
 def test_drawn_digits_are_read_on_the_page(page, server):
-    page.goto(f"{server}/draw")
-    page.get_by_role("button", name="Quick train").click()
+    page.goto(f"{server}/draw")  # the ready-made model reads from the first stroke: no training first
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for(timeout=120_000)
+    page.wait_for_timeout(1000)  # Fabric.js may drop a stroke made the moment a new canvas appears
     rng = np.random.default_rng(7)
     latencies = []
     for digit in (2, 7, 4):
@@ -70,5 +70,6 @@ def test_drawn_digits_are_read_on_the_page(page, server):
         page.get_by_role("button", name="Clear", exact=True).click()
         page.get_by_text("Draw a digit (0–9)", exact=False).wait_for()
         canvas = page.locator("canvas.upper-canvas")
+        page.wait_for_timeout(1000)
     print(f"stroke release to displayed prediction: {', '.join(f'{s * 1000:.0f} ms' for s in latencies)}")
     no_exception_shown(page)
