@@ -8,7 +8,7 @@ from core.errors import UserError
 from core.jobs import QUEUE, Job
 from core.mnist_data import MnistUnavailable, choose_data, load_split
 from ui import background, training
-from ui.common import error_text, plot, t
+from ui.common import error_text, plain, plot, t
 
 LR_FINDER_STEPS, LR_FINDER_BATCH = 100, 64  # about 3 s of training for the lesson's CNN on 2 cores
 
@@ -118,7 +118,7 @@ def _lr_finder_result(job: Job) -> None:
         job.touch(background.session_id())
         records = list(job.records)
         if job.error:
-            st.error(t("The range test failed: {reason}", reason=job.error))
+            st.error(t("The range test failed: {reason}", reason=plain(job.error)))
             return
         if not records:
             st.info(t("Starting the range test…"))

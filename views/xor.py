@@ -14,7 +14,7 @@ from core.xor_experiment import XorSettings
 from core.xor_numpy import X_XOR, Y_XOR, correct, predict, train_many
 from ui import xor_history, xor_step
 from ui.background import session_id
-from ui.common import error_text, plot, setting_widget, t
+from ui.common import error_text, plain, plot, setting_widget, t
 from ui.teach import recipe
 from ui.teach_xor import xor_numpy_explained
 
@@ -323,7 +323,7 @@ if how.open:
 settings = settings_form()
 problems = settings.problems()
 for template, values in problems:
-    st.error(t(template, **values))
+    st.error(t(template, **{k: plain(v) if isinstance(v, str) else v for k, v in values.items()}))
 clicked = st.button(t("Train"), type="primary", key="xor_train", disabled=bool(problems))
 # A crafted click on a disabled button trains nothing.
 if not problems and (clicked or "xor_run" not in st.session_state):
