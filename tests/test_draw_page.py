@@ -74,4 +74,7 @@ def test_saliency_and_feature_maps_wait_until_opened(mnist_root, monkeypatch):
     assert reads(at) and not calls
     at.session_state["draw_inside"] = True
     at.run()
-    assert calls and not at.exception
+    assert calls and not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Cross-entropy loss" not in text  # no true label for a visitor's photo
+    assert any(c.value == "map 1: click a pixel" for c in at.caption)  # the network opened up for this digit

@@ -13,6 +13,7 @@ from core import cnn, cnn_figures, digits
 from core.ready_model import ready_model_info
 from ui import background, training
 from ui.canvas import drawing_canvas
+from ui.cnn_inside import inside_cnn
 from ui.common import error_text, plot, t
 from ui.teach_draw import preprocessing_explained
 
@@ -95,7 +96,7 @@ def what_it_sees(image: np.ndarray, model, rgba: np.ndarray, photo: bool) -> Non
 
 
 def inside_the_cnn(image: np.ndarray, model) -> None:
-    """Saliency and feature maps: computed only while this section is open, so a stroke settles fast."""
+    """Saliency and the network opened up for this digit: computed only while open, so a stroke settles fast."""
     section = st.expander(t("Inside the CNN for your digit"), key="draw_inside", on_change="rerun")
     if not section.open:
         return
@@ -103,9 +104,7 @@ def inside_the_cnn(image: np.ndarray, model) -> None:
         salient = cnn.saliency(model, image)
         st.image(zoom(salient / max(float(salient.max()), 1e-9)), caption=t("Saliency: pixels that mattered"),
                  width=112 + 28)
-        maps1, maps2 = cnn.feature_maps(model, image)
-        plot(cnn_figures.feature_map_grid(maps1, t("Conv 1 feature maps of your digit")), key="draw_fmap1")
-        plot(cnn_figures.feature_map_grid(maps2, t("Conv 2 feature maps of your digit")), key="draw_fmap2")
+        inside_cnn(model, image, key="draw_inside_view")
 
 
 def read_upload(upload) -> np.ndarray | None:
