@@ -95,11 +95,12 @@ def faster_form() -> None:
 
 def cnn_explained() -> None:
     st.markdown(t("**Shapes.** One 28×28 grey image flows through the network like this:"))
+    # Short lines, so each formula fits a 390-px phone without scrolling sideways.
     st.latex(
-        r"1{\times}28{\times}28 \xrightarrow{\text{conv }3\times3} 32{\times}28{\times}28 \xrightarrow{\text{pool}}"
-        r" 32{\times}14{\times}14 \xrightarrow{\text{conv }3\times3} 64{\times}14{\times}14"
-        r" \xrightarrow{\text{pool}} 64{\times}7{\times}7 = 3136 \xrightarrow{\text{fc}} 128"
-        r" \xrightarrow{\text{fc}} 10"
+        r"\begin{gathered} 1{\times}28{\times}28 \xrightarrow{\text{conv}} 32{\times}28{\times}28 \\"
+        r" \xrightarrow{\text{pool}} 32{\times}14{\times}14 \xrightarrow{\text{conv}} 64{\times}14{\times}14 \\"
+        r" \xrightarrow{\text{pool}} 64{\times}7{\times}7 = 3136 \\"
+        r" \xrightarrow{\text{fc}} 128 \xrightarrow{\text{fc}} 10 \end{gathered}"
     )
     st.markdown(
         t(
@@ -108,7 +109,8 @@ def cnn_explained() -> None:
             "block:"
         )
     )
-    st.latex(r"(x * k)_{ij} = \sum_{c,u,v} x_{c,\,i+u,\,j+v}\,k_{c,u,v} + b,\qquad \mathrm{ReLU}(z) = \max(0, z)")
+    st.latex(r"\begin{gathered} (x * k)_{ij} = \sum_{c,u,v} x_{c,\,i+u,\,j+v}\,k_{c,u,v} + b \\"
+             r" \mathrm{ReLU}(z) = \max(0, z) \end{gathered}")
     st.markdown(
         t(
             "**Softmax and cross-entropy** turn the ten scores into probabilities and punish a low probability "
@@ -116,8 +118,8 @@ def cnn_explained() -> None:
         )
     )
     st.latex(
-        r"p_k = \frac{e^{z_k}}{\sum_j e^{z_j}},\qquad C = -\log p_{\text{true}},\qquad"
-        r" \frac{\partial C}{\partial z_k} = p_k - [k = \text{true}]"
+        r"\begin{gathered} p_k = \frac{e^{z_k}}{\sum_j e^{z_j}},\qquad C = -\log p_{\text{true}} \\"
+        r" \frac{\partial C}{\partial z_k} = p_k - [k = \text{true}] \end{gathered}"
     )
     st.markdown(
         t(

@@ -14,7 +14,9 @@ from ui.teach import source
 
 def xor_numpy_explained() -> None:
     st.markdown(t("**Forward pass.** Each layer multiplies by its weights, then squashes with an activation:"))
-    st.latex(r"A_1 = X W_1,\quad H = \sigma(A_1),\quad A_2 = H W_2,\quad \hat y = \sigma(A_2)")
+    # Short lines, so each formula fits a 390-px phone without scrolling sideways.
+    st.latex(r"\begin{gathered} A_1 = X W_1,\quad H = \sigma(A_1) \\"
+             r" A_2 = H W_2,\quad \hat y = \sigma(A_2) \end{gathered}")
     st.markdown(t("**The loss** this page plots and reports is the mean over the four points of ½(y − ŷ)²:"))
     st.latex(r"L = \frac{1}{4}\sum_{i=1}^{4} \tfrac12\,(y_i - \hat y_i)^2")
     st.markdown(t("The lesson's `backward` follows the gradient of the sum C = ½Σ(y − ŷ)² = 4·L: the same direction, "
@@ -23,9 +25,9 @@ def xor_numpy_explained() -> None:
                   "comments do:"))
     st.latex(r"\frac{\partial C}{\partial W_2} = H^{\top}\Big(\underbrace{-(y-\hat y)}_{dC/d\hat y}\odot"
              r"\underbrace{\hat y(1-\hat y)}_{d\hat y/dA_2}\Big)")
-    st.latex(r"\frac{\partial C}{\partial W_1} = X^{\top}\Big(\underbrace{\tfrac{\partial C}{\partial A_2} W_2^{\top}}"
-             r"_{dC/dH}\odot\underbrace{H(1-H)}_{dH/dA_1}\Big),\qquad "
-             r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
+    st.latex(r"\begin{aligned} \frac{\partial C}{\partial W_1} &= X^{\top}\Big(\underbrace{\tfrac{\partial C}{\partial A_2}"
+             r" W_2^{\top}}_{dC/dH} \\ &\qquad\odot\underbrace{H(1-H)}_{dH/dA_1}\Big) \end{aligned}")
+    st.latex(r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
     st.markdown(t("The sigmoid's slope can be written with its own output: if y = σ(a) then σ'(a) = y·(1 − y). That is "
                   "why `sigmoid_derivative` takes the **output**, and why the lesson calls "
                   "`sigmoid_derivative(self.Y_hat)`, not `sigmoid_derivative(self.A2)`."))
