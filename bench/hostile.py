@@ -132,7 +132,8 @@ def wait_for(visitor: Visitor, words: tuple[str, ...], every: float = 1.0, timeo
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         try:
-            text = visitor.run(fragment=fragment and bool(visitor.fragment), timeout=15)
+            use_fragment = fragment and bool(visitor.fragment)
+            text = visitor.run(fragment=use_fragment, timeout=3 if use_fragment else 60)
         except TimeoutError:  # a fragment that the page no longer has gets no answer: rerun the page
             visitor.fragment = ""
             continue
@@ -262,8 +263,9 @@ def main() -> None:
     parser.add_argument("--subset", type=int, default=1000)
     parser.add_argument("--flood", type=int, default=30)
     parser.add_argument("--hammer", type=int, default=3)
-    parser.add_argument("--xor-epochs", type=int, default=11_000,
-                        help="the most the XOR page lets one click train with both implementations (50,000 is refused)")
+    parser.add_argument("--xor-epochs", type=int, default=10_000,
+                        help="about the most the XOR page lets one click train with both implementations (3 s; "
+                             "50,000 is refused)")
     parser.add_argument("--phases", default="memory,flood,xor")
     args = parser.parse_args()
     port = free_port()
