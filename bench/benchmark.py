@@ -24,6 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import core  # noqa: E402,F401  (first, as app.py does: it sets the OpenMP wait policy before torch loads)
+
+# isort: split
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torchvision  # noqa: E402
@@ -31,9 +34,9 @@ from torch import nn  # noqa: E402
 from torch.utils.data import DataLoader  # noqa: E402
 from torchvision import transforms  # noqa: E402
 
-import core  # noqa: E402,F401  (first, as app.py does: it sets the OpenMP wait policy before torch loads)
 from core import xor_numpy, xor_torch  # noqa: E402
 from core.device import cpu_threads, describe_device, resolve_device  # noqa: E402
+from core.mnist_data import bundled_root  # noqa: E402
 
 IMPORTS = (
     ("numpy", None),
@@ -315,8 +318,8 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of lesson vs project (default 3)")
     parser.add_argument(
         "--data",
-        default=os.environ.get("NN_PLAYGROUND_DATA", str(ROOT.parent / "shared" / "data" / "mnist-mini")),
-        help="folder holding MNIST/raw (default $NN_PLAYGROUND_DATA, else ../shared/data/mnist-mini)",
+        default=os.environ.get("NN_PLAYGROUND_DATA") or bundled_root(),
+        help="folder holding MNIST/raw (default $NN_PLAYGROUND_DATA, else the bundled sample)",
     )
     parser.add_argument("--eval-repeats", type=int, default=5, help="test-set passes per evaluation timing (default 5)")
     parser.add_argument("--xor-epochs", type=int, default=10_000)

@@ -31,12 +31,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from core.mnist_data import bundled_root  # noqa: E402
 from tests.digit_strokes import random_drawing  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-DATA = os.environ.get("NN_PLAYGROUND_DATA", "/work/shared/data/mnist-mini")
+DATA = os.environ.get("NN_PLAYGROUND_DATA") or bundled_root()
 
 # Runs in every document before the app: counts script runs and remembers when the DOM last changed.
 MONITOR = """

@@ -17,13 +17,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import core  # noqa: E402,F401  (first: it sets the OpenMP wait policy before torch loads)
+
+# isort: split
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-import core  # noqa: E402,F401
 from bench.benchmark import LessonCNN  # noqa: E402
 from core import cnn  # noqa: E402
-from core.mnist_data import load_split, normalize  # noqa: E402
+from core.mnist_data import bundled_root, load_split, normalize  # noqa: E402
 
 
 def lesson_on_project_batches(root, epochs, seed) -> float:
@@ -63,7 +65,7 @@ def main():
     parser.add_argument("--seeds", default="0-12", help="a range like 0-12 (default)")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument(
-        "--data", default=os.environ.get("NN_PLAYGROUND_DATA", str(ROOT.parent / "shared" / "data" / "mnist-mini"))
+        "--data", default=os.environ.get("NN_PLAYGROUND_DATA") or bundled_root()
     )
     args = parser.parse_args()
     first, _, last = args.seeds.partition("-")
