@@ -299,6 +299,8 @@ def train(
                 data.bundled,
             )
             mark = now
+            if tally.stopped:  # the page says so at once; measuring the stopped model's accuracy takes a moment
+                yield replace(record, stopped=True)
             if not math.isfinite(loss) or tally.stopped:
                 yield _finish(
                     model,

@@ -85,7 +85,7 @@ def _start_lr_finder(config: dict, seed: int, optimizer: str) -> None:
             Job(
                 run,
                 payload={"kind": "lr_finder", "optimizer": optimizer},
-                owner=background.session_id(),
+                owner=background.job_owner(),
                 cost=LR_FINDER_STEPS * LR_FINDER_BATCH,
             )
         )

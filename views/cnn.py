@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import cnn
 from core import cnn_settings as cs
+from core.jobs import job_cost_problem
 from core.mnist_data import MnistUnavailable, choose_data
 from ui import background, cnn_runs, training
 from ui.cnn_results import results
@@ -63,7 +64,10 @@ def settings_form(available: int) -> tuple[dict, int, dict]:
 def train_controls(config: dict, seed: int, kwargs: dict) -> None:
     job = background.current_job()
     busy = job is not None and job.active
-    if st.button(t("Train"), type="primary", key="cnn_train", disabled=busy):
+    too_costly = job_cost_problem({**config, **kwargs})  # start_job refuses it too, whatever a crafted click says
+    if too_costly is not None:
+        st.warning(error_text(too_costly))
+    if st.button(t("Train"), type="primary", key="cnn_train", disabled=busy or too_costly is not None):
         job = background.start_job(config, seed, log_every=None, **kwargs) or job
     if job is not None and training.progress_belongs_here(job):
         background.live_progress(job, key="cnn")

@@ -140,4 +140,8 @@ ZH: dict[str, str] = {
     "The run's learning rate is {value}; it must be a positive number.": "这次训练的学习率为 {value}；它必须是正数。",
     "The run's {name} is {value}; it must be a whole number from {low} to {high}.":
         "这次训练的 {name} 为 {value}；它必须是 {low} 到 {high} 之间的整数。",
+    "Stopped at epoch {epoch}, batch {batch}; measuring its test accuracy…":
+        "已在第 {epoch} 轮第 {batch} 批停止；正在测量它的测试准确率…",
+    "Paused for a moment: a short run goes first; yours continues by itself.":
+        "暂停片刻：一个短训练先运行；你的训练会自动继续。",
 }
