@@ -1,4 +1,5 @@
 """NN Playground: train neural networks in the browser and watch them learn."""
+
 import core  # noqa: F401  (sets thread policy before torch loads)
 
 # isort: split

@@ -296,7 +296,8 @@ def machine_lines(device, threads=None) -> list[str]:
         f"torchvision {torchvision.__version__}, numpy {np.__version__}",
         f"Device: {describe_device(device) if device.type != 'cpu' else 'CPU'}; torch threads: lesson {lesson_threads} "
         f"(torch's default), project {project_threads} (core.device.cpu_threads); "
-        f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', 'unset')} for both",
+        f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, "
+        f"GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', 'unset')} for both",
     ]
 
 
@@ -407,23 +408,29 @@ def main(argv=None):
     print("| What | Lesson's code | Project | Project ÷ lesson |")
     print("| --- | ---: | ---: | ---: |")
     print(
-        f"| CNN training, samples/s | {med(rows['lesson_sps']):,.0f} | {med(rows['project_sps']):,.0f} | **{med(rows['train_ratio']):.2f}×** |"
+        f"| CNN training, samples/s | {med(rows['lesson_sps']):,.0f} | {med(rows['project_sps']):,.0f} "
+        f"| **{med(rows['train_ratio']):.2f}×** |"
     )
     print(
-        f"| CNN training + test evaluation, samples/s | {med(rows['lesson_e2e']):,.0f} | {med(rows['project_e2e']):,.0f} | {med(rows['e2e_ratio']):.2f}× |"
+        f"| CNN training + test evaluation, samples/s | {med(rows['lesson_e2e']):,.0f} "
+        f"| {med(rows['project_e2e']):,.0f} | {med(rows['e2e_ratio']):.2f}× |"
     )
     print(
-        f"| Test accuracy after {args.epochs} epochs (mean, range) | {mean_range(rows['lesson_acc'])} | {mean_range(rows['project_acc'])} | "
+        f"| Test accuracy after {args.epochs} epochs (mean, range) | {mean_range(rows['lesson_acc'])} "
+        f"| {mean_range(rows['project_acc'])} | "
         f"{100 * (statistics.mean(rows['project_acc']) - statistics.mean(rows['lesson_acc'])):+.2f} pt |"
     )
     print(
-        f"| Evaluation of {sizes[1]:,} test images, samples/s | {med(rows['lesson_eval']):,.0f} | {med(rows['project_eval']):,.0f} | **{med(rows['eval_ratio']):.2f}×** |"
+        f"| Evaluation of {sizes[1]:,} test images, samples/s | {med(rows['lesson_eval']):,.0f} "
+        f"| {med(rows['project_eval']):,.0f} | **{med(rows['eval_ratio']):.2f}×** |"
     )
     print(
-        f"| XOR, 1 net × {ep:,} epochs, NumPy `SimpleNeuralNetwork` | {med(rows['xor_np']):.2f} s ({ep / med(rows['xor_np']):,.0f} net·epochs/s) | | |"
+        f"| XOR, 1 net × {ep:,} epochs, NumPy `SimpleNeuralNetwork` | {med(rows['xor_np']):.2f} s "
+        f"({ep / med(rows['xor_np']):,.0f} net·epochs/s) | | |"
     )
     print(
-        f"| XOR, 1 net × {ep:,} epochs, PyTorch `XORNet` + SGD | {med(rows['xor_torch']):.2f} s ({ep / med(rows['xor_torch']):,.0f} net·epochs/s) | | |"
+        f"| XOR, 1 net × {ep:,} epochs, PyTorch `XORNet` + SGD | {med(rows['xor_torch']):.2f} s "
+        f"({ep / med(rows['xor_torch']):,.0f} net·epochs/s) | | |"
     )
     print(
         f"| XOR, {nets} nets × {ep:,} epochs | {nets * med(rows['xor_np']):.1f} s ({nets} × the NumPy loop, est.) | "

@@ -7,6 +7,7 @@ is not counted). Goal: under 300 ms for each view-only choice.
 
     python bench/cnn_inside_timing.py --runs 5
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -136,10 +137,14 @@ def measure(base: str, runs: int, quiet_ms: int) -> list[Timing]:
                 page.locator(".st-key-cnn_inside_layer button").nth(1).click()
                 settled(page, 0.0, quiet_ms, min_runs=1)
             for i in range(runs + 1):
-                map_timing.samples.append(click_chart(page, f"cnn_inside_maps_{layer}", 0.1 + 0.11 * (i % 8),
-                                                      0.3, quiet_ms))
-                pixel_timing.samples.append(click_chart(page, f"cnn_inside_pixels_{layer}", 0.3 + 0.07 * (i % 6),
-                                                        0.6 - 0.05 * (i % 5), quiet_ms))
+                map_timing.samples.append(
+                    click_chart(page, f"cnn_inside_maps_{layer}", 0.1 + 0.11 * (i % 8), 0.3, quiet_ms)
+                )
+                pixel_timing.samples.append(
+                    click_chart(
+                        page, f"cnn_inside_pixels_{layer}", 0.3 + 0.07 * (i % 6), 0.6 - 0.05 * (i % 5), quiet_ms
+                    )
+                )
         browser.close()
     everything = [cell, tab, maps1, pixels1, maps2, pixels2]
     for timing in everything:

@@ -8,6 +8,7 @@ single-stroke digits with the mouse on canvas.upper-canvas, and times in the pag
   settled  - mouseup → the last change to the page before 1 s of quiet (charts drawn, stale elements restored).
 Prints each digit's times and the median. Goals (issue 14): visible ≤ 150 ms, settled ≤ 500 ms, on a warm server.
 """
+
 import argparse
 import os
 import socket
@@ -26,8 +27,15 @@ sys.path.insert(0, str(ROOT))
 from core.mnist_data import bundled_root  # noqa: E402
 from tests.digit_strokes import random_drawing  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 WATCH = """() => {
   window.__t = {up: null, visible: null, last: null};
@@ -55,9 +63,25 @@ def free_port() -> int:
 
 def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "NN_PLAYGROUND_DATA": bundled_root()}
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
-                                str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(120):
         try:
             if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
@@ -127,8 +151,9 @@ def measure(url: str, count: int, phone: bool) -> list[dict]:
             shown = read.locator("[data-testid=stMetricValue]").inner_text().strip()
             if k > 0:  # the first stroke warms the session up
                 results.append({"digit": digit, "read": shown, **times})
-                print(f"digit {digit} read {shown}: visible {times['visible']:.0f} ms, "
-                      f"settled {times['settled']:.0f} ms")
+                print(
+                    f"digit {digit} read {shown}: visible {times['visible']:.0f} ms, settled {times['settled']:.0f} ms"
+                )
             page.get_by_role("button", name="Clear", exact=True).click()
             page.get_by_text("Draw a digit (0–9)", exact=False).wait_for()
             canvas = page.locator("canvas.upper-canvas")

@@ -16,6 +16,7 @@ Phases:
           as the server answers: how much slower a CNN run gets, and how long Stop takes, with and without them.
 Memory is the server process's VmRSS and VmHWM (peak) from /proc. Not part of CI.
 """
+
 import argparse
 import os
 import random
@@ -38,16 +39,20 @@ warnings.filterwarnings("ignore", message="connect.. must be used as a context m
 ROOT = Path(__file__).resolve().parents[1]
 DATA = os.environ.get("NN_PLAYGROUND_DATA", "/work/shared/data/mnist-mini")
 LARGEST = {"cnn_c1": 64, "cnn_c2": 128, "cnn_fc": 512, "cnn_batch": 16}
-FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
-            ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+FINISHED = (
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+)
 
 
 class Visitor:
     """One browser tab, as the server sees it: a websocket session on one page."""
 
     def __init__(self, port: int, page: str, **query):
-        self.ws = connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=2**27,
-                          open_timeout=60)
+        self.ws = connect(
+            f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=2**27, open_timeout=60
+        )
         self.page, self.query = page, urllib.parse.urlencode(query)
         self.buttons: dict[str, str] = {}  # label → widget id
         self.fragment = ""  # the auto-refreshing progress fragment's id, once the page has one
@@ -105,10 +110,27 @@ def free_port() -> int:
 def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "NN_PLAYGROUND_DATA": DATA}
     env.pop("NN_PLAYGROUND_LOCAL", None)  # the public deployment's defaults
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true",
-                               "--server.fileWatcherType", "none"],  # as deployed: no module reloads mid-run
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],  # as deployed: no module reloads mid-run
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -122,12 +144,14 @@ def start_server(port: int) -> subprocess.Popen:
 
 def memory_mb(pid: int) -> dict[str, float]:
     with open(f"/proc/{pid}/status") as status:
-        return {line.split(":")[0]: int(line.split()[1]) / 1024 for line in status
-                if line.startswith(("VmRSS", "VmHWM"))}
+        return {
+            line.split(":")[0]: int(line.split()[1]) / 1024 for line in status if line.startswith(("VmRSS", "VmHWM"))
+        }
 
 
-def wait_for(visitor: Visitor, words: tuple[str, ...], every: float = 1.0, timeout: float = 900,
-             fragment: bool = True) -> tuple[float, str]:
+def wait_for(
+    visitor: Visitor, words: tuple[str, ...], every: float = 1.0, timeout: float = 900, fragment: bool = True
+) -> tuple[float, str]:
     """Poll as the page's progress fragment does until its text contains one of `words`: (seconds, text)."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
@@ -164,26 +188,53 @@ def phase_memory(port: int, pid: int, runs: int, subset: int, rows: list) -> Non
     for visitor in [first, *others]:
         visitor.close()
     rows.append(("memory", f"after the 1st largest-model run (of {runs})", f"{after_first:.0f} MB"))
-    rows.append(("memory", f"after all {runs} runs ({took:.0f} s)", f"{after_all['VmRSS']:.0f} MB "
-                 f"({after_all['VmRSS'] - after_first:+.0f} MB)"))
+    rows.append(
+        (
+            "memory",
+            f"after all {runs} runs ({took:.0f} s)",
+            f"{after_all['VmRSS']:.0f} MB ({after_all['VmRSS'] - after_first:+.0f} MB)",
+        )
+    )
     rows.append(("memory", "peak so far (VmHWM)", f"{after_all['VmHWM']:.0f} MB"))
 
 
 def phase_flood(port: int, pid: int, flood: int, rows: list) -> None:
     greedy, text = start_training(port, **LARGEST, cnn_epochs=30, cnn_subset=60000)
     refused = "at most 600,000 images" in text
-    rows.append(("flood", "largest model, 30 epochs × all images", "refused: over the public cap" if refused else
-                 "queued (within the public cap of 600,000 image passes with this data)"))
+    rows.append(
+        (
+            "flood",
+            "largest model, 30 epochs × all images",
+            "refused: over the public cap"
+            if refused
+            else "queued (within the public cap of 600,000 image passes with this data)",
+        )
+    )
     greedy.close()
     epochs = 10 if refused else 30
-    hostile = [start_training(port, cnn_seed=i, **LARGEST, cnn_epochs=epochs, cnn_subset=60000)[0]
-               for i in range(flood)]
+    hostile = [
+        start_training(port, cnn_seed=i, **LARGEST, cnn_epochs=epochs, cnn_subset=60000)[0] for i in range(flood)
+    ]
     again = hostile[0].run(click="Train")
-    rows.append(("flood", "a session presses Train again (raw trigger)", "refused" if "already have a training run"
-                 in again else "ignored: no second job" if "in line" in again or "Epoch" in again else "NOT REFUSED"))
+    rows.append(
+        (
+            "flood",
+            "a session presses Train again (raw trigger)",
+            "refused"
+            if "already have a training run" in again
+            else "ignored: no second job"
+            if "in line" in again or "Epoch" in again
+            else "NOT REFUSED",
+        )
+    )
     waiting = hostile[-1].run()
-    rows.append(("flood", f"{flood} sessions queue the largest model, {epochs} epochs", "all queued" if "in line" in
-                 waiting else "NOT QUEUED"))
+    rows.append(
+        (
+            "flood",
+            f"{flood} sessions queue the largest model, {epochs} epochs",
+            "all queued" if "in line" in waiting else "NOT QUEUED",
+        )
+    )
     newcomer, _ = start_training(port, click="Quick train", page="draw")
     wait_start, _ = wait_for(newcomer, ("Epoch", "Starting"), every=0.5)
     run_time, text = wait_for(newcomer, ("Done:",), every=1)
@@ -195,8 +246,9 @@ def phase_flood(port: int, pid: int, flood: int, rows: list) -> None:
     closed = time.monotonic()
     normal, _ = start_training(port, cnn_epochs=5, cnn_subset=60000, cnn_seed=7)  # too big for the express lane
     wait, _ = wait_for(normal, ("Epoch", "Starting"), every=1, timeout=600)
-    rows.append(("flood", f"after the {flood} flooding tabs close: a normal run's wait",
-                 f"{time.monotonic() - closed:.1f} s"))
+    rows.append(
+        ("flood", f"after the {flood} flooding tabs close: a normal run's wait", f"{time.monotonic() - closed:.1f} s")
+    )
     normal.run(click="Stop training")
     wait_for(normal, ("Stopped at",), every=0.5)
     normal.close()
@@ -226,8 +278,9 @@ def stop_latency(port: int, seed: int) -> float:
 def hammer(port: int, epochs: int, stop: threading.Event, counts: dict) -> None:
     """Open the XOR page (it trains on arrival) with both implementations, 16 hidden units and a fresh seed."""
     while not stop.is_set():
-        visitor = Visitor(port, "xor", xor_impl="both", xor_hidden=16, xor_epochs=epochs,
-                          xor_seed=random.randrange(2**31))
+        visitor = Visitor(
+            port, "xor", xor_impl="both", xor_hidden=16, xor_epochs=epochs, xor_seed=random.randrange(2**31)
+        )
         try:
             text = visitor.run(timeout=300)
             counts["busy" if "busy" in text else "refused" if "one click may use" in text else "trained"] += 1
@@ -249,12 +302,22 @@ def phase_xor(port: int, hammers: int, epochs: int, rows: list) -> None:
     for thread in threads:
         thread.join()
     rows.append(("xor", "a CNN run (lesson model, 2 epochs): alone", f"{alone:.1f} s"))
-    rows.append(("xor", f"… while {hammers} visitors load XOR ({epochs:,} epochs, both, 16 hidden, new seeds)",
-                 f"{hammered:.1f} s ({hammered / alone:.2f}×)"))
+    rows.append(
+        (
+            "xor",
+            f"… while {hammers} visitors load XOR ({epochs:,} epochs, both, 16 hidden, new seeds)",
+            f"{hammered:.1f} s ({hammered / alone:.2f}×)",
+        )
+    )
     rows.append(("xor", "Stop, from click to 'Stopped' on the page: alone", f"{stop_alone:.2f} s"))
     rows.append(("xor", f"… while {hammers} visitors hammer XOR", f"{stop_hammered:.2f} s"))
-    rows.append(("xor", "XOR page loads: trained / refused as too costly / told the server is busy",
-                 f"{counts['trained']} / {counts['refused']} / {counts['busy']}"))
+    rows.append(
+        (
+            "xor",
+            "XOR page loads: trained / refused as too costly / told the server is busy",
+            f"{counts['trained']} / {counts['refused']} / {counts['busy']}",
+        )
+    )
 
 
 def main() -> None:
@@ -263,9 +326,12 @@ def main() -> None:
     parser.add_argument("--subset", type=int, default=1000)
     parser.add_argument("--flood", type=int, default=30)
     parser.add_argument("--hammer", type=int, default=3)
-    parser.add_argument("--xor-epochs", type=int, default=10_000,
-                        help="about the most the XOR page lets one click train with both implementations (3 s; "
-                             "50,000 is refused)")
+    parser.add_argument(
+        "--xor-epochs",
+        type=int,
+        default=10_000,
+        help="about the most the XOR page lets one click train with both implementations (3 s; 50,000 is refused)",
+    )
     parser.add_argument("--phases", default="memory,flood,xor")
     args = parser.parse_args()
     port = free_port()

@@ -5,6 +5,7 @@ Prints the file size, the result (refused with which message, or accepted), the 
 
     python bench/hostile_uploads.py
 """
+
 import io
 import sys
 from pathlib import Path
@@ -17,8 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from core import cnn, model_file  # noqa: E402
 from tests import hostile_files  # noqa: E402
 from tests.fresh_process import LOAD_MODEL, READ_IMAGE, measure  # noqa: E402
-from tests.test_safety_uploads import (CRAFTED_CANVAS_VALUES, jpeg_with_empty_comments, png_with_empty_chunks,  # noqa: E402
-                                       repeated_scan_jpeg)
+from tests.test_safety_uploads import (  # noqa: E402
+    CRAFTED_CANVAS_VALUES,
+    jpeg_with_empty_comments,
+    png_with_empty_chunks,
+    repeated_scan_jpeg,
+)
 
 CANVAS = "from core.image_file import read_canvas_png\nCALL = lambda data: read_canvas_png(data.decode(), 280, 280)"
 
@@ -42,20 +47,40 @@ CASES = [
     ("model", "conv 256/256, 2048 hidden (stride-0 zeros)", LOAD_MODEL, hostile_files.huge_declared_model),
     ("model", "330,000-entry zip directory", LOAD_MODEL, hostile_files.directory_bomb),
     ("model", "largest page model 64/128/512 (accepted)", LOAD_MODEL, largest_page_model),
-    ("image", "16-bit 6000×6000 PNG", READ_IMAGE, lambda: encode(Image.fromarray(np.zeros((6000, 6000), np.uint16)),
-                                                                  "PNG")),
-    ("image", "32-bit 6000×6000 TIFF renamed .png", READ_IMAGE,
-     lambda: encode(Image.new("I", (6000, 6000)), "TIFF", compression="tiff_deflate")),
+    (
+        "image",
+        "16-bit 6000×6000 PNG",
+        READ_IMAGE,
+        lambda: encode(Image.fromarray(np.zeros((6000, 6000), np.uint16)), "PNG"),
+    ),
+    (
+        "image",
+        "32-bit 6000×6000 TIFF renamed .png",
+        READ_IMAGE,
+        lambda: encode(Image.new("I", (6000, 6000)), "TIFF", compression="tiff_deflate"),
+    ),
     ("image", "1×5000 PNG", READ_IMAGE, lambda: encode(Image.new("L", (1, 5000)), "PNG")),
     ("image", "JPEG repeating one scan 1,000×", READ_IMAGE, lambda: repeated_scan_jpeg(1000)),
     ("image", "PNG with 800,000 empty chunks", READ_IMAGE, lambda: png_with_empty_chunks(800_000)),
     ("image", "JPEG with 2,000,000 empty comments", READ_IMAGE, lambda: jpeg_with_empty_comments(2_000_000)),
-    ("image", "16-bit 5600×5600 PNG (accepted)", READ_IMAGE,
-     lambda: encode(Image.fromarray(np.zeros((5600, 5600), np.uint16)), "PNG")),
-    ("image", "progressive 4:4:4 JPEG 5400×3700 (accepted)", READ_IMAGE,
-     lambda: encode(Image.new("RGB", (5400, 3700), "white"), "JPEG", progressive=True, subsampling=0)),
-    ("image", "baseline JPEG 6000×6000 (accepted, 1/4 scale)", READ_IMAGE,
-     lambda: encode(Image.new("RGB", (6000, 6000), "white"), "JPEG")),
+    (
+        "image",
+        "16-bit 5600×5600 PNG (accepted)",
+        READ_IMAGE,
+        lambda: encode(Image.fromarray(np.zeros((5600, 5600), np.uint16)), "PNG"),
+    ),
+    (
+        "image",
+        "progressive 4:4:4 JPEG 5400×3700 (accepted)",
+        READ_IMAGE,
+        lambda: encode(Image.new("RGB", (5400, 3700), "white"), "JPEG", progressive=True, subsampling=0),
+    ),
+    (
+        "image",
+        "baseline JPEG 6000×6000 (accepted, 1/4 scale)",
+        READ_IMAGE,
+        lambda: encode(Image.new("RGB", (6000, 6000), "white"), "JPEG"),
+    ),
     ("canvas", "9000×9000 PNG as the canvas image", CANVAS, lambda: CRAFTED_CANVAS_VALUES["9000×9000 PNG"].encode()),
 ]
 
@@ -68,8 +93,10 @@ def main() -> None:
         result = measure(setup, data)
         accepted = f"read {result['shape']}" if result["shape"] else "loaded" if kind == "model" else "empty canvas"
         outcome = (result["error"] or "").split(": ", 1)[-1][:42] or accepted
-        print(f"| {kind + ': ' + name:52} | {len(data) / 2**20:6.1f}MB | {outcome:42} | "
-              f"{result['seconds'] * 1000:6.0f}ms | +{result['grown_mb']:6.1f}MB |")
+        print(
+            f"| {kind + ': ' + name:52} | {len(data) / 2**20:6.1f}MB | {outcome:42} | "
+            f"{result['seconds'] * 1000:6.0f}ms | +{result['grown_mb']:6.1f}MB |"
+        )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ An interaction whose widget is not found is skipped with a note, since the pages
 
     python bench/page_timing.py --runs 5
 """
+
 import argparse
 import os
 import socket
@@ -35,8 +36,15 @@ from core.mnist_data import bundled_root  # noqa: E402
 from tests.digit_strokes import random_drawing  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 DATA = os.environ.get("NN_PLAYGROUND_DATA") or bundled_root()
 
 # Runs in every document before the app: counts script runs and remembers when the DOM last changed.
@@ -126,9 +134,25 @@ def free_port() -> int:
 
 def start_server(port: int, app_root: Path = ROOT) -> subprocess.Popen:
     env = {**os.environ, "NN_PLAYGROUND_DATA": DATA}
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app_root / "app.py"), "--server.port",
-                                str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                               cwd=app_root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app_root / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=app_root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 90
     while time.time() < deadline:
         try:
@@ -219,8 +243,9 @@ def time_stroke(page, digit: int, rng, quiet_ms: int) -> tuple[float, float]:
     runs_before, ends_before = page.evaluate("[window.__nn.runStarts, window.__nn.runEnds]")
     start = now(page)
     page.mouse.up()
-    shown = page.wait_for_function(PREDICTION, arg=["The CNN reads", runs_before], polling="raf",
-                                   timeout=60_000).json_value()
+    shown = page.wait_for_function(
+        PREDICTION, arg=["The CNN reads", runs_before], polling="raf", timeout=60_000
+    ).json_value()
     done = settled(page, start, quiet_ms, min_runs=ends_before + 1)
     return shown - start, done["ms"]
 
@@ -271,6 +296,7 @@ def page_sample(page, url: str, quiet_ms: int, timing: Timing):
         timing.plots = result["plots"]
         timing.errors |= bool(result["errors"])
         return result["ms"]
+
     return once
 
 
@@ -280,6 +306,7 @@ def slider_sample(page, label: str, quiet_ms: int, timing: Timing):
         if step is None:
             timing.note = f"no slider labelled '…{label}…' found"
         return step
+
     return once
 
 
@@ -353,8 +380,12 @@ def trained_timings(page, base: str, runs: int, quiet_ms: int) -> list[Timing]:
 
 def table(timings: list[Timing], runs: int) -> str:
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    lines = [f"Median of {runs} runs, ms (warm server, Chromium 1400×1000, {os.cpu_count()} CPUs, load {load})", "",
-             "| measure | median | min | max | goal | |", "|---|---:|---:|---:|---:|---|"]
+    lines = [
+        f"Median of {runs} runs, ms (warm server, Chromium 1400×1000, {os.cpu_count()} CPUs, load {load})",
+        "",
+        "| measure | median | min | max | goal | |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
     return "\n".join(lines + [timing.row() for timing in timings])
 
 

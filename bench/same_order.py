@@ -64,9 +64,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", default="0-12", help="a range like 0-12 (default)")
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument(
-        "--data", default=os.environ.get("NN_PLAYGROUND_DATA") or bundled_root()
-    )
+    parser.add_argument("--data", default=os.environ.get("NN_PLAYGROUND_DATA") or bundled_root())
     args = parser.parse_args()
     first, _, last = args.seeds.partition("-")
     seeds = range(int(first), int(last or first) + 1)

@@ -3,6 +3,7 @@ figures rendered and the script idle. Also times the snapshot slider (a view-onl
 
     python bench/xor_page_time.py --port 8599 [--runs 5]   (starts its own server; not part of CI)
 """
+
 import argparse
 import statistics
 import subprocess
@@ -13,8 +14,15 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 ALL_DRAWN = """() => {
   const running = document.querySelector('[data-testid="stStatusWidget"]');
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
@@ -49,9 +57,22 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8599)
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(options.port),
-                               "--server.headless", "true"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(options.port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://localhost:{options.port}/xor"
     try:
         with sync_playwright() as pw:
@@ -84,8 +105,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"XOR page fully drawn: median {statistics.median(loads):.2f} s (runs: "
-          + ", ".join(f"{x:.2f}" for x in loads) + ")")
+    print(
+        f"XOR page fully drawn: median {statistics.median(loads):.2f} s (runs: "
+        + ", ".join(f"{x:.2f}" for x in loads)
+        + ")"
+    )
     for name, values in (("snapshot slider step", slides), ("Step button (step view)", steps)):
         print(f"{name}: median {statistics.median(values):.2f} s (runs: " + ", ".join(f"{x:.2f}" for x in values) + ")")
 

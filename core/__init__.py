@@ -1,4 +1,5 @@
 """NN Playground's computation: plain Python, no Streamlit, usable from any script."""
+
 import os
 
 # How long torch's idle OpenMP threads spin before sleeping. GNU OpenMP's default (300,000 spins) steals the CPU

@@ -4,6 +4,7 @@ arithmetic, the max-pool window that keeps it, and the softmax steps.
 The model's forward pools before ReLU for speed (the two commute, so the numbers are identical); this module
 follows the lesson's order, conv → ReLU → pool, because that is the order the student reads.
 """
+
 import hashlib
 from dataclasses import dataclass
 from enum import Enum
@@ -23,17 +24,18 @@ class ConvLayer(Enum):
 @dataclass(frozen=True)
 class Activations:
     """One image's tensors through the network, in the lesson's order (float32 NumPy, batch dimension dropped)."""
-    image: np.ndarray     # 28×28 in [0, 1], as given
-    x: np.ndarray         # 1×28×28, normalised with MNIST's mean and std: what conv1 reads
-    conv1: np.ndarray     # C1×28×28 before ReLU
-    relu1: np.ndarray     # C1×28×28
-    pool1: np.ndarray     # C1×14×14
-    conv2: np.ndarray     # C2×14×14 before ReLU
-    relu2: np.ndarray     # C2×14×14
-    pool2: np.ndarray     # C2×7×7
-    flat: np.ndarray      # C2·7·7
-    fc1: np.ndarray       # hidden, after ReLU
-    logits: np.ndarray    # 10
+
+    image: np.ndarray  # 28×28 in [0, 1], as given
+    x: np.ndarray  # 1×28×28, normalised with MNIST's mean and std: what conv1 reads
+    conv1: np.ndarray  # C1×28×28 before ReLU
+    relu1: np.ndarray  # C1×28×28
+    pool1: np.ndarray  # C1×14×14
+    conv2: np.ndarray  # C2×14×14 before ReLU
+    relu2: np.ndarray  # C2×14×14
+    pool2: np.ndarray  # C2×7×7
+    flat: np.ndarray  # C2·7·7
+    fc1: np.ndarray  # hidden, after ReLU
+    logits: np.ndarray  # 10
 
     def layer_input(self, layer: ConvLayer) -> np.ndarray:
         return self.x if layer is ConvLayer.CONV1 else self.pool1
@@ -83,20 +85,28 @@ def activations(model: CNN, image) -> Activations:
 
 def shapes(acts: Activations) -> list[tuple[str, tuple[int, ...]]]:
     """(stage name, tensor shape) left to right, e.g. ("input", (1, 28, 28)) … ("output", (10,))."""
-    return [("input", acts.x.shape), ("conv 3×3 + ReLU", acts.relu1.shape), ("max-pool 2×2", acts.pool1.shape),
-            ("conv 3×3 + ReLU", acts.relu2.shape), ("max-pool 2×2", acts.pool2.shape), ("flatten", acts.flat.shape),
-            ("fc + ReLU", acts.fc1.shape), ("fc → logits", acts.logits.shape)]
+    return [
+        ("input", acts.x.shape),
+        ("conv 3×3 + ReLU", acts.relu1.shape),
+        ("max-pool 2×2", acts.pool1.shape),
+        ("conv 3×3 + ReLU", acts.relu2.shape),
+        ("max-pool 2×2", acts.pool2.shape),
+        ("flatten", acts.flat.shape),
+        ("fc + ReLU", acts.fc1.shape),
+        ("fc → logits", acts.logits.shape),
+    ]
 
 
 @dataclass(frozen=True)
 class ConvPixel:
     """How one output pixel of a conv layer is computed: Σ patch × kernel over the input channels, plus bias."""
+
     layer: ConvLayer
     channel: int
     row: int
     col: int
-    patch: np.ndarray      # input channels × 3 × 3 (zeros where the 3×3 window hangs over the edge: padding=1)
-    kernel: np.ndarray     # input channels × 3 × 3
+    patch: np.ndarray  # input channels × 3 × 3 (zeros where the 3×3 window hangs over the edge: padding=1)
+    kernel: np.ndarray  # input channels × 3 × 3
     bias: float
 
     @property
@@ -125,7 +135,7 @@ def conv_pixel(model: CNN, acts: Activations, layer: ConvLayer, channel: int, ro
     size = source.shape[-1]
     channel, row, col = _clamp(channel, conv.out_channels), _clamp(row, size), _clamp(col, size)
     padded = np.pad(source, ((0, 0), (1, 1), (1, 1)))
-    patch = padded[:, row:row + 3, col:col + 3]
+    patch = padded[:, row : row + 3, col : col + 3]
     kernel = conv.weight.detach()[channel].float().cpu().numpy()
     bias = float(conv.bias.detach()[channel])
     return ConvPixel(layer, channel, row, col, patch.copy(), kernel, bias)
@@ -134,10 +144,11 @@ def conv_pixel(model: CNN, acts: Activations, layer: ConvLayer, channel: int, ro
 @dataclass(frozen=True)
 class PoolWindow:
     """The 2×2 max-pool window (after ReLU) that holds one pixel, and the value it keeps."""
+
     top: int
     left: int
-    values: np.ndarray     # 2×2
-    row: int               # the chosen pixel, in the conv output
+    values: np.ndarray  # 2×2
+    row: int  # the chosen pixel, in the conv output
     col: int
 
     @property
@@ -161,14 +172,15 @@ def pool_window(acts: Activations, layer: ConvLayer, channel: int, row: int, col
     relu = acts.after_relu(layer)
     channel, row, col = _clamp(channel, len(relu)), _clamp(row, relu.shape[-1]), _clamp(col, relu.shape[-1])
     top, left = row - row % 2, col - col % 2
-    return PoolWindow(top, left, relu[channel, top:top + 2, left:left + 2].copy(), row, col)
+    return PoolWindow(top, left, relu[channel, top : top + 2, left : left + 2].copy(), row, col)
 
 
 @dataclass(frozen=True)
 class Softmax:
     """The last layer's steps: logits z, e^z (shifted by max z when z is large), their sum, probabilities, loss."""
+
     logits: np.ndarray
-    shift: float           # 0 unless some |z| is large; e^(z − shift) gives the same probabilities without overflow
+    shift: float  # 0 unless some |z| is large; e^(z − shift) gives the same probabilities without overflow
     exps: np.ndarray
     total: float
     probabilities: np.ndarray

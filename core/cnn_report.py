@@ -1,5 +1,6 @@
 """The model's test report: every test image's probabilities, the confusion matrix whose cells lead back to
 their images, and the accuracy per class."""
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,9 +13,9 @@ MAX_CELL_IMAGES = 60  # a cell shows at most this many images: each is a row the
 
 @dataclass(frozen=True)
 class TestReport:
-    images: np.ndarray          # uint8 N×28×28 (shared with the data cache: read-only)
-    labels: np.ndarray          # int64 N
-    probabilities: np.ndarray   # float32 N×10
+    images: np.ndarray  # uint8 N×28×28 (shared with the data cache: read-only)
+    labels: np.ndarray  # int64 N
+    probabilities: np.ndarray  # float32 N×10
 
     @property
     def predictions(self) -> np.ndarray:
@@ -59,6 +60,8 @@ def test_report(model: cnn.CNN, data_root) -> TestReport:
     """Probabilities for every test image, computed in inference batches (bounded memory for any split size)."""
     images, labels = load_split(data_root, train=False, download=False)
     pixels = images.numpy()
-    chunks = [cnn.predict_proba(model, pixels[start:start + cnn.EVAL_BATCH].astype(np.float32) / 255.0)
-              for start in range(0, len(pixels), cnn.EVAL_BATCH)]
+    chunks = [
+        cnn.predict_proba(model, pixels[start : start + cnn.EVAL_BATCH].astype(np.float32) / 255.0)
+        for start in range(0, len(pixels), cnn.EVAL_BATCH)
+    ]
     return TestReport(pixels, labels.numpy(), np.concatenate(chunks).astype(np.float32))

@@ -8,6 +8,7 @@ Every visitor shares one process with 1–2 CPUs; this gate keeps one visitor's 
 - nobody waits in line for long: after MAX_WAIT_SECONDS the visitor is told to try again; and each piece is
   charged what it really took, whatever its estimate said.
 """
+
 import math
 import threading
 import time
@@ -56,16 +57,21 @@ class _Gate:
     def _refusal(self, owner: str, cost: float) -> ServerBusy | None:
         """Why the owner may not start now, or None."""
         if not (cost <= MAX_COST_SECONDS):  # also refuses NaN
-            return ServerBusy("That is more work than one click may ask for on this public server (about {cost} s "
-                              "of computing; at most {limit} s). Choose fewer epochs or seeds.",
-                              cost=_seconds(cost), limit=int(MAX_COST_SECONDS))
+            return ServerBusy(
+                "That is more work than one click may ask for on this public server (about {cost} s "
+                "of computing; at most {limit} s). Choose fewer epochs or seeds.",
+                cost=_seconds(cost),
+                limit=int(MAX_COST_SECONDS),
+            )
         if owner in self.active:
             return ServerBusy("Your previous request is still being computed. Please wait for it to finish.")
         now = time.monotonic()
         ready = self.ready_at(owner, _training())
         if self.busy or ready > now:
-            return ServerBusy("The server is busy with other visitors' work. Please try again in {seconds} s.",
-                              seconds=_seconds(max(ready - now, 1.0)))
+            return ServerBusy(
+                "The server is busy with other visitors' work. Please try again in {seconds} s.",
+                seconds=_seconds(max(ready - now, 1.0)),
+            )
         return None
 
     def done(self, owner: str, seconds: float) -> None:

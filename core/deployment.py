@@ -3,6 +3,7 @@
 A public deployment (Streamlit Community Cloud) must not have to remember to switch anything off, so the safe
 behaviour is the default: visitors cannot point the data directory elsewhere, and each training job's cost is capped.
 """
+
 import os
 
 LOCAL_ENV = "NN_PLAYGROUND_LOCAL"

@@ -1,4 +1,5 @@
 """Pick the torch device and a thread count that suit the machine."""
+
 import os
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """Turn a drawing or a photo of a digit into the 28x28 image an MNIST model expects."""
+
 import numpy as np
 from PIL import Image, ImageFilter
 
@@ -17,13 +18,13 @@ WORKING_SIZE = 560
 # Photos of paper (dark ink on a light ground) are worked on at this size: a digit needs no more, and the background
 # estimate stays cheap (a 320-px photo: ~15 ms).
 PHOTO_SIZE = 320
-DARK_GROUND = 0.3       # a picture whose frame is darker than this is light strokes on a dark ground (the canvas);
-                        # paper in a deep shadow is still lighter
-GRAIN_BLUR = 1.0        # px at PHOTO_SIZE: smooths paper grain and JPEG noise before judging darkness
-PAPER_WINDOW = 0.2      # the paper-brightness window, as a fraction of the shorter side: wider than a pen stroke
-MIN_DARKENING = 0.12    # a photo whose darkest mark is < 12% darker than its paper holds no ink
+DARK_GROUND = 0.3  # a picture whose frame is darker than this is light strokes on a dark ground (the canvas);
+# paper in a deep shadow is still lighter
+GRAIN_BLUR = 1.0  # px at PHOTO_SIZE: smooths paper grain and JPEG noise before judging darkness
+PAPER_WINDOW = 0.2  # the paper-brightness window, as a fraction of the shorter side: wider than a pen stroke
+MIN_DARKENING = 0.12  # a photo whose darkest mark is < 12% darker than its paper holds no ink
 INK_FROM, INK_FULL = 0.45, 0.75  # darkening, as a fraction of the strongest, where ink starts and where it is full
-SPECK = 0.08           # ink blobs under 8% of the largest one's area are specks, not part of the digit
+SPECK = 0.08  # ink blobs under 8% of the largest one's area are specks, not part of the digit
 MIN_PEN, PEN = 2.3, 2.8  # pen width in the 20-px box: thinner than MIN_PEN is widened to about PEN
 
 
@@ -126,7 +127,7 @@ def _max_1d(values: np.ndarray, size: int) -> np.ndarray:
     chunks = padded.reshape(*values.shape[:-1], blocks, size)
     forward = np.maximum.accumulate(chunks, axis=-1).reshape(padded.shape)
     backward = np.maximum.accumulate(chunks[..., ::-1], axis=-1)[..., ::-1].reshape(padded.shape)
-    return np.maximum(backward[..., :n], forward[..., size - 1:size - 1 + n])
+    return np.maximum(backward[..., :n], forward[..., size - 1 : size - 1 + n])
 
 
 def _max_filter(values: np.ndarray, size: int) -> np.ndarray:
@@ -153,7 +154,7 @@ def _stroke_width(box: np.ndarray) -> float:
     length L has area wL and an outline of about 2L)."""
     mask = box > 0.5
     padded = np.pad(mask, 1)
-    inside = (padded[1:-1, 1:-1] & padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:])
+    inside = padded[1:-1, 1:-1] & padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
     outline = int((mask & ~inside).sum())
     return 2.0 * float(mask.sum()) / max(outline, 1)
 
@@ -206,7 +207,7 @@ def _crop_to_ink(ink: np.ndarray) -> np.ndarray:
     mask = ink > CROP_LEVEL
     rows = np.flatnonzero(mask.any(axis=1))
     cols = np.flatnonzero(mask.any(axis=0))
-    return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
 def _fit_box(crop: np.ndarray) -> np.ndarray:
@@ -232,7 +233,7 @@ def _place(box: np.ndarray) -> np.ndarray:
     top = int(np.clip(round(CENTRE - cy), 0, MNIST_SIZE - h))
     left = int(np.clip(round(CENTRE - cx), 0, MNIST_SIZE - w))
     out = np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
-    out[top:top + h, left:left + w] = box
+    out[top : top + h, left : left + w] = box
     return out
 
 
@@ -247,6 +248,7 @@ def preprocess(rgba) -> np.ndarray | None:
 def plain_resize(rgba) -> np.ndarray:
     """What a naive pipeline feeds the model: the whole canvas squashed to 28x28, no cropping or centring."""
     ink = ink_map(rgba)
-    small = Image.fromarray(ink.astype(np.float32), mode="F").resize((MNIST_SIZE, MNIST_SIZE),
-                                                                     Image.Resampling.BILINEAR)
+    small = Image.fromarray(ink.astype(np.float32), mode="F").resize(
+        (MNIST_SIZE, MNIST_SIZE), Image.Resampling.BILINEAR
+    )
     return np.clip(np.asarray(small, dtype=np.float32), 0.0, 1.0)

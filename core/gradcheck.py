@@ -1,4 +1,5 @@
 """Check the hand-written XOR backprop against torch autograd and finite differences."""
+
 import numpy as np
 import torch
 
@@ -13,8 +14,9 @@ def _param_names(net: SimpleNeuralNetwork) -> list[str]:
 
 def autograd_gradients(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR) -> dict:
     """dC/dparam for C = ½·Σ(y − ŷ)², computed by torch autograd in float64 from the net's current weights."""
-    params = {name: torch.tensor(getattr(net, name), dtype=torch.float64, requires_grad=True)
-              for name in _param_names(net)}
+    params = {
+        name: torch.tensor(getattr(net, name), dtype=torch.float64, requires_grad=True) for name in _param_names(net)
+    }
     X_t, y_t = torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
     act = TORCH_FUNCTIONS[options_of(net)["activation"]]
     z1 = act(X_t @ params["w1"] + params.get("b1", 0.0))
@@ -56,6 +58,12 @@ def gradient_check(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR) -> list[dict]:
     hand = hand_gradients(net, X, y)
     auto = autograd_gradients(net, X, y)
     numeric = finite_difference_gradients(net, X, y)
-    return [{"parameter": name, "max |hand − autograd|": float(np.abs(hand[name] - auto[name]).max()),
-             "max |hand − finite diff|": float(np.abs(hand[name] - numeric[name]).max()),
-             "max |gradient|": float(np.abs(auto[name]).max())} for name in hand]
+    return [
+        {
+            "parameter": name,
+            "max |hand − autograd|": float(np.abs(hand[name] - auto[name]).max()),
+            "max |hand − finite diff|": float(np.abs(hand[name] - numeric[name]).max()),
+            "max |gradient|": float(np.abs(auto[name]).max()),
+        }
+        for name in hand
+    ]

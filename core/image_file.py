@@ -5,6 +5,7 @@ cost too much is refused before a pixel is decoded, a JPEG is decoded at 1/2, 1/
 everything is shrunk in its own mode before it is converted (a 16-bit 6000×6000 PNG once cost +720 MB through a
 float64 copy; a 32-bit TIFF renamed .png +780 MB).
 """
+
 import base64
 import binascii
 import io
@@ -26,8 +27,21 @@ MAX_ASPECT = 20
 # Bytes per pixel held at once for each mode Pillow decodes a PNG or JPEG into: the decoded pixels, the copy made
 # when a mode is converted before it can be shrunk well (a palette is shrunk as RGBA, a bilevel image as grey), and
 # the premultiplied copy Pillow's resize makes of an image with alpha (RGBA 4000×4000 measured +143 MB).
-DECODE_COST = {"1": 2, "L": 1, "LA": 8, "P": 9, "PA": 12, "RGB": 4, "RGBA": 8, "CMYK": 4, "YCbCr": 4,
-               "I;16": 2, "I;16B": 2, "I;16L": 2, "I": 4}
+DECODE_COST = {
+    "1": 2,
+    "L": 1,
+    "LA": 8,
+    "P": 9,
+    "PA": 12,
+    "RGB": 4,
+    "RGBA": 8,
+    "CMYK": 4,
+    "YCbCr": 4,
+    "I;16": 2,
+    "I;16B": 2,
+    "I;16L": 2,
+    "I": 4,
+}
 CONVERT_FIRST = {"1": "L", "P": "RGBA", "PA": "RGBA"}
 # CPU, not memory: each progressive scan passes over the whole image (a 125 kB 4000×4000 JPEG repeating one scan
 # 1,000 times took 9.5 s to decode), and Pillow reads PNG chunks one by one in Python (800,000 empty chunks: 2 s).
@@ -51,8 +65,9 @@ NOT_AN_IMAGE = "That file is not an image this app can read; upload a PNG or JPE
 def read_image_file(data: bytes, max_bytes: int = 10 * 1024 * 1024) -> np.ndarray:
     """Decode an uploaded PNG/JPEG (any mode: palette, CMYK, 16-bit, alpha) into an RGBA uint8 array."""
     if len(data) > max_bytes:
-        raise ImageError("The file is {size:.1f} MB; the limit is {limit:.0f} MB.", size=len(data) / 1e6,
-                         limit=max_bytes / 1e6)
+        raise ImageError(
+            "The file is {size:.1f} MB; the limit is {limit:.0f} MB.", size=len(data) / 1e6, limit=max_bytes / 1e6
+        )
     if data.startswith(PNG_SIGNATURE) and _png_chunk_count(data, MAX_PNG_CHUNKS + 1) > MAX_PNG_CHUNKS:
         raise ImageError(NOT_AN_IMAGE)  # before Image.open, which walks the chunks up to the pixels in Python
     if data.startswith(b"\xff\xd8") and _jpeg_segments_before_scan(data, MAX_JPEG_SEGMENTS + 1) > MAX_JPEG_SEGMENTS:
@@ -80,20 +95,34 @@ def check_header(img: Image.Image) -> None:
         raise ImageError(NOT_AN_IMAGE)
     width, height = img.size
     if min(width, height) < MIN_SIDE or max(width, height) > MAX_ASPECT * min(width, height):
-        raise ImageError("The image is {width}×{height} pixels; upload a picture of one digit at least {side} pixels "
-                         "on each side and at most {aspect} times as long as it is wide.",
-                         width=width, height=height, side=MIN_SIDE, aspect=MAX_ASPECT)
+        raise ImageError(
+            "The image is {width}×{height} pixels; upload a picture of one digit at least {side} pixels "
+            "on each side and at most {aspect} times as long as it is wide.",
+            width=width,
+            height=height,
+            side=MIN_SIDE,
+            aspect=MAX_ASPECT,
+        )
     if width * height > MAX_UPLOAD_PIXELS:
-        raise ImageError("The image is {width}×{height} pixels; please upload one under {mp} megapixels.",
-                         width=width, height=height, mp=MAX_UPLOAD_PIXELS // 1_000_000)
+        raise ImageError(
+            "The image is {width}×{height} pixels; please upload one under {mp} megapixels.",
+            width=width,
+            height=height,
+            mp=MAX_UPLOAD_PIXELS // 1_000_000,
+        )
 
 
 def check_jpeg_scans(data: bytes, img: Image.Image) -> None:
     """Refuse a JPEG whose scans (each a pass over the whole image) would take too long to decode."""
     scans = data.count(b"\xff\xda")  # SOS; entropy-coded data never holds FF DA (an FF there is followed by 00)
     if scans * img.width * img.height > MAX_JPEG_SCAN_PIXELS:
-        raise ImageError("This JPEG is stored in {scans} passes, too many to decode at {width}×{height}; please save "
-                         "it again as an ordinary JPEG.", scans=scans, width=img.width, height=img.height)
+        raise ImageError(
+            "This JPEG is stored in {scans} passes, too many to decode at {width}×{height}; please save "
+            "it again as an ordinary JPEG.",
+            scans=scans,
+            width=img.width,
+            height=img.height,
+        )
 
 
 def _jpeg_segments_before_scan(jpeg: bytes, limit: int) -> int:
@@ -107,7 +136,7 @@ def _jpeg_segments_before_scan(jpeg: bytes, limit: int) -> int:
         if marker == 0xFF or 0xD0 <= marker <= 0xD8 or marker == 0x01:  # fill byte or a marker without a length
             position += 1 if marker == 0xFF else 2
             continue
-        position += 2 + int.from_bytes(jpeg[position + 2:position + 4], "big")
+        position += 2 + int.from_bytes(jpeg[position + 2 : position + 4], "big")
     return count
 
 
@@ -120,8 +149,12 @@ def check_jpeg_coefficients(img: Image.Image) -> None:
     samples = sum(width * height * h * v / (most_h * most_v) for _, h, v, _ in layers)
     if 2 * samples > MAX_JPEG_COEFFICIENT_BYTES:
         mp = MAX_JPEG_COEFFICIENT_BYTES * width * height / (2 * samples) / 1e6
-        raise ImageError("The image is {width}×{height} pixels; please upload one under {mp} megapixels.",
-                         width=width, height=height, mp=int(mp))
+        raise ImageError(
+            "The image is {width}×{height} pixels; please upload one under {mp} megapixels.",
+            width=width,
+            height=height,
+            mp=int(mp),
+        )
 
 
 def check_decode_cost(img: Image.Image) -> None:
@@ -129,8 +162,12 @@ def check_decode_cost(img: Image.Image) -> None:
     width, height = img.size
     per_pixel = DECODE_COST[img.mode]
     if width * height * per_pixel > MAX_DECODE_BYTES:
-        raise ImageError("The image is {width}×{height} pixels; please upload one under {mp} megapixels.",
-                         width=width, height=height, mp=MAX_DECODE_BYTES // per_pixel // 1_000_000)
+        raise ImageError(
+            "The image is {width}×{height} pixels; please upload one under {mp} megapixels.",
+            width=width,
+            height=height,
+            mp=MAX_DECODE_BYTES // per_pixel // 1_000_000,
+        )
 
 
 def _shrunk(img: Image.Image) -> Image.Image:
@@ -146,9 +183,15 @@ def _shrunk(img: Image.Image) -> Image.Image:
 
 def _upright(img: Image.Image, orientation) -> Image.Image:
     """Turn the picture as the camera's EXIF orientation says (phone photos are often stored sideways)."""
-    method = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-              8: Image.Transpose.ROTATE_90}.get(orientation)
+    method = {
+        2: Image.Transpose.FLIP_LEFT_RIGHT,
+        3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM,
+        5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_270,
+        7: Image.Transpose.TRANSVERSE,
+        8: Image.Transpose.ROTATE_90,
+    }.get(orientation)
     return img.transpose(method) if method is not None else img
 
 
@@ -166,8 +209,20 @@ def _to_rgba(img: Image.Image) -> Image.Image:
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CANVAS_PIXEL_RATIO = 3  # room for a high-density screen, should a canvas version render at devicePixelRatio
 # What a browser's canvas PNG may hold (iCCP: Pillow inflates it to 1 MB at most); not text: zTXt inflates to 64 MB.
-CANVAS_PNG_CHUNKS = {b"IHDR", b"PLTE", b"tRNS", b"sRGB", b"gAMA", b"cHRM", b"pHYs", b"iCCP", b"sBIT", b"bKGD",
-                     b"IDAT", b"IEND"}
+CANVAS_PNG_CHUNKS = {
+    b"IHDR",
+    b"PLTE",
+    b"tRNS",
+    b"sRGB",
+    b"gAMA",
+    b"cHRM",
+    b"pHYs",
+    b"iCCP",
+    b"sBIT",
+    b"bKGD",
+    b"IDAT",
+    b"IEND",
+}
 DATA_URL_PREFIX = "data:image/png;base64,"
 
 
@@ -179,11 +234,14 @@ def max_canvas_url_chars(width: int, height: int) -> int:
 
 def read_canvas_png(data_url, width: int, height: int) -> np.ndarray | None:
     """The canvas's picture as an (H, W, 4) uint8 array, or None for an empty, oversized or malformed value."""
-    if not isinstance(data_url, str) or not data_url.startswith(DATA_URL_PREFIX) \
-            or len(data_url) > max_canvas_url_chars(width, height):
+    if (
+        not isinstance(data_url, str)
+        or not data_url.startswith(DATA_URL_PREFIX)
+        or len(data_url) > max_canvas_url_chars(width, height)
+    ):
         return None
     try:
-        png = base64.b64decode(data_url[len(DATA_URL_PREFIX):], validate=True)
+        png = base64.b64decode(data_url[len(DATA_URL_PREFIX) :], validate=True)
     except (binascii.Error, ValueError):
         return None
     if not _canvas_png_is_bounded(png, width * CANVAS_PIXEL_RATIO, height * CANVAS_PIXEL_RATIO):

@@ -13,13 +13,14 @@ The queue is built for a public server where some visitors mean harm:
 - finished jobs are kept for their session (and its link) bounded by age, count and bytes, and the freed
   memory goes back to the system when a job ends.
 """
+
 import logging
 import os
 import secrets
 import threading
 import time
+from collections.abc import Callable, Iterator
 from enum import Enum
-from typing import Callable, Iterator
 
 from core.deployment import local_mode
 from core.device import usable_cores
@@ -71,8 +72,12 @@ def default_max_running() -> int:
 
 def _macs_per_image(conv1_channels: int = 32, conv2_channels: int = 64, hidden_size: int = 128) -> int:
     """Multiply-adds of one forward pass of the page's CNN (its two convolutions and two linear layers)."""
-    return (28 * 28 * conv1_channels * 9 + 14 * 14 * conv2_channels * conv1_channels * 9
-            + conv2_channels * 7 * 7 * hidden_size + hidden_size * 10)
+    return (
+        28 * 28 * conv1_channels * 9
+        + 14 * 14 * conv2_channels * conv1_channels * 9
+        + conv2_channels * 7 * 7 * hidden_size
+        + hidden_size * 10
+    )
 
 
 LESSON_MACS = _macs_per_image()
@@ -90,8 +95,11 @@ def estimate_cost(settings: dict) -> float:
     batch 16 is 2.4× slower, the largest model (conv 64/128, fc 512; 4.3× the multiply-adds) 2.3× at batch 64
     and 4× at batch 16. Bigger layers use the CPU better, and each step has a fixed overhead.
     """
-    macs = _macs_per_image(int(settings.get("conv1_channels", 32)), int(settings.get("conv2_channels", 64)),
-                           int(settings.get("hidden_size", 128)))
+    macs = _macs_per_image(
+        int(settings.get("conv1_channels", 32)),
+        int(settings.get("conv2_channels", 64)),
+        int(settings.get("hidden_size", 128)),
+    )
     batch_overhead = (1 + 40 / max(1, int(settings.get("batch_size", 64)))) / (1 + 40 / 64)
     return _image_passes(settings) * (macs / LESSON_MACS) ** 0.6 * batch_overhead
 
@@ -102,17 +110,26 @@ def job_cost_problem(settings: dict) -> UserError | None:
         return None
     asked = _image_passes(settings)
     if asked > MAX_IMAGE_PASSES:
-        return UserError("On this public server one run may train on at most {limit} images in all (epochs × "
-                         "training images); these settings ask for {asked}. Lower the epochs or the training images.",
-                         limit=f"{MAX_IMAGE_PASSES:,}", asked=f"{asked:,}")
+        return UserError(
+            "On this public server one run may train on at most {limit} images in all (epochs × "
+            "training images); these settings ask for {asked}. Lower the epochs or the training images.",
+            limit=f"{MAX_IMAGE_PASSES:,}",
+            asked=f"{asked:,}",
+        )
     return None
 
 
 class Job:
     """One training run: its records so far, status, and a stop flag."""
 
-    def __init__(self, run: Callable[[Callable[[], bool]], Iterator[dict]], payload=None, owner: str = "",
-                 cost: float | None = None, nbytes: int = 0):
+    def __init__(
+        self,
+        run: Callable[[Callable[[], bool]], Iterator[dict]],
+        payload=None,
+        owner: str = "",
+        cost: float | None = None,
+        nbytes: int = 0,
+    ):
         self.id = secrets.token_urlsafe(12)
         self.owner = owner  # the session that started it
         self.watchers = {owner} if owner else set()  # sessions that looked at it: the owner, or a reload via ?run=
@@ -190,12 +207,15 @@ class JobQueue:
 
     def _check_admission(self, job: Job) -> None:
         if job.owner and any(j.owner == job.owner and j.active for j in self._jobs.values()):
-            raise AlreadyTraining("You already have a training run waiting or running. Stop it first, or wait "
-                                  "until it ends.")
+            raise AlreadyTraining(
+                "You already have a training run waiting or running. Stop it first, or wait until it ends."
+            )
         waiting = len(self._express if job.express else self._waiting)  # a lane each: big runs cannot fill the other
         if waiting >= MAX_WAITING:
-            raise QueueFull("The server is busy: {waiting} training runs are already waiting. Please try again "
-                            "in a few minutes.", waiting=waiting)
+            raise QueueFull(
+                "The server is busy: {waiting} training runs are already waiting. Please try again in a few minutes.",
+                waiting=waiting,
+            )
 
     def get(self, job_id: str | None) -> Job | None:
         with self._cond:
@@ -280,8 +300,12 @@ class JobQueue:
             if self._stop_if_unwanted(job):
                 return True
             if self._over_budget(job):
-                job.stop(UserError("Stopped after {minutes} minutes: on this public server that is the longest a "
-                                   "run may train.", minutes=MAX_RUN_SECONDS // 60))
+                job.stop(
+                    UserError(
+                        "Stopped after {minutes} minutes: on this public server that is the longest a run may train.",
+                        minutes=MAX_RUN_SECONDS // 60,
+                    )
+                )
                 return True
             if self._express and not job.express and job in self._running:
                 self._running.discard(job)
@@ -300,8 +324,13 @@ class JobQueue:
             for record in job.run(lambda: self.checkpoint(job)):
                 job.records.append(record)
             last = job.last or {}
-            job.status = JobState.DIVERGED if last.get("diverged") else \
-                JobState.STOPPED if last.get("stopped") or job.should_stop() else JobState.DONE
+            job.status = (
+                JobState.DIVERGED
+                if last.get("diverged")
+                else JobState.STOPPED
+                if last.get("stopped") or job.should_stop()
+                else JobState.DONE
+            )
         except Exception as exc:  # the page shows the message; the traceback goes to the server log
             log.exception("training job %s failed", job.id)
             job.error = str(exc) or type(exc).__name__
@@ -323,6 +352,7 @@ class JobQueue:
 def _release_memory_after(thread: threading.Thread) -> None:
     """Return freed memory to the system once the job's thread has ended: its thread-local buffers (oneDNN's
     scratchpads among them) are freed only then. Trimming before that left 200 MB more after 30 runs."""
+
     def trim():
         thread.join()
         release_freed_memory()

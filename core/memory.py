@@ -1,4 +1,5 @@
 """Process-wide memory policy: how glibc keeps and returns freed memory."""
+
 import ctypes
 import os
 import platform

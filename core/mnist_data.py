@@ -4,6 +4,7 @@ torchvision.datasets.MNIST downloads the files (and its layout, root/MNIST/raw, 
 the four small IDX files needs no torchvision, whose import pulls in torch._dynamo (~1 s, and far longer while
 other sessions keep the interpreter busy).
 """
+
 import gzip
 import os
 import tempfile
@@ -62,10 +63,12 @@ def missing_files(root) -> list[str]:
 
 # What to do, said the same way after every reason: the folder, the four files, where they come from, and that
 # the bundled sample stands in meanwhile. Each reason + WHAT_TO_DO is one template, translated whole.
-WHAT_TO_DO = (" Put the four MNIST files {files} (from the MNIST database by LeCun, Cortes and Burges, "
-              "yann.lecun.com/exdb/mnist; unpacked, or as .gz beside them) in {folder}, or run the app where it can "
-              "reach the internet so torchvision downloads them. Meanwhile the bundled 8,000-image sample is used; "
-              "the full 60,000 download when online.")
+WHAT_TO_DO = (
+    " Put the four MNIST files {files} (from the MNIST database by LeCun, Cortes and Burges, "
+    "yann.lecun.com/exdb/mnist; unpacked, or as .gz beside them) in {folder}, or run the app where it can "
+    "reach the internet so torchvision downloads them. Meanwhile the bundled 8,000-image sample is used; "
+    "the full 60,000 download when online."
+)
 REASONS = {
     "offline": "MNIST is not in this directory and could not be downloaded (offline or blocked?).",
     "missing": "MNIST is not in this directory yet (missing: {missing}).",
@@ -77,8 +80,9 @@ MISSING_TEMPLATES = tuple(reason + WHAT_TO_DO for reason in REASONS.values())
 
 
 def _unavailable(root, reason: str, **values) -> MnistUnavailable:
-    return MnistUnavailable(REASONS[reason] + WHAT_TO_DO, folder=str(raw_dir(root)), files=", ".join(RAW_FILES),
-                            **values)
+    return MnistUnavailable(
+        REASONS[reason] + WHAT_TO_DO, folder=str(raw_dir(root)), files=", ".join(RAW_FILES), **values
+    )
 
 
 IDX_UBYTE = 0x08
@@ -99,11 +103,12 @@ def _read_idx(path: Path, dims: int) -> np.ndarray:
     data = _file_bytes(path.parent, path.name)
     if len(data) < 4 + 4 * dims or data[:2] != b"\0\0" or data[2] != IDX_UBYTE or data[3] != dims:
         raise ValueError(f"{path.name} is not an IDX file of uint8 with {dims} dimension(s)")
-    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims))
     body = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims)
     if body.size != int(np.prod(shape)):
-        raise ValueError(f"{path.name} holds {body.size:,} bytes of data where its header promises "
-                         f"{int(np.prod(shape)):,}")
+        raise ValueError(
+            f"{path.name} holds {body.size:,} bytes of data where its header promises {int(np.prod(shape)):,}"
+        )
     return body.reshape(shape)
 
 
@@ -179,11 +184,12 @@ def load_split(root, train: bool, download: bool = True) -> tuple[torch.Tensor, 
 @dataclass(frozen=True)
 class MnistChoice:
     """Which MNIST a run uses: the data directory's own, or the bundled sample when that one is missing."""
-    root: str            # the folder torchvision.datasets.MNIST(root, download=False) loads
-    bundled: bool        # True: the bundled sample stands in for the full data set
+
+    root: str  # the folder torchvision.datasets.MNIST(root, download=False) loads
+    bundled: bool  # True: the bundled sample stands in for the full data set
     train_count: int
     test_count: int
-    note: str | None     # why the sample is used (English), None when the data directory has MNIST
+    note: str | None  # why the sample is used (English), None when the data directory has MNIST
     problem: MnistUnavailable | None = None  # the same as an error the page translates (ui.common.error_text)
 
 

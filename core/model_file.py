@@ -6,6 +6,7 @@ view into a storage of any size. So the archive's directory and data.pkl's opcod
 unpickled, nothing is allocated beyond the file itself) and torch.load only ever sees a file whose every byte is
 accounted for by a tensor the page could have built.
 """
+
 import io
 import pickletools
 import struct
@@ -61,8 +62,9 @@ def load_model(file):
     except ValueError:
         raise
     except Exception as exc:  # anything odd inside a well-formed file (sparse or quantized tensors, …)
-        raise ModelFileError("This file's contents are not a usable NN Playground model ({kind}).",
-                             kind=type(exc).__name__) from exc
+        raise ModelFileError(
+            "This file's contents are not a usable NN Playground model ({kind}).", kind=type(exc).__name__
+        ) from exc
 
 
 def _read_bytes(file) -> bytes:
@@ -88,9 +90,11 @@ def _read_bytes(file) -> bytes:
 
 # ---- The archive, judged before torch.load ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Storage:
     """A persistent-id record in data.pkl: ('storage', torch.<Type>Storage, key, location, numel)."""
+
     key: str
     type_name: str
     numel: int
@@ -103,6 +107,7 @@ class Storage:
 @dataclass(frozen=True)
 class TensorView:
     """A _rebuild_tensor_v2 call in data.pkl: which storage, and where in it the tensor lies."""
+
     storage: Storage
     offset: int
     size: tuple
@@ -135,8 +140,9 @@ def check_model_archive(data: bytes) -> dict:
     if any(not name.startswith(prefix) for name in entries):
         raise ModelFileError("This model file's archive has entries outside its folder.")
     if entries[pickle_names[0]].file_size > MAX_PICKLE_BYTES:
-        raise ModelFileError("This model file's description (data.pkl) is larger than {mb} MB.",
-                             mb=MAX_PICKLE_BYTES // 2**20)
+        raise ModelFileError(
+            "This model file's description (data.pkl) is larger than {mb} MB.", mb=MAX_PICKLE_BYTES // 2**20
+        )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         payload = _read_pickle(archive.read(pickle_names[0]))
     config = _check_payload(payload)
@@ -153,8 +159,11 @@ def _archive_entries(data: bytes) -> dict:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise ModelFileError("This is not a model saved by NN Playground (it is not a PyTorch model file).") from exc
     if len(infos) > MAX_ENTRIES:
-        raise ModelFileError("This model file's archive has {count} entries; a model has at most {limit}.",
-                             count=len(infos), limit=MAX_ENTRIES)
+        raise ModelFileError(
+            "This model file's archive has {count} entries; a model has at most {limit}.",
+            count=len(infos),
+            limit=MAX_ENTRIES,
+        )
     entries = {info.filename: info for info in infos}
     if len(entries) != len(infos):
         raise ModelFileError("This model file's archive names the same entry twice.")
@@ -171,25 +180,48 @@ def _check_directory_size(data: bytes) -> None:
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
     if end < 0 or end + 22 > len(data):
         raise ModelFileError("This is not a model saved by NN Playground (it is not a PyTorch model file).")
-    sizes = [struct.unpack("<HI", data[end + 10:end + 16])]
-    if end >= 20 and data[end - 20:end - 16] == b"PK\x06\x07":  # a zip64 locator: zipfile reads the zip64 record
-        (record,) = struct.unpack("<Q", data[end - 12:end - 4])
-        if data[record:record + 4] != b"PK\x06\x06" or record + 56 > len(data):
+    sizes = [struct.unpack("<HI", data[end + 10 : end + 16])]
+    if end >= 20 and data[end - 20 : end - 16] == b"PK\x06\x07":  # a zip64 locator: zipfile reads the zip64 record
+        (record,) = struct.unpack("<Q", data[end - 12 : end - 4])
+        if data[record : record + 4] != b"PK\x06\x06" or record + 56 > len(data):
             raise ModelFileError("This is not a model saved by NN Playground (it is not a PyTorch model file).")
-        sizes.append(struct.unpack("<QQ", data[record + 32:record + 48]))
+        sizes.append(struct.unpack("<QQ", data[record + 32 : record + 48]))
     count, size = max(count for count, _ in sizes), max(size for _, size in sizes)
     if count > MAX_ENTRIES:
-        raise ModelFileError("This model file's archive has {count} entries; a model has at most {limit}.",
-                             count=count, limit=MAX_ENTRIES)
+        raise ModelFileError(
+            "This model file's archive has {count} entries; a model has at most {limit}.",
+            count=count,
+            limit=MAX_ENTRIES,
+        )
     if size > MAX_DIRECTORY_BYTES:
-        raise ModelFileError("This model file's archive directory is {kb} kB; a model's is at most {limit} kB.",
-                             kb=size // 1024, limit=MAX_DIRECTORY_BYTES // 1024)
+        raise ModelFileError(
+            "This model file's archive directory is {kb} kB; a model's is at most {limit} kB.",
+            kb=size // 1024,
+            limit=MAX_DIRECTORY_BYTES // 1024,
+        )
 
 
 # Opcodes that only build plain values; anything else (INST, OBJ, NEWOBJ, EXT…) means code, so it is refused.
-_PUSH_ARG = {"BININT", "BININT1", "BININT2", "INT", "LONG", "LONG1", "LONG4", "BINFLOAT", "FLOAT", "BINUNICODE",
-             "SHORT_BINUNICODE", "BINUNICODE8", "UNICODE", "BINSTRING", "SHORT_BINSTRING", "BINBYTES",
-             "SHORT_BINBYTES", "BINBYTES8"}
+_PUSH_ARG = {
+    "BININT",
+    "BININT1",
+    "BININT2",
+    "INT",
+    "LONG",
+    "LONG1",
+    "LONG4",
+    "BINFLOAT",
+    "FLOAT",
+    "BINUNICODE",
+    "SHORT_BINUNICODE",
+    "BINUNICODE8",
+    "UNICODE",
+    "BINSTRING",
+    "SHORT_BINSTRING",
+    "BINBYTES",
+    "SHORT_BINBYTES",
+    "BINBYTES8",
+}
 _CONSTANTS = {"NONE": None, "NEWTRUE": True, "NEWFALSE": False}
 _TUPLE_N = {"TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3}
 
@@ -251,7 +283,7 @@ def _read_pickle(raw: bytes):
             elif name == "POP":
                 stack.pop()
             elif name == "POP_MARK":
-                del stack[marks.pop():]
+                del stack[marks.pop() :]
             elif name == "DUP":
                 stack.append(stack[-1])
             elif name in ("GLOBAL", "STACK_GLOBAL"):
@@ -263,8 +295,7 @@ def _read_pickle(raw: bytes):
                 args, func = stack.pop(), stack.pop()
                 stack.append(_reduce(func, args))
             else:
-                raise ModelFileError("This model file contains something other than plain tensors ({what}).",
-                                     what=name)
+                raise ModelFileError("This model file contains something other than plain tensors ({what}).", what=name)
     except ModelFileError:
         raise
     except Exception as exc:  # a malformed pickle: bad opcodes, stack underflow, unhashable keys…
@@ -287,16 +318,24 @@ def _set_item(target, key, value) -> None:
 
 def _allowed_global(module: str, attr: str) -> Global:
     found = Global(module, attr)
-    if (module, attr) in (REBUILD_TENSOR, REBUILD_PARAMETER, ORDERED_DICT) \
-            or (module == "torch" and attr in ELEMENT_BYTES):
+    if (module, attr) in (REBUILD_TENSOR, REBUILD_PARAMETER, ORDERED_DICT) or (
+        module == "torch" and attr in ELEMENT_BYTES
+    ):
         return found
     what = f"{module}.{attr}" if module == "torch" and attr.endswith("Storage") else "code"
     raise ModelFileError("This model file contains something other than plain tensors ({what}).", what=what[:60])
 
 
 def _storage(pid) -> Storage:
-    if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage" and isinstance(pid[1], Global)
-            and pid[1].module == "torch" and isinstance(pid[2], str) and _whole(pid[4])):
+    if not (
+        isinstance(pid, tuple)
+        and len(pid) == 5
+        and pid[0] == "storage"
+        and isinstance(pid[1], Global)
+        and pid[1].module == "torch"
+        and isinstance(pid[2], str)
+        and _whole(pid[4])
+    ):
         raise ModelFileError("This model file's description (data.pkl) is damaged.")
     return Storage(key=pid[2], type_name=pid[1].name, numel=pid[4])
 
@@ -310,8 +349,13 @@ def _reduce(func, args):
         return args[0]
     if (func.module, func.name) == REBUILD_TENSOR and len(args) in (6, 7):
         storage, offset, size, stride = args[:4]
-        if isinstance(storage, Storage) and _whole(offset) and _shape(size) and _shape(stride) \
-                and len(size) == len(stride):
+        if (
+            isinstance(storage, Storage)
+            and _whole(offset)
+            and _shape(size)
+            and _shape(stride)
+            and len(size) == len(stride)
+        ):
             return TensorView(storage, offset, size, stride)
     raise ModelFileError("This model file's description (data.pkl) is damaged.")
 
@@ -329,33 +373,49 @@ def _check_payload(payload) -> dict:
         raise ModelFileError("This file is not an NN Playground CNN model (its format tag is missing).")
     metadata = payload.get("metadata", {})
     # Only what save_model writes, so torch.load never builds more than this check has seen.
-    if set(payload) - PAYLOAD_KEYS or not isinstance(metadata, dict) or len(metadata) > MAX_METADATA_ITEMS \
-            or not all(isinstance(v, (int, float, str, bool)) for v in metadata.values()):
+    if (
+        set(payload) - PAYLOAD_KEYS
+        or not isinstance(metadata, dict)
+        or len(metadata) > MAX_METADATA_ITEMS
+        or not all(isinstance(v, (int, float, str, bool)) for v in metadata.values())
+    ):
         raise ModelFileError("This model file holds more than a model's config, weights and a few notes.")
     config = _valid_config(payload.get("config"))
     expected = expected_shapes(config)
     state = payload.get("state_dict")
     if not isinstance(state, dict) or set(state) != set(expected):
-        raise ModelFileError("The file's weights do not match the model: expected the tensors {names}.",
-                             names=", ".join(sorted(expected)))
+        raise ModelFileError(
+            "The file's weights do not match the model: expected the tensors {names}.",
+            names=", ".join(sorted(expected)),
+        )
     for name, view in state.items():
         if not isinstance(view, TensorView) or view.size != expected[name]:
             shape = view.size if isinstance(view, TensorView) else type(view).__name__
-            raise ModelFileError("Weight {name} has shape {shape}; the model needs {needed}.",
-                                 name=name, shape=str(shape)[:60], needed=str(expected[name]))
+            raise ModelFileError(
+                "Weight {name} has shape {shape}; the model needs {needed}.",
+                name=name,
+                shape=str(shape)[:60],
+                needed=str(expected[name]),
+            )
     return config
 
 
 def _valid_config(config) -> dict:
     if not isinstance(config, dict) or set(config) != set(CONFIG_LIMITS):
-        raise ModelFileError("The file's model config must have exactly the keys {keys}.",
-                             keys=", ".join(sorted(CONFIG_LIMITS)))
+        raise ModelFileError(
+            "The file's model config must have exactly the keys {keys}.", keys=", ".join(sorted(CONFIG_LIMITS))
+        )
     for key, (low, high) in CONFIG_LIMITS.items():
         value = config[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             shown = str(value) if isinstance(value, int) else type(value).__name__
-            raise ModelFileError("The file's {key} is {value}; this page builds models with {key} from {low} to "
-                                 "{high}.", key=key, value=shown[:20], low=low, high=high)
+            raise ModelFileError(
+                "The file's {key} is {value}; this page builds models with {key} from {low} to {high}.",
+                key=key,
+                value=shown[:20],
+                low=low,
+                high=high,
+            )
     return dict(config)
 
 
@@ -399,28 +459,40 @@ def _numel(shape: tuple) -> int:
 
 # ---- Loading a file that passed the checks ----------------------------------------------------------------------
 
+
 def _load_model(data: bytes, config: dict):
     from core.cnn import CNN
 
     try:
         payload = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:
-        raise ModelFileError("This is not a model saved by NN Playground (it could not be read safely: {kind}).",
-                             kind=type(exc).__name__) from exc
+        raise ModelFileError(
+            "This is not a model saved by NN Playground (it could not be read safely: {kind}).", kind=type(exc).__name__
+        ) from exc
     if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT or payload.get("config") != config:
         raise ModelFileError("This file is not an NN Playground CNN model (its format tag is missing).")
     model = CNN(**config)
     state = payload.get("state_dict")
     expected = model.state_dict()
     if not isinstance(state, dict) or set(state) != set(expected):
-        raise ModelFileError("The file's weights do not match the model: expected the tensors {names}.",
-                             names=", ".join(sorted(expected)))
+        raise ModelFileError(
+            "The file's weights do not match the model: expected the tensors {names}.",
+            names=", ".join(sorted(expected)),
+        )
     for name, tensor in state.items():
-        if not isinstance(tensor, torch.Tensor) or tensor.layout != torch.strided or tensor.is_quantized \
-                or tuple(tensor.shape) != tuple(expected[name].shape):
+        if (
+            not isinstance(tensor, torch.Tensor)
+            or tensor.layout != torch.strided
+            or tensor.is_quantized
+            or tuple(tensor.shape) != tuple(expected[name].shape)
+        ):
             shape = tuple(tensor.shape) if isinstance(tensor, torch.Tensor) else type(tensor).__name__
-            raise ModelFileError("Weight {name} has shape {shape}; the model needs {needed}.",
-                                 name=name, shape=str(shape)[:60], needed=str(tuple(expected[name].shape)))
+            raise ModelFileError(
+                "Weight {name} has shape {shape}; the model needs {needed}.",
+                name=name,
+                shape=str(shape)[:60],
+                needed=str(tuple(expected[name].shape)),
+            )
         if not tensor.is_floating_point() or not bool(torch.isfinite(tensor).all()):
             raise ModelFileError("Weight {name} is not a finite floating-point tensor.", name=name)
     model.load_state_dict({k: v.float() for k, v in state.items()})

@@ -1,5 +1,6 @@
 """The ready-made lesson CNN shipped in models/: checked against the sha256 recorded beside it, then read by the same
 safe loader as an uploaded model, so the Draw page works on the first visit, offline, without training."""
+
 import hashlib
 import json
 import threading
@@ -23,8 +24,11 @@ def ready_model_info(metadata_path: Path = METADATA_PATH) -> dict:
     try:
         info = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ReadyModelMissing("The ready-made model's record {path} cannot be read ({detail}).",
-                                path=str(metadata_path), detail=type(exc).__name__) from exc
+        raise ReadyModelMissing(
+            "The ready-made model's record {path} cannot be read ({detail}).",
+            path=str(metadata_path),
+            detail=type(exc).__name__,
+        ) from exc
     if not isinstance(info, dict) or not isinstance(info.get("sha256"), str):
         raise ReadyModelMissing("The ready-made model's record {path} has no sha256.", path=str(metadata_path))
     return info
@@ -39,12 +43,16 @@ def _checked_bytes(model_path: Path, metadata_path: Path) -> bytes:
     try:
         data = Path(model_path).read_bytes()
     except OSError as exc:
-        raise ReadyModelMissing("The ready-made model {path} cannot be read ({detail}).",
-                                path=str(model_path), detail=type(exc).__name__) from exc
+        raise ReadyModelMissing(
+            "The ready-made model {path} cannot be read ({detail}).", path=str(model_path), detail=type(exc).__name__
+        ) from exc
     if hashlib.sha256(data).hexdigest() != expected:
-        raise ReadyModelMissing("The ready-made model {path} has been altered: its sha256 does not match the one "
-                                "recorded beside it, so it is not used. Run scripts/make_ready_model.py to make it "
-                                "again.", path=str(model_path))
+        raise ReadyModelMissing(
+            "The ready-made model {path} has been altered: its sha256 does not match the one "
+            "recorded beside it, so it is not used. Run scripts/make_ready_model.py to make it "
+            "again.",
+            path=str(model_path),
+        )
     with _lock:
         _verified[key] = data
     return data

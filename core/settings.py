@@ -2,19 +2,20 @@
 
 The widget, the URL code and the validation all read the same record, so a setting is declared once.
 """
+
 import math
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Setting:
-    key: str                      # the URL query key and the widget's session-state key
-    label: str                    # English; the UI translates it
+    key: str  # the URL query key and the widget's session-state key
+    label: str  # English; the UI translates it
     default: object
     options: tuple | None = None  # the allowed values, for choices
-    low: float | None = None      # the allowed range, for numbers
+    low: float | None = None  # the allowed range, for numbers
     high: float | None = None
-    help: str | None = None       # English; the UI translates it
+    help: str | None = None  # English; the UI translates it
 
     def parse(self, raw: str):
         """A URL value in the type of the default; raises ValueError when it is not a valid value of this setting."""

@@ -1,4 +1,5 @@
 """One XOR experiment as the page runs it: settings in, training records of each implementation out."""
+
 import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, fields, replace
@@ -27,8 +28,9 @@ LEARNING_RATE = Setting("xor_lr", "Learning rate (log scale)", 0.5, LEARNING_RAT
 EPOCHS = Setting("xor_epochs", "Epochs", 10_000, low=1, high=MAX_EPOCHS)
 SEED = Setting("xor_seed", "Random seed", 0, low=0, high=2**31 - 1)
 INIT = Setting("xor_init", "Initial weights", "rand", xor_numpy.INIT_SCHEMES)
-BIASES = Setting("xor_bias", "Biases", False,
-                 help="The lesson's net has none: every neuron's line passes through the origin.")
+BIASES = Setting(
+    "xor_bias", "Biases", False, help="The lesson's net has none: every neuron's line passes through the origin."
+)
 DERIVATIVE = Setting("xor_deriv", "sigmoid_derivative is given", "output", xor_numpy.DERIVATIVE_OF)
 
 
@@ -50,14 +52,23 @@ class XorSettings:
         if self.implementation not in IMPLEMENTATIONS:
             found.append(("Unknown implementation {name}.", {"name": self.implementation}))
         if not 1 <= self.hidden_size <= MAX_HIDDEN:
-            found.append(("The hidden layer needs 1 to {most} units (got {value}).",
-                          {"most": MAX_HIDDEN, "value": self.hidden_size}))
+            found.append(
+                (
+                    "The hidden layer needs 1 to {most} units (got {value}).",
+                    {"most": MAX_HIDDEN, "value": self.hidden_size},
+                )
+            )
         if not (np.isfinite(self.learning_rate) and 0 < self.learning_rate <= 100):
-            found.append(("The learning rate must be a number above 0 and at most 100 (got {value}).",
-                          {"value": self.learning_rate}))
+            found.append(
+                (
+                    "The learning rate must be a number above 0 and at most 100 (got {value}).",
+                    {"value": self.learning_rate},
+                )
+            )
         if not 1 <= self.epochs <= MAX_EPOCHS:
-            found.append(("Epochs must be from 1 to {most:,} (got {value}).",
-                          {"most": MAX_EPOCHS, "value": self.epochs}))
+            found.append(
+                ("Epochs must be from 1 to {most:,} (got {value}).", {"most": MAX_EPOCHS, "value": self.epochs})
+            )
         if self.activation not in xor_numpy.ACTIVATIONS:
             found.append(("Unknown activation {name}.", {"name": self.activation}))
         if self.init not in xor_numpy.INIT_SCHEMES:
@@ -65,9 +76,13 @@ class XorSettings:
         if self.derivative_of not in xor_numpy.DERIVATIVE_OF:
             found.append(("Unknown derivative choice {name}.", {"name": self.derivative_of}))
         if not found and cost_seconds(self) > MAX_SECONDS_PER_RUN:
-            found.append(("This run would take about {seconds:.1f} s of the shared server's time; one click may use "
-                          "{most:.1f} s. Use fewer epochs (PyTorch's loop costs about 10× NumPy's per epoch).",
-                          {"seconds": cost_seconds(self), "most": MAX_SECONDS_PER_RUN}))
+            found.append(
+                (
+                    "This run would take about {seconds:.1f} s of the shared server's time; one click may use "
+                    "{most:.1f} s. Use fewer epochs (PyTorch's loop costs about 10× NumPy's per epoch).",
+                    {"seconds": cost_seconds(self), "most": MAX_SECONDS_PER_RUN},
+                )
+            )
         return found
 
 
@@ -92,20 +107,28 @@ def many_seeds_cost(settings: XorSettings) -> float:
 
 def numpy_net(settings: XorSettings) -> xor_numpy.SimpleNeuralNetwork:
     """The lesson's class for the lesson's options, else a PlaygroundNet; seeded by settings.seed."""
-    return xor_numpy.new_net(settings.hidden_size, seed=settings.seed, biases=settings.biases, init=settings.init,
-                             activation=settings.activation, derivative_of=settings.derivative_of)
+    return xor_numpy.new_net(
+        settings.hidden_size,
+        seed=settings.seed,
+        biases=settings.biases,
+        init=settings.init,
+        activation=settings.activation,
+        derivative_of=settings.derivative_of,
+    )
 
 
 def runs(settings: XorSettings, snapshots: int = 50) -> dict:
     """name → training generator, for the implementations the settings ask for, all from the same starting weights."""
     chosen = {}
     if "numpy" in implementations(settings):
-        chosen["NumPy"] = xor_numpy.train(numpy_net(settings), epochs=settings.epochs,
-                                          learning_rate=settings.learning_rate, snapshots=snapshots)
+        chosen["NumPy"] = xor_numpy.train(
+            numpy_net(settings), epochs=settings.epochs, learning_rate=settings.learning_rate, snapshots=snapshots
+        )
     if "torch" in implementations(settings):
         model = xor_torch.from_numpy_net(numpy_net(settings))
-        chosen["PyTorch"] = xor_torch.train(model, epochs=settings.epochs, learning_rate=settings.learning_rate,
-                                            snapshots=snapshots)
+        chosen["PyTorch"] = xor_torch.train(
+            model, epochs=settings.epochs, learning_rate=settings.learning_rate, snapshots=snapshots
+        )
     return chosen
 
 

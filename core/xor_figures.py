@@ -1,4 +1,5 @@
 """Plotly figures for the XOR page, built from training records; no training code here."""
+
 import base64
 import io
 
@@ -20,8 +21,18 @@ MAX_CURVE_POINTS = 300  # a 50,000-epoch curve drawn with 300 points looks the s
 SMALL_MARGIN = dict(l=10, r=10, t=50, b=10)
 CURVE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 # Stages of one update in the lesson's order, and the part of the network each one belongs to.
-STAGE_LAYER = {"A1": "hidden", "H": "hidden", "A2": "output", "Y_hat": "output", "error": "output",
-               "output_delta": "output", "hidden_error": "hidden", "hidden_delta": "hidden", "w2": "w2", "w1": "w1"}
+STAGE_LAYER = {
+    "A1": "hidden",
+    "H": "hidden",
+    "A2": "output",
+    "Y_hat": "output",
+    "error": "output",
+    "output_delta": "output",
+    "hidden_error": "hidden",
+    "hidden_delta": "hidden",
+    "w2": "w2",
+    "w1": "w1",
+}
 
 
 def _same(text: str) -> str:
@@ -72,24 +83,57 @@ def _loss_axis(series_values, tr) -> dict:
 def _point_annotations(fig: go.Figure, row=None, col=None) -> None:
     """The four XOR points' labels on a white box, readable over the red/blue heatmap."""
     for (a, b), label in zip(X_XOR, POINT_LABELS):
-        fig.add_annotation(x=a, y=b, text=label, showarrow=False, yshift=18, font=dict(size=11, color="black"),
-                           bgcolor="rgba(255,255,255,0.85)", borderpad=2, row=row, col=col)
+        fig.add_annotation(
+            x=a,
+            y=b,
+            text=label,
+            showarrow=False,
+            yshift=18,
+            font=dict(size=11, color="black"),
+            bgcolor="rgba(255,255,255,0.85)",
+            borderpad=2,
+            row=row,
+            col=col,
+        )
 
 
 def _points_trace(tr=_same) -> go.Scatter:
-    return go.Scatter(x=X_XOR[:, 0], y=X_XOR[:, 1], mode="markers", text=POINT_LABELS,
-                      marker=dict(size=14, color=POINT_COLORS, line=dict(width=2, color="white")),
-                      name=tr("XOR points"), showlegend=False, hovertemplate="%{text}<extra></extra>")
+    return go.Scatter(
+        x=X_XOR[:, 0],
+        y=X_XOR[:, 1],
+        mode="markers",
+        text=POINT_LABELS,
+        marker=dict(size=14, color=POINT_COLORS, line=dict(width=2, color="white")),
+        name=tr("XOR points"),
+        showlegend=False,
+        hovertemplate="%{text}<extra></extra>",
+    )
 
 
 def _surface_trace(z, tr=_same, showscale=True, zmin=0.0, zmax=1.0) -> go.Heatmap:
-    return go.Heatmap(x=GRID, y=GRID, z=z, zmin=zmin, zmax=zmax, colorscale=COLORSCALE, showscale=showscale,
-                      colorbar=dict(title=tr("output"), len=0.9), name=tr("output"),
-                      hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>")
+    return go.Heatmap(
+        x=GRID,
+        y=GRID,
+        z=z,
+        zmin=zmin,
+        zmax=zmax,
+        colorscale=COLORSCALE,
+        showscale=showscale,
+        colorbar=dict(title=tr("output"), len=0.9),
+        name=tr("output"),
+        hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>ŷ=%{z:.3f}<extra></extra>",
+    )
 
 
-def loss_curve(series: dict, marker_epoch: int | None = None, title: str | None = None, tr=_same,
-               log_epochs: bool = False, height: int = 320, x_title: str | None = None) -> go.Figure:
+def loss_curve(
+    series: dict,
+    marker_epoch: int | None = None,
+    title: str | None = None,
+    tr=_same,
+    log_epochs: bool = False,
+    height: int = 320,
+    x_title: str | None = None,
+) -> go.Figure:
     """One line per run (name → per-epoch losses, the page's cost), log scale. A run that ended in NaN gets a ✕ at its
     last finite loss; `log_epochs` spreads the first epochs out so a run that stopped early is visible."""
     fig = go.Figure()
@@ -98,52 +142,99 @@ def loss_curve(series: dict, marker_epoch: int | None = None, title: str | None 
         finite = np.isfinite(losses)
         epochs, values = thinned(np.where(finite, losses, np.nan))
         # Later curves dashed on top: a run that matches an earlier one until it stops stays visible.
-        line = dict(color=CURVE_COLORS[index % len(CURVE_COLORS)], width=2 if index == 0 else 3,
-                    dash="solid" if index == 0 else "dash")
-        fig.add_trace(go.Scatter(x=epochs + (1 if log_epochs else 0), y=values, mode="lines", name=name, line=line,
-                                 hovertemplate=tr("epoch") + " %{x:,}<br>" + tr("loss")
-                                 + " %{y:.4g}<extra>%{fullData.name}</extra>"))
+        line = dict(
+            color=CURVE_COLORS[index % len(CURVE_COLORS)],
+            width=2 if index == 0 else 3,
+            dash="solid" if index == 0 else "dash",
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=epochs + (1 if log_epochs else 0),
+                y=values,
+                mode="lines",
+                name=name,
+                line=line,
+                hovertemplate=tr("epoch") + " %{x:,}<br>" + tr("loss") + " %{y:.4g}<extra>%{fullData.name}</extra>",
+            )
+        )
         if not finite.all():
             last = int(np.argmin(finite)) - 1
             if last >= 0:
-                fig.add_trace(go.Scatter(x=[last + (1 if log_epochs else 0)], y=[losses[last]], mode="markers+text",
-                                         marker=dict(symbol="x", size=12, color="black"), showlegend=False,
-                                         text=[tr("NaN at epoch {epoch:,}").format(epoch=last + 1)],
-                                         textposition="top center", name=tr("NaN"), hoverinfo="text"))
+                fig.add_trace(
+                    go.Scatter(
+                        x=[last + (1 if log_epochs else 0)],
+                        y=[losses[last]],
+                        mode="markers+text",
+                        marker=dict(symbol="x", size=12, color="black"),
+                        showlegend=False,
+                        text=[tr("NaN at epoch {epoch:,}").format(epoch=last + 1)],
+                        textposition="top center",
+                        name=tr("NaN"),
+                        hoverinfo="text",
+                    )
+                )
     if marker_epoch is not None:
         fig.add_vline(x=marker_epoch, line_dash="dash", line_color="gray")
     x_title = x_title or (tr("epoch + 1 (log scale)") if log_epochs else tr("epoch"))
     y_axis = _loss_axis(series.values(), tr)
-    fig.update_layout(title=title or tr("Loss: mean of ½(y − ŷ)² over the 4 points"), height=height,
-                      xaxis=_log_axis(x_title) if log_epochs else dict(title=x_title),
-                      yaxis=y_axis, margin=SMALL_MARGIN, legend=dict(orientation="h", y=-0.3))
+    fig.update_layout(
+        title=title or tr("Loss: mean of ½(y − ŷ)² over the 4 points"),
+        height=height,
+        xaxis=_log_axis(x_title) if log_epochs else dict(title=x_title),
+        yaxis=y_axis,
+        margin=SMALL_MARGIN,
+        legend=dict(orientation="h", y=-0.3),
+    )
     return fig
 
 
 def live_view(losses, params: dict, activation: str, epochs: int, tr=_same) -> go.Figure:
     """While a run trains: its loss so far and its output over the input square, in one figure."""
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.14,
-                        subplot_titles=(tr("loss"), tr("output ŷ")))
+    fig = make_subplots(
+        rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.14, subplot_titles=(tr("loss"), tr("output ŷ"))
+    )
     x, y = thinned(losses)
     fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=tr("loss")), 1, 1)
     fig.add_trace(_surface_trace(output_surface(params, activation), tr, showscale=False), 1, 2)
     fig.add_trace(_points_trace(tr), 1, 2)
-    fig.update_layout(height=300, margin=SMALL_MARGIN, showlegend=False,
-                      xaxis=dict(range=[0, epochs], title=tr("epoch")), yaxis=_loss_axis([y], tr),
-                      xaxis2=dict(range=[-0.5, 1.5]), yaxis2=dict(range=[-0.5, 1.5], scaleanchor="x2"))
+    fig.update_layout(
+        height=300,
+        margin=SMALL_MARGIN,
+        showlegend=False,
+        xaxis=dict(range=[0, epochs], title=tr("epoch")),
+        yaxis=_loss_axis([y], tr),
+        xaxis2=dict(range=[-0.5, 1.5]),
+        yaxis2=dict(range=[-0.5, 1.5], scaleanchor="x2"),
+    )
     return fig
 
 
 def decision_boundary(params: dict, activation: str, title: str = "Output ŷ", tr=_same) -> go.Figure:
     surface = output_surface(params, activation)
     fig = go.Figure([_surface_trace(surface, tr), _points_trace(tr)])
-    fig.add_trace(go.Contour(x=GRID, y=GRID, z=surface, showscale=False,
-                             contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                             line=dict(color="black", width=2),
-                             name="ŷ = 0.5", hoverinfo="skip", showlegend=False))
+    fig.add_trace(
+        go.Contour(
+            x=GRID,
+            y=GRID,
+            z=surface,
+            showscale=False,
+            contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+            line=dict(color="black", width=2),
+            name="ŷ = 0.5",
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     _point_annotations(fig)
-    fig.update_layout(title=title, height=360, xaxis_title="x1", yaxis_title="x2", margin=SMALL_MARGIN,
-                      xaxis=dict(range=[-0.5, 1.5]), yaxis=dict(range=[-0.5, 1.5], scaleanchor="x"))
+    fig.update_layout(
+        title=title,
+        height=360,
+        xaxis_title="x1",
+        yaxis_title="x2",
+        margin=SMALL_MARGIN,
+        xaxis=dict(range=[-0.5, 1.5]),
+        yaxis=dict(range=[-0.5, 1.5], scaleanchor="x"),
+    )
     return fig
 
 
@@ -172,12 +263,25 @@ def _layer_positions(count: int, x: float) -> list[tuple[float, float]]:
 def _edge_trace(start, end, weight: float, scale: float, lit: bool) -> go.Scatter:
     colour = POSITIVE if weight >= 0 else NEGATIVE
     width = 1 + 7 * min(abs(weight) / scale, 1.0) if np.isfinite(weight) else 1
-    return go.Scatter(x=[start[0], end[0]], y=[start[1], end[1]], mode="lines", hoverinfo="skip", showlegend=False,
-                      line=dict(color=colour, width=width), opacity=1.0 if lit else 0.3)
+    return go.Scatter(
+        x=[start[0], end[0]],
+        y=[start[1], end[1]],
+        mode="lines",
+        hoverinfo="skip",
+        showlegend=False,
+        line=dict(color=colour, width=width),
+        opacity=1.0 if lit else 0.3,
+    )
 
 
-def network_diagram(params: dict, activation: str, tr=_same, stage: str | None = None,
-                    node_values: dict | None = None, title: str | None = None) -> go.Figure:
+def network_diagram(
+    params: dict,
+    activation: str,
+    tr=_same,
+    stage: str | None = None,
+    node_values: dict | None = None,
+    title: str | None = None,
+) -> go.Figure:
     """The net drawn: inputs, hidden units and the output; each edge red (+) or blue (−) and as thick as its weight.
 
     Each hidden node shows its own boundary over the input square, the output node the output's. `stage` lights the
@@ -186,8 +290,7 @@ def network_diagram(params: dict, activation: str, tr=_same, stage: str | None =
     """
     w1, w2 = params["w1"], params["w2"]
     hidden_count = w1.shape[1]
-    inputs, hidden, output = (_layer_positions(2, 0.0), _layer_positions(hidden_count, 1.0),
-                              _layer_positions(1, 2.0))
+    inputs, hidden, output = (_layer_positions(2, 0.0), _layer_positions(hidden_count, 1.0), _layer_positions(1, 2.0))
     scale = float(np.nanmax(np.abs(np.concatenate([w1.ravel(), w2.ravel()])))) if np.isfinite(w1).any() else 1.0
     lit = STAGE_LAYER.get(stage, "")
     fig = go.Figure()
@@ -203,17 +306,43 @@ def network_diagram(params: dict, activation: str, tr=_same, stage: str | None =
         hover_x.append((start[0] + 2 * output[0][0]) / 3)
         hover_y.append((start[1] + 2 * output[0][1]) / 3)
         hover_text.append(f"w2[{j},0] = {w2[j, 0]:.4f}")
-    fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", marker=dict(size=9, color="rgba(80,80,80,0.35)"),
-                             hovertext=hover_text, hoverinfo="text", showlegend=False, name=tr("weights")))
-    fig.add_trace(go.Scatter(x=[p[0] for p in inputs], y=[p[1] for p in inputs], mode="markers+text",
-                             text=["x1", "x2"], textposition="middle left", showlegend=False, name=tr("inputs"),
-                             marker=dict(size=26, color="white", line=dict(width=2, color="#333")), hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(
+            x=hover_x,
+            y=hover_y,
+            mode="markers",
+            marker=dict(size=9, color="rgba(80,80,80,0.35)"),
+            hovertext=hover_text,
+            hoverinfo="text",
+            showlegend=False,
+            name=tr("weights"),
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[p[0] for p in inputs],
+            y=[p[1] for p in inputs],
+            mode="markers+text",
+            text=["x1", "x2"],
+            textposition="middle left",
+            showlegend=False,
+            name=tr("inputs"),
+            marker=dict(size=26, color="white", line=dict(width=2, color="#333")),
+            hoverinfo="skip",
+        )
+    )
     _node_pictures(fig, params, activation, hidden, output[0])
     _node_labels(fig, hidden, output[0], node_values, tr)
     extent = max(hidden_count, 2) / 2
-    fig.update_layout(title=title, height=int(140 + 46 * max(hidden_count, 3)), margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis=dict(visible=False, range=[-0.45, 3.2]), plot_bgcolor="white",
-                      yaxis=dict(visible=False, range=[-extent - 0.1, extent + 0.1]), showlegend=False)
+    fig.update_layout(
+        title=title,
+        height=int(140 + 46 * max(hidden_count, 3)),
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(visible=False, range=[-0.45, 3.2]),
+        plot_bgcolor="white",
+        yaxis=dict(visible=False, range=[-extent - 0.1, extent + 0.1]),
+        showlegend=False,
+    )
     return fig
 
 
@@ -225,8 +354,19 @@ def _node_pictures(fig, params, activation, hidden, output) -> None:
     pictures = [(_thumbnail(z, low, high), position) for z, position in zip(surfaces, hidden)]
     pictures.append((_thumbnail(output_surface(params, activation, THUMB_GRID), 0.0, 1.0), output))
     for source, (x, y) in pictures:
-        fig.add_layout_image(source=source, x=x, y=y, xref="x", yref="y", sizex=size, sizey=size, xanchor="center",
-                             yanchor="middle", sizing="contain", layer="above")
+        fig.add_layout_image(
+            source=source,
+            x=x,
+            y=y,
+            xref="x",
+            yref="y",
+            sizex=size,
+            sizey=size,
+            xanchor="center",
+            yanchor="middle",
+            sizing="contain",
+            layer="above",
+        )
 
 
 def _node_labels(fig, hidden, output, node_values, tr) -> None:
@@ -234,9 +374,19 @@ def _node_labels(fig, hidden, output, node_values, tr) -> None:
     positions = list(hidden) + [output]
     values = (node_values or {}).get("hidden", [None] * len(hidden)) + (node_values or {}).get("output", [None])
     texts = [name if value is None else f"{name} = {value:.3f}" for name, value in zip(names, values)]
-    fig.add_trace(go.Scatter(x=[p[0] + 0.5 for p in positions], y=[p[1] for p in positions], mode="text", text=texts,
-                             textposition="middle right", hoverinfo="skip", showlegend=False, name=tr("units"),
-                             textfont=dict(size=11, color="black")))
+    fig.add_trace(
+        go.Scatter(
+            x=[p[0] + 0.5 for p in positions],
+            y=[p[1] for p in positions],
+            mode="text",
+            text=texts,
+            textposition="middle right",
+            hoverinfo="skip",
+            showlegend=False,
+            name=tr("units"),
+            textfont=dict(size=11, color="black"),
+        )
+    )
 
 
 def hidden_space(params: dict, activation: str, tr=_same) -> go.Figure:
@@ -253,36 +403,92 @@ def hidden_space(params: dict, activation: str, tr=_same) -> go.Figure:
     marker = dict(size=12, color=colors, line=dict(width=1, color="black"))
     points = hidden[first]
     if hidden.shape[1] >= 3:
-        fig = go.Figure(go.Scatter3d(x=points[:, 0], y=points[:, 1], z=points[:, 2], mode="markers+text",
-                                     text=labels, marker=marker, name=tr("points")))
-        fig.update_layout(scene=dict(xaxis_title="h1", yaxis_title="h2", zaxis_title="h3"),
-                          title=tr("Hidden space (first three units)"))
+        fig = go.Figure(
+            go.Scatter3d(
+                x=points[:, 0],
+                y=points[:, 1],
+                z=points[:, 2],
+                mode="markers+text",
+                text=labels,
+                marker=marker,
+                name=tr("points"),
+            )
+        )
+        fig.update_layout(
+            scene=dict(xaxis_title="h1", yaxis_title="h2", zaxis_title="h3"),
+            title=tr("Hidden space (first three units)"),
+        )
     elif hidden.shape[1] == 2:
-        fig = go.Figure(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers+text", text=labels,
-                                   textposition="top center", marker=marker, name=tr("points")))
+        fig = go.Figure(
+            go.Scatter(
+                x=points[:, 0],
+                y=points[:, 1],
+                mode="markers+text",
+                text=labels,
+                textposition="top center",
+                marker=marker,
+                name=tr("points"),
+            )
+        )
         w = params["w2"][:, 0]
         b = float(params["b2"].reshape(-1)[0]) if params.get("b2") is not None else 0.0
         span = np.linspace(min(hidden[:, 0].min(), 0) - 0.2, max(hidden[:, 0].max(), 1) + 0.2, 50)
         if abs(w[1]) > 1e-9:
-            fig.add_trace(go.Scatter(x=span, y=-(b + w[0] * span) / w[1], mode="lines", name=tr("output ŷ = 0.5"),
-                                     line=dict(dash="dash", color="black")))
-        fig.update_layout(xaxis_title="h1", yaxis_title="h2", title=tr("Hidden space with the output's line ŷ = 0.5"),
-                          yaxis=dict(range=[hidden[:, 1].min() - 0.3, hidden[:, 1].max() + 0.3]))
+            fig.add_trace(
+                go.Scatter(
+                    x=span,
+                    y=-(b + w[0] * span) / w[1],
+                    mode="lines",
+                    name=tr("output ŷ = 0.5"),
+                    line=dict(dash="dash", color="black"),
+                )
+            )
+        fig.update_layout(
+            xaxis_title="h1",
+            yaxis_title="h2",
+            title=tr("Hidden space with the output's line ŷ = 0.5"),
+            yaxis=dict(range=[hidden[:, 1].min() - 0.3, hidden[:, 1].max() + 0.3]),
+        )
     else:
-        fig = go.Figure(go.Scatter(x=points[:, 0], y=np.zeros(len(points)), mode="markers+text", text=labels,
-                                   textposition="top center", marker=marker, name=tr("points")))
-        fig.update_layout(xaxis_title="h1", yaxis=dict(visible=False),
-                          title=tr("Hidden space: one unit is a line; no single threshold separates XOR"))
+        fig = go.Figure(
+            go.Scatter(
+                x=points[:, 0],
+                y=np.zeros(len(points)),
+                mode="markers+text",
+                text=labels,
+                textposition="top center",
+                marker=marker,
+                name=tr("points"),
+            )
+        )
+        fig.update_layout(
+            xaxis_title="h1",
+            yaxis=dict(visible=False),
+            title=tr("Hidden space: one unit is a line; no single threshold separates XOR"),
+        )
     fig.update_layout(height=360, margin=SMALL_MARGIN, showlegend=False)
     return fig
 
 
 def success_rates(sizes, rates, tr=_same) -> go.Figure:
-    fig = go.Figure(go.Bar(x=[str(s) for s in sizes], y=100 * np.asarray(rates),
-                           text=[f"{100 * r:.0f}%" for r in rates],
-                           textposition="outside", marker_color="#2ca02c", name=tr("solved")))
-    fig.update_layout(title=tr("Nets that solve XOR"), xaxis_title=tr("hidden units"), yaxis_title=tr("% of seeds"),
-                      yaxis_range=[0, 110], height=320, margin=SMALL_MARGIN)
+    fig = go.Figure(
+        go.Bar(
+            x=[str(s) for s in sizes],
+            y=100 * np.asarray(rates),
+            text=[f"{100 * r:.0f}%" for r in rates],
+            textposition="outside",
+            marker_color="#2ca02c",
+            name=tr("solved"),
+        )
+    )
+    fig.update_layout(
+        title=tr("Nets that solve XOR"),
+        xaxis_title=tr("hidden units"),
+        yaxis_title=tr("% of seeds"),
+        yaxis_range=[0, 110],
+        height=320,
+        margin=SMALL_MARGIN,
+    )
     return fig
 
 
@@ -291,8 +497,14 @@ def epochs_to_solve(sizes, epoch_lists, tr=_same) -> go.Figure:
     for size, epochs in zip(sizes, epoch_lists):
         if len(epochs):
             fig.add_trace(go.Box(y=epochs, name=str(size), boxpoints="outliers", marker_color="#9467bd"))
-    fig.update_layout(title=tr("Epochs until all four outputs are right"), xaxis_title=tr("hidden units"),
-                      yaxis_title=tr("epochs"), height=320, showlegend=False, margin=SMALL_MARGIN)
+    fig.update_layout(
+        title=tr("Epochs until all four outputs are right"),
+        xaxis_title=tr("hidden units"),
+        yaxis_title=tr("epochs"),
+        height=320,
+        showlegend=False,
+        margin=SMALL_MARGIN,
+    )
     return fig
 
 
@@ -300,10 +512,21 @@ def run_curves(series: dict, tr=_same) -> go.Figure:
     """Several runs' loss curves overlaid; series is label → (epochs, losses), already thinned."""
     fig = go.Figure()
     for label, (epochs, losses) in series.items():
-        fig.add_trace(go.Scatter(x=epochs, y=losses, mode="lines", name=label,
-                                 hovertemplate="%{fullData.name}<br>" + tr("epoch")
-                                 + " %{x:,}: %{y:.4g}<extra></extra>"))
-    fig.update_layout(title=tr("Your runs: loss, mean of ½(y − ŷ)²"), height=340, margin=SMALL_MARGIN,
-                      xaxis_title=tr("epoch"), yaxis=_loss_axis([c[1] for c in series.values()], tr),
-                      legend=dict(orientation="h", y=-0.3))
+        fig.add_trace(
+            go.Scatter(
+                x=epochs,
+                y=losses,
+                mode="lines",
+                name=label,
+                hovertemplate="%{fullData.name}<br>" + tr("epoch") + " %{x:,}: %{y:.4g}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title=tr("Your runs: loss, mean of ½(y − ŷ)²"),
+        height=340,
+        margin=SMALL_MARGIN,
+        xaxis_title=tr("epoch"),
+        yaxis=_loss_axis([c[1] for c in series.values()], tr),
+        legend=dict(orientation="h", y=-0.3),
+    )
     return fig

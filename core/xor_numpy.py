@@ -4,14 +4,27 @@
 biases, the derivative trap) live in the subclass `PlaygroundNet`; `new_net` gives the lesson's class whenever the
 options are the lesson's, so the code shown on the page is the code that runs.
 """
+
 import numpy as np
 
 X_XOR = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
 Y_XOR = np.array([[0], [1], [1], [0]], dtype=np.float64)
 INIT_SCHEMES = ("rand", "uniform", "xavier")
 DERIVATIVE_OF = ("output", "pre_activation")
-TRACE_KEYS = ("A1", "H", "A2", "Y_hat", "error", "output_delta", "hidden_error", "hidden_delta",
-              "w1_before", "w2_before", "w1", "w2")
+TRACE_KEYS = (
+    "A1",
+    "H",
+    "A2",
+    "Y_hat",
+    "error",
+    "output_delta",
+    "hidden_error",
+    "hidden_delta",
+    "w1_before",
+    "w2_before",
+    "w1",
+    "w2",
+)
 
 
 def sigmoid(x):
@@ -81,8 +94,17 @@ def initial_weights(rng, shape, scheme: str = "rand") -> np.ndarray:
 class PlaygroundNet(SimpleNeuralNetwork):
     """The lesson's net with the page's options: hidden activation, initialisation, biases, and the derivative trap."""
 
-    def __init__(self, input_size: int = 2, hidden_size: int = 2, output_size: int = 1, seed=None,
-                 biases: bool = False, init: str = "rand", activation: str = "sigmoid", derivative_of: str = "output"):
+    def __init__(
+        self,
+        input_size: int = 2,
+        hidden_size: int = 2,
+        output_size: int = 1,
+        seed=None,
+        biases: bool = False,
+        init: str = "rand",
+        activation: str = "sigmoid",
+        derivative_of: str = "output",
+    ):
         if hidden_size < 1:
             raise ValueError("hidden_size must be at least 1")
         if activation not in ACTIVATIONS:
@@ -113,12 +135,28 @@ class PlaygroundNet(SimpleNeuralNetwork):
             self.b1 += quantities["hidden_delta"].sum(axis=0, keepdims=True) * learning_rate
 
 
-def new_net(hidden_size: int = 2, seed=None, biases: bool = False, init: str = "rand", activation: str = "sigmoid",
-            derivative_of: str = "output", input_size: int = 2, output_size: int = 1) -> SimpleNeuralNetwork:
+def new_net(
+    hidden_size: int = 2,
+    seed=None,
+    biases: bool = False,
+    init: str = "rand",
+    activation: str = "sigmoid",
+    derivative_of: str = "output",
+    input_size: int = 2,
+    output_size: int = 1,
+) -> SimpleNeuralNetwork:
     """The lesson's class when the options are the lesson's (seeded like np.random.RandomState(seed).rand), else a
     PlaygroundNet."""
-    net = PlaygroundNet(input_size, hidden_size, output_size, seed=seed, biases=biases, init=init,
-                        activation=activation, derivative_of=derivative_of)
+    net = PlaygroundNet(
+        input_size,
+        hidden_size,
+        output_size,
+        seed=seed,
+        biases=biases,
+        init=init,
+        activation=activation,
+        derivative_of=derivative_of,
+    )
     if biases or init != "rand" or activation != "sigmoid" or derivative_of != "output":
         return net
     lesson = SimpleNeuralNetwork.__new__(SimpleNeuralNetwork)  # skip the constructor's unseeded draw
@@ -128,9 +166,11 @@ def new_net(hidden_size: int = 2, seed=None, biases: bool = False, init: str = "
 
 def options_of(net: SimpleNeuralNetwork) -> dict:
     """The page options a net was built with; the lesson's class has the lesson's."""
-    return {"activation": getattr(net, "activation", "sigmoid"),
-            "derivative_of": getattr(net, "derivative_of", "output"),
-            "biases": getattr(net, "b1", None) is not None}
+    return {
+        "activation": getattr(net, "activation", "sigmoid"),
+        "derivative_of": getattr(net, "derivative_of", "output"),
+        "biases": getattr(net, "b1", None) is not None,
+    }
 
 
 def deltas(net: SimpleNeuralNetwork, X, y) -> dict:
@@ -168,10 +208,16 @@ def step_trace(net: SimpleNeuralNetwork, X, y, learning_rate) -> dict:
 
 def params_of(net: SimpleNeuralNetwork) -> dict:
     """Copies of the weights (and biases, None when the net has none)."""
+
     def copy(value):
         return None if value is None else value.copy()
-    return {"w1": copy(net.w1), "b1": copy(getattr(net, "b1", None)), "w2": copy(net.w2),
-            "b2": copy(getattr(net, "b2", None))}
+
+    return {
+        "w1": copy(net.w1),
+        "b1": copy(getattr(net, "b1", None)),
+        "w2": copy(net.w2),
+        "b2": copy(getattr(net, "b2", None)),
+    }
 
 
 def cost(y, y_hat) -> float:
@@ -200,8 +246,9 @@ def solves_xor(outputs, targets=Y_XOR) -> bool:
     return bool(np.all(correct(outputs, targets)))
 
 
-def train(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR, epochs: int = 10_000, learning_rate: float = 0.5,
-          snapshots: int = 50):
+def train(
+    net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR, epochs: int = 10_000, learning_rate: float = 0.5, snapshots: int = 50
+):
     """Full-batch training; yields a record at ~`snapshots` evenly spaced epochs, the last, and the first non-finite
     loss (then stops), each with the losses since the previous record."""
     every = max(1, epochs // max(1, snapshots))
@@ -212,8 +259,13 @@ def train(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR, epochs: int = 10_000, lear
         losses.append(cost(y, outputs))
         finite = np.isfinite(losses[-1])
         if epoch % every == 0 or epoch == epochs or not finite:
-            yield {"epoch": epoch, "loss": losses[-1], "losses": losses, "params": params_of(net),
-                   "outputs": outputs.reshape(-1).copy()}
+            yield {
+                "epoch": epoch,
+                "loss": losses[-1],
+                "losses": losses,
+                "params": params_of(net),
+                "outputs": outputs.reshape(-1).copy(),
+            }
             losses = []
             if not finite:
                 return
@@ -222,11 +274,22 @@ def train(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR, epochs: int = 10_000, lear
                 net.backward(X, y, learning_rate)
 
 
-def train_many(hidden_size: int, seeds, epochs: int = 10_000, learning_rate: float = 0.5, biases: bool = False,
-               init: str = "rand", activation: str = "sigmoid", X=X_XOR, y=Y_XOR) -> dict:
+def train_many(
+    hidden_size: int,
+    seeds,
+    epochs: int = 10_000,
+    learning_rate: float = 0.5,
+    biases: bool = False,
+    init: str = "rand",
+    activation: str = "sigmoid",
+    X=X_XOR,
+    y=Y_XOR,
+) -> dict:
     """Train one net per seed at once, vectorised over the seeds; each equals new_net(seed=s) trained alone."""
-    nets = [PlaygroundNet(X.shape[1], hidden_size, y.shape[1], seed=int(s), biases=biases, init=init,
-                          activation=activation) for s in seeds]
+    nets = [
+        PlaygroundNet(X.shape[1], hidden_size, y.shape[1], seed=int(s), biases=biases, init=init, activation=activation)
+        for s in seeds
+    ]
     w1 = np.stack([n.w1 for n in nets])
     w2 = np.stack([n.w2 for n in nets])
     b1 = np.stack([n.b1 for n in nets]) if biases else 0.0
@@ -250,7 +313,11 @@ def train_many(hidden_size: int, seeds, epochs: int = 10_000, learning_rate: flo
             b2 = b2 + learning_rate * output_delta.sum(axis=1, keepdims=True)
             b1 = b1 + learning_rate * hidden_delta.sum(axis=1, keepdims=True)
     return {
-        "seeds": np.asarray(seeds), "w1": w1, "w2": w2, "outputs": out,
-        "solved": solved, "epochs_to_solve": np.where(solved, first_solved, -1),
+        "seeds": np.asarray(seeds),
+        "w1": w1,
+        "w2": w2,
+        "outputs": out,
+        "solved": solved,
+        "epochs_to_solve": np.where(solved, first_solved, -1),
         "final_loss": np.mean(0.5 * (y - y_hat) ** 2, axis=(1, 2)),
     }

@@ -1,4 +1,5 @@
 """The lesson's XOR network in PyTorch: define the model, pick loss and optimizer, write the training loop."""
+
 import numpy as np
 import torch
 from torch import nn
@@ -55,11 +56,17 @@ def from_numpy_net(net: SimpleNeuralNetwork, dtype=torch.float32) -> XORNet:
 
 def params_of(model: XORNet) -> dict:
     """The weights in the NumPy net's orientation, for plotting."""
+
     def arr(tensor, shape):
         return None if tensor is None else tensor.detach().double().numpy().T.reshape(shape).copy()
+
     hidden, output = model.hidden, model.output
-    return {"w1": arr(hidden.weight, hidden.weight.T.shape), "b1": arr(hidden.bias, (1, -1)),
-            "w2": arr(output.weight, output.weight.T.shape), "b2": arr(output.bias, (1, -1))}
+    return {
+        "w1": arr(hidden.weight, hidden.weight.T.shape),
+        "b1": arr(hidden.bias, (1, -1)),
+        "w2": arr(output.weight, output.weight.T.shape),
+        "b2": arr(output.bias, (1, -1)),
+    }
 
 
 def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snapshots: int = 50):
@@ -76,16 +83,26 @@ def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snaps
         with torch.no_grad():
             outputs = model(X)
             losses.append(0.5 * criterion(outputs, y).item())
-        yield {"epoch": epoch, "loss": losses[-1], "losses": losses, "params": params_of(model),
-               "outputs": outputs.double().numpy().reshape(-1)}
+        yield {
+            "epoch": epoch,
+            "loss": losses[-1],
+            "losses": losses,
+            "params": params_of(model),
+            "outputs": outputs.double().numpy().reshape(-1),
+        }
         if epoch == epochs or not np.isfinite(losses[-1]):
             return
         steps = min(every, epochs - epoch)
         chunk = [0.5 * value for value in training_loop(model, criterion, optimizer, X, y, steps)]
         bad = [i for i, value in enumerate(chunk) if not np.isfinite(value)]
         if bad:  # the loss before step i was already non-finite: report that epoch
-            yield {"epoch": epoch + bad[0], "loss": chunk[bad[0]], "losses": chunk[1:bad[0] + 1],
-                   "params": params_of(model), "outputs": np.full(len(X_XOR), np.nan)}
+            yield {
+                "epoch": epoch + bad[0],
+                "loss": chunk[bad[0]],
+                "losses": chunk[1 : bad[0] + 1],
+                "params": params_of(model),
+                "outputs": np.full(len(X_XOR), np.nan),
+            }
             return
         epoch, losses = epoch + steps, chunk[1:]
 

@@ -7,6 +7,7 @@ The lesson's CNN and optimizer (Adam, lr 1e-3, halved every 5 epochs, batch 64),
 randomly rotated, scaled and shifted a little, because 8,000 images are few and a drawing or a photo is never placed
 exactly as MNIST's digits are. Same seed, same torch version and thread count: the same file, byte for byte.
 """
+
 import argparse
 import hashlib
 import json
@@ -26,8 +27,18 @@ from core import cnn  # noqa: E402
 from core.mnist_data import bundled_root, load_split, normalize_unit  # noqa: E402
 from core.ready_model import METADATA_PATH, MODEL_PATH  # noqa: E402
 
-SETTINGS = {"seed": 0, "epochs": 20, "lr": 1e-3, "batch_size": 64, "step_size": 5, "gamma": 0.5,
-            "max_rotation_deg": 12.0, "max_scale": 0.12, "max_shift_px": 2.5, "threads": 2}
+SETTINGS = {
+    "seed": 0,
+    "epochs": 20,
+    "lr": 1e-3,
+    "batch_size": 64,
+    "step_size": 5,
+    "gamma": 0.5,
+    "max_rotation_deg": 12.0,
+    "max_scale": 0.12,
+    "max_shift_px": 2.5,
+    "threads": 2,
+}
 
 
 def augment(images: torch.Tensor, generator: torch.Generator, settings: dict) -> torch.Tensor:
@@ -62,7 +73,7 @@ def train(settings: dict, log=print) -> tuple[cnn.CNN, float]:
         started = time.perf_counter()
         order = torch.randperm(len(unit), generator=generator)
         for start in range(0, len(order), settings["batch_size"]):
-            idx = order[start:start + settings["batch_size"]]
+            idx = order[start : start + settings["batch_size"]]
             x = normalize_unit(augment(unit[idx], generator, settings)[:, 0])
             loss = loss_fn(model(x), labels[idx])
             optimizer.zero_grad(set_to_none=True)

@@ -1,4 +1,5 @@
 """Mouse-drawn digits for tests: stroke templates, random hand-like variation, fabric-like rendering."""
+
 import math
 
 import numpy as np
@@ -11,8 +12,10 @@ Stroke = list[Point]
 def _arc(cx, cy, rx, ry, a0, a1, shrink=1.0) -> Stroke:
     """Elliptical arc from angle a0 to a1 in degrees (0 = right, 90 = down); radii scale to `shrink` at the end."""
     n = max(3, int(abs(a1 - a0) / 6))
-    return [(cx + rx * k * math.cos(math.radians(a)), cy + ry * k * math.sin(math.radians(a)))
-            for a, k in zip(np.linspace(a0, a1, n + 1), np.linspace(1.0, shrink, n + 1))]
+    return [
+        (cx + rx * k * math.cos(math.radians(a)), cy + ry * k * math.sin(math.radians(a)))
+        for a, k in zip(np.linspace(a0, a1, n + 1), np.linspace(1.0, shrink, n + 1))
+    ]
 
 
 def _curve(*pts, n=8) -> Stroke:
@@ -22,14 +25,15 @@ def _curve(*pts, n=8) -> Stroke:
     for i in range(1, len(p) - 2):
         p0, p1, p2, p3 = p[i - 1], p[i], p[i + 1], p[i + 2]
         for t in np.linspace(0, 1, n + 1)[1:]:
-            q = 0.5 * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t ** 2
-                       + (3 * p1 - p0 - 3 * p2 + p3) * t ** 3)
+            q = 0.5 * (
+                2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2 + (3 * p1 - p0 - 3 * p2 + p3) * t**3
+            )
             out.append((float(q[0]), float(q[1])))
     return out
 
 
 def _eight(top=0.45, wt=0.5, wb=0.6, lean=0.0) -> Stroke:
-    """One-stroke figure eight: from the top right, over the top leftwards, down through the crossing, round the bottom."""
+    """One-stroke figure eight: from the top right, over the top leftwards, down through the crossing, round."""
     out = []
     for t in np.linspace(2 * math.pi + 0.5, 0.25, 60):
         c = -math.cos(t)
@@ -41,22 +45,33 @@ def _eight(top=0.45, wt=0.5, wb=0.6, lean=0.0) -> Stroke:
 
 DIGIT_TEMPLATES: dict[int, list[list[Stroke]]] = {
     0: [
-        [_arc(0.5, 0.5, 0.3, 0.5, -75, -445)],                     # oval, counter-clockwise from the top
-        [_arc(0.5, 0.5, 0.27, 0.5, -100, 265, shrink=0.93)],       # narrow oval, clockwise, closes inside
-        [_arc(0.5, 0.5, 0.36, 0.5, -50, -420, shrink=0.9)],        # round, starts top right
+        [_arc(0.5, 0.5, 0.3, 0.5, -75, -445)],  # oval, counter-clockwise from the top
+        [_arc(0.5, 0.5, 0.27, 0.5, -100, 265, shrink=0.93)],  # narrow oval, clockwise, closes inside
+        [_arc(0.5, 0.5, 0.36, 0.5, -50, -420, shrink=0.9)],  # round, starts top right
     ],
     1: [
-        [[(0.5, 0.0), (0.5, 1.0)]],                                 # plain stick
-        [[(0.42, 0.1), (0.52, 0.0), (0.52, 1.0)]],                   # with a short flag
+        [[(0.5, 0.0), (0.5, 1.0)]],  # plain stick
+        [[(0.42, 0.1), (0.52, 0.0), (0.52, 1.0)]],  # with a short flag
         [[(0.32, 0.18), (0.52, 0.0), (0.52, 1.0)], [(0.32, 1.0), (0.72, 1.0)]],  # flag and base
     ],
     2: [
-        [_arc(0.5, 0.28, 0.3, 0.28, 195, 395) + [(0.16, 1.0), (0.84, 1.0)]],      # flat base
-        [_arc(0.5, 0.28, 0.3, 0.28, 190, 390)
-         + _curve((0.72, 0.46), (0.3, 0.86), (0.18, 0.94), (0.16, 0.85), (0.26, 0.82), (0.34, 0.94),
-                  (0.5, 0.98), (0.85, 0.96))],                                    # loop at the base
-        [_curve((0.18, 0.2), (0.4, 0.0), (0.68, 0.05), (0.72, 0.3), (0.5, 0.6), (0.2, 0.98),
-                (0.5, 0.9), (0.85, 1.0))],                                        # curved neck, wavy base
+        [_arc(0.5, 0.28, 0.3, 0.28, 195, 395) + [(0.16, 1.0), (0.84, 1.0)]],  # flat base
+        [
+            _arc(0.5, 0.28, 0.3, 0.28, 190, 390)
+            + _curve(
+                (0.72, 0.46),
+                (0.3, 0.86),
+                (0.18, 0.94),
+                (0.16, 0.85),
+                (0.26, 0.82),
+                (0.34, 0.94),
+                (0.5, 0.98),
+                (0.85, 0.96),
+            )
+        ],  # loop at the base
+        [
+            _curve((0.18, 0.2), (0.4, 0.0), (0.68, 0.05), (0.72, 0.3), (0.5, 0.6), (0.2, 0.98), (0.5, 0.9), (0.85, 1.0))
+        ],  # curved neck, wavy base
     ],
     3: [
         [_arc(0.45, 0.25, 0.27, 0.25, 200, 450) + [(0.36, 0.5)] + _arc(0.45, 0.74, 0.3, 0.26, 270, 520)],
@@ -64,9 +79,9 @@ DIGIT_TEMPLATES: dict[int, list[list[Stroke]]] = {
         [_arc(0.48, 0.22, 0.22, 0.22, 190, 445) + [(0.32, 0.46)] + _arc(0.45, 0.72, 0.32, 0.28, 265, 525)],
     ],
     4: [
-        [[(0.2, 0.0), (0.13, 0.62), (0.84, 0.62)], [(0.64, 0.05), (0.64, 1.0)]],     # open
-        [[(0.6, 0.0), (0.1, 0.66), (0.86, 0.66)], [(0.6, 0.0), (0.6, 1.0)]],         # closed
-        [[(0.3, 0.0), (0.12, 0.58), (0.86, 0.58)], [(0.68, 0.22), (0.65, 1.0)]],      # open, slanted arm
+        [[(0.2, 0.0), (0.13, 0.62), (0.84, 0.62)], [(0.64, 0.05), (0.64, 1.0)]],  # open
+        [[(0.6, 0.0), (0.1, 0.66), (0.86, 0.66)], [(0.6, 0.0), (0.6, 1.0)]],  # closed
+        [[(0.3, 0.0), (0.12, 0.58), (0.86, 0.58)], [(0.68, 0.22), (0.65, 1.0)]],  # open, slanted arm
     ],
     5: [
         [[(0.28, 0.02), (0.24, 0.46)] + _arc(0.46, 0.69, 0.3, 0.29, 218, 505), [(0.28, 0.02), (0.76, 0.0)]],
@@ -75,12 +90,12 @@ DIGIT_TEMPLATES: dict[int, list[list[Stroke]]] = {
     ],
     6: [
         [_curve((0.64, 0.0), (0.42, 0.22), (0.26, 0.48), (0.2, 0.72)) + _arc(0.46, 0.73, 0.26, 0.27, 180, -185)],
-        [[(0.66, 0.0), (0.25, 0.6)] + _arc(0.45, 0.75, 0.25, 0.25, 213, -160)],      # straight stem
+        [[(0.66, 0.0), (0.25, 0.6)] + _arc(0.45, 0.75, 0.25, 0.25, 213, -160)],  # straight stem
         [_curve((0.46, 0.0), (0.3, 0.32), (0.22, 0.74)) + _arc(0.46, 0.75, 0.24, 0.25, 180, -190)],
     ],
     7: [
         [[(0.15, 0.02), (0.82, 0.02), (0.38, 1.0)]],
-        [[(0.15, 0.02), (0.82, 0.02), (0.4, 1.0)], [(0.42, 0.52), (0.8, 0.52)]],       # crossbar
+        [[(0.15, 0.02), (0.82, 0.02), (0.4, 1.0)], [(0.42, 0.52), (0.8, 0.52)]],  # crossbar
         [[(0.15, 0.16), (0.16, 0.02), (0.8, 0.02)] + _curve((0.8, 0.02), (0.58, 0.4), (0.46, 1.0))],  # serif
     ],
     8: [
@@ -89,9 +104,9 @@ DIGIT_TEMPLATES: dict[int, list[list[Stroke]]] = {
         [_eight(top=0.42, wt=0.42, wb=0.62, lean=0.1)],
     ],
     9: [
-        [_arc(0.48, 0.26, 0.26, 0.26, -10, -360) + [(0.72, 1.0)]],                   # straight stem
+        [_arc(0.48, 0.26, 0.26, 0.26, -10, -360) + [(0.72, 1.0)]],  # straight stem
         [_arc(0.48, 0.26, 0.26, 0.26, -10, -360) + _curve((0.74, 0.26), (0.73, 0.75), (0.6, 0.95), (0.4, 1.0))],
-        [_arc(0.46, 0.25, 0.25, 0.25, -90, -450), [(0.72, 0.08), (0.7, 1.0)]],        # circle, then a stick
+        [_arc(0.46, 0.25, 0.25, 0.25, -90, -450), [(0.72, 0.08), (0.7, 1.0)]],  # circle, then a stick
     ],
 }
 
@@ -106,7 +121,9 @@ def _densify(pts: np.ndarray, spacing: float) -> np.ndarray:
 
 
 def random_drawing(digit: int, rng: np.random.Generator, size: int = 280) -> tuple[list[Stroke], float]:
-    """A random style of `digit`, randomly sized, stretched, slanted, rotated, placed and wobbled; (strokes in pixels, width)."""
+    """A random style of `digit`, randomly sized, stretched, slanted, rotated, placed and wobbled.
+
+    Returns (strokes in pixels, width)."""
     styles = DIGIT_TEMPLATES[digit]
     strokes = [np.array(s, dtype=float) for s in styles[rng.integers(len(styles))]]
     width = float(rng.uniform(10, 30))
@@ -121,7 +138,7 @@ def random_drawing(digit: int, rng: np.random.Generator, size: int = 280) -> tup
     allp = np.concatenate(strokes)
     lo, hi = allp.min(0), allp.max(0)
     margin = width / 2 + 3
-    shrink = min(1.0, (size - 2 * margin) / max(hi - lo))   # keep it on the canvas after slant/rotation
+    shrink = min(1.0, (size - 2 * margin) / max(hi - lo))  # keep it on the canvas after slant/rotation
     strokes = [s * shrink for s in strokes]
     lo, hi = lo * shrink, hi * shrink
     offset = margin - lo + rng.uniform(0, 1, 2) * np.maximum(0, size - 2 * margin - (hi - lo))
@@ -130,7 +147,7 @@ def random_drawing(digit: int, rng: np.random.Generator, size: int = 280) -> tup
     for s in strokes:
         s = _densify(s + offset, spacing)
         noise = rng.normal(0, wobble, (len(s) + 4, 2))
-        s = s + np.stack([np.convolve(noise[:, i], np.ones(5) / 5 ** 0.5, "valid") for i in range(2)], 1)
+        s = s + np.stack([np.convolve(noise[:, i], np.ones(5) / 5**0.5, "valid") for i in range(2)], 1)
         s = np.clip(s, 1, size - 2)
         out.append([(round(float(x), 1), round(float(y), 1)) for x, y in s])
     return out, width
@@ -143,13 +160,14 @@ def _fabric_path(stroke: Stroke, steps: int = 4) -> np.ndarray:
     t = np.linspace(0, 1, steps + 1)[1:, None]
     for i in range(1, len(p)):
         start, ctrl, end = out[-1], p[i - 1], (p[i - 1] + p[i]) / 2
-        out.extend((1 - t) ** 2 * start + 2 * (1 - t) * t * ctrl + t ** 2 * end)
+        out.extend((1 - t) ** 2 * start + 2 * (1 - t) * t * ctrl + t**2 * end)
     out.append(p[-1])
     return np.array(out)
 
 
-def render_strokes(strokes, stroke_width: float, size: int = 280, background=(0, 0, 0, 255),
-                   ink=(255, 255, 255, 255)) -> np.ndarray:
+def render_strokes(
+    strokes, stroke_width: float, size: int = 280, background=(0, 0, 0, 255), ink=(255, 255, 255, 255)
+) -> np.ndarray:
     """Render strokes like fabric's PencilBrush (smooth path, round caps and joins, anti-aliased) to RGBA uint8."""
     ss = 4
     mask = Image.new("L", (size * ss, size * ss), 0)

@@ -3,6 +3,7 @@
 A fresh process, because ru_maxrss and VmHWM only ever grow: in pytest's own process an earlier test's peak would
 hide this one's, and a forked child inherits its parent's peak.
 """
+
 import json
 import subprocess
 import sys

@@ -4,6 +4,7 @@ They are written the way torch.save writes a model (a zip with data.pkl and one 
 are declared rather than allocated, so a 1 GiB storage costs the test nothing: its entry is 1 GiB of zeros deflated
 to about 1 MB, built once from a byte-aligned deflate block repeated.
 """
+
 import functools
 import io
 import pickle
@@ -80,10 +81,34 @@ def zip_archive(entries: dict) -> bytes:
             data, crc, method, size = content, zlib.crc32(content), 0, len(content)
         encoded = name.encode()
         offset = out.tell()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, len(data), size,
-                              len(encoded), 0) + encoded + data)
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc, len(data),
-                                   size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+        out.write(
+            struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, len(data), size, len(encoded), 0)
+            + encoded
+            + data
+        )
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                method,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
     start = out.tell()
     out.write(b"".join(central))
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - start, start, 0))
@@ -105,8 +130,10 @@ def model_file(state: dict, config: dict, extra_entries: dict | None = None) -> 
 
 def honest_state(config: dict) -> dict:
     """One zero storage per weight, each exactly the weight's size: what save_model writes (with zeros)."""
-    return {name: FakeTensor(FakeStorage(str(i), _numel(shape)), shape)
-            for i, (name, shape) in enumerate(expected_shapes(config).items())}
+    return {
+        name: FakeTensor(FakeStorage(str(i), _numel(shape)), shape)
+        for i, (name, shape) in enumerate(expected_shapes(config).items())
+    }
 
 
 def _numel(shape: tuple) -> int:
@@ -128,8 +155,10 @@ def view_bomb(storage_bytes: int = GiB) -> bytes:
 
 def eight_storage_bomb() -> bytes:
     """Every weight lies in its own 1 GiB storage of deflated zeros: 8 GiB declared in about 8.4 MB."""
-    state = {name: FakeTensor(FakeStorage(str(i), GiB // 4, deflated_zeros=True), shape)
-             for i, (name, shape) in enumerate(expected_shapes(LESSON).items())}
+    state = {
+        name: FakeTensor(FakeStorage(str(i), GiB // 4, deflated_zeros=True), shape)
+        for i, (name, shape) in enumerate(expected_shapes(LESSON).items())
+    }
     return model_file(state, LESSON)
 
 

@@ -4,6 +4,7 @@ Each photo is one digit (an MNIST test digit from the bundled sample, or a rando
 on paper, with everything drawn at random: paper colour and grain, uneven light, a shadow with a hard or soft edge,
 ruled lines, a colour cast, the digit's size, place, rotation and pen width, blur, and JPEG compression.
 """
+
 import io
 from dataclasses import dataclass
 
@@ -41,7 +42,7 @@ def _ink_mask_from_strokes(digit: int, height: int, rng) -> np.ndarray:
     width = width * rng.uniform(0.35, 1.0)  # pens are thinner than the canvas's default brush
     canvas = render_strokes(strokes, width)[..., 0]
     rows, cols = np.flatnonzero(canvas.max(1) > 0), np.flatnonzero(canvas.max(0) > 0)
-    crop = canvas[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    crop = canvas[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     scale = height / max(crop.shape)
     size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
     return np.asarray(Image.fromarray(crop).resize(size, Image.Resampling.BICUBIC), np.float32) / 255
@@ -52,7 +53,7 @@ def _light(shape, rng) -> tuple[np.ndarray, str]:
     h, w = shape
     rows, cols = np.mgrid[0:h, 0:w].astype(np.float32)
     angle = rng.uniform(0, 2 * np.pi)
-    ramp = (np.cos(angle) * (cols / w - 0.5) + np.sin(angle) * (rows / h - 0.5))
+    ramp = np.cos(angle) * (cols / w - 0.5) + np.sin(angle) * (rows / h - 0.5)
     light = 1.0 - rng.uniform(0.05, 0.35) * (ramp + 0.5)
     kind = "gradient"
     if rng.random() < 0.7:
@@ -78,7 +79,7 @@ def make_photo(label: int, ink_mask: np.ndarray, rng, source: str) -> Photo:
     w = int(max(dw * 1.4, h * rng.uniform(0.75, 1.35)))
     top, left = rng.integers(0, h - dh + 1), rng.integers(0, w - dw + 1)
     ink = np.zeros((h, w), np.float32)
-    ink[top:top + dh, left:left + dw] = np.asarray(digit, np.float32) / 255
+    ink[top : top + dh, left : left + dw] = np.asarray(digit, np.float32) / 255
     paper = np.ones((h, w, 3), np.float32) * np.array(PAPERS[rng.integers(len(PAPERS))], np.float32) / 255
     kind = [f"{source}, rotated {angle:.0f}°"]
     if rng.random() < 0.4:

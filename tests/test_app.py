@@ -1,4 +1,5 @@
 """The app and every page render without exceptions, and widgets change results (Streamlit AppTest)."""
+
 import time
 
 import pytest
@@ -173,8 +174,17 @@ def test_pages_show_the_code_that_runs():
 
 def test_a_link_restores_the_settings():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    link = {"xor_impl": "both", "xor_hidden": "5", "xor_lr": "0.1", "xor_epochs": "2000", "xor_seed": "7",
-            "xor_bias": "true", "xor_act": "tanh", "xor_init": "xavier", "xor_deriv": "pre_activation"}
+    link = {
+        "xor_impl": "both",
+        "xor_hidden": "5",
+        "xor_lr": "0.1",
+        "xor_epochs": "2000",
+        "xor_seed": "7",
+        "xor_bias": "true",
+        "xor_act": "tanh",
+        "xor_init": "xavier",
+        "xor_deriv": "pre_activation",
+    }
     for key, value in link.items():
         at.query_params[key] = value
     at.run()
@@ -198,8 +208,16 @@ def test_a_link_restores_the_settings():
 
 def test_cnn_link_restores_the_settings():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in {"cnn_c1": "16", "cnn_fc": "64", "cnn_opt": "sgd", "cnn_lr": "0.01", "cnn_epochs": "3",
-                       "cnn_batch": "128", "cnn_subset": "5000", "cnn_steplr": "false"}.items():
+    for key, value in {
+        "cnn_c1": "16",
+        "cnn_fc": "64",
+        "cnn_opt": "sgd",
+        "cnn_lr": "0.01",
+        "cnn_epochs": "3",
+        "cnn_batch": "128",
+        "cnn_subset": "5000",
+        "cnn_steplr": "false",
+    }.items():
         at.query_params[key] = value
     at.run()
     at.switch_page("views/cnn.py")

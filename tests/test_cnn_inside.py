@@ -1,4 +1,5 @@
 """Inside the CNN: the arithmetic the view shows is the network's own (convolution, ReLU, max-pool, softmax)."""
+
 import numpy as np
 import pytest
 import torch
@@ -92,7 +93,15 @@ def test_large_logits_are_shifted_without_changing_probabilities(acts):
 
 def test_shapes_follow_the_lesson(acts):
     assert [shape for _, shape in cnn_explain.shapes(acts)] == [
-        (1, 28, 28), (32, 28, 28), (32, 14, 14), (64, 14, 14), (64, 7, 7), (3136,), (128,), (10,)]
+        (1, 28, 28),
+        (32, 28, 28),
+        (32, 14, 14),
+        (64, 14, 14),
+        (64, 7, 7),
+        (3136,),
+        (128,),
+        (10,),
+    ]
 
 
 def test_browser_indices_are_clamped(lesson_model_run, acts):

@@ -1,4 +1,5 @@
 """The test report: confusion cells lead back to exactly their images, and the CNN page's report renders."""
+
 import json
 
 import numpy as np
@@ -83,7 +84,7 @@ def test_the_results_render_and_a_clicked_cell_lists_its_images(lesson_model_run
     expected = report.cell(true, predicted)
     assert any(m.value == f"Test images of {true} read as {predicted}: **{len(expected)}**." for m in at.markdown)
     listed = at.dataframe[0].value["test image #"].tolist()
-    assert listed == expected[:cnn_report.MAX_CELL_IMAGES].tolist() and len(listed) > 0
+    assert listed == expected[: cnn_report.MAX_CELL_IMAGES].tolist() and len(listed) > 0
 
 
 def test_the_inside_view_renders_for_a_test_image(lesson_model_run, report):

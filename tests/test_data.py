@@ -1,5 +1,6 @@
 """The MNIST sample bundled in the repository: torchvision loads it, training on it works, and the app falls back to
 it (saying so, cheaply, with the folder and the files named) when the data directory has no MNIST."""
+
 import time
 
 import pytest

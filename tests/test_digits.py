@@ -25,7 +25,7 @@ def extent(image):
 def canvas_with_box(top, left, height, width, size=280):
     rgba = np.zeros((size, size, 4), np.uint8)
     rgba[..., 3] = 255
-    rgba[top:top + height, left:left + width, :3] = 255
+    rgba[top : top + height, left : left + width, :3] = 255
     return rgba
 
 
@@ -97,7 +97,7 @@ def test_uploads_in_odd_modes_are_read():
     rgba = render_strokes(strokes, width, background=(255, 255, 255, 255), ink=(0, 0, 0, 255))
     base = Image.fromarray(rgba).convert("RGB")
     expected = preprocess(rgba)
-    arr16 = (np.asarray(base.convert("L"), dtype=np.uint16) * 257)
+    arr16 = np.asarray(base.convert("L"), dtype=np.uint16) * 257
     variants = {
         "png-rgba": encode(Image.fromarray(rgba), "PNG"),
         "jpeg": encode(base, "JPEG"),

@@ -1,5 +1,6 @@
 """The Draw page reads with the ready-made model from the first visit, switches to the session's own model when there
 is one (and back), and shows a photo's steps: photo → ink → 28×28."""
+
 from streamlit.testing.v1 import AppTest
 
 from core.mnist_data import load_split

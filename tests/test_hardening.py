@@ -1,4 +1,5 @@
 """Bad input on every page gives a clear message, never a traceback, and the session keeps working."""
+
 import io
 import pickle
 import re
@@ -35,10 +36,23 @@ def messages(at: AppTest) -> str:
     return re.sub(r"\\(.)", r"\1", " ".join(e.value for e in [*at.error, *at.warning, *at.info]))
 
 
-XOR_LINKS = [("xor_lr", "nan"), ("xor_lr", "inf"), ("xor_lr", "-1"), ("xor_lr", "0"), ("xor_lr", "1e9"),
-             ("xor_hidden", "0"), ("xor_hidden", "99"), ("xor_hidden", "two"), ("xor_epochs", "0"),
-             ("xor_epochs", "1000000000"), ("xor_seed", "-1"), ("xor_act", "softmax"), ("xor_init", "zeros"),
-             ("xor_impl", "jax"), ("xor_bias", "maybe")]
+XOR_LINKS = [
+    ("xor_lr", "nan"),
+    ("xor_lr", "inf"),
+    ("xor_lr", "-1"),
+    ("xor_lr", "0"),
+    ("xor_lr", "1e9"),
+    ("xor_hidden", "0"),
+    ("xor_hidden", "99"),
+    ("xor_hidden", "two"),
+    ("xor_epochs", "0"),
+    ("xor_epochs", "1000000000"),
+    ("xor_seed", "-1"),
+    ("xor_act", "softmax"),
+    ("xor_init", "zeros"),
+    ("xor_impl", "jax"),
+    ("xor_bias", "maybe"),
+]
 
 
 @pytest.mark.parametrize("key,value", XOR_LINKS)
@@ -58,8 +72,15 @@ def test_xor_core_refuses_bad_sizes():
     assert XorSettings(epochs=10**9).problems() and not XorSettings().problems()
 
 
-CNN_LINKS = [("cnn_lr", "nan"), ("cnn_lr", "5"), ("cnn_epochs", "0"), ("cnn_epochs", "1000"),
-             ("cnn_batch", "100000"), ("cnn_subset", "-1"), ("cnn_c1", "3.5")]
+CNN_LINKS = [
+    ("cnn_lr", "nan"),
+    ("cnn_lr", "5"),
+    ("cnn_epochs", "0"),
+    ("cnn_epochs", "1000"),
+    ("cnn_batch", "100000"),
+    ("cnn_subset", "-1"),
+    ("cnn_c1", "3.5"),
+]
 
 
 @pytest.mark.parametrize("key,value", CNN_LINKS)
@@ -116,8 +137,14 @@ def test_data_dir_that_is_a_file_gets_a_message(tmp_path, local_mode):
 
 def test_diverging_training_says_so_and_suggests_a_lower_rate(mnist_root):
     model = cnn.build_model(0, hidden_size=16)
-    job = QUEUE.submit(Job(lambda stop: cnn.train(model, mnist_root, epochs=1, lr=1e4, optimizer="sgd", train_subset=1000,
-                                                  log_every=2, should_stop=stop), payload={"model": model, "settings": {}}))
+    job = QUEUE.submit(
+        Job(
+            lambda stop: cnn.train(
+                model, mnist_root, epochs=1, lr=1e4, optimizer="sgd", train_subset=1000, log_every=2, should_stop=stop
+            ),
+            payload={"model": model, "settings": {}},
+        )
+    )
     wait(job)
     at = page_app("views/cnn.py", state={"cnn_job": job.id})
     at.run()
@@ -145,12 +172,21 @@ def bad_models(tmp_path):
         "text": b"just some text, not a model",
         "empty": b"",
         "pickle that writes a file": pickle.dumps(WritesAFile(str(tmp_path / "pwned"))),
-        "torch.save of a file-writing object": saved({"format": "nn-playground-cnn", "x": WritesAFile(str(tmp_path / "pwned"))}),
+        "torch.save of a file-writing object": saved(
+            {"format": "nn-playground-cnn", "x": WritesAFile(str(tmp_path / "pwned"))}
+        ),
         "wrong keys": saved({"format": "nn-playground-cnn", "config": config, "state_dict": {"w": torch.zeros(2)}}),
-        "wrong shapes": saved({"format": "nn-playground-cnn", "config": config, "state_dict": {**good, "fc1.weight": torch.zeros(2, 2)}}),
+        "wrong shapes": saved(
+            {"format": "nn-playground-cnn", "config": config, "state_dict": {**good, "fc1.weight": torch.zeros(2, 2)}}
+        ),
         "bare state_dict": saved(good),
-        "NaN weights": saved({"format": "nn-playground-cnn", "config": config,
-                              "state_dict": {**good, "fc2.bias": torch.full((10,), float("nan"))}}),
+        "NaN weights": saved(
+            {
+                "format": "nn-playground-cnn",
+                "config": config,
+                "state_dict": {**good, "fc2.bias": torch.full((10,), float("nan"))},
+            }
+        ),
     }
 
 
@@ -219,7 +255,13 @@ def test_photo_with_a_few_transparent_pixels_is_read(lesson_model_run):
     rgba = np.asarray(digit_photo().convert("RGBA")).copy()
     rgba[:3, :3, 3] = 0
     rgba[-3:, -3:, 3] = 0
-    at = upload(draw_app(lesson_model_run[0]), "draw_upload", "rounded.png", image_bytes(Image.fromarray(rgba), "PNG"), "image/png")
+    at = upload(
+        draw_app(lesson_model_run[0]),
+        "draw_upload",
+        "rounded.png",
+        image_bytes(Image.fromarray(rgba), "PNG"),
+        "image/png",
+    )
     assert [m.value for m in at.metric if m.label == "The CNN reads"] == ["4"]
 
 

@@ -1,4 +1,5 @@
 """Every UI string exists in English and 中文, and every page renders in both languages."""
+
 import ast
 
 import pytest
@@ -9,8 +10,13 @@ from core.device import DEVICE_TEMPLATES
 from core.strings import LANGUAGES, ZH, translate
 from tests.conftest import ROOT
 
-UI_FILES = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
-            ROOT / "core" / "xor_figures.py", ROOT / "core" / "cnn_figures.py"]
+UI_FILES = [
+    ROOT / "app.py",
+    *sorted((ROOT / "views").glob("*.py")),
+    *sorted((ROOT / "ui").glob("*.py")),
+    ROOT / "core" / "xor_figures.py",
+    ROOT / "core" / "cnn_figures.py",
+]
 LABEL_DICTS = ("IMPLEMENTATION_LABELS", "INIT_LABELS", "DERIVATIVE_LABELS")
 
 
@@ -20,14 +26,25 @@ def ui_strings() -> set[str]:
     for path in UI_FILES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("t", "tr")
-                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("t", "tr")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 found.add(node.args[0].value)
-            if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id in LABEL_DICTS
-                                                    for target in node.targets):
+            if isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id in LABEL_DICTS for target in node.targets
+            ):
                 found.update(value.value for value in node.value.values if isinstance(value, ast.Constant))
-    found.update(template for template, _ in xor_experiment.XorSettings(
-        implementation="x", hidden_size=0, learning_rate=float("nan"), epochs=0, activation="x", init="x").problems())
+    found.update(
+        template
+        for template, _ in xor_experiment.XorSettings(
+            implementation="x", hidden_size=0, learning_rate=float("nan"), epochs=0, activation="x", init="x"
+        ).problems()
+    )
     found.update({"trained", "uploaded"})
     found.update(DEVICE_TEMPLATES)
     return found

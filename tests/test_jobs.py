@@ -1,5 +1,6 @@
 """The training queue and the short-work gate hold against a hostile visitor: one job per session, abandoned jobs
 dropped, small jobs not stuck behind big ones, finished results and memory bounded, short work rationed."""
+
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ SMALL = 10.0
 
 def fake_training(batches: int = 20, seconds_per_batch: float = 0.01, log: list | None = None, name: str = ""):
     """A training generator as core.cnn.train yields them: a record a batch, checking should_stop each batch."""
+
     def run(should_stop):
         if log is not None:
             log.append(("start", name))
@@ -30,6 +32,7 @@ def fake_training(batches: int = 20, seconds_per_batch: float = 0.01, log: list 
         if log is not None:
             log.append(("end", name))
         yield {"kind": "done", "batch": batches, "stopped": False}
+
     return run
 
 
@@ -175,8 +178,14 @@ def test_a_public_run_is_capped_in_images_and_time(queue, monkeypatch):
 
 def test_quick_train_goes_express_and_the_largest_model_does_not():
     quick = {"epochs": 1, "train_subset": 10_000}
-    largest = {"conv1_channels": 64, "conv2_channels": 128, "hidden_size": 512, "batch_size": 16, "epochs": 1,
-               "train_subset": 10_000}
+    largest = {
+        "conv1_channels": 64,
+        "conv2_channels": 128,
+        "hidden_size": 512,
+        "batch_size": 16,
+        "epochs": 1,
+        "train_subset": 10_000,
+    }
     assert Job(fake_training(), cost=jobs.estimate_cost(quick)).express
     assert not Job(fake_training(), cost=jobs.estimate_cost(largest)).express
     assert jobs.estimate_cost({**largest, "batch_size": 64}) < jobs.estimate_cost(largest)
@@ -233,8 +242,14 @@ def test_memory_goes_back_after_real_runs(mnist_root):
     """Eight runs of the largest model in a fresh process: none keeps gradients, and memory stays near where the first
     run left it. Measured: glibc's arenas make it wander by up to 60 MB from run to run; without malloc_trim it grew
     30–80 MB, without the byte bound 18 MB a run (126 MB over these runs)."""
-    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(mnist_root)], cwd=ROOT, capture_output=True,
-                         text=True, timeout=600, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY_SCRIPT, str(mnist_root)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout
     runs = [line.split()[1:] for line in out.splitlines() if line.startswith("run")]
     assert [(status, grads) for status, grads, _ in runs] == [("done", "0")] * 8
     after = [float(rss) for _, _, rss in runs]
@@ -309,5 +324,5 @@ def test_short_work_refuses_instead_of_queueing_long(gate, monkeypatch):
 def test_an_error_inside_short_work_frees_the_gate(gate):
     with pytest.raises(ZeroDivisionError):
         with compute.short_work("alice", 0.1):
-            1 / 0
+            _ = 1 / 0
     assert not gate.busy and "alice" not in gate.active

@@ -3,6 +3,7 @@ HTML, LaTeX or a Streamlit directive, on any page, in either language.
 
 Each message's markdown is rendered with a CommonMark parser (markdown-it-py), as Streamlit's frontend renders it.
 """
+
 import re
 
 import pytest
@@ -58,8 +59,13 @@ def test_plain_shows_any_value_as_text(payload):
 
 
 def test_error_text_escapes_every_value_but_numbers():
-    error = UserError("Could not read {name} ({size:.1f} MB, {count:,} parts, {path})", name=PAYLOADS[0], size=2.5,
-                      count=1200, path=("![t](https://evil.example/x.png)",))
+    error = UserError(
+        "Could not read {name} ({size:.1f} MB, {count:,} parts, {path})",
+        name=PAYLOADS[0],
+        size=2.5,
+        count=1200,
+        path=("![t](https://evil.example/x.png)",),
+    )
     message = error_text(error)
     assert_inert(message)
     assert "2.5 MB" in message and "1,200 parts" in message
@@ -75,8 +81,18 @@ def test_load_model_errors_carry_a_crafted_file_name_as_text(tmp_path):
 
 def messages_markdown(at) -> list[str]:
     """Every element whose text Streamlit renders as markdown."""
-    elements = [*at.markdown, *at.caption, *at.error, *at.warning, *at.info, *at.success, *at.title, *at.header,
-                *at.subheader, *at.toast]
+    elements = [
+        *at.markdown,
+        *at.caption,
+        *at.error,
+        *at.warning,
+        *at.info,
+        *at.success,
+        *at.title,
+        *at.header,
+        *at.subheader,
+        *at.toast,
+    ]
     texts = [e.value for e in elements]
     texts += [text for m in at.metric for text in (m.label, m.value, m.proto.help)]
     return [text for text in texts if isinstance(text, str)]
@@ -92,8 +108,13 @@ def assert_page_inert(at) -> None:
             assert_inert(markdown)
 
 
-LINKS = [("views/cnn.py", "cnn_c1"), ("views/cnn.py", "cnn_lr"), ("views/xor.py", "xor_hidden"),
-         ("views/xor.py", "xor_act"), ("views/draw.py", "lang")]
+LINKS = [
+    ("views/cnn.py", "cnn_c1"),
+    ("views/cnn.py", "cnn_lr"),
+    ("views/xor.py", "xor_hidden"),
+    ("views/xor.py", "xor_act"),
+    ("views/draw.py", "lang"),
+]
 
 
 @pytest.mark.parametrize("page,key", LINKS)

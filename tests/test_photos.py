@@ -1,5 +1,6 @@
 """Photos of digits on paper (generated: uneven light, hard and soft shadows, grain, colour, ruled lines, blur,
 rotation, JPEG) are read right by the ready-made model after the page's own two calls."""
+
 import io
 
 import numpy as np

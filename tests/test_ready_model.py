@@ -1,4 +1,5 @@
 """The ready-made model shipped in models/: accurate, loaded through the safe loader, refused when altered."""
+
 import hashlib
 import json
 import shutil

@@ -3,6 +3,7 @@ and crafted canvas messages are refused (or read as an empty canvas) before anyt
 
 Memory is the peak (VmHWM) growth of a fresh process around one call; see tests/fresh_process.py.
 """
+
 import base64
 import io
 import json
@@ -38,6 +39,7 @@ def encode(image: Image.Image, fmt: str, **options) -> bytes:
 
 # ---- Model files --------------------------------------------------------------------------------------------------
 
+
 def test_the_crafted_bombs_are_what_torch_load_accepts():
     """Without the checks, torch.load takes them: a 10-number weight arrives with its whole (here 64 MiB) storage."""
     payload = torch.load(io.BytesIO(hostile_files.view_bomb(64 * MB)), map_location="cpu", weights_only=True)
@@ -64,8 +66,10 @@ def test_model_bombs_are_refused_before_torch_allocates_them(name):
     data = build()
     assert len(data) <= model_file.MAX_MODEL_BYTES
     result = measure(LOAD_MODEL, data)
-    print(f"\n{name}: {len(data) / MB:.1f} MB file, refused in {result['seconds'] * 1000:.1f} ms, "
-          f"peak +{result['grown_mb']:.1f} MB: {result['error']}")
+    print(
+        f"\n{name}: {len(data) / MB:.1f} MB file, refused in {result['seconds'] * 1000:.1f} ms, "
+        f"peak +{result['grown_mb']:.1f} MB: {result['error']}"
+    )
     assert result["error"] is not None and result["error"].startswith("ModelFileError") and message in result["error"]
     assert result["grown_mb"] < REFUSAL_BUDGET_MB
 
@@ -75,16 +79,20 @@ def test_the_largest_model_the_page_builds_loads_within_budget(tmp_path):
     path = tmp_path / "largest.pt"
     cnn.save_model(model, path)
     result = measure(LOAD_MODEL, path.read_bytes())
-    print(f"\nlargest page model: {path.stat().st_size / MB:.1f} MB file, loaded in {result['seconds']:.2f} s, "
-          f"peak +{result['grown_mb']:.1f} MB")
+    print(
+        f"\nlargest page model: {path.stat().st_size / MB:.1f} MB file, loaded in {result['seconds']:.2f} s, "
+        f"peak +{result['grown_mb']:.1f} MB"
+    )
     assert result["error"] is None
     assert result["grown_mb"] < REFUSAL_BUDGET_MB
 
 
 def test_page_limits_are_the_cnn_pages_largest_choices():
-    assert model_file.PAGE_LIMITS == {"conv1_channels": max(cnn_settings.CONV1.options),
-                                      "conv2_channels": max(cnn_settings.CONV2.options),
-                                      "hidden_size": max(cnn_settings.HIDDEN.options)}
+    assert model_file.PAGE_LIMITS == {
+        "conv1_channels": max(cnn_settings.CONV1.options),
+        "conv2_channels": max(cnn_settings.CONV2.options),
+        "hidden_size": max(cnn_settings.HIDDEN.options),
+    }
 
 
 @pytest.mark.parametrize("key", list(model_file.PAGE_LIMITS))
@@ -125,13 +133,16 @@ def test_a_real_model_rewritten_uncompressed_still_loads():
     assert cnn.load_model(rezipped(saved_lesson_model())).config == cnn.CNN().config
 
 
-@pytest.mark.parametrize("damage,message", [
-    (lambda data: rezipped(data, zipfile.ZIP_DEFLATED), "compressed"),
-    (lambda data: rezipped(data, extra={"archive/data/0": b"\0" * 1152}), "same entry twice"),
-    (lambda data: rezipped(data, extra={"elsewhere/data.pkl": b"x"}), "not a model saved by NN Playground"),
-    (lambda data: rezipped(data, extra={"outside.txt": b"x"}), "outside its folder"),
-    (lambda data: rezipped(data, extra={f"archive/pad{i}": b"" for i in range(80)}), "entries"),
-])
+@pytest.mark.parametrize(
+    "damage,message",
+    [
+        (lambda data: rezipped(data, zipfile.ZIP_DEFLATED), "compressed"),
+        (lambda data: rezipped(data, extra={"archive/data/0": b"\0" * 1152}), "same entry twice"),
+        (lambda data: rezipped(data, extra={"elsewhere/data.pkl": b"x"}), "not a model saved by NN Playground"),
+        (lambda data: rezipped(data, extra={"outside.txt": b"x"}), "outside its folder"),
+        (lambda data: rezipped(data, extra={f"archive/pad{i}": b"" for i in range(80)}), "entries"),
+    ],
+)
 def test_odd_archives_are_refused(damage, message):
     with pytest.raises(ValueError, match=message):
         cnn.load_model(damage(saved_lesson_model()))
@@ -140,8 +151,16 @@ def test_odd_archives_are_refused(damage, message):
 def test_anything_beside_config_weights_and_notes_is_refused():
     buffer = io.BytesIO()
     model = cnn.CNN()
-    torch.save({"format": model_file.MODEL_FORMAT, "version": 1, "config": model.config,
-                "state_dict": model.state_dict(), "metadata": {"notes": [[]] * 1000}}, buffer)
+    torch.save(
+        {
+            "format": model_file.MODEL_FORMAT,
+            "version": 1,
+            "config": model.config,
+            "state_dict": model.state_dict(),
+            "metadata": {"notes": [[]] * 1000},
+        },
+        buffer,
+    )
     with pytest.raises(ValueError, match="more than a model's config"):
         cnn.load_model(buffer.getvalue())
     buffer = io.BytesIO()
@@ -158,8 +177,7 @@ def test_a_storage_that_does_not_match_its_entry_is_refused():
 
 def test_a_pickle_calling_anything_else_is_refused_by_name(tmp_path):
     payload = {"format": model_file.MODEL_FORMAT, "config": hostile_files.LESSON, "x": WritesAFile(str(tmp_path / "p"))}
-    data = hostile_files.zip_archive({"archive/data.pkl": pickle.dumps(payload, protocol=2),
-                                      "archive/version": b"3\n"})
+    data = hostile_files.zip_archive({"archive/data.pkl": pickle.dumps(payload, protocol=2), "archive/version": b"3\n"})
     with pytest.raises(ValueError, match="something other than plain tensors"):
         cnn.load_model(data)
     assert not (tmp_path / "p").exists()
@@ -169,11 +187,15 @@ def test_a_pickle_calling_anything_else_is_refused_by_name(tmp_path):
 
 COSTLY_IMAGES = {
     "16-bit 6000×6000 PNG": (lambda: encode(Image.fromarray(np.zeros((6000, 6000), np.uint16)), "PNG"), "megapixels"),
-    "32-bit TIFF renamed .png": (lambda: encode(Image.new("I", (6000, 6000)), "TIFF", compression="tiff_deflate"),
-                                 "not an image this app can read"),
+    "32-bit TIFF renamed .png": (
+        lambda: encode(Image.new("I", (6000, 6000)), "TIFF", compression="tiff_deflate"),
+        "not an image this app can read",
+    ),
     "RGBA 4000×4000 PNG": (lambda: encode(Image.new("RGBA", (4000, 4000), "white"), "PNG"), "megapixels"),
-    "progressive 4:4:4 JPEG 8000×5000": (lambda: encode(Image.new("RGB", (8000, 5000), "white"), "JPEG",
-                                                        progressive=True, subsampling=0), "megapixels"),
+    "progressive 4:4:4 JPEG 8000×5000": (
+        lambda: encode(Image.new("RGB", (8000, 5000), "white"), "JPEG", progressive=True, subsampling=0),
+        "megapixels",
+    ),
     "a GIF": (lambda: encode(Image.new("L", (100, 100)), "GIF"), "not an image this app can read"),
 }
 
@@ -183,8 +205,10 @@ def test_costly_images_are_refused_from_their_header(name):
     build, message = COSTLY_IMAGES[name]
     data = build()
     result = measure(READ_IMAGE, data)
-    print(f"\n{name}: {len(data) / 1e6:.2f} MB file, refused in {result['seconds'] * 1000:.0f} ms, "
-          f"peak +{result['grown_mb']:.1f} MB: {result['error']}")
+    print(
+        f"\n{name}: {len(data) / 1e6:.2f} MB file, refused in {result['seconds'] * 1000:.0f} ms, "
+        f"peak +{result['grown_mb']:.1f} MB: {result['error']}"
+    )
     assert result["error"] is not None and result["error"].startswith("ImageError") and message in result["error"]
     assert result["grown_mb"] < 20
 
@@ -195,8 +219,9 @@ LARGEST_ACCEPTED = {
     "RGBA PNG 2800×2800": lambda: encode(Image.new("RGBA", (2800, 2800), "white"), "PNG"),
     "palette PNG 2600×2600": lambda: encode(Image.new("RGB", (2600, 2600), "white").convert("P"), "PNG"),
     "progressive JPEG 7300×5450": lambda: encode(Image.new("RGB", (7300, 5450), "white"), "JPEG", progressive=True),
-    "progressive 4:4:4 JPEG 5400×3700": lambda: encode(Image.new("RGB", (5400, 3700), "white"), "JPEG",
-                                                       progressive=True, subsampling=0),
+    "progressive 4:4:4 JPEG 5400×3700": lambda: encode(
+        Image.new("RGB", (5400, 3700), "white"), "JPEG", progressive=True, subsampling=0
+    ),
     "progressive CMYK JPEG 4000×4000": lambda: encode(Image.new("CMYK", (4000, 4000)), "JPEG", progressive=True),
 }
 
@@ -205,8 +230,10 @@ LARGEST_ACCEPTED = {
 def test_the_largest_accepted_images_stay_within_budget(name):
     data = LARGEST_ACCEPTED[name]()
     result = measure(READ_IMAGE, data)
-    print(f"\n{name}: read in {result['seconds'] * 1000:.0f} ms, peak +{result['grown_mb']:.1f} MB, "
-          f"shape {result['shape']}")
+    print(
+        f"\n{name}: read in {result['seconds'] * 1000:.0f} ms, peak +{result['grown_mb']:.1f} MB, "
+        f"shape {result['shape']}"
+    )
     assert result["error"] is None and max(result["shape"][:2]) == digits.MAX_UPLOAD_SIDE
     assert result["grown_mb"] < ACCEPTED_IMAGE_BUDGET_MB
 
@@ -220,7 +247,7 @@ def test_a_big_baseline_jpeg_is_reduced_while_decoding():
 def repeated_scan_jpeg(repeats: int) -> bytes:
     """A 4000×4000 progressive JPEG whose smallest scan is repeated: each repeat is another pass over the image."""
     data = encode(Image.new("RGB", (4000, 4000), "white"), "JPEG", progressive=True)
-    starts = [i for i in range(len(data) - 1) if data[i:i + 2] == b"\xff\xda"]
+    starts = [i for i in range(len(data) - 1) if data[i : i + 2] == b"\xff\xda"]
     scans = [data[a:b] for a, b in zip(starts, starts[1:])]
     end = data.rfind(b"\xff\xd9")
     return data[:end] + min(scans, key=len) * repeats + b"\xff\xd9"
@@ -240,11 +267,14 @@ def jpeg_with_empty_comments(count: int) -> bytes:
     return jpeg[:2] + b"\xff\xfe\x00\x02" * count + jpeg[2:]
 
 
-@pytest.mark.parametrize("build,message", [
-    (lambda: repeated_scan_jpeg(1000), "1010 passes"),  # 9.5 s of CPU to decode, unchecked
-    (lambda: png_with_empty_chunks(800_000), "not an image this app can read"),  # 2.2 s in Pillow's chunk loop
-    (lambda: jpeg_with_empty_comments(2_000_000), "not an image this app can read"),  # 1.9 s in its marker loop
-])
+@pytest.mark.parametrize(
+    "build,message",
+    [
+        (lambda: repeated_scan_jpeg(1000), "1010 passes"),  # 9.5 s of CPU to decode, unchecked
+        (lambda: png_with_empty_chunks(800_000), "not an image this app can read"),  # 2.2 s in Pillow's chunk loop
+        (lambda: jpeg_with_empty_comments(2_000_000), "not an image this app can read"),  # 1.9 s in its marker loop
+    ],
+)
 def test_images_that_cost_seconds_of_cpu_are_refused_unread(build, message, monkeypatch):
     data = build()
     assert len(data) <= 10 * MB
@@ -288,6 +318,7 @@ def test_degenerate_uploads_on_the_draw_page_get_the_message(lesson_model_run):
 
 # ---- The drawing canvas -------------------------------------------------------------------------------------------
 
+
 def data_url(png: bytes) -> str:
     return image_file.DATA_URL_PREFIX + base64.b64encode(png).decode()
 
@@ -330,11 +361,12 @@ def test_honest_canvas_images_are_read():
 
 
 def test_a_crafted_9000_pixel_canvas_costs_nothing_to_refuse():
-    setup = ("from core.image_file import read_canvas_png\n"
-             "CALL = lambda data: read_canvas_png(data.decode(), 280, 280)")
+    setup = "from core.image_file import read_canvas_png\nCALL = lambda data: read_canvas_png(data.decode(), 280, 280)"
     result = measure(setup, CRAFTED_CANVAS_VALUES["9000×9000 PNG"].encode())
-    print(f"\ncrafted 9000×9000 canvas PNG: refused in {result['seconds'] * 1000:.1f} ms, "
-          f"peak +{result['grown_mb']:.1f} MB")
+    print(
+        f"\ncrafted 9000×9000 canvas PNG: refused in {result['seconds'] * 1000:.1f} ms, "
+        f"peak +{result['grown_mb']:.1f} MB"
+    )
     assert result["error"] is None and result["shape"] == [] and result["grown_mb"] < 10
 
 
@@ -343,8 +375,16 @@ def canvas_page():
 
     from ui.canvas import drawing_canvas
 
-    drawing = drawing_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000", width=280,
-                             height=280, drawing_mode="freedraw", return_image_data=True, key="pad")
+    drawing = drawing_canvas(
+        stroke_width=18,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        width=280,
+        height=280,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key="pad",
+    )
     shape = None if drawing.image_data is None else list(drawing.image_data.shape)
     st.text(f"image {shape} json {type(drawing.json_data).__name__}")
 
@@ -371,16 +411,33 @@ def send_canvas_value(at: AppTest, value) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("value,expected", [
-    ({"drawing": {"raw": {"objects": []}, "data": data_url(canvas_png())}, "backgroundFit": None},
-     "image [280, 280, 4] json dict"),
-    ({"drawing": {"raw": {"objects": []}, "data": CRAFTED_CANVAS_VALUES["9000×9000 PNG"]}, "backgroundFit": None},
-     "image None json dict"),
-    ({"drawing": {"raw": {"objects": []}, "data": CRAFTED_CANVAS_VALUES["60 MB of compressed text in a canvas-sized "
-                                                                      "PNG"]}}, "image None json dict"),
-    ({"drawing": [1, 2, 3]}, "image None json NoneType"),
-    ({"drawing": {"raw": "text", "data": None}, "backgroundFit": {"x": 1}}, "image None json NoneType"),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (
+            {"drawing": {"raw": {"objects": []}, "data": data_url(canvas_png())}, "backgroundFit": None},
+            "image [280, 280, 4] json dict",
+        ),
+        (
+            {
+                "drawing": {"raw": {"objects": []}, "data": CRAFTED_CANVAS_VALUES["9000×9000 PNG"]},
+                "backgroundFit": None,
+            },
+            "image None json dict",
+        ),
+        (
+            {
+                "drawing": {
+                    "raw": {"objects": []},
+                    "data": CRAFTED_CANVAS_VALUES["60 MB of compressed text in a canvas-sized PNG"],
+                }
+            },
+            "image None json dict",
+        ),
+        ({"drawing": [1, 2, 3]}, "image None json NoneType"),
+        ({"drawing": {"raw": "text", "data": None}, "backgroundFit": {"x": 1}}, "image None json NoneType"),
+    ],
+)
 def test_the_canvas_bounds_a_crafted_websocket_value(value, expected):
     at = AppTest.from_function(canvas_page, default_timeout=30).run()
     assert at.text[0].value == "image None json dict"
@@ -391,8 +448,10 @@ def test_the_draw_page_reads_a_drawing_and_ignores_a_crafted_canvas_image(lesson
     from tests.digit_strokes import random_drawing, render_strokes
     from tests.test_hardening import messages, page_app
 
-    at = page_app("views/draw.py", state={"cnn": {"model": lesson_model_run[0], "records": [], "settings": {},
-                                                  "source": "trained"}})
+    at = page_app(
+        "views/draw.py",
+        state={"cnn": {"model": lesson_model_run[0], "records": [], "settings": {}, "source": "trained"}},
+    )
     strokes, width = random_drawing(4, np.random.default_rng(11))
     drawn = data_url(encode(Image.fromarray(render_strokes(strokes, width)), "PNG"))
     send_canvas_value(at, {"drawing": {"raw": {"objects": []}, "data": drawn}, "backgroundFit": None})
@@ -403,6 +462,7 @@ def test_the_draw_page_reads_a_drawing_and_ignores_a_crafted_canvas_image(lesson
 
 
 # ---- 中文 for every refusal -----------------------------------------------------------------------------------------
+
 
 def refusal_templates() -> set[str]:
     """Every ModelFileError / ImageError template written in core/model_file.py and core/image_file.py."""

@@ -1,4 +1,5 @@
 """The XOR figures draw what they claim: the network's weights by sign and size, readable labels, one cost."""
+
 import numpy as np
 
 from core import xor_figures

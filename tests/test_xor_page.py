@@ -1,5 +1,6 @@
 """The XOR page as a new user tries it: every number shown is true, new runs show their end, results say where they
 came from, stepping moves the views, runs can be compared and exported, and busy servers answer with a message."""
+
 import json
 from contextlib import contextmanager
 
@@ -119,8 +120,16 @@ def test_a_busy_server_answers_with_a_message(monkeypatch):
     assert any("busy" in e.value for e in at.error)
 
 
-SECTIONS = ("xor_open_how", "xor_open_space", "xor_open_step", "xor_open_history", "xor_open_gradcheck",
-            "xor_open_trap", "xor_open_seeds", "xor_open_recipe")
+SECTIONS = (
+    "xor_open_how",
+    "xor_open_space",
+    "xor_open_step",
+    "xor_open_history",
+    "xor_open_gradcheck",
+    "xor_open_trap",
+    "xor_open_seeds",
+    "xor_open_recipe",
+)
 
 
 def test_every_section_and_result_is_in_chinese(monkeypatch):

@@ -1,4 +1,5 @@
 """One update slowed down, the shown code is the code that runs, exports reproduce the page, every number is true."""
+
 import inspect
 import subprocess
 import sys
@@ -28,9 +29,18 @@ def test_step_trace_is_one_backward_step_with_the_lessons_quantities():
     output_delta = error * y_hat * (1 - y_hat)
     hidden_error = output_delta @ w2.T
     hidden_delta = hidden_error * h * (1 - h)
-    expected = {"A1": a1, "H": h, "A2": h @ w2, "Y_hat": y_hat, "error": error, "output_delta": output_delta,
-                "hidden_error": hidden_error, "hidden_delta": hidden_delta,
-                "w2": w2 + h.T @ output_delta * 0.5, "w1": w1 + X_XOR.T @ hidden_delta * 0.5}
+    expected = {
+        "A1": a1,
+        "H": h,
+        "A2": h @ w2,
+        "Y_hat": y_hat,
+        "error": error,
+        "output_delta": output_delta,
+        "hidden_error": hidden_error,
+        "hidden_delta": hidden_delta,
+        "w2": w2 + h.T @ output_delta * 0.5,
+        "w1": w1 + X_XOR.T @ hidden_delta * 0.5,
+    }
     for name, value in expected.items():
         assert np.allclose(trace[name], value, atol=1e-14), name
 
@@ -39,8 +49,11 @@ def test_step_trace_is_one_backward_step_with_the_lessons_quantities():
 def test_step_trace_update_equals_autograd_gradient_of_the_sum(options):
     net = new_net(4, seed=2, **options)
     lr = 0.3
-    params = {name: torch.tensor(getattr(net, name), requires_grad=True)
-              for name in ("w1", "w2", "b1", "b2") if getattr(net, name, None) is not None}
+    params = {
+        name: torch.tensor(getattr(net, name), requires_grad=True)
+        for name in ("w1", "w2", "b1", "b2")
+        if getattr(net, name, None) is not None
+    }
     act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh}[options.get("activation", "sigmoid")]
     X, y = torch.tensor(X_XOR), torch.tensor(Y_XOR)
     h = act(X @ params["w1"] + params.get("b1", 0.0))
@@ -65,24 +78,32 @@ def test_the_shown_class_is_the_lessons_and_runs_for_the_lessons_settings():
 
 def test_the_torch_recipe_shows_the_lessons_loop_and_the_page_runs_it():
     loop = inspect.getsource(xor_torch.RECIPE[2])
-    order = [loop.index(part) for part in ("zero_grad()", "model(X)", "criterion(outputs, y)", "loss.backward()",
-                                           "optimizer.step()")]
+    order = [
+        loop.index(part)
+        for part in ("zero_grad()", "model(X)", "criterion(outputs, y)", "loss.backward()", "optimizer.step()")
+    ]
     assert order == sorted(order)
     assert "training_loop(" in inspect.getsource(xor_torch.train)
 
 
 def run_script(source: str) -> str:
-    done = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=120,
-                          env={"PYTHONPATH": ""})
+    done = subprocess.run(
+        [sys.executable, "-c", source], capture_output=True, text=True, timeout=120, env={"PYTHONPATH": ""}
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip().splitlines()[-1]
 
 
-@pytest.mark.parametrize("settings", [
-    XorSettings(epochs=2000, seed=3, hidden_size=3),
-    XorSettings(epochs=800, seed=1, hidden_size=4, activation="tanh", biases=True, init="xavier", learning_rate=0.3),
-    XorSettings(epochs=300, derivative_of="pre_activation"),
-])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        XorSettings(epochs=2000, seed=3, hidden_size=3),
+        XorSettings(
+            epochs=800, seed=1, hidden_size=4, activation="tanh", biases=True, init="xavier", learning_rate=0.3
+        ),
+        XorSettings(epochs=300, derivative_of="pre_activation"),
+    ],
+)
 def test_exported_script_needs_only_numpy_and_prints_the_pages_final_loss(settings):
     script = export.xor_script(settings)
     assert "import torch" not in script and "from core" not in script

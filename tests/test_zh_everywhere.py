@@ -3,6 +3,7 @@
 Each page is rendered with results where it has them: XOR after training and after its buttons ran; CNN and Draw
 with a model trained for one epoch on 2,000 images, every results tab opened, and a digit uploaded on Draw.
 """
+
 import io
 
 import numpy as np
@@ -32,8 +33,9 @@ def session_model(mnist_root):
     from core import cnn
 
     model = cnn.build_model(seed=0)
-    records = list(cnn.train(model, mnist_root, epochs=1, lr=1e-3, batch_size=64, device="cpu", seed=0,
-                             train_subset=2000))
+    records = list(
+        cnn.train(model, mnist_root, epochs=1, lr=1e-3, batch_size=64, device="cpu", seed=0, train_subset=2000)
+    )
     return {"model": model.cpu().eval(), "records": records, "settings": dict(model.config), "source": "trained"}
 
 

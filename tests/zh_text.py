@@ -9,34 +9,92 @@ units in them (1e-16, 28×28, 3×3), file paths, identifiers (snake_case, CamelC
 (x, y, A, W), an English gloss in full-width brackets after a Chinese term (轮数（epoch）), and the names in NAMES
 (libraries, layers, data sets, optimisers: the Chinese text uses them too).
 """
+
 import json
 import re
 from collections.abc import Iterator
 
 # Names that stay in Latin script in 中文 text (checked case-sensitively, so "Adam" passes but "adam" does not).
 NAMES = {
-    "NumPy", "PyTorch", "torch", "autograd", "ReLU", "relu", "sigmoid", "tanh", "softmax", "Softmax", "Adam", "SGD",
-    "MNIST", "CNN", "XOR", "MSELoss", "StepLR", "Xavier", "Glorot", "conv", "fc", "max-pool", "CPU", "GPU", "CUDA",
-    "MPS", "Apple", "NaN", "inf", "NN", "Playground", "PNG", "JPEG", "pt", "lr", "TensorFlow", "Streamlit",
-    "float64", "float32", "backprop", "MB", "KB", "ms", "px", "ID", "URL", "OpenMP", "np.random.rand", "rand",
-    "Python", "logits", "argmax", "sigmoid_derivative", "U", "x1", "x2", "Hot", "ln", "log", "exp", "max", "min",
+    "NumPy",
+    "PyTorch",
+    "torch",
+    "autograd",
+    "ReLU",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "Softmax",
+    "Adam",
+    "SGD",
+    "MNIST",
+    "CNN",
+    "XOR",
+    "MSELoss",
+    "StepLR",
+    "Xavier",
+    "Glorot",
+    "conv",
+    "fc",
+    "max-pool",
+    "CPU",
+    "GPU",
+    "CUDA",
+    "MPS",
+    "Apple",
+    "NaN",
+    "inf",
+    "NN",
+    "Playground",
+    "PNG",
+    "JPEG",
+    "pt",
+    "lr",
+    "TensorFlow",
+    "Streamlit",
+    "float64",
+    "float32",
+    "backprop",
+    "MB",
+    "KB",
+    "ms",
+    "px",
+    "ID",
+    "URL",
+    "OpenMP",
+    "np.random.rand",
+    "rand",
+    "Python",
+    "logits",
+    "argmax",
+    "sigmoid_derivative",
+    "U",
+    "x1",
+    "x2",
+    "Hot",
+    "ln",
+    "log",
+    "exp",
+    "max",
+    "min",
     "vs",
 }
 # Whole texts that are meant to be bilingual.
 BILINGUAL = {"Language / 语言", "English", "中文"}
 
 _DROP = [
-    re.compile(r"```.*?```", re.S),            # fenced code
-    re.compile(r"`[^`]*`"),                    # code spans
-    re.compile(r"\$\$.*?\$\$", re.S),          # display LaTeX
-    re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$"),     # inline LaTeX
-    re.compile(r"%\{[^}]*\}"),                 # plotly placeholders
-    re.compile(r"<[^>]+>"),                    # HTML tags (<br>, <b>, <extra>)
-    re.compile(r"https?://\S+"),               # links
+    re.compile(r"```.*?```", re.S),  # fenced code
+    re.compile(r"`[^`]*`"),  # code spans
+    re.compile(r"\$\$.*?\$\$", re.S),  # display LaTeX
+    re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$"),  # inline LaTeX
+    re.compile(r"%\{[^}]*\}"),  # plotly placeholders
+    re.compile(r"<[^>]+>"),  # HTML tags (<br>, <b>, <extra>)
+    re.compile(r"https?://\S+"),  # links
     re.compile(r"\b\d[\d.,]*(e[-+]?\d+)?\b"),  # numbers, 1e-16
     re.compile(r":[a-z_]+\[|:material/[a-z_]+:"),  # Streamlit colour and icon directives
     re.compile(r"(?<=[\u4e00-\u9fff])（[A-Za-z][A-Za-z -]*）"),  # an English gloss after a Chinese term: 轮数（epoch）
-    re.compile(r"(?:/[\w.-]+)+/?"),           # file paths
+    re.compile(r"(?:/[\w.-]+)+/?"),  # file paths
 ]
 # Identifiers are code even outside backticks: snake_case, CamelCase inside a word, letters with digits (uint8).
 _IDENTIFIER = re.compile(r".*_.*|[A-Za-z]+[a-z][A-Z].*|.*[A-Za-z]\d.*|.*\d[A-Za-z].*")
@@ -85,8 +143,20 @@ def figure_texts(node, key: str = "") -> Iterator[str]:
 
 
 # Proto fields that hold text the student reads (per element), and elements whose text is code or a formula.
-_PROTO_TEXT = {"body", "label", "help", "options", "placeholder", "caption", "text", "value", "display_value",
-               "formatted_options", "default_value_text", "description"}
+_PROTO_TEXT = {
+    "body",
+    "label",
+    "help",
+    "options",
+    "placeholder",
+    "caption",
+    "text",
+    "value",
+    "display_value",
+    "formatted_options",
+    "default_value_text",
+    "description",
+}
 _CODE_ELEMENTS = {"code", "latex", "exception", "html", "empty", "skeleton"}
 
 

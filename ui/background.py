@@ -1,4 +1,5 @@
 """The session's CNN training job: starting it in the background queue, finding it again, polling it live."""
+
 import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx

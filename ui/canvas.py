@@ -3,6 +3,7 @@
 st_canvas's own image_data decodes whatever PNG the browser (or a raw websocket) sent, at any size; here the data URL
 is checked first (core.image_file.read_canvas_png) and anything oversized or malformed reads as an empty canvas.
 """
+
 import inspect
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ ST_CANVAS_DEFAULT_SIZE = (600, 400)  # st_canvas's own defaults for width and he
 @dataclass(frozen=True)
 class CanvasDrawing:
     """What the page reads from st_canvas's result: image_data as (H, W, 4) uint8 or None, and Fabric's JSON."""
+
     image_data: np.ndarray | None
     json_data: dict | None
 

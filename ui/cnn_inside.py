@@ -1,5 +1,6 @@
 """Inside the CNN for one digit: the network left to right with each tensor's shape, a feature map and pixel you
 click, that pixel's convolution, ReLU and max-pool with the real numbers, and the softmax of the last layer."""
+
 from collections import OrderedDict
 from functools import partial
 
@@ -46,11 +47,24 @@ def _verdict(acts, soft) -> None:
         if soft.label is None:
             st.markdown(t("The CNN reads **{digit}** ({p:.1%} sure).", digit=best, p=soft.probabilities[best]))
         elif soft.label == best:
-            st.markdown(t("True digit **{label}** · the CNN reads **{digit}** ({p:.1%}) ✅", label=soft.label,
-                          digit=best, p=soft.probabilities[best]))
+            st.markdown(
+                t(
+                    "True digit **{label}** · the CNN reads **{digit}** ({p:.1%}) ✅",
+                    label=soft.label,
+                    digit=best,
+                    p=soft.probabilities[best],
+                )
+            )
         else:
-            st.markdown(t("True digit **{label}** · the CNN reads **{digit}** ({p:.1%}) ❌; it gives {label} {q:.1%}.",
-                          label=soft.label, digit=best, p=soft.probabilities[best], q=soft.probabilities[soft.label]))
+            st.markdown(
+                t(
+                    "True digit **{label}** · the CNN reads **{digit}** ({p:.1%}) ❌; it gives {label} {q:.1%}.",
+                    label=soft.label,
+                    digit=best,
+                    p=soft.probabilities[best],
+                    q=soft.probabilities[soft.label],
+                )
+            )
 
 
 def _picture(values: np.ndarray, colorscale: str = "Viridis", zmin=None, zmax=None, scale: int = 4) -> str:
@@ -66,20 +80,49 @@ def _shape(shape) -> str:
 def _network_strip(acts) -> None:
     """Each tensor's shape, left to right; the conv stages show their first map, the rest their values."""
     st.markdown("**" + t("The network, left to right") + "**")
-    pictures = [acts.x[0], acts.relu1[0], acts.pool1[0], acts.relu2[0], acts.pool2[0],
-                acts.flat.reshape(-1, 49), acts.fc1.reshape(8, -1), acts.logits.reshape(1, 10)]
-    names = [t("input"), t("conv 1 + ReLU"), t("max-pool"), t("conv 2 + ReLU"), t("max-pool"), t("flatten"),
-             t("fc 1 + ReLU"), t("fc 2: logits")]
-    shapes = [acts.x.shape, acts.relu1.shape, acts.pool1.shape, acts.relu2.shape, acts.pool2.shape, acts.flat.shape,
-              acts.fc1.shape, acts.logits.shape]
+    pictures = [
+        acts.x[0],
+        acts.relu1[0],
+        acts.pool1[0],
+        acts.relu2[0],
+        acts.pool2[0],
+        acts.flat.reshape(-1, 49),
+        acts.fc1.reshape(8, -1),
+        acts.logits.reshape(1, 10),
+    ]
+    names = [
+        t("input"),
+        t("conv 1 + ReLU"),
+        t("max-pool"),
+        t("conv 2 + ReLU"),
+        t("max-pool"),
+        t("flatten"),
+        t("fc 1 + ReLU"),
+        t("fc 2: logits"),
+    ]
+    shapes = [
+        acts.x.shape,
+        acts.relu1.shape,
+        acts.pool1.shape,
+        acts.relu2.shape,
+        acts.pool2.shape,
+        acts.flat.shape,
+        acts.fc1.shape,
+        acts.logits.shape,
+    ]
     row = st.container(horizontal=True, wrap=True, gap="small")  # wraps, where columns would stack on a phone
     for picture, name, shape in zip(pictures, names, shapes):
         scale = max(1, 96 // max(picture.shape))
         with row.container(width=104, gap=None):
             st.image(_picture(picture, scale=scale), width=min(96, scale * picture.shape[1]))
             st.caption(f"{name} · {_shape(shape)}")
-    st.caption(t("conv keeps the size (padding 1), each max-pool halves it, flatten lines up {flat} numbers for the "
-                 "fully connected layers; the pictures show map 1 of each conv stage.", flat=acts.flat.size))
+    st.caption(
+        t(
+            "conv keeps the size (padding 1), each max-pool halves it, flatten lines up {flat} numbers for the "
+            "fully connected layers; the pictures show map 1 of each conv stage.",
+            flat=acts.flat.size,
+        )
+    )
 
 
 def _state(key: str, default):
@@ -115,9 +158,14 @@ def _on_pixel_click(chart_key: str, pixel_key: str, size: int) -> None:
 def _explorer(model, acts, key: str) -> None:
     """Pick a layer, a map and a pixel: only this part reruns, and it only reads the cached activations."""
     st.markdown("**" + t("Click a feature map, then a pixel of it") + "**")
-    layer = st.segmented_control(t("Layer"), [ConvLayer.CONV1, ConvLayer.CONV2], default=ConvLayer.CONV1,
-                                 required=True, key=f"{key}_layer",
-                                 format_func=lambda v: t("conv 1") if v is ConvLayer.CONV1 else t("conv 2"))
+    layer = st.segmented_control(
+        t("Layer"),
+        [ConvLayer.CONV1, ConvLayer.CONV2],
+        default=ConvLayer.CONV1,
+        required=True,
+        key=f"{key}_layer",
+        format_func=lambda v: t("conv 1") if v is ConvLayer.CONV1 else t("conv 2"),
+    )
     layer = layer if isinstance(layer, ConvLayer) else ConvLayer.CONV1
     maps = acts.after_relu(layer)
     count, size = len(maps), maps.shape[-1]
@@ -128,15 +176,24 @@ def _explorer(model, acts, key: str) -> None:
     left, right = st.columns([3, 2])
     with left:
         chart = f"{key}_maps_{layer.value}"
-        st.caption(t("{count} maps of {size}×{size} after ReLU (each scaled to its own maximum)", count=count,
-                     size=size))
-        plot(cnn_figures.feature_map_picker(maps, channel, tr=t), key=chart, selection_mode="points",
-             on_select=partial(_on_map_click, chart, map_key, count, pixel_key))
+        st.caption(
+            t("{count} maps of {size}×{size} after ReLU (each scaled to its own maximum)", count=count, size=size)
+        )
+        plot(
+            cnn_figures.feature_map_picker(maps, channel, tr=t),
+            key=chart,
+            selection_mode="points",
+            on_select=partial(_on_map_click, chart, map_key, count, pixel_key),
+        )
     with right:
         chart = f"{key}_pixels_{layer.value}"
         st.caption(t("map {map}: click a pixel", map=channel + 1))
-        plot(cnn_figures.pixel_picker(maps[channel], (row, col), tr=t), key=chart, selection_mode="points",
-             on_select=partial(_on_pixel_click, chart, pixel_key, size))
+        plot(
+            cnn_figures.pixel_picker(maps[channel], (row, col), tr=t),
+            key=chart,
+            selection_mode="points",
+            on_select=partial(_on_pixel_click, chart, pixel_key, size),
+        )
     pixel = cnn_explain.conv_pixel(model, acts, layer, channel, row, col)
     if layer is ConvLayer.CONV1:
         _conv1_arithmetic(pixel)
@@ -168,28 +225,50 @@ def _number(value: float) -> str:
 
 
 def _three_tables(patch: np.ndarray, kernel: np.ndarray, products: np.ndarray, patch_caption: str) -> None:
-    for column, caption, values in zip(st.columns(3), (patch_caption, t("× kernel"), t("= products")),
-                                       (patch, kernel, products)):
+    for column, caption, values in zip(
+        st.columns(3), (patch_caption, t("× kernel"), t("= products")), (patch, kernel, products)
+    ):
         with column:
             st.caption(caption)
             st.markdown(_table(values))
 
 
 def _conv1_arithmetic(pixel) -> None:
-    st.markdown("**" + t("Convolution at row {row}, column {col} of map {map}", row=pixel.row, col=pixel.col,
-                         map=pixel.channel + 1) + "**")
-    _three_tables(pixel.patch[0], pixel.kernel[0], pixel.products[0],
-                  t("3×3 input patch (pixels normalised: (p − 0.1307) / 0.3081; 0 outside the image)"))
-    st.markdown(t("Sum of the 9 products = {sum:.4f}; plus the bias {bias:.4f} gives **{total:.4f}**.",
-                  sum=float(pixel.products.sum()), bias=pixel.bias, total=pixel.total))
+    st.markdown(
+        "**"
+        + t("Convolution at row {row}, column {col} of map {map}", row=pixel.row, col=pixel.col, map=pixel.channel + 1)
+        + "**"
+    )
+    _three_tables(
+        pixel.patch[0],
+        pixel.kernel[0],
+        pixel.products[0],
+        t("3×3 input patch (pixels normalised: (p − 0.1307) / 0.3081; 0 outside the image)"),
+    )
+    st.markdown(
+        t(
+            "Sum of the 9 products = {sum:.4f}; plus the bias {bias:.4f} gives **{total:.4f}**.",
+            sum=float(pixel.products.sum()),
+            bias=pixel.bias,
+            total=pixel.total,
+        )
+    )
 
 
 def _conv2_arithmetic(pixel, key: str) -> None:
     channels = len(pixel.patch)
-    st.markdown("**" + t("Convolution at row {row}, column {col} of map {map}", row=pixel.row, col=pixel.col,
-                         map=pixel.channel + 1) + "**")
-    st.markdown(t("conv 2 reads all {channels} maps of the layer before: one 3×3 kernel per input map, and every "
-                  "product is added up.", channels=channels))
+    st.markdown(
+        "**"
+        + t("Convolution at row {row}, column {col} of map {map}", row=pixel.row, col=pixel.col, map=pixel.channel + 1)
+        + "**"
+    )
+    st.markdown(
+        t(
+            "conv 2 reads all {channels} maps of the layer before: one 3×3 kernel per input map, and every "
+            "product is added up.",
+            channels=channels,
+        )
+    )
     sums = pixel.channel_sums
     left, right = st.columns(2)
     with left:
@@ -200,14 +279,28 @@ def _conv2_arithmetic(pixel, key: str) -> None:
         plot(cnn_figures.channel_contributions(sums, tr=t), key=f"{key}_contrib")
     strongest = int(np.argmax(np.abs(sums)))
     options = list(range(channels))
-    shown = st.selectbox(t("Input map to show in full"), options, index=strongest, key=f"{key}_in_channel",
-                         format_func=lambda c: t("map {map}: adds {value:.4f}", map=c + 1, value=sums[c]))
+    shown = st.selectbox(
+        t("Input map to show in full"),
+        options,
+        index=strongest,
+        key=f"{key}_in_channel",
+        format_func=lambda c: t("map {map}: adds {value:.4f}", map=c + 1, value=sums[c]),
+    )
     shown = shown if shown in options else strongest
-    _three_tables(pixel.patch[shown], pixel.kernel[shown], pixel.products[shown],
-                  t("3×3 patch of input map {map}", map=shown + 1))
-    st.markdown(t("Sum over all {count} products ({channels} maps × 9) = {sum:.4f}; plus the bias {bias:.4f} gives "
-                  "**{total:.4f}**.", count=channels * 9, channels=channels, sum=float(pixel.products.sum()),
-                  bias=pixel.bias, total=pixel.total))
+    _three_tables(
+        pixel.patch[shown], pixel.kernel[shown], pixel.products[shown], t("3×3 patch of input map {map}", map=shown + 1)
+    )
+    st.markdown(
+        t(
+            "Sum over all {count} products ({channels} maps × 9) = {sum:.4f}; plus the bias {bias:.4f} gives "
+            "**{total:.4f}**.",
+            count=channels * 9,
+            channels=channels,
+            sum=float(pixel.products.sum()),
+            bias=pixel.bias,
+            total=pixel.total,
+        )
+    )
 
 
 def _tiles(stack: np.ndarray, columns: int = 8) -> np.ndarray:
@@ -217,7 +310,7 @@ def _tiles(stack: np.ndarray, columns: int = 8) -> np.ndarray:
     out = np.full((rows * 4 - 1, columns * 4 - 1), np.nan)
     for index, tile in enumerate(stack):
         r, c = divmod(index, columns)
-        out[r * 4: r * 4 + 3, c * 4: c * 4 + 3] = tile
+        out[r * 4 : r * 4 + 3, c * 4 : c * 4 + 3] = tile
     return out
 
 
@@ -230,17 +323,38 @@ def _relu_and_pool(pixel, window) -> None:
     st.markdown(t("**ReLU**: max(0, {total:.4f}) = **{relu:.4f}**", total=pixel.total, relu=pixel.relu))
     left, right = st.columns([1, 2])
     with left:
-        st.caption(t("2×2 max-pool window (rows {top}–{bottom}, columns {left}–{right})", top=window.top,
-                     bottom=window.top + 1, left=window.left, right=window.left + 1))
+        st.caption(
+            t(
+                "2×2 max-pool window (rows {top}–{bottom}, columns {left}–{right})",
+                top=window.top,
+                bottom=window.top + 1,
+                left=window.left,
+                right=window.left + 1,
+            )
+        )
         best = np.unravel_index(int(np.argmax(window.values)), window.values.shape)
         st.markdown(_table(window.values, bold=(int(best[0]), int(best[1]))))
     with right:
-        verdict = (t("This pixel is the window's maximum: it is kept.") if window.chosen_is_kept
-                   else t("A neighbour is larger: this pixel is dropped."))
-        st.markdown(t("**Max-pool** keeps {kept:.4f} at row {row}, column {col} of the pooled map. {verdict}",
-                      kept=window.kept, row=window.pooled_row, col=window.pooled_col, verdict=verdict))
-        st.caption(t("The model's code pools before ReLU because it is faster; both orders give the same numbers, "
-                     "since ReLU and max never disagree about which value is largest."))
+        verdict = (
+            t("This pixel is the window's maximum: it is kept.")
+            if window.chosen_is_kept
+            else t("A neighbour is larger: this pixel is dropped.")
+        )
+        st.markdown(
+            t(
+                "**Max-pool** keeps {kept:.4f} at row {row}, column {col} of the pooled map. {verdict}",
+                kept=window.kept,
+                row=window.pooled_row,
+                col=window.pooled_col,
+                verdict=verdict,
+            )
+        )
+        st.caption(
+            t(
+                "The model's code pools before ReLU because it is faster; both orders give the same numbers, "
+                "since ReLU and max never disagree about which value is largest."
+            )
+        )
 
 
 def _softmax_steps(soft) -> None:
@@ -250,11 +364,23 @@ def _softmax_steps(soft) -> None:
     lines = [f"| {t('digit')} | z | {exp_header} | p |", "|---:|---:|---:|---:|"]
     for digit in range(10):
         mark = "**" if digit == soft.prediction else ""
-        lines.append(f"| {mark}{digit}{mark} | {soft.logits[digit]:.3f} | {soft.exps[digit]:.4g} | "
-                     f"{mark}{soft.probabilities[digit]:.4f}{mark} |")
+        lines.append(
+            f"| {mark}{digit}{mark} | {soft.logits[digit]:.3f} | {soft.exps[digit]:.4g} | "
+            f"{mark}{soft.probabilities[digit]:.4f}{mark} |"
+        )
     st.markdown("\n".join(lines))
-    st.markdown(t("Sum of the exponentials = {total:.4g}; each probability is its exponential divided by this sum.",
-                  total=soft.total))
+    st.markdown(
+        t(
+            "Sum of the exponentials = {total:.4g}; each probability is its exponential divided by this sum.",
+            total=soft.total,
+        )
+    )
     if soft.loss is not None:
-        st.markdown(t("Cross-entropy loss for the true digit {label}: −ln p{label} = −ln {p:.4f} = **{loss:.4f}**.",
-                      label=soft.label, p=soft.probabilities[soft.label], loss=soft.loss))
+        st.markdown(
+            t(
+                "Cross-entropy loss for the true digit {label}: −ln p{label} = −ln {p:.4f} = **{loss:.4f}**.",
+                label=soft.label,
+                p=soft.probabilities[soft.label],
+                loss=soft.loss,
+            )
+        )

@@ -1,5 +1,6 @@
 """The CNN page's report on the session's model: accuracy, mistakes you can click, curves, filters, and the
 network opened up for any test image."""
+
 from functools import partial
 
 import numpy as np
@@ -11,12 +12,12 @@ from ui import background
 from ui.cnn_inside import inside_cnn
 from ui.common import error_text, plot, t
 
-REPORT_KEY = "cnn_report"        # ui.training drops it when the session's model changes
+REPORT_KEY = "cnn_report"  # ui.training drops it when the session's model changes
 TABS_KEY = "cnn_results_tab"
-CELL_KEY = "cnn_cell"            # the (true, predicted) cell chosen in the confusion matrix
-INDEX_KEY = "cnn_inside_index"   # the test image opened inside the CNN
+CELL_KEY = "cnn_cell"  # the (true, predicted) cell chosen in the confusion matrix
+INDEX_KEY = "cnn_inside_index"  # the test image opened inside the CNN
 NUMBER_KEY = "cnn_inside_number"  # its number input
-ROWS_KEY = "cnn_cell_rows"        # the list of the chosen cell's images
+ROWS_KEY = "cnn_cell_rows"  # the list of the chosen cell's images
 
 
 def report(entry: dict) -> cnn_report.TestReport:
@@ -88,17 +89,27 @@ def _mistakes(rep: cnn_report.TestReport) -> None:
     st.caption(t("Rows: the true digit; columns: what the CNN read. Click a cell to see those test images."))
     true, predicted = _chosen_cell(rep)
     chart = "cnn_confusion"
-    plot(cnn_figures.clickable_confusion_matrix(rep.confusion, (true, predicted), tr=t), key=chart,
-         selection_mode="points", on_select=partial(_on_cell_click, chart))
+    plot(
+        cnn_figures.clickable_confusion_matrix(rep.confusion, (true, predicted), tr=t),
+        key=chart,
+        selection_mode="points",
+        on_select=partial(_on_cell_click, chart),
+    )
     indices = rep.cell(true, predicted)
     if true == predicted:
         st.markdown(t("Test images of {true} read right: **{count:,}**.", count=len(indices), true=true))
     else:
-        st.markdown(t("Test images of {true} read as {predicted}: **{count:,}**.", count=len(indices), true=true,
-                      predicted=predicted))
+        st.markdown(
+            t(
+                "Test images of {true} read as {predicted}: **{count:,}**.",
+                count=len(indices),
+                true=true,
+                predicted=predicted,
+            )
+        )
     if not len(indices):
         return
-    shown = indices[:cnn_report.MAX_CELL_IMAGES]
+    shown = indices[: cnn_report.MAX_CELL_IMAGES]
     if len(indices) > len(shown):
         st.caption(t("The first {shown} are listed.", shown=len(shown)))
     _cell_images(rep, shown)
@@ -111,11 +122,19 @@ def _cell_images(rep: cnn_report.TestReport, shown: np.ndarray) -> None:
         t("test image #"): [int(i) for i in shown],
         t("top 3 probabilities"): [" · ".join(f"{d}: {p:.1%}" for d, p in rep.top(i)) for i in shown],
     }
-    st.dataframe(rows, hide_index=True, selection_mode="single-row", key=ROWS_KEY, row_height=44,
-                 on_select=partial(_on_row_click, [int(i) for i in shown]),
-                 column_config={t("image"): st.column_config.ImageColumn(width="small"),
-                                t("test image #"): st.column_config.NumberColumn(width="small"),
-                                t("top 3 probabilities"): st.column_config.TextColumn(width="large")})
+    st.dataframe(
+        rows,
+        hide_index=True,
+        selection_mode="single-row",
+        key=ROWS_KEY,
+        row_height=44,
+        on_select=partial(_on_row_click, [int(i) for i in shown]),
+        column_config={
+            t("image"): st.column_config.ImageColumn(width="small"),
+            t("test image #"): st.column_config.NumberColumn(width="small"),
+            t("top 3 probabilities"): st.column_config.TextColumn(width="large"),
+        },
+    )
     st.caption(t("Choose a row to open that image inside the CNN."))
 
 
@@ -145,8 +164,14 @@ def _data_uri(image: np.ndarray) -> str:
 def _inside(model, rep: cnn_report.TestReport) -> None:
     index = min(max(int(st.session_state.get(INDEX_KEY, 0)), 0), rep.count - 1)
     st.session_state[NUMBER_KEY] = index
-    st.number_input(t("Test image # (0–{last:,})", last=rep.count - 1), 0, rep.count - 1, step=1, key=NUMBER_KEY,
-                    on_change=_on_number)
+    st.number_input(
+        t("Test image # (0–{last:,})", last=rep.count - 1),
+        0,
+        rep.count - 1,
+        step=1,
+        key=NUMBER_KEY,
+        on_change=_on_number,
+    )
     inside_cnn(model, rep.image(index), label=int(rep.labels[index]), key="cnn_inside")
 
 
@@ -161,10 +186,14 @@ def _on_number() -> None:
 def _accuracy(entry: dict, rep: cnn_report.TestReport) -> None:
     if entry["records"]:
         plot(cnn_figures.accuracy_curves(entry["records"], tr=t), key="cnn_accuracy_curves")
-        st.caption(t("Train accuracy is a running average over the batches of the epoch so far, measured while the "
-                     "weights were still changing; test accuracy is measured once, after the epoch, with the final "
-                     "weights. That is why train accuracy trails test accuracy after one epoch; when it climbs well "
-                     "above test accuracy later, the network is memorising its training images (overfitting)."))
+        st.caption(
+            t(
+                "Train accuracy is a running average over the batches of the epoch so far, measured while the "
+                "weights were still changing; test accuracy is measured once, after the epoch, with the final "
+                "weights. That is why train accuracy trails test accuracy after one epoch; when it climbs well "
+                "above test accuracy later, the network is memorising its training images (overfitting)."
+            )
+        )
     else:
         st.info(t("This model was uploaded, so there is no training history."))
     plot(cnn_figures.per_class_accuracy(rep.per_class_accuracy(), tr=t), key="cnn_per_class")
@@ -179,6 +208,15 @@ def _learning_rate(entry: dict) -> None:
 
 def _filters(model) -> None:
     filters = model.conv1.weight.detach().cpu().numpy()[:, 0]
-    plot(cnn_figures.image_grid(filters, [str(i + 1) for i in range(len(filters))], columns=8, colorscale="RdBu_r",
-                                zmid=0.0, title=t("First-layer 3×3 filters (red positive, blue negative)"),
-                                height_per_row=80), key="cnn_filters")
+    plot(
+        cnn_figures.image_grid(
+            filters,
+            [str(i + 1) for i in range(len(filters))],
+            columns=8,
+            colorscale="RdBu_r",
+            zmid=0.0,
+            title=t("First-layer 3×3 filters (red positive, blue negative)"),
+            height_per_row=80,
+        ),
+        key="cnn_filters",
+    )

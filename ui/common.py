@@ -1,4 +1,5 @@
 """Small Streamlit helpers every page uses: translation, plain-text messages, settings widgets, figures."""
+
 import numbers
 import re
 
@@ -46,8 +47,9 @@ def error_text(error: Exception) -> str:
 
 def plot(fig, key: str | None = None, **kwargs):
     # No mode bar: on phones it sat over the chart titles and hid what they said.
-    return st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False, "displayModeBar": False},
-                           **kwargs)
+    return st.plotly_chart(
+        fig, width="stretch", key=key, config={"displaylogo": False, "displayModeBar": False}, **kwargs
+    )
 
 
 def setting_widget(widget, setting: Setting, **kwargs):
@@ -60,8 +62,14 @@ def setting_widget(widget, setting: Setting, **kwargs):
             try:
                 value = setting.parse(raw)
             except ValueError:
-                st.warning(t("The link's {key}={value} is not a valid setting here, so the default {default} is used.",
-                             key=key, value=plain(raw[:40]), default=default))
+                st.warning(
+                    t(
+                        "The link's {key}={value} is not a valid setting here, so the default {default} is used.",
+                        key=key,
+                        value=plain(raw[:40]),
+                        default=default,
+                    )
+                )
         st.session_state[key] = value
     if setting.options is not None:
         kwargs["options"] = list(setting.options)

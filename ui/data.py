@@ -1,4 +1,5 @@
 """The MNIST data panel: which directory, whether the data is there, and what is used meanwhile when it is not."""
+
 import streamlit as st
 
 from core.deployment import LOCAL_ENV, local_mode
@@ -13,13 +14,24 @@ def data_panel() -> MnistChoice:
     root = background.data_dir()
     choice = choose_data(root, download=False)
     with st.expander(t("Data: MNIST"), expanded=choice.bundled):
-        st.text_input(t("Data directory (default from the environment variable {env})", env=DATA_DIR_ENV),
-                      key="data_dir", persist_state="session", disabled=not local_mode(),
-                      help=None if local_mode() else t("Fixed on this server. To choose another folder, run the app "
-                                                      "yourself with {env}=1.", env=LOCAL_ENV))
+        st.text_input(
+            t("Data directory (default from the environment variable {env})", env=DATA_DIR_ENV),
+            key="data_dir",
+            persist_state="session",
+            disabled=not local_mode(),
+            help=None
+            if local_mode()
+            else t("Fixed on this server. To choose another folder, run the app yourself with {env}=1.", env=LOCAL_ENV),
+        )
         if not choice.bundled:
-            st.caption(t("MNIST found in {folder}: {train:,} training and {test:,} test images.",
-                         folder=plain(root), train=choice.train_count, test=choice.test_count))
+            st.caption(
+                t(
+                    "MNIST found in {folder}: {train:,} training and {test:,} test images.",
+                    folder=plain(root),
+                    train=choice.train_count,
+                    test=choice.test_count,
+                )
+            )
             return choice
         st.warning(error_text(choice.problem))
         if st.button(t("Download MNIST now"), key="cnn_download"):

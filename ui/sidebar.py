@@ -1,4 +1,5 @@
 """The sidebar every page shares: language and the device training runs on."""
+
 import streamlit as st
 
 from core.device import DeviceDescription

@@ -109,8 +109,10 @@ def cnn_explained() -> None:
             "block:"
         )
     )
-    st.latex(r"\begin{gathered} (x * k)_{ij} = \sum_{c,u,v} x_{c,\,i+u,\,j+v}\,k_{c,u,v} + b \\"
-             r" \mathrm{ReLU}(z) = \max(0, z) \end{gathered}")
+    st.latex(
+        r"\begin{gathered} (x * k)_{ij} = \sum_{c,u,v} x_{c,\,i+u,\,j+v}\,k_{c,u,v} + b \\"
+        r" \mathrm{ReLU}(z) = \max(0, z) \end{gathered}"
+    )
     st.markdown(
         t(
             "**Softmax and cross-entropy** turn the ten scores into probabilities and punish a low probability "

@@ -1,4 +1,5 @@
 """The XOR page's explanations: formulas, the chain rule, and the lesson's code as it runs."""
+
 import html
 import inspect
 import re
@@ -15,27 +16,49 @@ from ui.teach import source
 def xor_numpy_explained() -> None:
     st.markdown(t("**Forward pass.** Each layer multiplies by its weights, then squashes with an activation:"))
     # Short lines, so each formula fits a 390-px phone without scrolling sideways.
-    st.latex(r"\begin{gathered} A_1 = X W_1,\quad H = \sigma(A_1) \\"
-             r" A_2 = H W_2,\quad \hat y = \sigma(A_2) \end{gathered}")
+    st.latex(
+        r"\begin{gathered} A_1 = X W_1,\quad H = \sigma(A_1) \\"
+        r" A_2 = H W_2,\quad \hat y = \sigma(A_2) \end{gathered}"
+    )
     st.markdown(t("**The loss** this page plots and reports is the mean over the four points of ½(y − ŷ)²:"))
     st.latex(r"L = \frac{1}{4}\sum_{i=1}^{4} \tfrac12\,(y_i - \hat y_i)^2")
-    st.markdown(t("The lesson's `backward` follows the gradient of the sum C = ½Σ(y − ŷ)² = 4·L: the same direction, "
-                  "a step four times as long as the mean's."))
-    st.markdown(t("**Backward pass.** The chain rule walks back from the cost, one factor per step, as the lesson's "
-                  "comments do:"))
-    st.latex(r"\frac{\partial C}{\partial W_2} = H^{\top}\Big(\underbrace{-(y-\hat y)}_{dC/d\hat y}\odot"
-             r"\underbrace{\hat y(1-\hat y)}_{d\hat y/dA_2}\Big)")
-    st.latex(r"\begin{aligned} \frac{\partial C}{\partial W_1} &= X^{\top}\Big(\underbrace{\tfrac{\partial C}{\partial A_2}"
-             r" W_2^{\top}}_{dC/dH} \\ &\qquad\odot\underbrace{H(1-H)}_{dH/dA_1}\Big) \end{aligned}")
+    st.markdown(
+        t(
+            "The lesson's `backward` follows the gradient of the sum C = ½Σ(y − ŷ)² = 4·L: the same direction, "
+            "a step four times as long as the mean's."
+        )
+    )
+    st.markdown(
+        t(
+            "**Backward pass.** The chain rule walks back from the cost, one factor per step, as the lesson's "
+            "comments do:"
+        )
+    )
+    st.latex(
+        r"\frac{\partial C}{\partial W_2} = H^{\top}\Big(\underbrace{-(y-\hat y)}_{dC/d\hat y}\odot"
+        r"\underbrace{\hat y(1-\hat y)}_{d\hat y/dA_2}\Big)"
+    )
+    st.latex(
+        r"\begin{aligned} \frac{\partial C}{\partial W_1} &= X^{\top}\Big(\underbrace{\tfrac{\partial C}{\partial A_2}"
+        r" W_2^{\top}}_{dC/dH} \\ &\qquad\odot\underbrace{H(1-H)}_{dH/dA_1}\Big) \end{aligned}"
+    )
     st.latex(r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
-    st.markdown(t("The sigmoid's slope can be written with its own output: if y = σ(a) then σ'(a) = y·(1 − y). That is "
-                  "why `sigmoid_derivative` takes the **output**, and why the lesson calls "
-                  "`sigmoid_derivative(self.Y_hat)`, not `sigmoid_derivative(self.A2)`."))
+    st.markdown(
+        t(
+            "The sigmoid's slope can be written with its own output: if y = σ(a) then σ'(a) = y·(1 − y). That is "
+            "why `sigmoid_derivative` takes the **output**, and why the lesson calls "
+            "`sigmoid_derivative(self.Y_hat)`, not `sigmoid_derivative(self.A2)`."
+        )
+    )
     st.markdown(t("The code that runs on this page with the lesson's settings:"))
     for part in (xor_numpy.sigmoid, xor_numpy.sigmoid_derivative, xor_numpy.SimpleNeuralNetwork):
         source(part)
-    st.markdown(t("Other activations, initial weights, biases or the derivative trap run in a subclass, so the "
-                  "lesson's class stays as the lesson wrote it:"))
+    st.markdown(
+        t(
+            "Other activations, initial weights, biases or the derivative trap run in a subclass, so the "
+            "lesson's class stays as the lesson wrote it:"
+        )
+    )
     source(xor_numpy.PlaygroundNet)
     source(xor_numpy.deltas)
 
@@ -43,8 +66,11 @@ def xor_numpy_explained() -> None:
 def step_code(net) -> list[str]:
     """The lines that computed one step on `net`: its forward, and the backward that ran (with deltas for options)."""
     parts = [type(net).forward]
-    parts += [xor_numpy.deltas, type(net).backward] if type(net) is not xor_numpy.SimpleNeuralNetwork \
+    parts += (
+        [xor_numpy.deltas, type(net).backward]
+        if type(net) is not xor_numpy.SimpleNeuralNetwork
         else [type(net).backward]
+    )
     return [line for part in parts for line in textwrap.dedent(inspect.getsource(part)).splitlines()]
 
 
@@ -55,8 +81,9 @@ def line_of(lines: list[str], stage: str) -> int:
 
 
 def _short(value: np.ndarray) -> str:
-    return np.array2string(np.asarray(value), precision=3, suppress_small=True, separator=", ",
-                           max_line_width=60).replace("\n", " ")
+    return np.array2string(
+        np.asarray(value), precision=3, suppress_small=True, separator=", ", max_line_width=60
+    ).replace("\n", " ")
 
 
 def code_with_values(lines: list[str], stage: str, values: dict[str, np.ndarray]) -> None:
@@ -69,7 +96,11 @@ def code_with_values(lines: list[str], stage: str, values: dict[str, np.ndarray]
         rows.append(f'<div style="{style}white-space:pre-wrap;">{html.escape(line) or " "}</div>')
         if match is not None:
             colour = "#7a4b00" if lit else "#666"
-            rows.append(f'<div style="color:{colour};white-space:pre-wrap;padding-left:2em;">→ {html.escape(match)} = '
-                        f"{html.escape(_short(values[match]))}</div>")
-    st.html('<div style="font-family:monospace;font-size:0.8rem;line-height:1.4;border:1px solid #ddd;'
-            'border-radius:6px;padding:0.5rem;overflow-wrap:anywhere;">' + "".join(rows) + "</div>")
+            rows.append(
+                f'<div style="color:{colour};white-space:pre-wrap;padding-left:2em;">→ {html.escape(match)} = '
+                f"{html.escape(_short(values[match]))}</div>"
+            )
+    st.html(
+        '<div style="font-family:monospace;font-size:0.8rem;line-height:1.4;border:1px solid #ddd;'
+        'border-radius:6px;padding:0.5rem;overflow-wrap:anywhere;">' + "".join(rows) + "</div>"
+    )

@@ -148,8 +148,13 @@ def _status_line(job: Job, record) -> None:
     elif job.status == JobState.RUNNING and record is None:
         st.info(t("Starting: loading MNIST and building the model…"))
     elif job.status == JobState.RUNNING and record["stopped"]:
-        st.warning(t("Stopped at epoch {epoch}, batch {batch}; measuring its test accuracy…",
-                     epoch=record["epoch"], batch=record["batch"]))
+        st.warning(
+            t(
+                "Stopped at epoch {epoch}, batch {batch}; measuring its test accuracy…",
+                epoch=record["epoch"],
+                batch=record["batch"],
+            )
+        )
     elif job.paused:
         st.info(t("Paused for a moment: a short run goes first; yours continues by itself."))
     elif job.status == JobState.FAILED:

@@ -1,4 +1,5 @@
 """The session's XOR runs: overlaid loss curves labelled by what differs, with pin and remove."""
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +35,7 @@ class HistoryRun:
     id: int
     settings: XorSettings
     curves: dict  # implementation name → (epochs, losses), thinned
-    final: dict   # implementation name → final loss
+    final: dict  # implementation name → final loss
     pinned: bool = False
 
 
@@ -43,8 +44,9 @@ def runs() -> list[HistoryRun]:
 
 
 def add(run_id: int, settings: XorSettings, results: dict) -> None:
-    curves = {name: xor_figures.thinned(np.concatenate([r["losses"] for r in records]))
-              for name, records in results.items()}
+    curves = {
+        name: xor_figures.thinned(np.concatenate([r["losses"] for r in records])) for name, records in results.items()
+    }
     final = {name: float(records[-1]["loss"]) for name, records in results.items()}
     history = [run for run in runs() if run.settings != settings or run.pinned]
     history.append(HistoryRun(run_id, settings, curves, final))

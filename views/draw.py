@@ -4,6 +4,7 @@ The ready-made model reads from the first stroke (no training needed); the sessi
 takes over, and the user can switch back. A stroke reruns only the drawing section, which shows the prediction first;
 the costly views (saliency, feature maps) are computed only while their section is open.
 """
+
 import time
 
 import numpy as np
@@ -46,13 +47,20 @@ def chosen_model():
         if st.session_state.get("draw_own_seen") != id(own):  # a model of one's own just arrived: read with it
             st.session_state["draw_own_seen"] = id(own)
             st.session_state["draw_model"] = "own"
-        choice = st.radio(t("Read with"), list(MODEL_LABELS), horizontal=True, key="draw_model",
-                          format_func=lambda k: t(MODEL_LABELS[k]))
+        choice = st.radio(
+            t("Read with"),
+            list(MODEL_LABELS),
+            horizontal=True,
+            key="draw_model",
+            format_func=lambda k: t(MODEL_LABELS[k]),
+        )
     else:
         choice = "own" if own is not None else "ready"
     if choice == "ready" and ready is not None:
-        return ready, t("Reading with the ready-made model (test accuracy {accuracy:.2%}).",
-                        accuracy=ready_model_info()["test_accuracy"])
+        return ready, t(
+            "Reading with the ready-made model (test accuracy {accuracy:.2%}).",
+            accuracy=ready_model_info()["test_accuracy"],
+        )
     if own is None:
         return None, ""
     entry = st.session_state["cnn"]
@@ -88,11 +96,17 @@ def what_it_sees(image: np.ndarray, model, rgba: np.ndarray, photo: bool) -> Non
         pictures += [rgba, digits.ink_map(rgba)]
         captions += [t("1 · your photo"), t("2 · ink: darker than the paper around it")]
     pictures += [zoom(image), zoom(plain)]
-    captions += [t("MNIST-style: what the CNN sees"),
-                 t("Plain resize: would read {d} ({p:.0%})", d=int(np.argmax(plain_probs)), p=plain_probs.max())]
+    captions += [
+        t("MNIST-style: what the CNN sees"),
+        t("Plain resize: would read {d} ({p:.0%})", d=int(np.argmax(plain_probs)), p=plain_probs.max()),
+    ]
     st.image(pictures, caption=captions, width=112 + 28)
-    st.caption(t("MNIST digits were size-normalised to a 20×20 box and centred by their centre of mass in 28×28. "
-                 "A drawing treated the same way looks like the training data; a plain resize usually does not."))
+    st.caption(
+        t(
+            "MNIST digits were size-normalised to a 20×20 box and centred by their centre of mass in 28×28. "
+            "A drawing treated the same way looks like the training data; a plain resize usually does not."
+        )
+    )
 
 
 def inside_the_cnn(image: np.ndarray, model) -> None:
@@ -102,8 +116,9 @@ def inside_the_cnn(image: np.ndarray, model) -> None:
         return
     with section:
         salient = cnn.saliency(model, image)
-        st.image(zoom(salient / max(float(salient.max()), 1e-9)), caption=t("Saliency: pixels that mattered"),
-                 width=112 + 28)
+        st.image(
+            zoom(salient / max(float(salient.max()), 1e-9)), caption=t("Saliency: pixels that mattered"), width=112 + 28
+        )
         inside_cnn(model, image, key="draw_inside_view")
 
 
@@ -122,31 +137,49 @@ def canvas_input() -> np.ndarray | None:
         if st.button(t("Clear"), key="draw_clear"):
             st.session_state["canvas_version"] = st.session_state.get("canvas_version", 0) + 1
     with right:
-        result = drawing_canvas(stroke_width=width, stroke_color="#FFFFFF", background_color="#000000",
-                                width=CANVAS_SIZE, height=CANVAS_SIZE, drawing_mode="freedraw", return_image_data=True,
-                                key=f"canvas_{st.session_state.get('canvas_version', 0)}")
+        result = drawing_canvas(
+            stroke_width=width,
+            stroke_color="#FFFFFF",
+            background_color="#000000",
+            width=CANVAS_SIZE,
+            height=CANVAS_SIZE,
+            drawing_mode="freedraw",
+            return_image_data=True,
+            key=f"canvas_{st.session_state.get('canvas_version', 0)}",
+        )
     return result.image_data
 
 
 @st.fragment
 def drawing_panel(model) -> None:
     """Canvas or upload, then the prediction; interacting here reruns only this part of the page."""
-    source = st.radio(t("Input"), ["draw", "upload"], horizontal=True, key="draw_source",
-                      format_func=lambda k: {"draw": t("Draw"), "upload": t("Upload a photo")}[k])
+    source = st.radio(
+        t("Input"),
+        ["draw", "upload"],
+        horizontal=True,
+        key="draw_source",
+        format_func=lambda k: {"draw": t("Draw"), "upload": t("Upload a photo")}[k],
+    )
     rgba = None
     if source == "draw":
         rgba = canvas_input()
     else:
-        upload = st.file_uploader(t("A photo or scan of one digit (PNG or JPEG): dark ink on paper, shadows and "
-                                    "ruled lines are fine"), type=["png", "jpg", "jpeg"], key="draw_upload")
+        upload = st.file_uploader(
+            t("A photo or scan of one digit (PNG or JPEG): dark ink on paper, shadows and ruled lines are fine"),
+            type=["png", "jpg", "jpeg"],
+            key="draw_upload",
+        )
         if upload is not None:
             rgba = read_upload(upload)
     started = time.perf_counter()
     image = digits.preprocess(rgba) if rgba is not None else None
     if image is None:
         if source == "draw" or rgba is not None:
-            st.info(t("Draw a digit (0–9) on the black square, as large as you like.") if source == "draw"
-                    else t("No digit found in this picture: it looks blank. Try a closer photo with darker ink."))
+            st.info(
+                t("Draw a digit (0–9) on the black square, as large as you like.")
+                if source == "draw"
+                else t("No digit found in this picture: it looks blank. Try a closer photo with darker ink.")
+            )
         return
     prediction(image, model, started)
     what_it_sees(image, model, rgba, photo=source == "upload")
@@ -156,24 +189,34 @@ def drawing_panel(model) -> None:
 def quick_training(job) -> None:
     """A short training run right here, for a model of one's own (drawing does not need it)."""
     with st.expander(t("Train a model of your own"), expanded=False):
-        st.info(t("You have no trained CNN of your own in this session yet; the ready-made model reads your digits "
-                  "meanwhile. Train one quickly here, or on the **Train a CNN** page (where you can also load one)."))
+        st.info(
+            t(
+                "You have no trained CNN of your own in this session yet; the ready-made model reads your digits "
+                "meanwhile. Train one quickly here, or on the **Train a CNN** page (where you can also load one)."
+            )
+        )
         left, right = st.columns([2, 1])
-        epochs = left.select_slider(t("Quick training: epochs over up to 10,000 images"), [1, 2, 3], value=1,
-                                    key="quick_epochs")
+        epochs = left.select_slider(
+            t("Quick training: epochs over up to 10,000 images"), [1, 2, 3], value=1, key="quick_epochs"
+        )
         if right.button(t("Quick train"), type="primary", key="quick_train", disabled=job is not None and job.active):
             if background.start_job(dict(), seed=0, epochs=int(epochs), train_subset=10_000, log_every=None):
                 st.rerun()
 
 
 st.title(t("Draw a digit"))
-st.markdown(t("Draw a digit with the mouse or a finger. A CNN reads it after the same preprocessing MNIST used, and "
-              "shows why it decided what it did."))
+st.markdown(
+    t(
+        "Draw a digit with the mouse or a finger. A CNN reads it after the same preprocessing MNIST used, and "
+        "shows why it decided what it did."
+    )
+)
 with st.expander(t("📖 Why preprocessing matters, and the code that does it")):
     preprocessing_explained()
 job = background.current_job()
-if job is not None and (job.active or job.status in ("failed", "diverged")
-                        or st.session_state.get("cnn_adopted") != job.id):
+if job is not None and (
+    job.active or job.status in ("failed", "diverged") or st.session_state.get("cnn_adopted") != job.id
+):
     background.live_progress(job, key="draw")
 model, caption = chosen_model()
 if model is not None:

@@ -1,4 +1,5 @@
 """Home: what the playground is and where to start."""
+
 import streamlit as st
 
 from ui.common import t
@@ -15,7 +16,6 @@ LINK_BUTTONS = """<style>
 </style>"""
 
 
-
 def page_card(heading: str, text: str, page: str, link: str, icon: str) -> None:
     st.subheader(heading)
     st.markdown(text)
@@ -23,24 +23,46 @@ def page_card(heading: str, text: str, page: str, link: str, icon: str) -> None:
 
 
 st.title(t("🧠 NN Playground"))
-st.markdown(t("Train real neural networks in your browser and watch them learn. Three experiments grow out of one "
-              "short deep-learning lesson:"))
+st.markdown(
+    t(
+        "Train real neural networks in your browser and watch them learn. Three experiments grow out of one "
+        "short deep-learning lesson:"
+    )
+)
 st.html(LINK_BUTTONS)
 with st.container(key="home_pages"):
     left, middle, right = st.columns(3)
     with left:
-        page_card(t("1 · XOR from scratch"),
-                  t("A 2 → hidden → 1 sigmoid network with hand-written backprop in NumPy, and the same net in "
-                    "PyTorch. See each hidden unit's boundary, the hidden space where XOR becomes separable, and "
-                    "check the gradients against autograd."),
-                  "views/xor.py", t("Open the XOR playground"), "✖️")
+        page_card(
+            t("1 · XOR from scratch"),
+            t(
+                "A 2 → hidden → 1 sigmoid network with hand-written backprop in NumPy, and the same net in "
+                "PyTorch. See each hidden unit's boundary, the hidden space where XOR becomes separable, and "
+                "check the gradients against autograd."
+            ),
+            "views/xor.py",
+            t("Open the XOR playground"),
+            "✖️",
+        )
     with middle:
-        page_card(t("2 · A CNN on MNIST"),
-                  t("Two conv layers and two fully connected ones, trained with Adam on handwritten digits. Watch the "
-                    "loss fall, then look at the confusion matrix, the mistakes, the filters and the feature maps."),
-                  "views/cnn.py", t("Train a CNN"), "🧮")
+        page_card(
+            t("2 · A CNN on MNIST"),
+            t(
+                "Two conv layers and two fully connected ones, trained with Adam on handwritten digits. Watch the "
+                "loss fall, then look at the confusion matrix, the mistakes, the filters and the feature maps."
+            ),
+            "views/cnn.py",
+            t("Train a CNN"),
+            "🧮",
+        )
     with right:
-        page_card(t("3 · Draw a digit"),
-                  t("Draw with the mouse or a finger and see what your CNN thinks, the 28×28 image it really sees, "
-                    "and which pixels pushed its decision."),
-                  "views/draw.py", t("Draw a digit"), "✏️")
+        page_card(
+            t("3 · Draw a digit"),
+            t(
+                "Draw with the mouse or a finger and see what your CNN thinks, the 28×28 image it really sees, "
+                "and which pixels pushed its decision."
+            ),
+            "views/draw.py",
+            t("Draw a digit"),
+            "✏️",
+        )

@@ -1,4 +1,5 @@
 """XOR playground: the lesson's 2-layer net from scratch and in PyTorch, trained live."""
+
 import time
 from dataclasses import dataclass, replace
 
@@ -48,8 +49,9 @@ def settings_form() -> XorSettings:
         derivative_of = setting_widget(st.radio, xe.DERIVATIVE, format_func=lambda k: t(DERIVATIVE_LABELS[k]))
     if derivative_of == "pre_activation" and implementation != "numpy":
         st.caption(t("The trap changes only the NumPy net: PyTorch's autograd always uses the right derivative."))
-    return XorSettings(implementation, int(hidden), float(lr), int(epochs), int(seed), bool(biases), activation, init,
-                       derivative_of)
+    return XorSettings(
+        implementation, int(hidden), float(lr), int(epochs), int(seed), bool(biases), activation, init, derivative_of
+    )
 
 
 def lazy_section(label: str, key: str):
@@ -60,10 +62,18 @@ def lazy_section(label: str, key: str):
 def _live_update(placeholder, name: str, records: list[dict], settings: XorSettings) -> None:
     losses = np.concatenate([r["losses"] for r in records])
     with placeholder.container():
-        st.caption(t("{name} training… epoch {epoch:,} of {epochs:,}", name=name, epoch=records[-1]["epoch"],
-                     epochs=settings.epochs))
-        plot(xor_figures.live_view(losses, records[-1]["params"], settings.activation, settings.epochs, tr=t),
-             key=f"xor_live_{name}_{records[-1]['epoch']}")
+        st.caption(
+            t(
+                "{name} training… epoch {epoch:,} of {epochs:,}",
+                name=name,
+                epoch=records[-1]["epoch"],
+                epochs=settings.epochs,
+            )
+        )
+        plot(
+            xor_figures.live_view(losses, records[-1]["params"], settings.activation, settings.epochs, tr=t),
+            key=f"xor_live_{name}_{records[-1]['epoch']}",
+        )
 
 
 def train_live(settings: XorSettings) -> dict:
@@ -109,15 +119,25 @@ def show_summary(run: Run) -> None:
     left, right = st.columns([2, 3])
     with left:
         show_verdicts(run)
-        st.download_button(t("⬇ Download this run as a Python script (NumPy only)"), xor_script(run.settings),
-                           file_name="xor_run.py", mime="text/x-python", on_click="ignore", key="xor_export")
+        st.download_button(
+            t("⬇ Download this run as a Python script (NumPy only)"),
+            xor_script(run.settings),
+            file_name="xor_run.py",
+            mime="text/x-python",
+            on_click="ignore",
+            key="xor_export",
+        )
     with right:
         losses = {name: np.concatenate([r["losses"] for r in records]) for name, records in run.results.items()}
         plot(xor_figures.loss_curve(losses, tr=t), key="xor_loss")
         if len(run.results) > 1:
-            st.caption(t("PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this "
-                         "page's loss. Its gradient is a quarter of the lesson's sum, so at the same lr it learns "
-                         "slower."))
+            st.caption(
+                t(
+                    "PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this "
+                    "page's loss. Its gradient is a quarter of the lesson's sum, so at the same lr it learns "
+                    "slower."
+                )
+            )
 
 
 def show_verdicts(run: Run) -> None:
@@ -126,14 +146,25 @@ def show_verdicts(run: Run) -> None:
         info = xe.summary(records, run.settings, name)
         with column:
             if info.cause == "trap":
-                st.error(t("{name}: the loss became NaN at epoch {epoch:,}. The cause is the derivative trap: "
-                           "sigmoid_derivative was given the pre-activation A instead of the output ŷ, so the updates "
-                           "point the wrong way and the weights blow up. Choose “the output ŷ” to fix it.",
-                           name=name, epoch=info.epochs_run))
+                st.error(
+                    t(
+                        "{name}: the loss became NaN at epoch {epoch:,}. The cause is the derivative trap: "
+                        "sigmoid_derivative was given the pre-activation A instead of the output ŷ, so the updates "
+                        "point the wrong way and the weights blow up. Choose “the output ŷ” to fix it.",
+                        name=name,
+                        epoch=info.epochs_run,
+                    )
+                )
                 continue
             if info.diverged:
-                st.error(t("{name}: the loss became NaN at epoch {epoch:,}: the learning rate is too large; try a "
-                           "smaller one.", name=name, epoch=info.epochs_run))
+                st.error(
+                    t(
+                        "{name}: the loss became NaN at epoch {epoch:,}: the learning rate is too large; try a "
+                        "smaller one.",
+                        name=name,
+                        epoch=info.epochs_run,
+                    )
+                )
                 continue
             verdict = t("solves XOR ✅") if info.solved else t("does not solve XOR yet ❌")
             st.metric(t("{name} final loss", name=name), f"{info.final_loss:.5f}", help=verdict)
@@ -143,65 +174,112 @@ def show_verdicts(run: Run) -> None:
 def _outputs_table(record: dict, settings: XorSettings) -> list[dict]:
     _, outputs = predict(record["params"], X_XOR, settings.activation)
     right = correct(outputs)
-    return [{"x1": int(a), "x2": int(b), t("target"): int(y), "ŷ": f"{o:.4f}",
-             t("right?"): "✅" if ok else ("➖" if o == 0.5 else "❌")}
-            for (a, b), y, o, ok in zip(X_XOR, Y_XOR.reshape(-1), outputs.reshape(-1), right)]
+    return [
+        {
+            "x1": int(a),
+            "x2": int(b),
+            t("target"): int(y),
+            "ŷ": f"{o:.4f}",
+            t("right?"): "✅" if ok else ("➖" if o == 0.5 else "❌"),
+        }
+        for (a, b), y, o, ok in zip(X_XOR, Y_XOR.reshape(-1), outputs.reshape(-1), right)
+    ]
 
 
 @st.fragment
 def show_inside(run: Run) -> None:
     """Snapshot views; moving the snapshot slider reruns only this part of the page. A new run starts at its end."""
     results = run.results
-    name = st.radio(t("Look inside"), list(results), horizontal=True, key="xor_inside") if len(results) > 1 \
+    name = (
+        st.radio(t("Look inside"), list(results), horizontal=True, key="xor_inside")
+        if len(results) > 1
         else next(iter(results))
+    )
     records = results[name]
     epochs = [r["epoch"] for r in records]
-    epoch = st.select_slider(t("Training snapshot (epoch)"), epochs, value=epochs[-1],
-                             key=f"xor_snapshot_{run.id}_{name}")
+    epoch = st.select_slider(
+        t("Training snapshot (epoch)"), epochs, value=epochs[-1], key=f"xor_snapshot_{run.id}_{name}"
+    )
     record = records[epochs.index(epoch)]
     left, right = st.columns(2)
     with left:
-        plot(xor_figures.network_diagram(record["params"], run.settings.activation, tr=t,
-                                         title=t("The network at epoch {epoch:,}", epoch=epoch)), key="xor_diagram")
-        st.caption(t("Red edges are positive weights, blue negative, thicker is larger; each picture shows what that "
-                     "unit outputs over the input square."))
+        plot(
+            xor_figures.network_diagram(
+                record["params"], run.settings.activation, tr=t, title=t("The network at epoch {epoch:,}", epoch=epoch)
+            ),
+            key="xor_diagram",
+        )
+        st.caption(
+            t(
+                "Red edges are positive weights, blue negative, thicker is larger; each picture shows what that "
+                "unit outputs over the input square."
+            )
+        )
         st.markdown(t("**Outputs at epoch {epoch:,}**", epoch=epoch))
         st.table(_outputs_table(record, run.settings))
         st.caption(t("An output of exactly 0.5 is undecided (➖) and NaN is wrong: neither counts as solved."))
     with right:
-        plot(xor_figures.decision_boundary(record["params"], run.settings.activation, tr=t,
-                                           title=t("Output ŷ at epoch {epoch:,}", epoch=epoch)), key="xor_boundary")
+        plot(
+            xor_figures.decision_boundary(
+                record["params"], run.settings.activation, tr=t, title=t("Output ŷ at epoch {epoch:,}", epoch=epoch)
+            ),
+            key="xor_boundary",
+        )
     space = lazy_section(t("Hidden space: where XOR becomes separable"), "xor_open_space")
     if space.open:
         with space:
             plot(xor_figures.hidden_space(record["params"], run.settings.activation, tr=t), key="xor_space")
-            st.caption(t("In hidden space the four points can be split by one line (or plane): that is why one hidden "
-                         "layer solves XOR while a single neuron cannot."))
+            st.caption(
+                t(
+                    "In hidden space the four points can be split by one line (or plane): that is why one hidden "
+                    "layer solves XOR while a single neuron cannot."
+                )
+            )
 
 
-GRADCHECK_COLUMNS = (("parameter", "parameter"), ("max |hand − autograd|", "vs autograd"),
-                     ("max |hand − finite diff|", "vs finite differences"), ("max |gradient|", "largest gradient"))
+GRADCHECK_COLUMNS = (
+    ("parameter", "parameter"),
+    ("max |hand − autograd|", "vs autograd"),
+    ("max |hand − finite diff|", "vs finite differences"),
+    ("max |gradient|", "largest gradient"),
+)
 
 
 def _gradcheck_table(rows: list[dict]) -> list[dict]:
-    return [{t(header): value if key == "parameter" else f"{value:.1e}" for key, header in GRADCHECK_COLUMNS
-             for value in (row[key],)} for row in rows]
+    return [
+        {
+            t(header): value if key == "parameter" else f"{value:.1e}"
+            for key, header in GRADCHECK_COLUMNS
+            for value in (row[key],)
+        }
+        for row in rows
+    ]
 
 
 def show_gradient_check(settings: XorSettings) -> None:
-    st.markdown(t("The same starting weights go through the lesson's `backward` maths and through torch autograd in "
-                  "float64, and through finite differences. `sigmoid_derivative(y) = y·(1 − y)` expects the sigmoid's "
-                  "**output** y = σ(A): that is why the lesson writes "
-                  "`output_delta = error * sigmoid_derivative(self.Y_hat)`."))
+    st.markdown(
+        t(
+            "The same starting weights go through the lesson's `backward` maths and through torch autograd in "
+            "float64, and through finite differences. `sigmoid_derivative(y) = y·(1 − y)` expects the sigmoid's "
+            "**output** y = σ(A): that is why the lesson writes "
+            "`output_delta = error * sigmoid_derivative(self.Y_hat)`."
+        )
+    )
     st.caption(t("Largest difference per weight matrix between the hand-written gradient and each check."))
     left, right = st.columns(2)
-    for column, variant, heading in ((left, "output", t("**Given the output ŷ (right)**")),
-                                     (right, "pre_activation", t("**Given the pre-activation A (wrong)**"))):
+    for column, variant, heading in (
+        (left, "output", t("**Given the output ŷ (right)**")),
+        (right, "pre_activation", t("**Given the pre-activation A (wrong)**")),
+    ):
         with column:
             st.markdown(heading)
             st.table(_gradcheck_table(gradient_check(xe.numpy_net(replace(settings, derivative_of=variant)))))
-    st.caption(t("Right: differences around 1e-16 (autograd) and 1e-10 (finite differences). Wrong: differences as "
-                 "large as the gradients themselves."))
+    st.caption(
+        t(
+            "Right: differences around 1e-16 (autograd) and 1e-10 (finite differences). Wrong: differences as "
+            "large as the gradients themselves."
+        )
+    )
 
 
 def _kept(key: str, settings: XorSettings):
@@ -214,9 +292,13 @@ def _kept(key: str, settings: XorSettings):
 
 
 def show_derivative_question(settings: XorSettings) -> None:
-    st.markdown(t("`sigmoid_derivative(y) = y·(1 − y)` is only the sigmoid's slope when y is the sigmoid's output. "
-                  "Feed it the pre-activation A and every update points the wrong way by a different amount. Train "
-                  "both with this page's settings and compare:"))
+    st.markdown(
+        t(
+            "`sigmoid_derivative(y) = y·(1 − y)` is only the sigmoid's slope when y is the sigmoid's output. "
+            "Feed it the pre-activation A and every update points the wrong way by a different amount. Train "
+            "both with this page's settings and compare:"
+        )
+    )
     if st.button(t("Train it right and wrong"), key="xor_trap"):
         curves = {}
         try:
@@ -230,15 +312,26 @@ def show_derivative_question(settings: XorSettings) -> None:
     stored = _kept("xor_trap_result", settings)
     if stored is None:
         return
-    st.caption(t("Trained with: {settings}", settings=xor_history.describe(replace(settings, implementation="numpy"),
-                                                                         skip=("derivative_of",))))
+    st.caption(
+        t(
+            "Trained with: {settings}",
+            settings=xor_history.describe(replace(settings, implementation="numpy"), skip=("derivative_of",)),
+        )
+    )
     curves = stored[1]
-    plot(xor_figures.loss_curve({name: losses for name, (losses, _) in curves.items()}, tr=t, log_epochs=True),
-         key="trap_losses")
+    plot(
+        xor_figures.loss_curve({name: losses for name, (losses, _) in curves.items()}, tr=t, log_epochs=True),
+        key="trap_losses",
+    )
     for name, (_, info) in curves.items():
         if info.diverged:
-            st.caption(t("{name}: diverged; the weights blew up and the loss became NaN at epoch {epoch:,} ❌",
-                         name=name, epoch=info.epochs_run))
+            st.caption(
+                t(
+                    "{name}: diverged; the weights blew up and the loss became NaN at epoch {epoch:,} ❌",
+                    name=name,
+                    epoch=info.epochs_run,
+                )
+            )
             continue
         verdict = t("solves XOR ✅") if info.solved else t("does not solve XOR yet ❌")
         st.caption(t("{name}: final loss {loss:.4f}, {verdict}", name=name, loss=info.final_loss, verdict=verdict))
@@ -247,8 +340,15 @@ def show_derivative_question(settings: XorSettings) -> None:
 @st.cache_data(max_entries=64, show_spinner=False)
 def many_seeds(hidden_size: int, epochs: int, learning_rate: float, biases: bool, init: str, activation: str):
     """(solved, epochs to solve) for seeds 0–99: deterministic, so every visitor can share the result."""
-    result = train_many(hidden_size, range(100), epochs=epochs, learning_rate=learning_rate, biases=biases, init=init,
-                        activation=activation)
+    result = train_many(
+        hidden_size,
+        range(100),
+        epochs=epochs,
+        learning_rate=learning_rate,
+        biases=biases,
+        init=init,
+        activation=activation,
+    )
     return result["solved"], result["epochs_to_solve"]
 
 
@@ -259,8 +359,9 @@ def _run_many_seeds(settings: XorSettings) -> None:
     try:
         for size in sizes:
             with short_work(session_id(), xe.many_seeds_cost(settings)):  # one hidden size at a time: fair turns
-                solved, epochs_to_solve = many_seeds(size, epochs, settings.learning_rate, settings.biases,
-                                                     settings.init, settings.activation)
+                solved, epochs_to_solve = many_seeds(
+                    size, epochs, settings.learning_rate, settings.biases, settings.init, settings.activation
+                )
             rates.append(float(solved.mean()))
             solve_epochs.append(epochs_to_solve[solved])
             bar.progress(size / len(sizes), text=t("hidden size {size}: {rate:.0%} solved", size=size, rate=rates[-1]))
@@ -273,18 +374,28 @@ def _run_many_seeds(settings: XorSettings) -> None:
 
 
 def show_many_seeds(settings: XorSettings) -> None:
-    st.markdown(t("Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning "
-                  "rate, epochs (at most {most:,}), biases, activation and initialisation.",
-                  most=xe.MANY_SEEDS_MAX_EPOCHS))
+    st.markdown(
+        t(
+            "Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning "
+            "rate, epochs (at most {most:,}), biases, activation and initialisation.",
+            most=xe.MANY_SEEDS_MAX_EPOCHS,
+        )
+    )
     if st.button(t("Run 100 seeds × hidden sizes 1–8"), key="xor_many"):
         _run_many_seeds(settings)
     stored = _kept("xor_many_result", settings)
     if stored is None:
         return
     _, sizes, rates, solve_epochs = stored
-    st.caption(t("Trained with: {settings}", settings=xor_history.describe(
-        replace(settings, implementation="numpy", epochs=xe.many_seeds_epochs(settings)),
-        skip=("seed", "derivative_of"))))
+    st.caption(
+        t(
+            "Trained with: {settings}",
+            settings=xor_history.describe(
+                replace(settings, implementation="numpy", epochs=xe.many_seeds_epochs(settings)),
+                skip=("seed", "derivative_of"),
+            ),
+        )
+    )
     left, right = st.columns(2)
     with left:
         plot(xor_figures.success_rates(sizes, rates, tr=t), key="many_rates")
@@ -295,15 +406,27 @@ def show_many_seeds(settings: XorSettings) -> None:
 def show_sections(run: Run) -> None:
     """The views a student opens: each computes and draws only while open."""
     sections = (
-        (t("👣 Step through one update"), "xor_open_step",
-         lambda: xor_step.show(run.id, next(iter(run.results.values())), run.settings)),
+        (
+            t("👣 Step through one update"),
+            "xor_open_step",
+            lambda: xor_step.show(run.id, next(iter(run.results.values())), run.settings),
+        ),
         (t("🗂 Your runs: compare and pin"), "xor_open_history", xor_history.show),
-        (t("✅ Gradient check: hand-written backprop vs torch autograd"), "xor_open_gradcheck",
-         lambda: show_gradient_check(run.settings)),
-        (t("🪤 The lesson's question: what if sigmoid_derivative gets A instead of ŷ?"), "xor_open_trap",
-         lambda: show_derivative_question(run.settings)),
-        (t("🎲 How often does it work? 100 seeds per hidden size"), "xor_open_seeds",
-         lambda: show_many_seeds(run.settings)),
+        (
+            t("✅ Gradient check: hand-written backprop vs torch autograd"),
+            "xor_open_gradcheck",
+            lambda: show_gradient_check(run.settings),
+        ),
+        (
+            t("🪤 The lesson's question: what if sigmoid_derivative gets A instead of ŷ?"),
+            "xor_open_trap",
+            lambda: show_derivative_question(run.settings),
+        ),
+        (
+            t("🎲 How often does it work? 100 seeds per hidden size"),
+            "xor_open_seeds",
+            lambda: show_many_seeds(run.settings),
+        ),
     )
     for label, key, draw in sections:
         section = lazy_section(label, key)
@@ -313,9 +436,13 @@ def show_sections(run: Run) -> None:
 
 
 st.title(t("XOR: why a hidden layer is needed"))
-st.markdown(t("XOR outputs 1 when exactly one input is 1. No single line separates those points, so one neuron cannot "
-              "learn it; a hidden layer bends the space until one line can. Change the settings, press **Train**, and "
-              "watch."))
+st.markdown(
+    t(
+        "XOR outputs 1 when exactly one input is 1. No single line separates those points, so one neuron cannot "
+        "learn it; a hidden layer bends the space until one line can. Change the settings, press **Train**, and "
+        "watch."
+    )
+)
 how = lazy_section(t("📖 How it works: forward pass, backward pass, and the code that runs"), "xor_open_how")
 if how.open:
     with how:

@@ -1,117 +1,90 @@
 """中文 for the cnn area's UI text, keyed by its English original (merged into core.strings.ZH)."""
 
 ZH: dict[str, str] = {
-    "**1. Pooling before ReLU.** The lesson writes `pool(relu(conv(x)))`:":
-        "**1. 先池化再 ReLU。** 课程里写的是 `pool(relu(conv(x)))`：",
+    "**1. Pooling before ReLU.** The lesson writes `pool(relu(conv(x)))`:": "**1. 先池化再 ReLU。** 课程里写的是 `pool(relu(conv(x)))`：",
     "**2. Batches already in memory, `channels_last`.** The lesson's `DataLoader` turns each image into a tensor "
     "one by one. The page keeps the data as one `uint8` tensor and builds each batch in one step: the same "
     "`ToTensor()` and `Normalize((0.1307,), (0.3081,))` arithmetic, in the memory order (`channels_last`) that "
     "the CPU's convolutions run fastest on. A test checks that these batches equal the `DataLoader`'s, value for "
-    "value.":
-        "**2. 批数据事先放在内存里，并采用 `channels_last` 布局。** 课程中的 `DataLoader` 会把图像逐张转换成张量；"
-        "本页面则把全部数据保存为一个 `uint8` 张量，一步就拼出一个批次：做的是与 `ToTensor()` 和 "
-        "`Normalize((0.1307,), (0.3081,))` 完全相同的运算，只是采用 CPU 卷积运算最快的内存顺序（`channels_last`）。"
-        "有一个测试会逐个数值核对，确认这些批次与 `DataLoader` 给出的完全一致。",
+    "value.": "**2. 批数据事先放在内存里，并采用 `channels_last` 布局。** 课程中的 `DataLoader` 会把图像逐张转换成张量；"
+    "本页面则把全部数据保存为一个 `uint8` 张量，一步就拼出一个批次：做的是与 `ToTensor()` 和 "
+    "`Normalize((0.1307,), (0.3081,))` 完全相同的运算，只是采用 CPU 卷积运算最快的内存顺序（`channels_last`）。"
+    "有一个测试会逐个数值核对，确认这些批次与 `DataLoader` 给出的完全一致。",
     "**3. The proof.** This check runs both forms on the same images and compares every output and every "
-    "gradient; the tests run it too:":
-        "**3. 证明。** 下面这段检查用同一批图像分别运行两种写法，逐一比较每个输出和每个梯度；测试也会运行它：",
+    "gradient; the tests run it too:": "**3. 证明。** 下面这段检查用同一批图像分别运行两种写法，逐一比较每个输出和每个梯度；测试也会运行它：",
     "**A loss of 2.30 means guessing.** A network that gives all ten digits the same probability 1/10 has loss "
     "−log(1/10) = ln 10 ≈ 2.30. Every run starts there; a run that stays there has learned nothing (the training "
-    "doctor below the results says what to change).":
-        "**损失为 2.30 意味着在瞎猜。** 如果网络给十个数字都分配相同的概率 1/10，损失就是 −log(1/10) = ln 10 ≈ 2.30。"
-        "每次训练都从这里开始；如果一直停在这里，说明网络什么也没学到（结果下方的“训练诊断”会告诉你该改什么）。",
+    "doctor below the results says what to change).": "**损失为 2.30 意味着在瞎猜。** 如果网络给十个数字都分配相同的概率 1/10，损失就是 −log(1/10) = ln 10 ≈ 2.30。"
+    "每次训练都从这里开始；如果一直停在这里，说明网络什么也没学到（结果下方的“训练诊断”会告诉你该改什么）。",
     "Max-pooling and ReLU are both monotone, so they can swap places: pooling first gives the same numbers, and "
-    "ReLU then touches 4× fewer values, in place. The page's model runs this:":
-        "最大池化和 ReLU 都是单调函数，因此可以交换顺序：先池化得到的数值完全相同，而 ReLU "
-        "要处理的数值减少到四分之一，并且可以原地计算。本页面的模型运行的是这段代码：",
+    "ReLU then touches 4× fewer values, in place. The page's model runs this:": "最大池化和 ReLU 都是单调函数，因此可以交换顺序：先池化得到的数值完全相同，而 ReLU "
+    "要处理的数值减少到四分之一，并且可以原地计算。本页面的模型运行的是这段代码：",
     "Measured now on 16 images: largest difference in the outputs {outputs:.1e}, in the gradients "
-    "{gradients:.1e}.":
-        "刚刚在 16 张图像上实测：输出的最大差异为 {outputs:.1e}，梯度的最大差异为 {gradients:.1e}。",
-    "The CNN's loop reads batches from the lesson's own data pipeline, and can be fed by it directly:":
-        "CNN 的训练循环读取的批数据与课程自己的数据管道相同，也可以直接用它来喂数据：",
+    "{gradients:.1e}.": "刚刚在 16 张图像上实测：输出的最大差异为 {outputs:.1e}，梯度的最大差异为 {gradients:.1e}。",
+    "The CNN's loop reads batches from the lesson's own data pipeline, and can be fed by it directly:": "CNN 的训练循环读取的批数据与课程自己的数据管道相同，也可以直接用它来喂数据：",
     "The page's Train button runs exactly this `train_epoch`, about ten times an epoch on a tenth of the batches "
-    "each, so it can report progress and stop in between.":
-        "页面上的“训练”按钮运行的正是这个 `train_epoch`：每轮大约调用十次，每次处理十分之一的批次，"
-        "这样中途就能汇报进度，也能随时停止。",
-    "Why the page trains faster than the lesson, with the same numbers":
-        "为什么本页面比课程代码训练得更快，而数值完全相同",
-    "A run draws this many of the data's training images at random; the largest choice is all of them.":
-        "每次训练从数据的训练图像中随机抽取这么多张；最大的选项就是全部图像。",
+    "each, so it can report progress and stop in between.": "页面上的“训练”按钮运行的正是这个 `train_epoch`：每轮大约调用十次，每次处理十分之一的批次，"
+    "这样中途就能汇报进度，也能随时停止。",
+    "Why the page trains faster than the lesson, with the same numbers": "为什么本页面比课程代码训练得更快，而数值完全相同",
+    "A run draws this many of the data's training images at random; the largest choice is all of them.": "每次训练从数据的训练图像中随机抽取这么多张；最大的选项就是全部图像。",
     "Adam": "Adam",
     "Training images": "训练图像数",
     "training images": "训练图像数",
     "on": "开",
     "off": "关",
     "A running average over this epoch's batches so far, measured while the weights still change: that is why it "
-    "trails the test accuracy after the first epoch.":
-        "这是本轮到目前为止各批次的滑动平均，是在权重仍在变化时测得的：所以第一轮结束后，它会落后于测试准确率。",
+    "trails the test accuracy after the first epoch.": "这是本轮到目前为止各批次的滑动平均，是在权重仍在变化时测得的：所以第一轮结束后，它会落后于测试准确率。",
     "Trained on {images:,} MNIST training images.": "使用了 {images:,} 张 MNIST 训练图像。",
-    "Trained on {images:,} images of the bundled MNIST sample (the data directory has no MNIST).":
-        "使用了自带 MNIST 样本中的 {images:,} 张图像（数据目录中没有 MNIST）。",
+    "Trained on {images:,} images of the bundled MNIST sample (the data directory has no MNIST).": "使用了自带 MNIST 样本中的 {images:,} 张图像（数据目录中没有 MNIST）。",
     "You stopped run {number} at {new:.2%} test accuracy. The model you had scores {old:.2%}, so the pages keep "
-    "using it; both are in the run history below, where you can pick either.":
-        "你在测试准确率为 {new:.2%} 时停止了第 {number} 次训练。原来的模型准确率为 {old:.2%}，"
-        "所以各页面继续使用原来的模型；两者都在下方的训练记录里，你可以任选其一。",
+    "using it; both are in the run history below, where you can pick either.": "你在测试准确率为 {new:.2%} 时停止了第 {number} 次训练。原来的模型准确率为 {old:.2%}，"
+    "所以各页面继续使用原来的模型；两者都在下方的训练记录里，你可以任选其一。",
     "You stopped run {number} at {new:.2%} test accuracy, better than the {old:.2%} of the model you had, so the "
-    "pages use it now. The earlier model is still in the run history below.":
-        "你在测试准确率为 {new:.2%} 时停止了第 {number} 次训练，比原来模型的 {old:.2%} 更好，所以各页面现在改用它。"
-        "原来的模型仍保留在下方的训练记录里。",
-    "Done: test accuracy {accuracy:.2%} after 1 epoch in {seconds:.0f} s.":
-        "完成：训练 1 轮，用时 {seconds:.0f} 秒，测试准确率 {accuracy:.2%}。",
+    "pages use it now. The earlier model is still in the run history below.": "你在测试准确率为 {new:.2%} 时停止了第 {number} 次训练，比原来模型的 {old:.2%} 更好，所以各页面现在改用它。"
+    "原来的模型仍保留在下方的训练记录里。",
+    "Done: test accuracy {accuracy:.2%} after 1 epoch in {seconds:.0f} s.": "完成：训练 1 轮，用时 {seconds:.0f} 秒，测试准确率 {accuracy:.2%}。",
     "🩺 Training doctor": "🩺 训练诊断",
     "Nothing looks wrong with this run: the loss fell, test accuracy follows train accuracy, and most fully "
-    "connected units fire.":
-        "这次训练看起来没有问题：损失在下降，测试准确率跟得上训练准确率，大多数全连接单元也都会被激活。",
+    "connected units fire.": "这次训练看起来没有问题：损失在下降，测试准确率跟得上训练准确率，大多数全连接单元也都会被激活。",
     "Apply: {change}": "应用：{change}",
     "Sets the settings above; then press Train.": "会修改上面的设置；然后按“训练”。",
     "The loss became NaN or infinite: training diverged": "损失变成了 NaN 或无穷大：训练发散了",
     "At learning rate {lr:g} the steps were so large that the weights blew up; once a number is NaN, every later "
-    "step is NaN too, so the run cannot recover.":
-        "学习率为 {lr:g} 时步子迈得太大，权重爆炸了；一旦某个数变成 NaN，之后的每一步也都是 NaN，这次训练无法恢复。",
+    "step is NaN too, so the run cannot recover.": "学习率为 {lr:g} 时步子迈得太大，权重爆炸了；一旦某个数变成 NaN，之后的每一步也都是 NaN，这次训练无法恢复。",
     "Lower the learning rate about 10× and train again.": "把学习率降低约 10 倍，再训练一次。",
     "Loss stuck at ln 10 ≈ 2.30: the network is guessing": "损失卡在 ln 10 ≈ 2.30：网络在瞎猜",
     "The loss is {loss:.2f} and accuracy {accuracy:.0%}. A network that gives each of the ten digits the same "
     "probability 1/10 has cross-entropy −log(1/10) = ln 10 ≈ 2.30, and is right one time in ten: it has learned "
-    "nothing.":
-        "损失为 {loss:.2f}，准确率为 {accuracy:.0%}。如果网络给十个数字都分配相同的概率 1/10，交叉熵就是 −log(1/10) "
-        "= ln 10 ≈ 2.30，十次只能猜对一次：它什么也没学到。",
-    "Lower the learning rate to 0.001 (the lesson's value for Adam) and train again.":
-        "把学习率降到 0.001（课程中 Adam 使用的值），再训练一次。",
-    "The steps are too small to get anywhere yet: raise the learning rate a little, or train longer.":
-        "步子太小，还走不到哪里去：把学习率调高一点，或者训练更久。",
+    "nothing.": "损失为 {loss:.2f}，准确率为 {accuracy:.0%}。如果网络给十个数字都分配相同的概率 1/10，交叉熵就是 −log(1/10) "
+    "= ln 10 ≈ 2.30，十次只能猜对一次：它什么也没学到。",
+    "Lower the learning rate to 0.001 (the lesson's value for Adam) and train again.": "把学习率降到 0.001（课程中 Adam 使用的值），再训练一次。",
+    "The steps are too small to get anywhere yet: raise the learning rate a little, or train longer.": "步子太小，还走不到哪里去：把学习率调高一点，或者训练更久。",
     "The loss jumped up during training": "训练过程中损失突然跳升",
     "At epoch {epoch:.1f} the loss rose to {loss:.2f} after it had been down at {best:.2f}: a step overshot and "
-    "undid part of what the network had learned.":
-        "在第 {epoch:.1f} 轮，损失从此前的 {best:.2f} 回升到 {loss:.2f}：某一步迈过了头，抹掉了网络已经学到的一部分。",
+    "undid part of what the network had learned.": "在第 {epoch:.1f} 轮，损失从此前的 {best:.2f} 回升到 {loss:.2f}：某一步迈过了头，抹掉了网络已经学到的一部分。",
     "A smaller learning rate takes steadier steps.": "较小的学习率能让每一步走得更稳。",
     "Train accuracy is well above test accuracy: overfitting": "训练准确率明显高于测试准确率：过拟合",
     "On the images it trains on it is right {train:.1%} of the time, on test images it has never seen only "
-    "{test:.1%}. It is memorising its {images:,} training images instead of learning digits.":
-        "在训练图像上它的准确率为 {train:.1%}，而在从未见过的测试图像上只有 {test:.1%}。它是在死记这 {images:,} "
-        "张训练图像，而不是在学习识别数字。",
+    "{test:.1%}. It is memorising its {images:,} training images instead of learning digits.": "在训练图像上它的准确率为 {train:.1%}，而在从未见过的测试图像上只有 {test:.1%}。它是在死记这 {images:,} "
+    "张训练图像，而不是在学习识别数字。",
     "Train on more images: {available:,} are available.": "用更多图像训练：共有 {available:,} 张可用。",
-    "Train for fewer epochs (test accuracy was best after epoch {best_epoch}), or give it more data.":
-        "减少训练轮数（测试准确率在第 {best_epoch} 轮后最高），或者给它更多数据。",
+    "Train for fewer epochs (test accuracy was best after epoch {best_epoch}), or give it more data.": "减少训练轮数（测试准确率在第 {best_epoch} 轮后最高），或者给它更多数据。",
     "Many fully connected units never fire (dead ReLUs)": "很多全连接单元从不激活（ReLU 死亡）",
     "{count} of the {total} units of the hidden fc layer output 0 for every one of {images} test images. ReLU's "
-    "gradient is 0 there, so these units get no updates and stay dead.":
-        "隐藏全连接层的 {total} 个单元中，有 {count} 个对全部 {images} 张测试图像都输出 0。ReLU 在那里的梯度为 0，"
-        "所以这些单元得不到任何更新，会一直“死”下去。",
-    "Lower the learning rate: big steps push units below zero for good.":
-        "降低学习率：步子太大会把单元永久推到零以下。",
+    "gradient is 0 there, so these units get no updates and stay dead.": "隐藏全连接层的 {total} 个单元中，有 {count} 个对全部 {images} 张测试图像都输出 0。ReLU 在那里的梯度为 0，"
+    "所以这些单元得不到任何更新，会一直“死”下去。",
+    "Lower the learning rate: big steps push units below zero for good.": "降低学习率：步子太大会把单元永久推到零以下。",
     "Give the layer more units, so enough stay alive.": "给这一层更多单元，让足够多的单元存活下来。",
     "🔎 Find a learning rate": "🔎 寻找学习率",
     "Find a learning rate": "寻找学习率",
     "Train a fresh copy of the model for {steps} batches while the learning rate grows from 10⁻⁶ to 1, and watch "
     "the loss: flat while the steps are too small, falling where the rate is useful, shooting up where it is too "
-    "large. A good rate is about a tenth of the one with the lowest loss.":
-        "用一个全新的模型副本训练 {steps} 个批次，同时让学习率从 10⁻⁶ 增长到 1，并观察损失：步子太小时损失几乎不变，"
-        "学习率合适时损失快速下降，学习率过大时损失急剧上升。好的学习率大约是损失最低处学习率的十分之一。",
+    "large. A good rate is about a tenth of the one with the lowest loss.": "用一个全新的模型副本训练 {steps} 个批次，同时让学习率从 10⁻⁶ 增长到 1，并观察损失：步子太小时损失几乎不变，"
+    "学习率合适时损失快速下降，学习率过大时损失急剧上升。好的学习率大约是损失最低处学习率的十分之一。",
     "Starting the range test…": "正在开始学习率范围测试…",
     "The range test failed: {reason}": "学习率范围测试失败：{reason}",
     "Batch {step} of {steps} · learning rate {lr:.1e}": "第 {step}/{steps} 批 · 学习率 {lr:.1e}",
-    "Suggested learning rate for {optimizer}: about {lr:.1e}; the nearest setting is {choice:g}.":
-        "{optimizer} 的建议学习率约为 {lr:.1e}；最接近的可选值是 {choice:g}。",
+    "Suggested learning rate for {optimizer}: about {lr:.1e}; the nearest setting is {choice:g}.": "{optimizer} 的建议学习率约为 {lr:.1e}；最接近的可选值是 {choice:g}。",
     "Use learning rate {lr:g}": "使用学习率 {lr:g}",
     "Learning-rate range test: loss as the rate grows": "学习率范围测试：学习率增大时的损失",
     "loss of each batch": "每批的损失",
@@ -123,25 +96,17 @@ ZH: dict[str, str] = {
     "Your runs: loss (solid) and test accuracy (dotted)": "你的训练：损失（实线）与测试准确率（虚线）",
     "{label}: test accuracy %": "{label}：测试准确率 %",
     "Download this run as a Python script": "把这次训练下载为 Python 脚本",
-    "The lesson's script with this run's settings; it needs only `torch` and `torchvision`.":
-        "课程的训练脚本，填入了这次训练的设置；只需要 `torch` 和 `torchvision`。",
+    "The lesson's script with this run's settings; it needs only `torch` and `torchvision`.": "课程的训练脚本，填入了这次训练的设置；只需要 `torch` 和 `torchvision`。",
     "An uploaded model has no training settings to export.": "上传的模型没有可导出的训练设置。",
     "Epochs must be a whole number of at least 1 (got {value}).": "训练轮数必须是不小于 1 的整数（当前为 {value}）。",
     "The learning rate must be a positive finite number (got {value}).": "学习率必须是有限的正数（当前为 {value}）。",
-    "The batch size must be a whole number of at least 1 (got {value}).":
-        "批大小必须是不小于 1 的整数（当前为 {value}）。",
-    "The number of training images must be a whole number of at least 1 (got {value}).":
-        "训练图像数必须是不小于 1 的整数（当前为 {value}）。",
+    "The batch size must be a whole number of at least 1 (got {value}).": "批大小必须是不小于 1 的整数（当前为 {value}）。",
+    "The number of training images must be a whole number of at least 1 (got {value}).": "训练图像数必须是不小于 1 的整数（当前为 {value}）。",
     "Unknown optimizer {name}: use adam or sgd.": "未知的优化器 {name}：请使用 adam 或 sgd。",
-    "The learning-rate range must satisfy 0 < start < end ≤ 10 (got {start} to {end}).":
-        "学习率范围必须满足 0 < 起点 < 终点 ≤ 10（当前为 {start} 到 {end}）。",
-    "The range test takes 2 to {most} steps of batches of 1 to 512 images.":
-        "学习率范围测试需要 2 到 {most} 步，每批 1 到 512 张图像。",
+    "The learning-rate range must satisfy 0 < start < end ≤ 10 (got {start} to {end}).": "学习率范围必须满足 0 < 起点 < 终点 ≤ 10（当前为 {start} 到 {end}）。",
+    "The range test takes 2 to {most} steps of batches of 1 to 512 images.": "学习率范围测试需要 2 到 {most} 步，每批 1 到 512 张图像。",
     "The run's learning rate is {value}; it must be a positive number.": "这次训练的学习率为 {value}；它必须是正数。",
-    "The run's {name} is {value}; it must be a whole number from {low} to {high}.":
-        "这次训练的 {name} 为 {value}；它必须是 {low} 到 {high} 之间的整数。",
-    "Stopped at epoch {epoch}, batch {batch}; measuring its test accuracy…":
-        "已在第 {epoch} 轮第 {batch} 批停止；正在测量它的测试准确率…",
-    "Paused for a moment: a short run goes first; yours continues by itself.":
-        "暂停片刻：一个短训练先运行；你的训练会自动继续。",
+    "The run's {name} is {value}; it must be a whole number from {low} to {high}.": "这次训练的 {name} 为 {value}；它必须是 {low} 到 {high} 之间的整数。",
+    "Stopped at epoch {epoch}, batch {batch}; measuring its test accuracy…": "已在第 {epoch} 轮第 {batch} 批停止；正在测量它的测试准确率…",
+    "Paused for a moment: a short run goes first; yours continues by itself.": "暂停片刻：一个短训练先运行；你的训练会自动继续。",
 }

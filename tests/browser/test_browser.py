@@ -1,4 +1,5 @@
-"""End to end in Chromium: train XOR and see the chart, train a CNN and see its accuracy, draw digits and see them read."""
+"""End to end in Chromium: train XOR and see the chart, train a CNN and see its accuracy, see drawn digits read."""
+
 import re
 import time
 
@@ -23,8 +24,10 @@ def test_xor_page_trains_and_shows_the_chart(page, server):
     page.get_by_text("The settings changed").wait_for()
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function(
-        "before => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText.trim() !== before)",
-        arg=before)
+        "before => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".some(e => e.innerText.trim() !== before)",
+        arg=before,
+    )
     assert page.locator(".js-plotly-plot .heatmaplayer, .js-plotly-plot .hm").count() > 0
     assert page.locator(".js-plotly-plot").count() >= 3  # loss, network diagram, boundary; the rest opens on demand
     no_exception_shown(page)
@@ -64,8 +67,11 @@ def test_drawn_digits_are_read_on_the_page(page, server):
         draw(page, canvas, strokes)
         released = time.perf_counter()
         page.wait_for_function(
-            "d => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('The CNN reads') && m.querySelector('[data-testid=stMetricValue]').innerText.trim() === d)",
-            arg=str(digit), timeout=20_000)
+            "d => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes("
+            "'The CNN reads') && m.querySelector('[data-testid=stMetricValue]').innerText.trim() === d)",
+            arg=str(digit),
+            timeout=20_000,
+        )
         latencies.append(time.perf_counter() - released)
         page.get_by_role("button", name="Clear", exact=True).click()
         page.get_by_text("Draw a digit (0–9)", exact=False).wait_for()

@@ -1,4 +1,5 @@
 """Eight people train at once: each sees only their own run, extra runs wait in line, memory stays bounded."""
+
 import re
 
 from tests.browser.conftest import SERVER, no_exception_shown, peak_rss_mb
@@ -24,7 +25,7 @@ def test_eight_sessions_train_at_once(browser, server):
             no_exception_shown(page)
         runs = {re.search(r"run=([\w-]+)", page.url).group(1) for page in pages}
         assert len(runs) == len(pages), "every session has its own run"
-        for page, hidden in zip(pages, HIDDEN_SIZES):
+        for page in pages:
             page.get_by_role("tab", name="Filters").click()
             assert page.get_by_text("Done: test accuracy").count() == 1
         peak = peak_rss_mb(SERVER["pid"])

@@ -1,5 +1,6 @@
 """In the real frontend, a link's value shows as text: Streamlit links bare URLs even when their punctuation is
 escaped, so this is checked in Chromium, not only with a CommonMark parser (tests/test_markup.py)."""
+
 from urllib.parse import quote
 
 import pytest

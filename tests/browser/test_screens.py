@@ -4,6 +4,7 @@ A page is checked once it settled (script idle, charts drawn), with every expand
 a digit drawn, so the charts and code a student can reach are measured too. Set NN_PLAYGROUND_SCREENSHOTS to a folder
 to keep a full-page screenshot of each case.
 """
+
 import os
 from pathlib import Path
 
@@ -106,8 +107,12 @@ def context_factory(browser):
 
     def make(viewport: str, lang: str):
         size = VIEWPORTS[viewport]
-        context = browser.new_context(viewport=size, is_mobile=viewport == "phone", has_touch=viewport == "phone",
-                                      locale="zh-CN" if lang == "zh" else "en-US")
+        context = browser.new_context(
+            viewport=size,
+            is_mobile=viewport == "phone",
+            has_touch=viewport == "phone",
+            locale="zh-CN" if lang == "zh" else "en-US",
+        )
         context.add_init_script(MONITOR)
         contexts.append(context)
         return context
@@ -162,8 +167,10 @@ def draw_a_digit(page) -> None:
 def screenshot(page, viewport: dict, path: Path) -> None:
     """The whole page: Streamlit scrolls inside its main element, so the viewport grows to the content first."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], main')]"
-                           ".map(e => e.scrollHeight), document.documentElement.scrollHeight)")
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], main')]"
+        ".map(e => e.scrollHeight), document.documentElement.scrollHeight)"
+    )
     page.set_viewport_size({"width": viewport["width"], "height": min(int(height), 12_000)})
     page.wait_for_timeout(500)
     page.screenshot(path=str(path))
