@@ -161,8 +161,9 @@ def main() -> None:
     server = None
     base = args.url
     if base is None:
-        server = start_server(free_port())
-        base = f"http://127.0.0.1:{server.args[5]}"
+        port = free_port()
+        server = start_server(port)
+        base = f"http://127.0.0.1:{port}"
     try:
         print(table(measure(base.rstrip("/"), args.runs, args.quiet), args.runs))
     finally:
