@@ -10,13 +10,9 @@ Prints each digit's times and the median. Goals (issue 14): visible ≤ 150 ms, 
 """
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +20,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.mnist_data import bundled_root  # noqa: E402
+from bench.page_timing import free_port, start_server  # noqa: E402
 from tests.digit_strokes import random_drawing  # noqa: E402
 
 CHROMIUM_ARGS = [
@@ -53,43 +49,6 @@ WATCH = """() => {
     }
   }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "NN_PLAYGROUND_DATA": bundled_root()}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
-                return process
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise RuntimeError("the server did not start")
 
 
 def single_stroke_drawings(count: int, seed: int = 3):

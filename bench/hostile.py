@@ -18,10 +18,7 @@ Memory is the server process's VmRSS and VmHWM (peak) from /proc. Not part of CI
 """
 
 import argparse
-import os
 import random
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -37,7 +34,10 @@ from websockets.sync.client import connect
 
 warnings.filterwarnings("ignore", message="connect.. must be used as a context manager")
 ROOT = Path(__file__).resolve().parents[1]
-DATA = os.environ.get("NN_PLAYGROUND_DATA", "/work/shared/data/mnist-mini")
+sys.path.insert(0, str(ROOT))
+
+from bench.page_timing import free_port, start_server  # noqa: E402
+
 LARGEST = {"cnn_c1": 64, "cnn_c2": 128, "cnn_fc": 512, "cnn_batch": 16}
 FINISHED = (
     ForwardMsg.FINISHED_SUCCESSFULLY,
@@ -99,47 +99,6 @@ class Visitor:
 
     def close(self) -> None:
         self.ws.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "NN_PLAYGROUND_DATA": DATA}
-    env.pop("NN_PLAYGROUND_LOCAL", None)  # the public deployment's defaults
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],  # as deployed: no module reloads mid-run
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("the server did not start")
 
 
 def memory_mb(pid: int) -> dict[str, float]:

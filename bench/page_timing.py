@@ -133,7 +133,9 @@ def free_port() -> int:
 
 
 def start_server(port: int, app_root: Path = ROOT) -> subprocess.Popen:
+    """A Streamlit server of the app with a public deployment's defaults, once it answers its health check."""
     env = {**os.environ, "NN_PLAYGROUND_DATA": DATA}
+    env.pop("NN_PLAYGROUND_LOCAL", None)
     process = subprocess.Popen(
         [
             sys.executable,
