@@ -128,6 +128,7 @@ def test_cnn_page_trains_on_the_bundled_sample_when_the_folder_has_no_mnist(tmp_
     no_exceptions(at)
     assert job.last["bundled"]
     assert any("bundled MNIST sample" in c.value for c in at.caption)
+    assert any(m.label == "Test accuracy" for m in at.metric), "the report reads the sample's test images too"
 
 
 def test_draw_page_reads_with_the_ready_model_and_still_offers_quick_training():

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from core import cnn_figures, cnn_report
-from core.mnist_data import MnistUnavailable
+from core.mnist_data import MnistUnavailable, choose_data
 from ui import background
 from ui.cnn_inside import inside_cnn
 from ui.common import error_text, plot, t
@@ -24,7 +24,9 @@ def report(entry: dict) -> cnn_report.TestReport:
     """The session model's test report, computed once per model."""
     cached = st.session_state.get(REPORT_KEY)
     if cached is None or cached[0] is not entry["model"]:
-        cached = (entry["model"], cnn_report.test_report(entry["model"], background.data_dir()))
+        # The test images training used: the data directory's MNIST, or the bundled sample standing in for it.
+        root = choose_data(background.data_dir(), download=False).root
+        cached = (entry["model"], cnn_report.test_report(entry["model"], root))
         st.session_state[REPORT_KEY] = cached
     return cached[1]
 
