@@ -258,7 +258,8 @@ def _canvas_png_is_bounded(png: bytes, max_width: int, max_height: int) -> bool:
     if not png.startswith(PNG_SIGNATURE) or len(png) < 33 or png[12:16] != b"IHDR":
         return False
     width, height = struct.unpack(">II", png[16:24])
-    if not (1 <= width <= max_width and 1 <= height <= max_height):
+    # Never smaller than an upload may be either: a 1×1 or 280×1 "drawing" would reach preprocessing (review finding).
+    if not (MIN_SIDE <= width <= max_width and MIN_SIDE <= height <= max_height):
         return False
     kinds = list(_png_chunks(png, MAX_PNG_CHUNKS + 1))
     return len(kinds) <= MAX_PNG_CHUNKS and kinds[-1] == b"IEND" and set(kinds) <= CANVAS_PNG_CHUNKS

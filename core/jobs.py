@@ -141,6 +141,7 @@ class Job:
         self.records: list[dict] = []
         self.status = JobState.QUEUED
         self.error: str | None = None
+        self.failure: Exception | None = None  # what ended it, so the page can translate a UserError whole
         self.stop_reason: UserError | None = None  # why the server stopped it, for the page to say
         self.paused = False  # let an express job through; resumes by itself
         self.created = time.time()
@@ -334,6 +335,7 @@ class JobQueue:
         except Exception as exc:  # the page shows the message; the traceback goes to the server log
             log.exception("training job %s failed", job.id)
             job.error = str(exc) or type(exc).__name__
+            job.failure = exc
             job.status = JobState.FAILED
         finally:
             _keep_results_only(job)

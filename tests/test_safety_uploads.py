@@ -344,6 +344,8 @@ CRAFTED_CANVAS_VALUES = {
     "a truncated PNG": data_url(canvas_png()[:200]),
     "longer than any canvas PNG": image_file.DATA_URL_PREFIX + "A" * (image_file.max_canvas_url_chars(280, 280) + 4),
     "a number": 12345,
+    "a 1×1 PNG": data_url(canvas_png((1, 1))),
+    "a 280×1 PNG": data_url(canvas_png((280, 1))),
 }
 
 

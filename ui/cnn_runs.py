@@ -118,7 +118,8 @@ def _lr_finder_result(job: Job) -> None:
         job.touch(background.session_id())
         records = list(job.records)
         if job.error:
-            st.error(t("The range test failed: {reason}", reason=plain(job.error)))
+            reason = error_text(job.failure) if job.failure else plain(job.error)
+            st.error(t("The range test failed: {reason}", reason=reason))
             return
         if not records:
             st.info(t("Starting the range test…"))

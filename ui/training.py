@@ -158,7 +158,7 @@ def _status_line(job: Job, record) -> None:
     elif job.paused:
         st.info(t("Paused for a moment: a short run goes first; yours continues by itself."))
     elif job.status == JobState.FAILED:
-        st.error(plain(job.error or ""))
+        st.error(t("Training failed: {reason}", reason=error_text(job.failure) if job.failure else plain(job.error)))
     elif job.status == JobState.DIVERGED:
         st.error(
             t(

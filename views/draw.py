@@ -66,7 +66,7 @@ def chosen_model():
     entry = st.session_state["cnn"]
     accuracy = entry["records"][-1].get("test_accuracy") if entry["records"] else None
     caption = t("Reading with your {source} model", source=t(entry["source"]))
-    return own, caption + (f" ({t('test accuracy')} {accuracy:.2%})." if accuracy else ".")
+    return own, caption + (f" ({t('test accuracy')} {accuracy:.2%})." if accuracy is not None else ".")
 
 
 def zoom(image: np.ndarray) -> np.ndarray:

@@ -13,4 +13,5 @@ ZH: dict[str, str] = {
     "请减少轮数或种子数。",
     "Your previous request is still being computed. Please wait for it to finish.": "你上一次的请求仍在计算中。请等它完成。",
     "The server is busy with other visitors' work. Please try again in {seconds} s.": "服务器正忙于其他访客的计算。请在 {seconds} 秒后再试。",
+    "Training failed: {reason}": "训练失败：{reason}",
 }
