@@ -20,18 +20,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.page_timing import free_port, start_server  # noqa: E402
+from bench.page_timing import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
 from tests.digit_strokes import random_drawing  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 
 WATCH = """() => {
   window.__t = {up: null, visible: null, last: null};
@@ -87,7 +77,7 @@ def measure(url: str, count: int, phone: bool) -> list[dict]:
 
     results = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         size = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 900}
         page = browser.new_page(viewport=size, device_scale_factor=2 if phone else 1, has_touch=phone)
         page.goto(f"{url}/draw")

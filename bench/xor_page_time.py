@@ -14,15 +14,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+sys.path.insert(0, str(ROOT))
+
+from bench.page_timing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 ALL_DRAWN = """() => {
   const running = document.querySelector('[data-testid="stStatusWidget"]');
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
@@ -76,7 +71,7 @@ def main() -> None:
     url = f"http://localhost:{options.port}/xor"
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             for _ in range(60):
                 try:
