@@ -306,6 +306,39 @@ def test_short_work_takes_a_small_share_while_training(gate, monkeypatch):
     assert waited >= 0.099 * (1 / compute.SHARE_WHILE_TRAINING - 1)
 
 
+def _busy(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_paced_short_work_keeps_its_share_at_every_moment_while_training(gate, monkeypatch):
+    monkeypatch.setattr(compute, "_training", lambda: True)
+    gaps, last = [], None
+    started = time.monotonic()
+    with compute.short_work("alice", 0.2) as turn:
+        for _ in turn.paced(range(5)):
+            now = time.monotonic()
+            if last is not None:
+                gaps.append(now - last)
+            _busy(0.02)
+            last = time.monotonic()
+    took = time.monotonic() - started
+    share = compute.SHARE_WHILE_TRAINING
+    assert turn.paused and took >= 0.1 / share * 0.95, "0.1 s of work fills at most its share of the time"
+    assert min(gaps) >= 0.02 * (1 / share - 1) * 0.9, "it pauses after every piece, not once at the end"
+    assert turn.total == pytest.approx(0.1, abs=0.03), "the pauses are not charged as work"
+    assert gate.global_ready - time.monotonic() < 0.1, "paid-for work does not hold the others back again"
+
+
+def test_paced_short_work_runs_at_full_speed_when_nothing_trains(gate):
+    started = time.monotonic()
+    with compute.short_work("alice", 0.2) as turn:
+        for _ in turn.paced(range(5)):
+            _busy(0.02)
+    assert not turn.paused and time.monotonic() - started < 0.2
+
+
 def test_short_work_refuses_instead_of_queueing_long(gate, monkeypatch):
     monkeypatch.setattr(compute, "_training", lambda: True)
     monkeypatch.setattr(compute, "MAX_WAIT_SECONDS", 0.2)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import xor_experiment as xe
 from core import xor_figures
-from core.compute import ServerBusy, short_work
+from core.compute import ServerBusy, Turn, short_work
 from core.export import xor_script
 from core.gradcheck import gradient_check
 from core.xor_experiment import XorSettings
@@ -59,7 +59,7 @@ def lazy_section(label: str, key: str):
     return st.expander(label, key=key, on_change="rerun")
 
 
-def _live_update(placeholder, name: str, records: list[dict], settings: XorSettings) -> None:
+def _live_update(placeholder, name: str, records: list[dict], settings: XorSettings, turn: Turn) -> None:
     losses = np.concatenate([r["losses"] for r in records])
     with placeholder.container():
         st.caption(
@@ -70,22 +70,24 @@ def _live_update(placeholder, name: str, records: list[dict], settings: XorSetti
                 epochs=settings.epochs,
             )
         )
+        if turn.paused:
+            st.caption(t("Someone is training a CNN on this shared server, so XOR takes turns with it and runs slower."))
         plot(
             xor_figures.live_view(losses, records[-1]["params"], settings.activation, settings.epochs, tr=t),
             key=f"xor_live_{name}_{records[-1]['epoch']}",
         )
 
 
-def train_live(settings: XorSettings) -> dict:
+def train_live(settings: XorSettings, turn: Turn) -> dict:
     """Train each implementation, redrawing its loss and boundary while it trains."""
     placeholder = st.empty()
     results, last_drawn = {}, 0.0
     for name, run in xe.runs(settings).items():
         records = results.setdefault(name, [])
-        for record in run:
+        for record in turn.paced(run):
             records.append(record)
             if time.monotonic() - last_drawn > LIVE_REDRAW_SECONDS:
-                _live_update(placeholder, name, records, settings)
+                _live_update(placeholder, name, records, settings, turn)
                 last_drawn = time.monotonic()
     placeholder.empty()
     return results
@@ -95,8 +97,11 @@ def trained(settings: XorSettings, live: bool = False) -> dict:
     """The records for these settings: shared across visitors, trained under the fair CPU gate when new."""
     results = xe.RESULTS.get(settings)
     if results is None:
-        with short_work(session_id(), xe.cost_seconds(settings)):
-            results = train_live(settings) if live else {name: list(run) for name, run in xe.runs(settings).items()}
+        with short_work(session_id(), xe.cost_seconds(settings)) as turn:
+            if live:
+                results = train_live(settings, turn)
+            else:
+                results = {name: list(turn.paced(run)) for name, run in xe.runs(settings).items()}
         xe.RESULTS.put(settings, results)
     return results
 

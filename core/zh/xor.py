@@ -72,6 +72,7 @@ ZH: dict[str, str] = {
     "A (the trap)": "A（陷阱）",
     "both": "两者",
     "{name} training… epoch {epoch:,} of {epochs:,}": "{name} 训练中… 第 {epoch:,} / {epochs:,} 轮",
+    "Someone is training a CNN on this shared server, so XOR takes turns with it and runs slower.": "有人正在这台共享服务器上训练 CNN，所以 XOR 与它轮流使用 CPU，会慢一些。",
     "{name}: diverged; the weights blew up and the loss became NaN at epoch {epoch:,} ❌": "{name}：发散了，权重爆炸，损失在第 {epoch:,} 轮变成 NaN ❌",
     "{name}: the loss became NaN at epoch {epoch:,}. The cause is the derivative trap: sigmoid_derivative was given "
     "the pre-activation A instead of the output ŷ, so the updates point the wrong way and the weights blow up. "
