@@ -51,7 +51,10 @@ DATA = os.environ.get("NN_PLAYGROUND_DATA") or bundled_root()
 MONITOR = """
 (() => {
   if (window.__nn) return;
-  const nn = window.__nn = {lastMutation: 0, running: false, runStarts: 0, runEnds: 0, lastRunEnd: 0, okSince: null};
+  const nn = window.__nn = {lastMutation: 0, running: false, runStarts: 0, runEnds: 0, lastRunEnd: 0, okSince: null,
+                            sends: []};
+  const send = WebSocket.prototype.send;  // when each message leaves for the server (a widget's new value, say)
+  WebSocket.prototype.send = function (data) { nn.sends.push(performance.now()); return send.call(this, data); };
   const outside = el => el && el.closest &&
     el.closest('[data-testid=stStatusWidget], [data-testid=stToolbar], [data-testid=stDecoration]');
   new MutationObserver(list => {
@@ -202,19 +205,21 @@ def time_page(page, url: str, quiet_ms: int) -> dict:
 
 
 def step_slider(page, label: str, quiet_ms: int) -> float | None:
-    """Press ← (→ at the left end) on the slider with this label: ms until the page settled (None: no slider)."""
+    """Press ← (→ at the left end) on the slider with this label: ms until the page settled (None: no slider).
+
+    Nothing is asked of the page between the key press and the settled check: a Playwright locator read there (the
+    slider's new value) ran in the page's main thread while it redrew, and added about 150 ms to every step.
+    """
     slider = page.locator("[data-testid=stSlider]", has=page.get_by_text(label, exact=False))
     if slider.count() == 0:
         return None
     thumb = slider.first.get_by_role("slider").first
     thumb.scroll_into_view_if_needed()
     thumb.focus()
-    before_runs, before_value = runs_done(page), thumb.get_attribute("aria-valuenow")
+    at_left_end = thumb.evaluate("e => e.value === e.min")  # Streamlit's sliders are <input type=range>
+    before_runs = runs_done(page)
     start = now(page)
-    thumb.press("ArrowLeft")
-    if thumb.get_attribute("aria-valuenow") == before_value:
-        start = now(page)
-        thumb.press("ArrowRight")
+    thumb.press("ArrowRight" if at_left_end else "ArrowLeft")
     return settled(page, start, quiet_ms, min_runs=before_runs + 1)["ms"]
 
 
@@ -228,8 +233,9 @@ def draw_strokes(page, canvas, strokes) -> None:
         page.mouse.up()
 
 
-def time_stroke(page, digit: int, rng, quiet_ms: int) -> tuple[float, float]:
-    """Draw a digit, timing its last stroke: (ms until the prediction is visible, ms until the section settled)."""
+def time_stroke(page, digit: int, rng, quiet_ms: int) -> tuple[float, float, float]:
+    """Draw a digit, timing its last stroke: (ms until the prediction is visible, ms until the section settled,
+    ms from the canvas sending the drawing to the server until the prediction is visible)."""
     canvas = page.locator("canvas.upper-canvas")
     canvas.scroll_into_view_if_needed()
     strokes, _ = random_drawing(digit, rng)
@@ -249,7 +255,8 @@ def time_stroke(page, digit: int, rng, quiet_ms: int) -> tuple[float, float]:
         PREDICTION, arg=["The CNN reads", runs_before], polling="raf", timeout=60_000
     ).json_value()
     done = settled(page, start, quiet_ms, min_runs=ends_before + 1)
-    return shown - start, done["ms"]
+    sent = page.evaluate("(start) => window.__nn.sends.find(t => t >= start)", start)
+    return shown - start, done["ms"], shown - sent
 
 
 def clear_canvas(page, quiet_ms: int) -> None:
@@ -342,7 +349,10 @@ def trained_timings(page, base: str, runs: int, quiet_ms: int) -> list[Timing]:
     cnn_page, draw_page = Timing("page cnn (trained)", 1000), Timing("page draw (trained)", 1000)
     fmap = Timing("cnn: feature-map slider step", 300)
     shown, settle = Timing("draw: stroke → prediction", 150), Timing("draw: stroke → section settled", 500)
-    everything = [cnn_page, draw_page, fmap, shown, settle]
+    # streamlit-drawable-canvas sends a drawing 200 ms after the stroke ends (a fixed debounce in its bundle, Bc=200):
+    # what the app itself adds is measured from that message on.
+    answered = Timing("draw: canvas message → prediction", 150)
+    everything = [cnn_page, draw_page, fmap, shown, answered, settle]
     try:
         query = quick_train(page, base)
     except Exception as exc:
@@ -364,19 +374,22 @@ def trained_timings(page, base: str, runs: int, quiet_ms: int) -> list[Timing]:
         return everything
     rng = np.random.default_rng(7)
     digits = iter([2, 7, 3, 0, 6, 9, 5, 8, 1, 4] * (runs + 1))
-    strokes = []
+    strokes, answers = [], []
 
     def stroke() -> float:
-        visible, done = time_stroke(page, next(digits), rng, quiet_ms)
+        visible, done, answer = time_stroke(page, next(digits), rng, quiet_ms)
         clear_canvas(page, quiet_ms)
         strokes.append(done)
+        answers.append(answer)
         return visible
 
     attempt(shown, stroke, 1)  # the first stroke warms the canvas component and the model
     shown.samples.clear()
     strokes.clear()
+    answers.clear()
     attempt(shown, stroke, runs)
     settle.samples, settle.note = strokes, shown.note
+    answered.samples, answered.note = answers, shown.note
     return everything
 
 
