@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from core import cnn, cnn_explain
+from core import cnn, cnn_explain, cnn_figures
 from core.cnn_explain import ConvLayer
 from core.mnist_data import load_split
 
@@ -109,3 +109,23 @@ def test_browser_indices_are_clamped(lesson_model_run, acts):
     assert (pixel.channel, pixel.row, pixel.col) == (31, 0, 27)
     with pytest.raises(ValueError):
         cnn_explain.as_image(np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize("count, size", [(32, 28), (64, 14)])
+def test_a_click_anywhere_in_a_map_picks_that_map(count, size):
+    """The picker has one invisible point a map and no hover cutoff: plotly picks the nearest point, which must be
+    the point of the tile under the pointer, wherever in the tile the click lands."""
+    maps = np.random.default_rng(0).random((count, size, size)).astype(np.float32)
+    fig = cnn_figures.feature_map_picker(maps, selected=3)
+    points = next(trace for trace in fig.data if trace.type == "scatter")
+    xs, ys = np.asarray(points.x, float), np.asarray(points.y, float)
+    assert fig.layout.hoverdistance == -1 and len(xs) == count
+    assert list(points.customdata) == list(range(1, count + 1)), "the hover names each map, counting from 1"
+    columns = cnn_figures.mosaic_columns(count, size)
+    step = size + cnn_figures.MAP_GAP
+    for index in range(count):
+        row, col = divmod(index, columns)
+        for fy, fx in [(0, 0), (0, 1), (1, 0), (1, 1), (0.5, 0.5), (0.1, 0.9)]:
+            x, y = col * step - 0.5 + fx * size, row * step - 0.5 + fy * size  # the tile's pixel edges
+            nearest = int(np.argmin((xs - x) ** 2 + (ys - y) ** 2))
+            assert nearest == index, f"a click at ({x}, {y}) in map {index} picks map {nearest}"

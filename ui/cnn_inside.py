@@ -143,8 +143,8 @@ def _clicked_index(chart_key: str, trace: int = 1) -> int | None:
 
 def _on_map_click(chart_key: str, map_key: str, count: int, pixel_key: str) -> None:
     index = _clicked_index(chart_key)
-    if index is not None and 0 <= cnn_figures.picked_map(index) < count:
-        st.session_state[map_key] = cnn_figures.picked_map(index)
+    if index is not None and 0 <= index < count:
+        st.session_state[map_key] = index
         st.session_state.pop(pixel_key, None)
 
 
