@@ -13,7 +13,8 @@ Phases:
           Then the flooding sessions close: how long a new normal run waits behind their abandoned jobs.
   xor     --hammer visitors load the XOR page (it trains on arrival) with 16 hidden units × both implementations,
           as many epochs as one click may have (--xor-epochs), and a new seed each time so no cache helps, as fast
-          as the server answers: how much slower a CNN run gets, and how long Stop takes, with and without them.
+          as the server answers: how much slower a CNN run gets (--xor-rounds runs of --cnn-epochs epochs timed
+          alone, then as many while hammered; about 3 minutes), and how long Stop takes, with and without them.
 Memory is the server process's VmRSS and VmHWM (peak) from /proc. Not part of CI.
 """
 
