@@ -115,3 +115,14 @@ def test_the_inside_view_renders_in_chinese(lesson_model_run):
     assert not at.exception, [e.value for e in at.exception]
     text = " ".join(m.value for m in at.markdown)
     assert "真实数字" in text and "交叉熵损失" in text and "True digit" not in text
+
+
+def test_the_open_tab_stays_open_when_the_language_changes(lesson_model_run):
+    model, records = lesson_model_run
+    at = page_with_model(model, records, cnn_results_tab="Inside the CNN", cnn_inside_index=0)
+    assert "True digit" in " ".join(m.value for m in at.markdown)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["cnn_results_tab"] == "CNN 内部"
+    assert "真实数字" in " ".join(m.value for m in at.markdown)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core import cnn_figures, cnn_report
 from core.mnist_data import MnistUnavailable, choose_data
+from core.strings import LANGUAGES, translate
 from ui import background
 from ui.cnn_inside import inside_cnn
 from ui.common import error_text, plot, t
@@ -31,8 +32,22 @@ def report(entry: dict) -> cnn_report.TestReport:
     return cached[1]
 
 
+TAB_NAMES = ("Mistakes", "Inside the CNN", "Accuracy", "Learning rate", "Filters")
+
+
 def _tab_names() -> list[str]:
-    return [t("Mistakes"), t("Inside the CNN"), t("Accuracy"), t("Learning rate"), t("Filters")]
+    return [t(name) for name in TAB_NAMES]
+
+
+def _keep_open_tab(names: list[str]) -> None:
+    """The tab state holds the open tab's label: after a language switch, the same tab under its new label."""
+    stored = st.session_state.get(TABS_KEY)
+    if stored in names:
+        return
+    st.session_state.pop(TABS_KEY, None)
+    for name, label in zip(TAB_NAMES, names):
+        if any(stored == translate(name, language) for language in LANGUAGES):
+            st.session_state[TABS_KEY] = label
 
 
 @st.fragment
@@ -46,8 +61,7 @@ def results(entry: dict) -> None:
         return
     st.metric(t("Test accuracy"), f"{rep.accuracy:.2%}", help=t("on {count:,} test images", count=rep.count))
     names = _tab_names()
-    if st.session_state.get(TABS_KEY) not in names:
-        st.session_state.pop(TABS_KEY, None)
+    _keep_open_tab(names)
     mistakes, inside, accuracy, rate, filters = st.tabs(names, key=TABS_KEY, on_change="rerun")
     if mistakes.open:
         with mistakes:
