@@ -389,6 +389,21 @@ def _node_labels(fig, hidden, output, node_values, tr) -> None:
     )
 
 
+def label_positions(xs, ys) -> list[str]:
+    """Each point's label above it; when the point just left of it is near enough for the two labels to overlap (a
+    label like "(0,1) → 1 & (1,0) → 1" spans about 40% of a phone-wide chart), the left one's label moves to its
+    upper left and this one's below to the right, clear of both markers."""
+    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    x_span, y_span = max(float(np.ptp(xs)), 1.0), max(float(np.ptp(ys)), 1.0)
+    positions = ["top center"] * len(xs)
+    order = np.argsort(xs, kind="stable")
+    for previous, current in zip(order, order[1:]):
+        near = abs(xs[current] - xs[previous]) < 0.4 * x_span and abs(ys[current] - ys[previous]) < 0.15 * y_span
+        if near and positions[previous].startswith("top"):
+            positions[previous], positions[current] = "top left", "bottom right"
+    return positions
+
+
 def hidden_space(params: dict, activation: str, tr=_same) -> go.Figure:
     """The four points as the hidden layer sees them: XOR becomes linearly separable there. Points that land on the
     same spot share one marker with both labels, so none seems missing."""
@@ -425,7 +440,8 @@ def hidden_space(params: dict, activation: str, tr=_same) -> go.Figure:
                 y=points[:, 1],
                 mode="markers+text",
                 text=labels,
-                textposition="top center",
+                textposition=label_positions(points[:, 0], points[:, 1]),
+                cliponaxis=False,  # a label moved to the left of a point near the axis stays whole
                 marker=marker,
                 name=tr("points"),
             )
@@ -456,7 +472,8 @@ def hidden_space(params: dict, activation: str, tr=_same) -> go.Figure:
                 y=np.zeros(len(points)),
                 mode="markers+text",
                 text=labels,
-                textposition="top center",
+                textposition=label_positions(points[:, 0], np.zeros(len(points))),
+                cliponaxis=False,
                 marker=marker,
                 name=tr("points"),
             )

@@ -36,6 +36,15 @@ def test_coinciding_points_in_hidden_space_share_one_marker_with_both_labels():
     assert len(fig.data[0].x) == 1 and fig.data[0].text[0].count("&") == 3
 
 
+def test_labels_of_nearby_points_in_hidden_space_go_above_and_below():
+    # The solved net of the phone screenshot: (0,1) and (1,0) share a marker right beside (1,1).
+    xs, ys = [0.5, 0.72, 0.85, 0.9], [0.5, 1.0, 1.0, 0.2]
+    assert xor_figures.label_positions(xs, ys) == ["top center", "top left", "bottom right", "top center"]
+    assert xor_figures.label_positions([0.0, 1.0], [0.0, 1.0]) == ["top center"] * 2, "far apart: both above"
+    one_unit = xor_figures.label_positions([0.1, 0.2, 0.3], [0, 0, 0])
+    assert one_unit == ["top left", "bottom right", "top center"], "on one line they alternate"
+
+
 def test_loss_axes_label_only_powers_of_ten_and_long_curves_are_thinned():
     losses = np.geomspace(0.2, 1e-4, 50_001)
     fig = xor_figures.loss_curve({"NumPy": losses})
