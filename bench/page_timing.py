@@ -21,6 +21,7 @@ An interaction whose widget is not found is skipped with a note, since the pages
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -38,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from core.mnist_data import bundled_root  # noqa: E402
 from tests.digit_strokes import random_drawing  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -138,9 +139,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, app_root: Path = ROOT) -> subprocess.Popen:
+def start_server(port: int, app_root: Path = ROOT, data=DATA) -> subprocess.Popen:
     """A Streamlit server of the app with a public deployment's defaults, once it answers its health check."""
-    env = {**os.environ, "NN_PLAYGROUND_DATA": DATA}
+    env = {**os.environ, "NN_PLAYGROUND_DATA": str(data)}
     env.pop("NN_PLAYGROUND_LOCAL", None)
     process = subprocess.Popen(
         [
@@ -169,7 +170,7 @@ def start_server(port: int, app_root: Path = ROOT) -> subprocess.Popen:
         except OSError:
             time.sleep(0.5)
     process.kill()
-    raise SystemExit("the Streamlit server did not start")
+    raise RuntimeError("the Streamlit server did not start")
 
 
 # What keeps a page from settling, for the error message.

@@ -4,39 +4,17 @@ Without Chromium or Playwright these tests skip, except under CI (CI=true), wher
 """
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from tests.conftest import MNIST_MINI, ROOT
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+from bench.page_timing import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+from tests.conftest import MNIST_MINI
 
 
 def unavailable(reason: str):
     if os.environ.get("CI"):
         pytest.fail(f"browser tests cannot be skipped in CI: {reason}")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -53,40 +31,14 @@ SERVER = {}
 
 @pytest.fixture(scope="session")
 def server():
+    """The app on a free port, with a public deployment's defaults and the test data."""
     port = free_port()
-    env = {**os.environ, "NN_PLAYGROUND_DATA": str(MNIST_MINI)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the Streamlit server did not start")
+    try:
+        process = start_server(port, data=MNIST_MINI)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     SERVER["pid"] = process.pid
-    yield url
+    yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=20)
 
