@@ -8,7 +8,6 @@ is not counted). Goal: under 300 ms for each view-only choice.
     python bench/cnn_inside_timing.py --runs 5
 """
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -20,11 +19,9 @@ from bench.page_timing import (  # noqa: E402
     CHROMIUM_ARGS,
     MONITOR,
     Timing,
-    free_port,
     now,
     settled,
-    start_server,
-    table,
+    timing_main,
 )
 
 # Counts finished script runs from the attribute's old value: a fragment run can start and end between two checks
@@ -153,23 +150,7 @@ def measure(base: str, runs: int, quiet_ms: int) -> list[Timing]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--quiet", type=int, default=500, help="ms without DOM change that count as settled")
-    parser.add_argument("--url", help="an already running app, e.g. http://127.0.0.1:8501")
-    args = parser.parse_args()
-    server = None
-    base = args.url
-    if base is None:
-        port = free_port()
-        server = start_server(port)
-        base = f"http://127.0.0.1:{port}"
-    try:
-        print(table(measure(base.rstrip("/"), args.runs, args.quiet), args.runs))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
+    timing_main(__doc__, measure, quiet_ms=500)
 
 
 if __name__ == "__main__":

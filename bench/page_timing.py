@@ -406,10 +406,11 @@ def table(timings: list[Timing], runs: int) -> str:
     return "\n".join(lines + [timing.row() for timing in timings])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def timing_main(doc: str, measure_all, quiet_ms: int) -> None:
+    """The command line of a browser timing script: serve the app (or use --url), measure, print the table."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--quiet", type=int, default=700, help="ms without DOM change that count as settled")
+    parser.add_argument("--quiet", type=int, default=quiet_ms, help="ms without DOM change that count as settled")
     parser.add_argument("--url", help="an already running app, e.g. http://127.0.0.1:8501")
     parser.add_argument("--app", type=Path, default=ROOT, help="the checkout to serve (default: this one)")
     args = parser.parse_args()
@@ -420,11 +421,15 @@ def main() -> None:
         server = start_server(port, args.app.resolve())
         base = f"http://127.0.0.1:{port}"
     try:
-        print(table(measure(base.rstrip("/"), args.runs, args.quiet), args.runs))
+        print(table(measure_all(base.rstrip("/"), args.runs, args.quiet), args.runs))
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=20)
+
+
+def main() -> None:
+    timing_main(__doc__, measure, quiet_ms=700)
 
 
 if __name__ == "__main__":
