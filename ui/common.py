@@ -45,6 +45,11 @@ def error_text(error: Exception) -> str:
     return plain(str(error) or type(error).__name__)
 
 
+def lazy_section(label: str, key: str):
+    """An expander whose content runs only while it is open: closed views cost nothing to compute or draw."""
+    return st.expander(label, key=key, on_change="rerun")
+
+
 def plot(fig, key: str | None = None, **kwargs):
     # No mode bar: on phones it sat over the chart titles and hid what they said.
     return st.plotly_chart(

@@ -10,14 +10,9 @@ from core.jobs import job_cost_problem
 from core.mnist_data import MnistUnavailable, choose_data
 from ui import background, cnn_runs, training
 from ui.cnn_results import results
-from ui.common import error_text, setting_widget, t
+from ui.common import error_text, lazy_section, setting_widget, t
 from ui.data import data_panel
 from ui.teach import cnn_explained, recipe
-
-
-def lazy_section(label: str, key: str):
-    """An expander whose content runs only while it is open (closed, its code blocks cost the browser nothing)."""
-    return st.expander(label, key=key, on_change="rerun")
 
 
 def available_images() -> int:

@@ -15,7 +15,7 @@ from core.ready_model import ready_model_info
 from ui import background, training
 from ui.canvas import drawing_canvas
 from ui.cnn_inside import inside_cnn
-from ui.common import error_text, plot, t
+from ui.common import error_text, lazy_section, plot, t
 from ui.teach_draw import preprocessing_explained
 
 CANVAS_SIZE = 280
@@ -111,7 +111,7 @@ def what_it_sees(image: np.ndarray, model, rgba: np.ndarray, photo: bool) -> Non
 
 def inside_the_cnn(image: np.ndarray, model) -> None:
     """Saliency and the network opened up for this digit: computed only while open, so a stroke settles fast."""
-    section = st.expander(t("Inside the CNN for your digit"), key="draw_inside", on_change="rerun")
+    section = lazy_section(t("Inside the CNN for your digit"), "draw_inside")
     if not section.open:
         return
     with section:

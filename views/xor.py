@@ -15,7 +15,7 @@ from core.xor_experiment import XorSettings
 from core.xor_numpy import X_XOR, Y_XOR, correct, predict, train_many
 from ui import xor_history, xor_step
 from ui.background import session_id
-from ui.common import error_text, plain, plot, setting_widget, t
+from ui.common import error_text, lazy_section, plain, plot, setting_widget, t
 from ui.teach import recipe
 from ui.teach_xor import xor_numpy_explained
 
@@ -52,11 +52,6 @@ def settings_form() -> XorSettings:
     return XorSettings(
         implementation, int(hidden), float(lr), int(epochs), int(seed), bool(biases), activation, init, derivative_of
     )
-
-
-def lazy_section(label: str, key: str):
-    """An expander whose content runs only while it is open (closed views cost nothing to compute or draw)."""
-    return st.expander(label, key=key, on_change="rerun")
 
 
 def _live_update(placeholder, name: str, records: list[dict], settings: XorSettings, turn: Turn) -> None:
