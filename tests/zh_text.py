@@ -130,16 +130,21 @@ def english_in(texts: Iterator[str]) -> list[str]:
 _FIGURE_TEXT = {"text", "name", "hovertemplate", "texttemplate", "ticktext", "label", "prefix", "suffix", "title"}
 
 
-def figure_texts(node, key: str = "") -> Iterator[str]:
-    """The readable strings of a plotly figure's JSON."""
+def _strings_under(node, fields: set[str], key: str = "") -> Iterator[str]:
+    """Every string in nested dicts and lists whose own (or enclosing list's) field name is one of `fields`."""
     if isinstance(node, dict):
         for name, value in node.items():
-            yield from figure_texts(value, name)
+            yield from _strings_under(value, fields, name)
     elif isinstance(node, list):
         for value in node:
-            yield from figure_texts(value, key)
-    elif isinstance(node, str) and key in _FIGURE_TEXT:
+            yield from _strings_under(value, fields, key)
+    elif isinstance(node, str) and key in fields:
         yield node
+
+
+def figure_texts(figure: dict) -> Iterator[str]:
+    """The readable strings of a plotly figure's JSON."""
+    return _strings_under(figure, _FIGURE_TEXT)
 
 
 # Proto fields that hold text the student reads (per element), and elements whose text is code or a formula.
@@ -158,17 +163,6 @@ _PROTO_TEXT = {
     "description",
 }
 _CODE_ELEMENTS = {"code", "latex", "exception", "html", "empty", "skeleton"}
-
-
-def _proto_texts(node, key: str = "") -> Iterator[str]:
-    if isinstance(node, dict):
-        for name, value in node.items():
-            yield from _proto_texts(value, name)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _proto_texts(value, key)
-    elif isinstance(node, str) and key in _PROTO_TEXT:
-        yield node
 
 
 def element_texts(node) -> Iterator[str]:
@@ -196,4 +190,4 @@ def element_texts(node) -> Iterator[str]:
     if kind == "plotly_chart":
         yield from figure_texts(json.loads(node.proto.spec))
         return
-    yield from _proto_texts(MessageToDict(node.proto, preserving_proto_field_name=True))
+    yield from _strings_under(MessageToDict(node.proto, preserving_proto_field_name=True), _PROTO_TEXT)
