@@ -31,27 +31,9 @@ def training_curves(records, tr=_same) -> go.Figure:
         ),
         secondary_y=False,
     )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=[100 * field(r, "train_accuracy") for r in logs],
-            mode="lines+markers",
-            marker=dict(size=4),
-            name=tr("train accuracy %"),
-        ),
-        secondary_y=True,
-    )
+    fig.add_trace(_percent_trace(logs, "train_accuracy", tr("train accuracy %"), size=4), secondary_y=True)
     if tested:
-        fig.add_trace(
-            go.Scatter(
-                x=[_epoch_position(r) for r in tested],
-                y=[100 * field(r, "test_accuracy") for r in tested],
-                mode="lines+markers",
-                marker=dict(size=9, symbol="diamond"),
-                name=tr("test accuracy %"),
-            ),
-            secondary_y=True,
-        )
+        fig.add_trace(_percent_trace(tested, "test_accuracy", tr("test accuracy %"), size=9), secondary_y=True)
     fig.update_xaxes(title_text=tr("epoch"))
     fig.update_yaxes(title_text=tr("loss"), secondary_y=False, rangemode="tozero")
     fig.update_yaxes(title_text=tr("accuracy %"), secondary_y=True, range=[0, 100], dtick=20)
@@ -208,30 +190,25 @@ def _epoch_position(record) -> float:
     return field(record, "epoch") - 1 + field(record, "batch") / max(1, field(record, "batches_per_epoch"))
 
 
+def _percent_trace(records, name: str, label: str, size: int) -> go.Scatter:
+    """A record field in % against epochs; test accuracy (one point an epoch) is drawn with diamonds."""
+    return go.Scatter(
+        x=[_epoch_position(r) for r in records],
+        y=[100 * field(r, name) for r in records],
+        mode="lines+markers",
+        marker=dict(size=size, symbol="diamond" if name == "test_accuracy" else "circle"),
+        name=label,
+    )
+
+
 def accuracy_curves(records, tr=_same) -> go.Figure:
     """Train accuracy at every logged step (a running average over the epoch so far) and test accuracy after each
     epoch, on one axis of epochs: a gap that opens between them is overfitting."""
     logged = [r for r in records if _kind(r) in ("log", "epoch", "done") and field(r, "train_accuracy") is not None]
     tested = [r for r in records if field(r, "test_accuracy") is not None]
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=[_epoch_position(r) for r in logged],
-            y=[100 * field(r, "train_accuracy") for r in logged],
-            mode="lines+markers",
-            marker=dict(size=5),
-            name=tr("train accuracy (running, this epoch)"),
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[_epoch_position(r) for r in tested],
-            y=[100 * field(r, "test_accuracy") for r in tested],
-            mode="lines+markers",
-            marker=dict(size=10, symbol="diamond"),
-            name=tr("test accuracy (after the epoch)"),
-        )
-    )
+    fig.add_trace(_percent_trace(logged, "train_accuracy", tr("train accuracy (running, this epoch)"), size=5))
+    fig.add_trace(_percent_trace(tested, "test_accuracy", tr("test accuracy (after the epoch)"), size=10))
     low = min(
         [100 * field(r, "train_accuracy") for r in logged] + [100 * field(r, "test_accuracy") for r in tested] + [90.0]
     )
