@@ -53,14 +53,38 @@ def xor_numpy_explained() -> None:
     st.markdown(t("The code that runs on this page with the lesson's settings:"))
     for part in (xor_numpy.sigmoid, xor_numpy.sigmoid_derivative, xor_numpy.SimpleNeuralNetwork):
         source(part)
+
+
+def under_the_hood_xor() -> None:
+    """The XOR page's engineering, for the curious: none of it is needed to follow the lesson."""
     st.markdown(
         t(
-            "Other activations, initial weights, biases or the derivative trap run in a subclass, so the "
-            "lesson's class stays as the lesson wrote it:"
+            "The page's options (other activations, initial weights, biases, the derivative trap) run in a "
+            "subclass of the lesson's class, which checks them before it trains; with the lesson's options the "
+            "page runs the lesson's class itself:"
         )
     )
     source(xor_numpy.PlaygroundNet)
+    st.markdown(
+        t(
+            "With options, the backward pass's quantities come from one function, so the step-through view and "
+            "the training use the same numbers:"
+        )
+    )
     source(xor_numpy.deltas)
+    st.markdown(
+        t(
+            "“100 seeds per hidden size” trains 100 nets at once: their weights are stacked into one array and "
+            "every matrix product runs on all of them together. Each net ends exactly where it would alone:"
+        )
+    )
+    source(xor_numpy.train_many)
+    st.markdown(
+        t(
+            "A run's results are kept and shared: a visitor who picks the same settings sees them at once. New "
+            "runs take fair turns on the shared CPU, so one long run cannot hold up everyone else."
+        )
+    )
 
 
 def step_code(net) -> list[str]:

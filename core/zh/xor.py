@@ -14,8 +14,18 @@ ZH: dict[str, str] = {
     "Loss: mean of ½(y − ŷ)² over the 4 points": "损失：4 个点上 ½(y − ŷ)² 的平均值",
     "NaN": "NaN",
     "NaN at epoch {epoch:,}": "第 {epoch:,} 轮变成 NaN",
-    "Other activations, initial weights, biases or the derivative trap run in a subclass, so the lesson's class stays "
-    "as the lesson wrote it:": "其他激活函数、初始权重、偏置或导数陷阱都在一个子类中实现，课程里的类因此保持原样：",
+    "The page's options (other activations, initial weights, biases, the derivative trap) run in a subclass of the "
+    "lesson's class, which checks them before it trains; with the lesson's options the page runs the lesson's class "
+    "itself:": "本页的选项（其他激活函数、初始权重、偏置、导数陷阱）在课程类的一个子类中实现，它会在训练前先检查这些选项；"
+    "选用课程的设置时，本页运行的就是课程里的类本身：",
+    "With options, the backward pass's quantities come from one function, so the step-through view and the training "
+    "use the same numbers:": "有选项时，反向传播中的各个量都来自同一个函数，所以逐步查看和训练用的是同一组数：",
+    "“100 seeds per hidden size” trains 100 nets at once: their weights are stacked into one array and every matrix "
+    "product runs on all of them together. Each net ends exactly where it would alone:": "“每种隐藏层大小各试 100 个随机种子”会同时训练 100 个网络："
+    "它们的权重叠成一个数组，每次矩阵乘法都一起算完。每个网络的结果与单独训练时完全相同：",
+    "A run's results are kept and shared: a visitor who picks the same settings sees them at once. New runs take fair "
+    "turns on the shared CPU, so one long run cannot hold up everyone else.": "训练结果会被保存并共享：选了相同设置的访客会立即看到结果。"
+    "新的训练在共享 CPU 上公平轮流，因此一次长时间的训练不会拖住其他人。",
     "Output ŷ now": "当前的输出 ŷ",
     "Press **Step** to take one gradient-descent step from these weights and see every number of it.": "按下**走一步**，从这组权重出发做一次梯度下降，并查看其中的每一个数。",
     "PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this page's loss. Its gradient "
