@@ -1,5 +1,6 @@
 """The lesson's MNIST CNN: model, the lesson's training loop wrapped to run fast and report progress, prediction."""
 
+import copy
 import math
 import numbers
 import threading
@@ -16,7 +17,7 @@ from core.cnn_records import Progress, Stage
 from core.device import configure_torch, resolve_device
 from core.errors import UserError
 from core.memory import keep_freed_memory
-from core.mnist_data import choose_data, load_split, normalize, normalize_unit
+from core.mnist_data import MEAN, STD, choose_data, load_split, normalize, normalize_unit
 
 # Keeps conv1's output (250×32×28×28 floats, 25 MB) under glibc's mmap threshold: see core.memory.keep_freed_memory.
 EVAL_BATCH = 250
@@ -42,8 +43,9 @@ class CNN(nn.Module):
         return a1, a2
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # The lesson writes pool(relu(conv(x))). Max-pooling and ReLU commute (both are monotone), so pooling
-        # first gives the same numbers and gradients while ReLU touches 4x fewer values, in place.
+        # The lesson writes pool(relu(conv(x))). ReLU is non-decreasing, so it never changes which value of a 2x2
+        # window is largest: relu(max(a, b)) = max(relu(a), relu(b)). Pooling first gives the same numbers and
+        # gradients while ReLU touches 4x fewer values, in place.
         x = F.relu_(self.pool(self.conv1(x)))
         x = F.relu_(self.pool(self.conv2(x)))
         x = torch.flatten(x, 1)
@@ -51,30 +53,35 @@ class CNN(nn.Module):
         return self.fc2(x)
 
 
-def lesson_forward(model: CNN, x: torch.Tensor) -> torch.Tensor:
-    """The forward pass as the lesson writes it: pool(relu(conv(x)))."""
-    x = model.pool(model.relu(model.conv1(x)))
-    x = model.pool(model.relu(model.conv2(x)))
-    x = torch.flatten(x, 1)
-    x = model.relu(model.fc1(x))
-    return model.fc2(x)
+def lesson_forward(self: CNN, x: torch.Tensor) -> torch.Tensor:
+    """The post's forward, line for line (call it as lesson_forward(model, x)); the page runs CNN.forward.
+
+    64 * 7 * 7 is conv2's 64 maps of 7×7: a model built with other channel counts flattens its own."""
+    x = self.pool(self.relu(self.conv1(x)))
+    x = self.pool(self.relu(self.conv2(x)))
+    x = x.view(-1, 64 * 7 * 7) if self.conv2.out_channels == 64 else x.view(-1, self.conv2.out_channels * 7 * 7)
+    x = self.relu(self.fc1(x))
+    x = self.fc2(x)
+    return x
 
 
 def difference_from_lesson(model: CNN, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
-    """Largest differences (outputs, gradients) between the lesson's form and the faster form the page runs.
+    """Largest differences (outputs, gradients) between the lesson's form and the faster form the page runs, for the
+    forward and backward of one batch: the same weights, the same inputs, one cross-entropy loss.
 
-    Lesson: lesson_forward on ordinary (contiguous) images. Page: CNN.forward (pooling before ReLU) on
-    channels_last images. Both: one cross-entropy loss and its gradients for every weight.
+    Lesson: lesson_forward on a copy of the model in ordinary (contiguous) memory, as the post's model is. Page:
+    CNN.forward (pooling before ReLU) on channels_last images.
     """
 
-    def outputs_and_gradients(forward, x):
-        model.zero_grad(set_to_none=True)
+    def outputs_and_gradients(net, forward, x):
+        net.zero_grad(set_to_none=True)
         outputs = forward(x)
         F.cross_entropy(outputs, labels).backward()
-        return outputs.detach(), [p.grad.clone() for p in model.parameters()]
+        return outputs.detach(), [p.grad.clone() for p in net.parameters()]
 
-    lesson_out, lesson_grads = outputs_and_gradients(lambda x: lesson_forward(model, x), images.contiguous())
-    page_out, page_grads = outputs_and_gradients(model, images.contiguous(memory_format=torch.channels_last))
+    plain = copy.deepcopy(model).to(memory_format=torch.contiguous_format)
+    lesson_out, lesson_grads = outputs_and_gradients(plain, lambda x: lesson_forward(plain, x), images.contiguous())
+    page_out, page_grads = outputs_and_gradients(model, model, images.contiguous(memory_format=torch.channels_last))
     model.zero_grad(set_to_none=True)
     gradient_gap = max(float((a - b).abs().max()) for a, b in zip(lesson_grads, page_grads))
     return float((lesson_out - page_out).abs().max()), gradient_gap
@@ -167,15 +174,26 @@ def train_epoch(model: nn.Module, batches, criterion, optimizer) -> float:
     return total_loss / count
 
 
-def lesson_loader(root, train: bool = True, batch_size: int = 64, download: bool = False):
-    """The lesson's data: torchvision's MNIST with ToTensor() and Normalize((0.1307,), (0.3081,)), in a DataLoader."""
+def lesson_loader(root="./data", train: bool = True, batch_size: int = 64, download: bool = False):
+    """The post's data: torchvision's MNIST with ToTensor() only (pixels in [0, 1]), in a DataLoader."""
     import torchvision
-    from torch.utils.data import DataLoader
-    from torchvision import transforms
+    import torchvision.transforms as transforms
 
-    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
-    dataset = torchvision.datasets.MNIST(root, train=train, transform=transform, download=download)
-    return DataLoader(dataset, batch_size=batch_size, shuffle=train)
+    transform = transforms.Compose([transforms.ToTensor()])
+    dataset = torchvision.datasets.MNIST(root=root, train=train, download=download, transform=transform)
+    return torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=train)
+
+
+def normalized_loader(root, train: bool = True, batch_size: int = 64, download: bool = False):
+    """The page's data as a DataLoader: the post's ToTensor(), then the page's own addition, Normalize with MNIST's
+    mean and standard deviation (the post does not normalise). The page's batches equal this loader's, value for
+    value (a test checks it)."""
+    import torchvision
+    import torchvision.transforms as transforms
+
+    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((MEAN,), (STD,))])
+    dataset = torchvision.datasets.MNIST(root=root, train=train, download=download, transform=transform)
+    return torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=train)
 
 
 # The recipe the pages show, in the lesson's order: define the model, pick loss and optimizer, write the loop.
@@ -185,8 +203,9 @@ RECIPE = (CNN, loss_and_optimizer, train_epoch)
 class _Tally:
     """Bookkeeping around train_epoch, kept out of it: the batches it reads, the steps done, training accuracy, Stop.
 
-    The batches are what the lesson's DataLoader with ToTensor() and Normalize((0.1307,), (0.3081,)) gives, but
-    gathered from uint8 tensors already in memory and laid out channels_last (the faster convolution on the CPU).
+    The batches are what normalized_loader gives (the post's ToTensor(), then the page's own Normalize with MNIST's
+    mean and std, which the post does not have), but gathered from uint8 tensors already in memory and laid out
+    channels_last (the faster convolution on the CPU).
     """
 
     def __init__(self, criterion, should_stop):
@@ -245,10 +264,12 @@ def train(
     train_subset: int | None = None,
     seed: int = 0,
     log_every: int | None = 100,
-    download: bool = True,
+    download: bool = False,
     should_stop=None,
 ) -> Iterator[Progress]:
     """Train on MNIST under data_root (or the bundled sample when it has none) with train_epoch, yielding Progress.
+
+    Nothing is downloaded unless download=True: a missing MNIST means the bundled sample, never a 55 MB surprise.
 
     Each train_epoch call covers `log_every` batches, so a record follows each call, as the lesson prints every
     100 batches (None: about ten records an epoch, at most 100 batches apart). The last record has test_accuracy.
