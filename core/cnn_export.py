@@ -1,7 +1,8 @@
-"""Export a run as one Python file that needs only torch and torchvision: the lesson's script with the run's settings.
+"""Export a run as one Python file that needs only torch and torchvision: the post's script with the run's settings.
 
-The script is the lesson's plain form (DataLoader, pool(relu(conv(x))), the five-line loop), not the page's faster
-one, so it reads like the lesson; the same settings give about the same accuracy.
+The script is the post's own, line for line where the run's settings allow (DataLoader, pool(relu(conv(x))), the
+loop and its prints), not the page's faster form; every line the post does not have ends in "# page", Normalize
+included, so a reader holding the post sees at once what was added. The same settings give about the same accuracy.
 """
 
 import math
@@ -12,35 +13,41 @@ from core.errors import UserError
 
 FILE_NAME = "mnist_cnn.py"
 
-_TEMPLATE = '''"""Train the lesson's MNIST CNN with the settings of an NN Playground run.
+_TEMPLATE = '''"""The post's MNIST CNN script (深度学习小记(二)) with the settings of an NN Playground run.
+
+The post's lines are unchanged except for this run's settings. Lines ending in "page" are the page's own
+additions, not the post's: the settings as names, command-line options, a seed, a random subset of the training
+images, Normalize with MNIST's mean and standard deviation (the page trains on normalised pixels; the post uses
+ToTensor() only: delete that Normalize to train on exactly the post's inputs), the test accuracy, and saving.
 
 Needs only torch and torchvision:
 
     python {file_name}                       # downloads MNIST into ./data the first time
     python {file_name} --data DIR --no-download
 """
-import argparse
+import argparse  # page
 
 import torch
 import torch.nn as nn
+import torch.optim as optim
 import torchvision
 import torchvision.transforms as transforms
-from torch.utils.data import DataLoader, Subset
 
-# This run's settings
-CONV1_CHANNELS = {conv1_channels!r}
-CONV2_CHANNELS = {conv2_channels!r}
-HIDDEN_UNITS = {hidden_size!r}
-LEARNING_RATE = {lr!r}
-BATCH_SIZE = {batch_size!r}
-EPOCHS = {epochs!r}
-TRAIN_IMAGES = {train_subset!r}  # None: all of them
-SEED = {seed!r}
+# This run's settings  # page
+CONV1_CHANNELS = {conv1_channels!r}  # page
+CONV2_CHANNELS = {conv2_channels!r}  # page
+HIDDEN_UNITS = {hidden_size!r}  # page
+LEARNING_RATE = {lr!r}  # page
+BATCH_SIZE = {batch_size!r}  # page
+EPOCHS = {epochs!r}  # page
+TRAIN_IMAGES = {train_subset!r}  # None: all of them; page
+SEED = {seed!r}  # page
 
 
+# 2️⃣ 定义 CNN 模型
 class CNN(nn.Module):
     def __init__(self):
-        super().__init__()
+        super(CNN, self).__init__()
         self.conv1 = nn.Conv2d(1, CONV1_CHANNELS, kernel_size=3, padding=1)
         self.conv2 = nn.Conv2d(CONV1_CHANNELS, CONV2_CHANNELS, kernel_size=3, padding=1)
         self.pool = nn.MaxPool2d(2, 2)
@@ -57,67 +64,85 @@ class CNN(nn.Module):
         return x
 
 
-def evaluate(model, test_loader):
-    model.eval()
-    correct, total = 0, 0
-    with torch.no_grad():
-        for images, labels in test_loader:
-            predicted = model(images).argmax(1)
-            total += labels.size(0)
-            correct += (predicted == labels).sum().item()
-    return correct / total
+def evaluate(model, testloader, device):  # page
+    model.eval()  # page
+    correct = 0  # page
+    with torch.no_grad():  # page
+        for images, labels in testloader:  # page
+            predicted = model(images.to(device)).argmax(1).cpu()  # page
+            correct += (predicted == labels).sum().item()  # page
+    model.train()  # page
+    return correct / len(testloader.dataset)  # page
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default="./data", help="folder for torchvision's MNIST (DIR/MNIST/raw)")
-    parser.add_argument("--no-download", dest="download", action="store_false")
-    parser.add_argument("--save", default="mnist_cnn.pt")
-    args = parser.parse_args()
-    torch.manual_seed(SEED)
+def main():  # page
+    parser = argparse.ArgumentParser()  # page
+    parser.add_argument("--data", default="./data", help="folder for torchvision's MNIST (DIR/MNIST/raw)")  # page
+    parser.add_argument("--no-download", dest="download", action="store_false")  # page
+    parser.add_argument("--save", default="mnist_cnn.pt")  # page
+    args = parser.parse_args()  # page
+    torch.manual_seed(SEED)  # page
 
-    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
-    train_dataset = torchvision.datasets.MNIST(args.data, train=True, transform=transform, download=args.download)
-    test_dataset = torchvision.datasets.MNIST(args.data, train=False, transform=transform, download=args.download)
-    if TRAIN_IMAGES is not None and TRAIN_IMAGES < len(train_dataset):
-        train_dataset = Subset(train_dataset, torch.randperm(len(train_dataset))[:TRAIN_IMAGES].tolist())
-    train_loader = DataLoader(train_dataset, batch_size=BATCH_SIZE, shuffle=True)
-    test_loader = DataLoader(test_dataset, batch_size=1000, shuffle=False)
+    # 1️⃣ 载入 MNIST 数据集(从 .data 目录)
+    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])  # page
+    trainset = torchvision.datasets.MNIST(root=args.data, train=True, download=args.download, transform=transform)
+    testset = torchvision.datasets.MNIST(args.data, train=False, download=args.download, transform=transform)  # page
+    if TRAIN_IMAGES is not None and TRAIN_IMAGES < len(trainset):  # page
+        chosen = torch.randperm(len(trainset))[:TRAIN_IMAGES].tolist()  # page
+        trainset = torch.utils.data.Subset(trainset, chosen)  # page
+    trainloader = torch.utils.data.DataLoader(trainset, batch_size=BATCH_SIZE, shuffle=True)
+    testloader = torch.utils.data.DataLoader(testset, batch_size=1000, shuffle=False)  # page
 
-    model = CNN()
+    # 3️⃣ 选取损失函数和优化器
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    model = CNN().to(device)
+
     criterion = nn.CrossEntropyLoss()
     {optimizer_line}
 {scheduler_line}
-    for epoch in range(EPOCHS):
-        model.train()
+    # 4️⃣ 训练 CNN
+    epochs = EPOCHS
+    for epoch in range(epochs):
         running_loss = 0.0
-        for i, (images, labels) in enumerate(train_loader):
+        for batch_idx, (images, labels) in enumerate(trainloader):
+            images, labels = images.to(device), labels.to(device)
+
             optimizer.zero_grad()
             outputs = model(images)
             loss = criterion(outputs, labels)
             loss.backward()
             optimizer.step()
+
             running_loss += loss.item()
-            if (i + 1) % 100 == 0:
-                print(f"Epoch [{{epoch + 1}}/{{EPOCHS}}], Step [{{i + 1}}/{{len(train_loader)}}], "
-                      f"Loss: {{running_loss / 100:.4f}}")
-                running_loss = 0.0
-{scheduler_step}        print(f"Epoch {{epoch + 1}}: test accuracy {{evaluate(model, test_loader):.2%}}")
-
-    print(f"Test accuracy: {{evaluate(model, test_loader):.4f}}")
-    torch.save(model.state_dict(), args.save)
+            if batch_idx % 100 == 0: # 每 100 个 batch 打印一次损失
+{batch_line}
+{scheduler_step}{epoch_line}{test_line}
+    print("✅ CNN 训练完成!🎉")
+    torch.save(model.state_dict(), args.save)  # page
+    print(f"Test accuracy: {{evaluate(model, testloader, device):.4f}}")  # page
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # page
+    main()  # page
 '''
 
 OPTIMIZER_LINES = {
-    "adam": "optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)",
-    "sgd": "optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=0.9)",
+    "adam": "optimizer = optim.Adam(model.parameters(), lr=LEARNING_RATE)",
+    "sgd": "optimizer = optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=0.9)  # page: the post uses Adam",
 }
-SCHEDULER_LINE = "    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=5, gamma=0.5)\n"
-SCHEDULER_STEP = "        scheduler.step()\n"
+SCHEDULER_LINE = "    scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=5, gamma=0.5) # 每5轮学习率减半\n"
+SCHEDULER_STEP = "        scheduler.step() # 更新学习率\n"
+# The post's print every 100 batches, and the page's test accuracy after each epoch (too long for a template line).
+BATCH_LINE = (
+    '                print(f"Epoch [{epoch+1}/{epochs}], Batch [{batch_idx}/{len(trainloader)}], '
+    'Loss: {loss.item():.4f}")\n'
+)
+TEST_LINE = '        print(f"Epoch {epoch + 1}: test accuracy {evaluate(model, testloader, device):.2%}")  # page\n'
+# The post's line after each epoch; without StepLR (the page's option) the rate comes from the optimizer.
+EPOCH_LINE = (
+    '        print(f"🔹 Epoch {epoch+1} 完成,当前学习率: {%s:.6f}, 平均损失: {running_loss/len(trainloader):.4f}")%s\n'
+)
+POST_RATE, PAGE_RATE = "scheduler.get_last_lr()[0]", "optimizer.param_groups[0]['lr']"
 
 
 def _whole(run: dict, name: str, low: int, high: int) -> int:
@@ -161,5 +186,8 @@ def export_script(run: dict) -> str:
         optimizer_line=OPTIMIZER_LINES[run.get("optimizer", "adam")],
         scheduler_line=SCHEDULER_LINE if step_lr else "",
         scheduler_step=SCHEDULER_STEP if step_lr else "",
+        batch_line=BATCH_LINE,
+        test_line=TEST_LINE,
+        epoch_line=EPOCH_LINE % ((POST_RATE, "") if step_lr else (PAGE_RATE, "  # page")),
         **values,
     )

@@ -54,7 +54,7 @@ def test_the_exported_script_trains_with_only_torch_and_torchvision(tmp_path, mn
 def test_the_script_carries_the_runs_settings():
     script = cnn_export.export_script({**TINY, "optimizer": "sgd", "lr": 0.03, "step_lr": False, "train_subset": None})
     assert "LEARNING_RATE = 0.03" in script and "TRAIN_IMAGES = None" in script
-    assert "torch.optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=0.9)" in script
+    assert "optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=0.9)" in script
     assert "StepLR" not in script and "CONV1_CHANNELS = 8" in script
     compile(script, cnn_export.FILE_NAME, "exec")
 
@@ -73,3 +73,29 @@ def test_the_script_carries_the_runs_settings():
 def test_odd_settings_never_reach_the_file(bad):
     with pytest.raises(UserError):
         cnn_export.export_script({**TINY, **bad})
+
+
+def test_every_line_not_marked_page_is_the_posts(tmp_path):
+    """A reader holding the post sees at once what the page added: Normalize and the rest end in "# page"."""
+    from tests.conftest import ROOT
+
+    post = {line.strip() for line in (ROOT / "lesson" / "mnist_cnn.py").read_text(encoding="utf-8").splitlines()}
+    script = cnn_export.export_script({})  # the lesson's defaults
+    code = script.split('"""', 2)[2]  # after the docstring
+    names = {
+        "CONV1_CHANNELS": "32",
+        "CONV2_CHANNELS": "64",
+        "HIDDEN_UNITS": "128",
+        "LEARNING_RATE": "0.001",
+        "BATCH_SIZE": "64",
+        "EPOCHS": "10",
+        "root=args.data": "root='./data'",
+        "download=args.download": "download=False",
+    }
+    unmarked = [line.strip() for line in code.splitlines() if line.strip() and not line.endswith(("# page", "; page"))]
+    for line in unmarked:
+        for name, value in names.items():
+            line = line.replace(name, value)
+        assert line in post, line
+    normalize = next(line for line in script.splitlines() if "transforms.Normalize" in line)
+    assert normalize.endswith("# page") and "page's own" in script.split('"""')[1]
