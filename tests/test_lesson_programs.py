@@ -156,8 +156,6 @@ def test_the_trained_script_model_reads_the_pages_normalised_images_as_the_scrip
     as_script_fed = done.test_accuracy  # measured on the script's own model, fed [0, 1] images
     predicted = torch.from_numpy(cnn.predict_proba(done.model, unit.numpy())).argmax(1)
     through_page = float((predicted == labels).float().mean())
-        (torch.from_numpy(cnn.predict_proba(done.model, unit.numpy())).argmax(1) == labels).float().mean()
-    )
     assert through_page == pytest.approx(as_script_fed, abs=1 / len(labels))
 
 
