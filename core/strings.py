@@ -5,14 +5,12 @@ LANGUAGES = {"en": "English", "zh": "中文"}
 ZH: dict[str, str] = {
     "The server is busy: many training runs are already waiting. Please try again in a few minutes.": "服务器繁忙：已有很多训练任务在排队，请过几分钟再试。",
     "The trap changes only the NumPy net: PyTorch's autograd always uses the right derivative.": "这个陷阱只影响 NumPy 网络：PyTorch 的 autograd 总是使用正确的导数。",
-    "{name}: diverged; the weights blew up and the loss became NaN by epoch {epoch:,} ❌": "{name}：发散了，权重爆炸，损失在第 {epoch:,} 轮时变成 NaN ❌",
     "% of seeds": "成功的种子占比 %",
     "**Backward pass.** The chain rule walks back from the cost, one factor per step, as the lesson's comments do:": "**反向传播。** 链式法则从代价函数出发逐层往回推，每一步乘上一个因子，与课程代码中的注释一一对应：",
     "**Convolution** slides a small filter over the image; each output pixel is a weighted sum of a 3×3 neighbourhood. **ReLU** keeps positive values, **max-pooling** keeps the largest value of each 2×2 block:": "**卷积** 让一个小卷积核在图像上滑动；每个输出像素都是一个 3×3 邻域的加权和。**ReLU** 保留正值，**最大池化** 保留每个 2×2 区块中的最大值：",
     "**Each hidden unit draws its own boundary**; the output combines them.": "**每个隐藏单元各自画出一条边界**；输出层再把它们组合起来。",
     "**Forward pass.** Each layer multiplies by its weights, then squashes with an activation:": "**前向传播。** 每一层先乘以权重，再用激活函数进行压缩：",
     "**Given the output ŷ (right)**": "**传入输出 ŷ（正确）**",
-    "**Given the pre-activation A (wrong)**": "**传入激活前的值 A（错误）**",
     "**Outputs at epoch {epoch:,}**": "**第 {epoch:,} 轮的输出**",
     "**Shapes.** One 28×28 grey image flows through the network like this:": "**张量形状。** 一张 28×28 的灰度图像在网络中的形状变化如下：",
     "**Softmax and cross-entropy** turn the ten scores into probabilities and punish a low probability for the true digit; **Adam** scales each weight's step by running averages of its gradients:": "**Softmax 与交叉熵** 把十个分数转换成概率，并在真实数字的概率偏低时给予惩罚；**Adam** 根据梯度的滑动平均来调整每个权重的更新步长：",
@@ -22,12 +20,11 @@ ZH: dict[str, str] = {
     "2 · Pick a loss and an optimizer": "2 · 选择损失函数和优化器",
     "3 · Draw a digit": "3 · 手写数字",
     "3 · Write the training loop": "3 · 编写训练循环",
-    "A 2 → hidden → 1 sigmoid network with hand-written backprop in NumPy, and the same net in PyTorch. See each hidden unit's boundary, the hidden space where XOR becomes separable, and check the gradients against autograd.": "一个 2 → 隐藏层 → 1 的 sigmoid 网络：先用 NumPy 手写反向传播，再用 PyTorch 实现同一个网络。观察每个隐藏单元的决策边界、让 XOR 变得可分的隐藏空间，并用 autograd 核对梯度。",
+    "A 2 → hidden → 1 sigmoid network with hand-written backprop in NumPy, and the same net in PyTorch. See each hidden unit's boundary, the hidden space where XOR becomes separable, and check the gradients against autograd.": "一个 2 → 隐藏层 → 1 的 sigmoid 网络：先用 NumPy 手写反向传播，再用 PyTorch 实现同一个网络。观察每个隐藏单元的决策边界、让 XOR 变得线性可分的隐藏空间，并用 autograd 核对梯度。",
     "A photo or scan of one digit (PNG or JPEG); dark ink on light paper is inverted automatically": "单个数字的照片或扫描件（PNG 或 JPEG）；浅色纸上的深色笔迹会自动反色",
     "About {seconds:.0f} s left.": "大约还剩 {seconds:.0f} 秒。",
     "Batch size": "批大小",
     "Biases": "偏置",
-    "Both losses (PyTorch's MSELoss is the mean of (y − ŷ)², so its gradient is half as large at the same lr)": "两种实现的损失（PyTorch 的 MSELoss 是 (y − ŷ)² 的均值，因此在相同学习率下其梯度只有一半大）",
     "Both side by side": "两者并排对比",
     "Clear": "清除",
     "Confusion matrix": "混淆矩阵",
@@ -75,7 +72,6 @@ ZH: dict[str, str] = {
     "Learning rate per step (StepLR halves it every 5 epochs by default)": "每一步的学习率（StepLR 默认每 5 轮减半）",
     "Load a saved model (.pt)": "加载已保存的模型（.pt）",
     "Look inside": "查看内部",
-    "Loss ½(y − ŷ)², mean over the 4 points": "损失 ½(y − ŷ)²，对 4 个点取平均",
     "MNIST CNN": "MNIST CNN",
     "MNIST digits were size-normalised to a 20×20 box and centred by their centre of mass in 28×28. A drawing treated the same way looks like the training data; a plain resize usually does not.": "MNIST 的数字先按大小归一化到 20×20 的方框内，再按质心居中放入 28×28 的画面。经过同样处理的手写图像与训练数据相似；直接缩放通常就不像了。",
     "MNIST found in {folder}.": "已在 {folder} 中找到 MNIST。",
@@ -95,8 +91,7 @@ ZH: dict[str, str] = {
     "Quick train": "快速训练",
     "Quick training: epochs over up to 10,000 images": "快速训练：在至多 10,000 张图像上训练的轮数",
     "Random seed": "随机种子",
-    "Right: differences around 1e-16 (autograd) and 1e-10 (finite differences). Wrong: differences as large as the gradients themselves.": "正确：与 autograd 相差约 1e-16，与有限差分相差约 1e-10。错误：差值与梯度本身一样大。",
-    "Run 100 seeds × hidden sizes 1–8": "运行 100 个种子 × 隐藏层大小 1–8",
+    "Run 100 seeds × hidden sizes 1–8": "训练 100 个种子 × 隐藏层大小 1–8",
     "SGD + momentum 0.9": "SGD + 动量 0.9",
     "Saliency: pixels that mattered": "显著性图：起作用的像素",
     "Save or load a model": "保存或加载模型",
@@ -114,8 +109,7 @@ ZH: dict[str, str] = {
     "The lesson's net has none: every neuron's line passes through the origin.": "课程中的网络没有偏置：每个神经元的分界线都经过原点。",
     "The lesson's question: what if sigmoid_derivative gets A instead of ŷ?": "课程中的问题：如果传给 sigmoid_derivative 的是 A 而不是 ŷ，会怎样？",
     "The model as the page builds it:": "本页构建的模型：",
-    "The same starting weights go through the lesson's `backward` maths and through torch autograd in float64, and through finite differences. `sigmoid_derivative(y) = y·(1 − y)` expects the sigmoid's **output** y = σ(A): that is why the lesson writes `output_delta = error * sigmoid_derivative(self.Y_hat)`.": "同一组初始权重分别用课程中 `backward` 的推导、float64 精度的 torch autograd 以及有限差分计算梯度。`sigmoid_derivative(y) = y·(1 − y)` 需要的是 sigmoid 的**输出** y = σ(A)：这正是课程写作 `output_delta = error * sigmoid_derivative(self.Y_hat)` 的原因。",
-    "The same three steps train any feed-forward network in PyTorch: **define the model, pick a loss and an optimizer, write the training loop.**": "在 PyTorch 中训练任何前馈网络都是同样的三步：**定义模型，选择损失函数和优化器，编写训练循环。**",
+    "The same three steps train any feed-forward network in PyTorch: **define the model, pick a loss and an optimizer, write the training loop.**": "在 PyTorch 中训练任何前馈网络都是同样的三板斧：**定义模型，选择损失函数和优化器，编写训练循环。**",
     "The settings changed: press **Train** to train with them. Showing the last run.": "设置已更改：点击 **训练** 按新设置训练。当前显示的是上一次的结果。",
     "The sigmoid's slope can be written with its own output: if y = σ(a) then σ'(a) = y·(1 − y). That is why `sigmoid_derivative` takes the **output**, and why the lesson calls `sigmoid_derivative(self.Y_hat)`, not `sigmoid_derivative(self.A2)`.": "sigmoid 的斜率可以用它自己的输出来表示：若 y = σ(a)，则 σ'(a) = y·(1 − y)。所以 `sigmoid_derivative` 接收的是**输出**，课程中调用的也是 `sigmoid_derivative(self.Y_hat)`，而不是 `sigmoid_derivative(self.A2)`。",
     "This model was uploaded, so there is no training history.": "该模型是上传的，因此没有训练记录。",
@@ -133,7 +127,6 @@ ZH: dict[str, str] = {
     "Training snapshot (epoch)": "训练快照（轮次）",
     "Training {name}: epoch {epoch:,}": "正在训练 {name}：第 {epoch:,} 轮",
     "Training…": "训练中…",
-    "Trains 100 nets at once for each hidden size 1–8 (vectorised NumPy), with this page's learning rate, epochs, biases, activation and initialisation.": "对每种隐藏层大小（1–8）同时训练 100 个网络（向量化 NumPy），使用本页设置的学习率、训练轮数、偏置、激活函数和初始化方式。",
     "Two conv layers and two fully connected ones, trained with Adam on handwritten digits. Watch the loss fall, then look at the confusion matrix, the mistakes, the filters and the feature maps.": "两个卷积层加两个全连接层，用 Adam 在手写数字上训练。观察损失下降，再查看混淆矩阵、错误样本、卷积核和特征图。",
     "U[−1, 1)": "U[−1, 1)",
     "Unknown activation {name}.": "未知的激活函数 {name}。",
@@ -151,7 +144,6 @@ ZH: dict[str, str] = {
     "Xavier/Glorot": "Xavier/Glorot",
     "You have no trained CNN in this session yet. Train one quickly here (or on the **Train a CNN** page, or load a saved one there).": "本次会话中还没有训练好的 CNN。可以在这里快速训练一个（也可以在 **训练 CNN** 页面训练，或在那里加载已保存的模型）。",
     "Your model": "你的模型",
-    "`sigmoid_derivative(y) = y·(1 − y)` is only the sigmoid's slope when y is the sigmoid's output. Feed it the pre-activation A and every update points the wrong way by a different amount. Train both with this page's settings and compare:": "只有当 y 是 sigmoid 的输出时，`sigmoid_derivative(y) = y·(1 − y)` 才是 sigmoid 的斜率。若传入激活前的值 A，每次更新都会以不同程度偏离正确方向。用本页的设置分别训练两者并比较：",
     "accuracy %": "准确率 %",
     "confidence {p:.0%}": "置信度 {p:.0%}",
     "conv(1→32, 3×3) → ReLU → max-pool → conv(32→64, 3×3) → ReLU → max-pool → fc(3136→128) → ReLU → fc(128→10), trained with cross-entropy and Adam. Defaults are the lesson's; a subset of the images trains in seconds.": "conv(1→32, 3×3) → ReLU → max-pool → conv(32→64, 3×3) → ReLU → max-pool → fc(3136→128) → ReLU → fc(128→10)，用交叉熵损失和 Adam 训练。默认设置与课程一致；只用部分图像几秒钟即可训练完。",
@@ -182,7 +174,6 @@ ZH: dict[str, str] = {
     "test accuracy": "测试准确率",
     "test accuracy %": "测试准确率 %",
     "the output ŷ = σ(A) (right)": "输出 ŷ = σ(A)（正确）",
-    "the pre-activation A (the trap)": "激活前的值 A（陷阱）",
     "train accuracy": "训练准确率",
     "train accuracy %": "训练准确率 %",
     "trained": "训练好",
@@ -192,7 +183,6 @@ ZH: dict[str, str] = {
     "true {y} → {p}": "真实 {y} → 预测 {p}",
     "uploaded": "上传",
     "your upload": "你上传的图像",
-    "{name} final loss": "{name} 最终损失",
     "{name}: drag the slider or press replay": "{name}：拖动滑块或点击回放",
     "{name}: final loss {loss:.4f}, {verdict}": "{name}：最终损失 {loss:.4f}，{verdict}",
     "{name}: the loss became NaN/inf — the learning rate is too large; try a smaller one.": "{name}：损失变成了 NaN/inf —— 学习率过大，请尝试更小的值。",
@@ -202,7 +192,7 @@ ZH: dict[str, str] = {
     "📖 How it works: convolutions, pooling, softmax, and the model's code": "📖 原理：卷积、池化、softmax 与模型代码",
     "📖 How it works: forward pass, backward pass, and the code that runs": "📖 原理：前向传播、反向传播与运行的代码",
     "📖 Why preprocessing matters, and the code that does it": "📖 为什么预处理很重要，以及实现它的代码",
-    "🔥 The PyTorch recipe: XOR net and CNN side by side": "🔥 PyTorch 三步法：XOR 网络与 CNN 对照",
+    "🔥 The PyTorch recipe: XOR net and CNN side by side": "🔥 PyTorch 三板斧：XOR 网络与 CNN 对照",
     "🧠 NN Playground": "🧠 NN Playground · 神经网络实验场",
     "Language / 语言": "Language / 语言",
     "The link's {key}={value} is not a valid setting here, so the default {default} is used.": "链接中的 {key}={value} 在此处不是有效的设置，因此改用默认值 {default}。",
@@ -210,9 +200,9 @@ ZH: dict[str, str] = {
 
 
 def _merge_areas() -> None:
-    from core.zh import cnn, cnn_inside, common, data, draw, jobs, safety, xor
+    from core.zh import cnn, cnn_inside, common, data, draw, jobs, lesson, safety, xor
 
-    for area in (cnn, cnn_inside, common, data, draw, jobs, safety, xor):
+    for area in (cnn, cnn_inside, common, data, draw, jobs, lesson, safety, xor):
         clash = set(area.ZH) & set(ZH)
         assert not clash or all(area.ZH[k] == ZH[k] for k in clash), f"conflicting translations: {sorted(clash)[:3]}"
         ZH.update(area.ZH)
