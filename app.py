@@ -1,4 +1,4 @@
-"""NN Playground: train neural networks in the browser and watch them learn."""
+"""NN Playground: train real neural networks and watch them learn, step by step through one blog post."""
 
 import core  # noqa: F401  (sets thread policy before torch loads)
 
@@ -13,9 +13,11 @@ st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
 sidebar()
 pages = [
     st.Page("views/home.py", title=t("Home"), icon="🏠", default=True),
+    st.Page("views/lesson.py", title=t("The lesson"), icon="📖", url_path="lesson"),
     st.Page("views/xor.py", title=t("XOR playground"), icon="✖️", url_path="xor"),
     st.Page("views/cnn.py", title=t("Train a CNN on MNIST"), icon="🧮", url_path="cnn"),
     st.Page("views/draw.py", title=t("Draw a digit"), icon="✏️", url_path="draw"),
+    st.Page("views/under_the_hood.py", title=t("Under the hood"), icon="⚙️", url_path="under-the-hood"),
 ]
 page = st.navigation(pages)
 page.run()

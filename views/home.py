@@ -7,12 +7,16 @@ from ui.common import t
 # Page links are plain text by default; on the home page they are the calls to action, so they look like buttons.
 # Constant CSS of our own (never a visitor's value), scoped to this page's container.
 LINK_BUTTONS = """<style>
-.st-key-home_pages a[data-testid="stPageLink-NavLink"] {
+.st-key-home_pages a[data-testid="stPageLink-NavLink"],
+.st-key-home_start a[data-testid="stPageLink-NavLink"] {
   background: var(--primary-color, #6C5CE7); border-radius: 0.5rem; padding: 0.45rem 1rem; margin-top: 0.25rem;
 }
 .st-key-home_pages a[data-testid="stPageLink-NavLink"] p,
-.st-key-home_pages a[data-testid="stPageLink-NavLink"] span { color: white; font-weight: 600; }
-.st-key-home_pages a[data-testid="stPageLink-NavLink"]:hover { filter: brightness(1.1); }
+.st-key-home_pages a[data-testid="stPageLink-NavLink"] span,
+.st-key-home_start a[data-testid="stPageLink-NavLink"] p,
+.st-key-home_start a[data-testid="stPageLink-NavLink"] span { color: white; font-weight: 600; }
+.st-key-home_pages a[data-testid="stPageLink-NavLink"]:hover,
+.st-key-home_start a[data-testid="stPageLink-NavLink"]:hover { filter: brightness(1.1); }
 </style>"""
 
 
@@ -25,11 +29,22 @@ def page_card(heading: str, text: str, page: str, link: str, icon: str) -> None:
 st.title(t("🧠 NN Playground"))
 st.markdown(
     t(
-        "Train real neural networks in your browser and watch them learn. Three experiments grow out of one "
-        "short deep-learning lesson:"
+        "Train real neural networks and watch them learn. Everything here grows out of one short blog post, "
+        "“深度学习小记(二)”: a network that learns XOR from scratch in NumPy, the same network in PyTorch, and a "
+        "CNN that reads handwritten digits. Training runs on this server; you watch it live in your browser."
     )
 )
 st.html(LINK_BUTTONS)
+with st.container(key="home_start"):
+    st.subheader(t("Start here: the lesson"))
+    st.markdown(
+        t(
+            "The post step by step, in its order: every code block in full, the programs run as written, and a "
+            "guess to make before each answer."
+        )
+    )
+    st.page_link("views/lesson.py", label=t("Start the lesson"), icon="📖")
+st.subheader(t("Then explore"))
 with st.container(key="home_pages"):
     left, middle, right = st.columns(3)
     with left:

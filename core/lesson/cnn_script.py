@@ -20,6 +20,7 @@ from enum import StrEnum
 import torch
 
 from core.cnn import CNN
+from core.cnn_records import RecordView
 from core.lesson.code import BLOCK
 from core.lesson.programs import namespace, printer
 from core.mnist_data import MEAN, STD, choose_data, load_split
@@ -38,8 +39,10 @@ class Kind(StrEnum):
     DONE = "done"  # the run ended (stopped or not)
 
 
-@dataclass(frozen=True)
-class ScriptRecord:
+@dataclass(frozen=True, eq=False)
+class ScriptRecord(RecordView):
+    """One record of a script run; reads like a dict too, as the job queue reads records."""
+
     kind: Kind
     text: str = ""
     epoch: float = 0.0  # epochs done, as a fraction (1.5: halfway through the second)

@@ -1,0 +1,266 @@
+"""The Lesson page's Part 03 (the post's MNIST CNN) with its script run live, and what to do next."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from core.errors import UserError
+from core.jobs import QUEUE, Job, estimate_cost, job_cost_problem
+from core.lesson import reveals
+from core.lesson.cnn_script import BATCH_SIZE, EPOCHS, Kind, run_script, script_data
+from core.lesson.figures import script_curves
+from ui.background import data_dir, job_owner, session_id
+from ui.common import error_text, plain, plot, t
+from ui.lesson_common import code_block, explore, guess, heading
+
+JOB_KEY = "lesson_job"
+MODEL_KEY = "lesson_model"  # {"model", "test_accuracy", "job"}: the Draw page reads it
+CONSOLE_LINES = 40  # the console shows the script's last lines; full MNIST prints 110
+# The post's DataLoader loop trains about half as fast as the page's own trainer (bench/benchmark.py: 2.1–2.4×), so
+# its run is charged twice the page's estimate in the job queue's line.
+LESSON_LOOP_SLOWDOWN = 2.0
+
+
+def part_03() -> None:
+    st.header(t("Part 03 · A CNN that reads handwritten digits"))
+    st.markdown(
+        t(
+            "With the three moves, the post writes a convolutional network (CNN) for MNIST: 28×28 grey images of "
+            "handwritten digits, ten classes."
+        )
+    )
+    _define_model()
+    _loss_and_optimizer()
+    heading(t("训练 · Training"))
+    code_block("training")
+    st.markdown(
+        t(
+            "The same loop as Part 02, now over batches of 64 images from the `DataLoader`: clear the gradients, "
+            "run the batch forward, compute the loss, backpropagate, step. `running_loss` adds up the batches' "
+            "losses so an epoch's mean can be printed."
+        )
+    )
+    _whole_script()
+
+
+def _define_model() -> None:
+    heading(t("定义模型 · Define the model"))
+    code_block("cnn_model")
+    st.markdown(
+        t(
+            "A convolution (conv) slides a small 3×3 filter over the image to pick up local features such as "
+            "strokes and corners. Without help a 3×3 filter fits only 26 positions across 28 pixels, so the image "
+            "would shrink; `padding=1` adds a border of zeros and keeps it 28×28. Max-pooling (`MaxPool2d(2, 2)`) "
+            "keeps the largest value of each 2×2 block: half the width and height, the strongest features kept. "
+            "One image through the post's model, shapes measured:"
+        )
+    )
+    shapes = reveals.cnn_shapes()
+    st.table(
+        {
+            t("in forward()"): [step.code for step in shapes],
+            t("shape after it"): [" × ".join(map(str, step.shape)) for step in shapes],
+            t("learned numbers"): [f"{step.parameters:,}" if step.parameters else "" for step in shapes],
+        }
+    )
+    st.caption(t("{total:,} learned numbers in all; fc1 holds most of them.", total=sum(s.parameters for s in shapes)))
+
+
+def _loss_and_optimizer() -> None:
+    heading(t("创建损失函数和优化器 · The loss and the optimizer"))
+    code_block("loss_optimizer")
+    st.markdown(
+        t(
+            "Recognising a digit is classification, so the post uses **cross-entropy**. `nn.CrossEntropyLoss` "
+            "applies the softmax itself (it turns the ten scores into probabilities and takes −log of the right "
+            "digit's), so the model's `forward` ends at `fc2` and outputs raw scores (logits), with no softmax "
+            "layer. **Adam** adapts the step for every parameter: it keeps running averages of each gradient and "
+            "of its square, and moves each weight by about lr × average ÷ √(average of squares)."
+        )
+    )
+
+
+def _whole_script() -> None:
+    heading(t("加一点点细节 · Adding a few details: the whole script"))
+    code_block("mnist_cnn")
+    st.markdown(
+        t(
+            "The details: `ToTensor()` turns each image into numbers in [0, 1], the model moves to the GPU when "
+            "there is one, `StepLR` halves the learning rate every 5 epochs, and a line is printed every 100 "
+            "batches and after each epoch."
+        )
+    )
+    _run_script_section()
+    guess(
+        "accuracy",
+        "After the first of the 10 epochs, what share of the test digits does the CNN read right?",
+        {"50": "About 50%", "80": "About 80%", "90": "About 90%", "97": "97% or more"},
+        _first_epoch_bucket,
+        _reveal_first_epoch,
+    )
+    explore("views/cnn.py", "Explore further: train the CNN with your own settings")
+
+
+def _data_note() -> str:
+    data = script_data(data_dir())
+    if data.bundled:
+        return t(
+            "**Run** trains on this server's MNIST sample: {train:,} training and {test:,} test images (the full "
+            "MNIST is not on this server; its `./data` is replaced by that folder, the one change to the script).",
+            train=data.train_count,
+            test=data.test_count,
+        )
+    return t(
+        "**Run** trains on the full MNIST on this server ({train:,} training images); the script's `./data` is "
+        "replaced by that folder, the one change to it.",
+        train=data.train_count,
+    )
+
+
+def _run_script_section() -> None:
+    st.markdown(_data_note())
+    st.caption(
+        t(
+            "The page adds, around the script and never inside it: the loss curve (a point every 10 batches), "
+            "the test accuracy after each epoch (the script never looks at the test images), and Stop."
+        )
+    )
+    job = QUEUE.get(st.session_state.get(JOB_KEY))
+    running = job is not None and job.active
+    if st.button(t("▶ Run the script"), key="lesson_run_cnn", type="primary", disabled=running) and not running:
+        job = start_script_job()
+    if job is not None:
+        console(job)
+
+
+def start_script_job() -> Job | None:
+    """Queue the script for this session (one run at a time per session, bounded like every training run)."""
+    data = script_data(data_dir())
+    settings = {"epochs": EPOCHS, "train_subset": data.train_count, "batch_size": BATCH_SIZE}
+    problem = job_cost_problem(settings)
+    if problem is not None:
+        st.error(error_text(problem))
+        return None
+    payload = {"model": None, "settings": settings}
+
+    def run(should_stop):
+        for record in run_script(data.root, should_stop):
+            if record.model is not None:  # the job keeps the model in its payload; records stay small
+                payload["model"] = record.model
+                record = replace(record, model=None)
+            yield record
+
+    job = Job(run, payload=payload, owner=job_owner(), cost=estimate_cost(settings) * LESSON_LOOP_SLOWDOWN)
+    try:
+        QUEUE.submit(job)
+    except UserError as exc:
+        st.error(error_text(exc))
+        return None
+    st.session_state[JOB_KEY] = job.id
+    st.session_state.pop(MODEL_KEY, None)
+    return job
+
+
+def console(job: Job) -> None:
+    """The script's printed lines as a live console beside its loss curve; refreshes every second while it runs,
+    then reruns the page once (so Part 03's reveal and the Draw link see the finished run)."""
+    job_id = job.id  # not the job: Streamlit keeps each session's fragment, and a finished job holds its model
+
+    @st.fragment(run_every=1.0 if job.active else None)
+    def panel():
+        job = QUEUE.get(job_id)
+        if job is None:  # forgotten meanwhile (finished runs are bounded)
+            return
+        job.touch(session_id())
+        _console_body(job)
+        if job.active:
+            if st.button(t("⏹ Stop"), key="lesson_stop"):
+                job.stop()
+        elif _keep_model(job):
+            st.rerun()
+
+    panel()
+
+
+def _console_body(job: Job) -> None:
+    records = list(job.records)
+    lines = [r.text for r in records if r.kind == Kind.LINE]
+    left, right = st.columns([3, 2])
+    with left:
+        st.caption(_status(job))
+        st.code("\n".join(lines[-CONSOLE_LINES:]) or " ", language="text")
+    with right:
+        if any(r.kind == Kind.LOSS for r in records):
+            plot(script_curves(records, tr=t), key="lesson_cnn_curves")
+
+
+def _status(job: Job) -> str:
+    if job.status == "queued":
+        return t("Waiting for a free trainer: number {place} in line.", place=QUEUE.position(job))
+    if job.status == "running":
+        return t("Running the script… (console: its last {count} lines)", count=CONSOLE_LINES)
+    if job.status == "failed":
+        return t("The run failed: {reason}", reason=plain(job.error or ""))
+    if job.status == "stopped":
+        reason = job.stop_reason
+        return t("Stopped.") + (" " + error_text(reason) if reason is not None else "")
+    return t("Done.")
+
+
+def _keep_model(job: Job) -> bool:
+    """Keep a finished run's model for the Draw page; True when it is new to this session."""
+    model = job.payload.get("model") if isinstance(job.payload, dict) else None
+    last = job.last
+    if model is None or last is None or last.test_accuracy is None:
+        return False
+    kept = st.session_state.get(MODEL_KEY)
+    if kept is not None and kept["job"] == job.id:
+        return False
+    st.session_state[MODEL_KEY] = {"model": model, "test_accuracy": last.test_accuracy, "job": job.id}
+    return True
+
+
+def _first_epoch_accuracy() -> float | None:
+    job = QUEUE.get(st.session_state.get(JOB_KEY))
+    if job is None:
+        return None
+    return next((r.test_accuracy for r in list(job.records) if r.kind == Kind.EPOCH), None)
+
+
+def _first_epoch_bucket() -> str | None:
+    accuracy = _first_epoch_accuracy()
+    if accuracy is None:
+        st.info(t("Now press **▶ Run the script** above: the answer appears after its first epoch."))
+        return None
+    return "50" if accuracy < 0.65 else "80" if accuracy < 0.85 else "90" if accuracy < 0.95 else "97"
+
+
+def _reveal_first_epoch() -> None:
+    st.markdown(
+        t(
+            "Measured in your run: **{accuracy:.2%}** of the test digits read right after one epoch. One pass "
+            "over the data already teaches a CNN most of MNIST; the next nine epochs polish the last few percent.",
+            accuracy=_first_epoch_accuracy(),
+        )
+    )
+
+
+def then_draw() -> None:
+    st.header(t("Then: draw a digit"))
+    kept = st.session_state.get(MODEL_KEY)
+    if kept is None:
+        st.markdown(
+            t(
+                "Run the script in Part 03, then draw a digit and see what the model you just trained reads. Until "
+                "then the Draw page reads with a ready-made model of the same design."
+            )
+        )
+    else:
+        st.markdown(
+            t(
+                "Your run of the script is done: its CNN reads {accuracy:.2%} of the test digits right. Draw a "
+                "digit and see what it reads.",
+                accuracy=kept["test_accuracy"],
+            )
+        )
+    st.page_link("views/draw.py", label=t("Draw a digit"), icon="✏️")

@@ -1,0 +1,25 @@
+"""The Lesson: the blog post "深度学习小记(二)" in its own order, every code block shown whole and run as written."""
+
+import streamlit as st
+
+from ui.common import t
+from ui.lesson_cnn import part_03, then_draw
+from ui.lesson_xor import part_01, part_02
+
+st.title(t("The lesson: 深度学习小记(二)"))
+st.markdown(
+    t(
+        "This page follows the blog post step by step, in its order and with its headings. Every code block of the "
+        "post is here in full; the whole programs run with **▶ Run** and print exactly what they print. Where the "
+        "page adds something the post does not have, it says so. Before each answer, commit to a guess 🤔."
+    )
+)
+tabs = st.tabs([t("Part 01 · XOR from scratch"), t("Part 02 · XOR with PyTorch"), t("Part 03 · CNN"), t("Then")])
+with tabs[0]:
+    part_01()
+with tabs[1]:
+    part_02()
+with tabs[2]:
+    part_03()
+with tabs[3]:
+    then_draw()
