@@ -1,4 +1,5 @@
-"""A run taken home: one Python file that needs only NumPy, the lesson's code with this run's settings."""
+"""A run taken home: one Python file that needs only NumPy, the post's code (lesson/xor_numpy.py) with this run's
+settings; the page's options, when chosen, are added below it."""
 
 import functools
 import inspect
@@ -17,7 +18,9 @@ OPTION_PARTS = (
     xor_numpy.options_of,
     xor_numpy.deltas,
 )
-OPTIONS_TABLE = f"""INIT_SCHEMES = {xor_numpy.INIT_SCHEMES!r}
+POST_RUN = XorSettings()  # the page's defaults are the post's run: 3 hidden units, lr 0.5, 10,000 epochs
+OPTIONS_TABLE = f"""HIDDEN_SIZE = {xor_numpy.HIDDEN_SIZE!r}
+INIT_SCHEMES = {xor_numpy.INIT_SCHEMES!r}
 DERIVATIVE_OF = {xor_numpy.DERIVATIVE_OF!r}
 ACTIVATIONS = {{
     "sigmoid": (sigmoid, sigmoid_derivative),
@@ -51,8 +54,8 @@ def _make_net(settings: XorSettings) -> str:
 
 
 @functools.lru_cache(maxsize=32)  # the page asks on every rerun; settings are frozen, so the answer is too
-def xor_script(settings: XorSettings) -> str:
-    """The script's last printed line is `final loss: <value>`, the page's final loss (mean ½(y − ŷ)²)."""
+def xor_script(settings: XorSettings = POST_RUN) -> str:
+    """The script's last printed line is `final loss: <value>`, the page's final loss, the post's C = ½Σ(y − ŷ)²."""
     code = [
         '"""XOR from scratch, exported from NN Playground. Needs only NumPy: python this_file.py"""\n'
         "import numpy as np\n\n\n",
@@ -67,13 +70,14 @@ def xor_script(settings: XorSettings) -> str:
         f"epochs = {settings.epochs}\nlearning_rate = {settings.learning_rate!r}\n",
         _make_net(settings),
         'np.seterr(all="ignore")  # a diverging run ends with nan, as on the page\n\n'
+        "# one epoch = one full-batch update from all 4 points, as in the post\n"
         "for epoch in range(epochs):\n"
         "    y_hat = net.forward(X)\n"
         f"    if epoch % {every} == 0:\n"
-        '        print(f"epoch {epoch}: loss {np.mean(0.5 * (y - y_hat) ** 2):.6f}")\n'
+        '        print(f"epoch {epoch}: loss C {0.5 * np.sum((y - y_hat) ** 2):.6f}")\n'
         "    net.backward(X, y, learning_rate)\n\n"
         "y_hat = net.forward(X)\n"
         'print("outputs:", y_hat.ravel().round(4))\n'
-        'print(f"final loss: {float(np.mean(0.5 * (y - y_hat) ** 2))!r}")\n',
+        'print(f"final loss: {float(0.5 * np.sum((y - y_hat) ** 2))!r}")\n',
     ]
     return "".join(code)

@@ -67,3 +67,14 @@ def gradient_check(net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR) -> list[dict]:
         }
         for name in hand
     ]
+
+
+def check_summary(rows: list[dict]) -> dict:
+    """What a gradient_check table shows, for a caption that must agree with it: the largest differences from
+    autograd and from finite differences, and the largest autograd difference as a multiple of that parameter's
+    largest gradient (about 1e-16 when right; comparable to 1 or more when the derivative is wrong)."""
+    return {
+        "autograd": max(row["max |hand − autograd|"] for row in rows),
+        "finite": max(row["max |hand − finite diff|"] for row in rows),
+        "relative": max(row["max |hand − autograd|"] / max(row["max |gradient|"], 1e-300) for row in rows),
+    }

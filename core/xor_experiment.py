@@ -22,7 +22,7 @@ MAX_SECONDS_PER_RUN = 3.0  # the lesson's 10,000 epochs with both implementation
 MANY_SEEDS_MAX_EPOCHS = 10_000
 
 IMPLEMENTATION = Setting("xor_impl", "Implementation", "numpy", IMPLEMENTATIONS)
-HIDDEN = Setting("xor_hidden", "Hidden units", 2, low=1, high=MAX_HIDDEN)
+HIDDEN = Setting("xor_hidden", "Hidden units", xor_numpy.HIDDEN_SIZE, low=1, high=MAX_HIDDEN)
 ACTIVATION = Setting("xor_act", "Hidden activation", "sigmoid", tuple(xor_numpy.ACTIVATIONS))
 LEARNING_RATE = Setting("xor_lr", "Learning rate (log scale)", 0.5, LEARNING_RATES)
 EPOCHS = Setting("xor_epochs", "Epochs", 10_000, low=1, high=MAX_EPOCHS)
@@ -32,12 +32,22 @@ BIASES = Setting(
     "xor_bias", "Biases", False, help="The lesson's net has none: every neuron's line passes through the origin."
 )
 DERIVATIVE = Setting("xor_deriv", "sigmoid_derivative is given", "output", xor_numpy.DERIVATIVE_OF)
+TORCH_STARTS = ("post", "numpy_start")
+TORCH_START = Setting(
+    "xor_torch_start",
+    "PyTorch's starting weights",
+    "post",
+    TORCH_STARTS,
+    help="The post's: `nn.Linear` as the post uses it, with biases and PyTorch's own random start (seeded by the "
+    "random seed). No biases, NumPy's starting weights: the PyTorch net starts exactly where the NumPy net does "
+    "(ticking Biases gives both the same zero biases), so the two can be compared step for step.",
+)
 
 
 @dataclass(frozen=True)
 class XorSettings:
     implementation: str = "numpy"
-    hidden_size: int = 2
+    hidden_size: int = HIDDEN.default
     learning_rate: float = 0.5
     epochs: int = 10_000
     seed: int = 0
@@ -45,6 +55,7 @@ class XorSettings:
     activation: str = "sigmoid"
     init: str = "rand"
     derivative_of: str = "output"
+    torch_start: str = TORCH_START.default
 
     def problems(self) -> list[tuple[str, dict]]:
         """What is wrong with these settings, as (message template, values); empty when they can be trained."""
@@ -75,6 +86,8 @@ class XorSettings:
             found.append(("Unknown initialisation {name}.", {"name": self.init}))
         if self.derivative_of not in xor_numpy.DERIVATIVE_OF:
             found.append(("Unknown derivative choice {name}.", {"name": self.derivative_of}))
+        if self.torch_start not in TORCH_STARTS:
+            found.append(("Unknown PyTorch start {name}.", {"name": self.torch_start}))
         if not found and cost_seconds(self) > MAX_SECONDS_PER_RUN:
             found.append(
                 (
@@ -117,17 +130,23 @@ def numpy_net(settings: XorSettings) -> xor_numpy.SimpleNeuralNetwork:
     )
 
 
+def torch_model(settings: XorSettings) -> xor_torch.XORNet:
+    """The PyTorch net as the post builds it, or (the option) holding the NumPy net's starting weights."""
+    if settings.torch_start == "numpy_start":
+        return xor_torch.from_numpy_net(numpy_net(settings))
+    return xor_torch.seeded_model(settings.hidden_size, settings.seed, settings.activation)
+
+
 def runs(settings: XorSettings, snapshots: int = 50) -> dict:
-    """name → training generator, for the implementations the settings ask for, all from the same starting weights."""
+    """name → training generator, for the implementations the settings ask for."""
     chosen = {}
     if "numpy" in implementations(settings):
         chosen["NumPy"] = xor_numpy.train(
             numpy_net(settings), epochs=settings.epochs, learning_rate=settings.learning_rate, snapshots=snapshots
         )
     if "torch" in implementations(settings):
-        model = xor_torch.from_numpy_net(numpy_net(settings))
         chosen["PyTorch"] = xor_torch.train(
-            model, epochs=settings.epochs, learning_rate=settings.learning_rate, snapshots=snapshots
+            torch_model(settings), epochs=settings.epochs, learning_rate=settings.learning_rate, snapshots=snapshots
         )
     return chosen
 

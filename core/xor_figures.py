@@ -19,6 +19,7 @@ COLORSCALE = "RdBu_r"
 POSITIVE, NEGATIVE = "#c62828", "#1565c0"
 MAX_CURVE_POINTS = 300  # a 50,000-epoch curve drawn with 300 points looks the same and draws ~100× faster
 SMALL_MARGIN = dict(l=10, r=10, t=50, b=10)
+LOSS_AXIS = "C = ½Σ(y − ŷ)²"  # the post's cost, the one loss of every XOR chart (a formula: the same in every language)
 CURVE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 # Stages of one update in the lesson's order, and the part of the network each one belongs to.
 STAGE_LAYER = {
@@ -26,7 +27,7 @@ STAGE_LAYER = {
     "H": "hidden",
     "A2": "output",
     "Y_hat": "output",
-    "error": "output",
+    "output_error": "output",
     "output_delta": "output",
     "hidden_error": "hidden",
     "hidden_delta": "hidden",
@@ -76,8 +77,8 @@ def _loss_axis(series_values, tr) -> dict:
     values = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in series_values] or [np.ones(1)])
     values = values[np.isfinite(values) & (values > 0)]
     if len(values) and values.max() > 10 * values.min():
-        return _log_axis(tr("loss"))
-    return dict(type="log", title=tr("loss"))
+        return _log_axis(LOSS_AXIS)
+    return dict(type="log", title=LOSS_AXIS)
 
 
 def _point_annotations(fig: go.Figure, row=None, col=None) -> None:
@@ -134,7 +135,7 @@ def loss_curve(
     height: int = 320,
     x_title: str | None = None,
 ) -> go.Figure:
-    """One line per run (name → per-epoch losses, the page's cost), log scale. A run that ended in NaN gets a ✕ at its
+    """One line per run (name → per-epoch losses, the post's C), log scale. A run that ended in NaN gets a ✕ at its
     last finite loss; `log_epochs` spreads the first epochs out so a run that stopped early is visible."""
     fig = go.Figure()
     for index, (name, losses) in enumerate(series.items()):
@@ -154,7 +155,7 @@ def loss_curve(
                 mode="lines",
                 name=name,
                 line=line,
-                hovertemplate=tr("epoch") + " %{x:,}<br>" + tr("loss") + " %{y:.4g}<extra>%{fullData.name}</extra>",
+                hovertemplate=tr("epoch") + " %{x:,}<br>C %{y:.4g}<extra>%{fullData.name}</extra>",
             )
         )
         if not finite.all():
@@ -178,7 +179,7 @@ def loss_curve(
     x_title = x_title or (tr("epoch + 1 (log scale)") if log_epochs else tr("epoch"))
     y_axis = _loss_axis(series.values(), tr)
     fig.update_layout(
-        title=title or tr("Loss: mean of ½(y − ŷ)² over the 4 points"),
+        title=title or tr("Loss C = ½Σ(y − ŷ)², summed over the 4 points"),
         height=height,
         xaxis=_log_axis(x_title) if log_epochs else dict(title=x_title),
         yaxis=y_axis,
@@ -191,10 +192,10 @@ def loss_curve(
 def live_view(losses, params: dict, activation: str, epochs: int, tr=_same) -> go.Figure:
     """While a run trains: its loss so far and its output over the input square, in one figure."""
     fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.14, subplot_titles=(tr("loss"), tr("output ŷ"))
+        rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.14, subplot_titles=(tr("loss C"), tr("output ŷ"))
     )
     x, y = thinned(losses)
-    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=tr("loss")), 1, 1)
+    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=tr("loss C")), 1, 1)
     fig.add_trace(_surface_trace(output_surface(params, activation), tr, showscale=False), 1, 2)
     fig.add_trace(_points_trace(tr), 1, 2)
     fig.update_layout(
@@ -332,13 +333,13 @@ def network_diagram(
         )
     )
     _node_pictures(fig, params, activation, hidden, output[0])
-    _node_labels(fig, hidden, output[0], node_values, tr)
+    _node_labels(fig, hidden, output[0], node_values, stage)
     extent = max(hidden_count, 2) / 2
     fig.update_layout(
         title=title,
         height=int(140 + 46 * max(hidden_count, 3)),
         margin=dict(l=10, r=10, t=40, b=10),
-        xaxis=dict(visible=False, range=[-0.45, 3.2]),
+        xaxis=dict(visible=False, range=[-0.45, 2.6]),
         plot_bgcolor="white",
         yaxis=dict(visible=False, range=[-extent - 0.1, extent + 0.1]),
         showlegend=False,
@@ -369,24 +370,40 @@ def _node_pictures(fig, params, activation, hidden, output) -> None:
         )
 
 
-def _node_labels(fig, hidden, output, node_values, tr) -> None:
-    names = [f"h{j + 1}" for j in range(len(hidden))] + ["ŷ"]
-    positions = list(hidden) + [output]
-    values = (node_values or {}).get("hidden", [None] * len(hidden)) + (node_values or {}).get("output", [None])
-    texts = [name if value is None else f"{name} = {value:.3f}" for name, value in zip(names, values)]
-    fig.add_trace(
-        go.Scatter(
-            x=[p[0] + 0.5 for p in positions],
-            y=[p[1] for p in positions],
-            mode="text",
-            text=texts,
-            textposition="middle right",
-            hoverinfo="skip",
-            showlegend=False,
-            name=tr("units"),
-            textfont=dict(size=11, color="black"),
-        )
-    )
+def _node_labels(fig, hidden, output, node_values, stage) -> None:
+    """Each node's name (h1…, ŷ) on a white box at the foot of its picture. While a step shows a quantity, the boxes
+    hold its values and the quantity's name heads their column, so no label reads as another quantity (a box beside
+    a node would run into the output's picture once there are 3 hidden units)."""
+    columns = {"hidden": list(hidden), "output": [output]}
+    names = {"hidden": [f"h{j + 1}" for j in range(len(hidden))], "output": ["ŷ"]}
+    for layer, positions in columns.items():
+        values = (node_values or {}).get(layer)
+        if values is not None and stage:
+            fig.add_annotation(
+                x=positions[0][0],
+                y=1.0,
+                xref="x",
+                yref="paper",
+                yanchor="bottom",
+                text=f"<b>{stage}</b>",
+                showarrow=False,
+                font=dict(size=12, color="#7a4b00"),
+            )
+        for j, (x, y) in enumerate(positions):
+            shown = names[layer][j] if values is None else f"{values[j]:.3g}"
+            index = f"[{j}]" if layer == "hidden" else ""
+            fig.add_annotation(
+                x=x,
+                y=y - 0.3,
+                xref="x",
+                yref="y",
+                text=shown,
+                showarrow=False,
+                font=dict(size=11, color="black"),
+                bgcolor="rgba(255,255,255,0.85)",
+                borderpad=1,
+                hovertext=None if values is None else f"{stage}{index} = {values[j]:.6g}",
+            )
 
 
 def label_positions(xs, ys) -> list[str]:
@@ -539,7 +556,7 @@ def run_curves(series: dict, tr=_same) -> go.Figure:
             )
         )
     fig.update_layout(
-        title=tr("Your runs: loss, mean of ½(y − ŷ)²"),
+        title=tr("Your runs: loss C = ½Σ(y − ŷ)²"),
         height=340,
         margin=SMALL_MARGIN,
         xaxis_title=tr("epoch"),

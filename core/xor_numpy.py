@@ -1,14 +1,18 @@
 """The lesson's XOR network from scratch in NumPy: forward pass, hand-written backprop, training.
 
-`SimpleNeuralNetwork` is the lesson's class as a student reads it. The page's options (activation, initialisation,
-biases, the derivative trap) live in the subclass `PlaygroundNet`; `new_net` gives the lesson's class whenever the
-options are the lesson's, so the code shown on the page is the code that runs.
+`SimpleNeuralNetwork`, `sigmoid` and `sigmoid_derivative` are the post's own code, imported from lesson/xor_numpy.py.
+The page's options (activation, initialisation, biases, the derivative trap) live in the subclass `PlaygroundNet`;
+`new_net` gives the lesson's class whenever the options are the lesson's, so the code shown on the page is the code
+that runs. The post's sigmoid warns when exp overflows; the page's own code silences that where a run may diverge.
 """
 
 import numpy as np
 
+from lesson.xor_numpy import SimpleNeuralNetwork, sigmoid, sigmoid_derivative
+
 X_XOR = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
 Y_XOR = np.array([[0], [1], [1], [0]], dtype=np.float64)
+HIDDEN_SIZE = 3  # the post's hidden_size in both of its programs
 INIT_SCHEMES = ("rand", "uniform", "xavier")
 DERIVATIVE_OF = ("output", "pre_activation")
 TRACE_KEYS = (
@@ -16,7 +20,7 @@ TRACE_KEYS = (
     "H",
     "A2",
     "Y_hat",
-    "error",
+    "output_error",
     "output_delta",
     "hidden_error",
     "hidden_delta",
@@ -25,37 +29,6 @@ TRACE_KEYS = (
     "w1",
     "w2",
 )
-
-
-def sigmoid(x):
-    with np.errstate(over="ignore"):
-        return 1 / (1 + np.exp(-x))
-
-
-def sigmoid_derivative(x):
-    # x is the sigmoid's OUTPUT: if x = sigmoid(a), the slope at a is x * (1 - x)
-    return x * (1 - x)
-
-
-class SimpleNeuralNetwork:
-    def __init__(self, input_size, hidden_size, output_size):
-        self.w1 = np.random.rand(input_size, hidden_size)
-        self.w2 = np.random.rand(hidden_size, output_size)
-
-    def forward(self, X):
-        self.A1 = X.dot(self.w1)
-        self.H = sigmoid(self.A1)
-        self.A2 = self.H.dot(self.w2)
-        self.Y_hat = sigmoid(self.A2)
-        return self.Y_hat
-
-    def backward(self, X, y, learning_rate):
-        error = y - self.Y_hat
-        output_delta = error * sigmoid_derivative(self.Y_hat)
-        hidden_error = output_delta.dot(self.w2.T)
-        hidden_delta = hidden_error * sigmoid_derivative(self.H)
-        self.w2 += self.H.T.dot(output_delta) * learning_rate
-        self.w1 += X.T.dot(hidden_delta) * learning_rate
 
 
 def tanh_derivative(y):
@@ -97,7 +70,7 @@ class PlaygroundNet(SimpleNeuralNetwork):
     def __init__(
         self,
         input_size: int = 2,
-        hidden_size: int = 2,
+        hidden_size: int = HIDDEN_SIZE,
         output_size: int = 1,
         seed=None,
         biases: bool = False,
@@ -136,7 +109,7 @@ class PlaygroundNet(SimpleNeuralNetwork):
 
 
 def new_net(
-    hidden_size: int = 2,
+    hidden_size: int = HIDDEN_SIZE,
     seed=None,
     biases: bool = False,
     init: str = "rand",
@@ -178,11 +151,16 @@ def deltas(net: SimpleNeuralNetwork, X, y) -> dict:
     options = options_of(net)
     derivative = ACTIVATIONS[options["activation"]][1]
     trap = options["derivative_of"] == "pre_activation"
-    error = y - net.Y_hat
-    output_delta = error * sigmoid_derivative(net.A2 if trap else net.Y_hat)
+    output_error = y - net.Y_hat  # = −dC/dŷ, which is why backward() adds its updates
+    output_delta = output_error * sigmoid_derivative(net.A2 if trap else net.Y_hat)
     hidden_error = output_delta.dot(net.w2.T)
     hidden_delta = hidden_error * derivative(net.A1 if trap else net.H)
-    return {"error": error, "output_delta": output_delta, "hidden_error": hidden_error, "hidden_delta": hidden_delta}
+    return {
+        "output_error": output_error,
+        "output_delta": output_delta,
+        "hidden_error": hidden_error,
+        "hidden_delta": hidden_delta,
+    }
 
 
 def gradients(net: SimpleNeuralNetwork, X, y) -> dict:
@@ -221,8 +199,8 @@ def params_of(net: SimpleNeuralNetwork) -> dict:
 
 
 def cost(y, y_hat) -> float:
-    """The page's one cost: the mean over the points of ½(y − ŷ)²."""
-    return float(np.mean(0.5 * (y - y_hat) ** 2))
+    """The page's one cost, the post's C = ½·Σ(y − ŷ)²: a sum over the points, the cost backward() descends."""
+    return float(0.5 * np.sum((y - y_hat) ** 2))
 
 
 def predict(params: dict, X, activation: str = "sigmoid"):
@@ -231,7 +209,8 @@ def predict(params: dict, X, activation: str = "sigmoid"):
     a1 = X @ params["w1"] + (params["b1"] if params.get("b1") is not None else 0.0)
     z1 = act(a1)
     a2 = z1 @ params["w2"] + (params["b2"] if params.get("b2") is not None else 0.0)
-    return z1, sigmoid(a2)
+    with np.errstate(over="ignore"):  # the post's sigmoid overflows to exactly 0 for a diverged net's huge inputs
+        return z1, sigmoid(a2)
 
 
 def correct(outputs, targets=Y_XOR) -> np.ndarray:
@@ -249,8 +228,9 @@ def solves_xor(outputs, targets=Y_XOR) -> bool:
 def train(
     net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR, epochs: int = 10_000, learning_rate: float = 0.5, snapshots: int = 50
 ):
-    """Full-batch training; yields a record at ~`snapshots` evenly spaced epochs, the last, and the first non-finite
-    loss (then stops), each with the losses since the previous record."""
+    """Full-batch training: one epoch is one update from all four points, as in the post. Yields a record at
+    ~`snapshots` evenly spaced epochs, the last, and the first non-finite loss (then stops), each with the losses since
+    the previous record."""
     every = max(1, epochs // max(1, snapshots))
     losses = []
     for epoch in range(epochs + 1):
@@ -299,7 +279,8 @@ def train_many(
     first_solved = np.full(len(nets), -1)
     for epoch in range(epochs + 1):
         z1 = act(X @ w1 + b1)
-        y_hat = sigmoid(z1 @ w2 + b2)
+        with np.errstate(over="ignore"):  # a net whose weights blew up is simply not solved: no warnings
+            y_hat = sigmoid(z1 @ w2 + b2)
         out = y_hat[:, :, 0]
         solved = np.all(np.where(positive, out > 0.5, out < 0.5), axis=1)
         first_solved[(first_solved < 0) & solved] = epoch
@@ -319,5 +300,5 @@ def train_many(
         "outputs": out,
         "solved": solved,
         "epochs_to_solve": np.where(solved, first_solved, -1),
-        "final_loss": np.mean(0.5 * (y - y_hat) ** 2, axis=(1, 2)),
+        "final_loss": 0.5 * np.sum((y - y_hat) ** 2, axis=(1, 2)),  # the post's C per net
     }

@@ -1,18 +1,23 @@
 """The lesson's XOR network in PyTorch: define the model, pick loss and optimizer, write the training loop."""
 
+import threading
+
 import numpy as np
 import torch
 from torch import nn
 
-from core.xor_numpy import X_XOR, Y_XOR, SimpleNeuralNetwork, options_of
+from core.xor_numpy import HIDDEN_SIZE, X_XOR, Y_XOR, SimpleNeuralNetwork, gradients, options_of
 
 TORCH_ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
+# The post's cost is C = ½·Σ(y − ŷ)² over the 4 points; MSELoss is the mean of (y − ŷ)², so C = 4/2 · MSELoss.
+COST_PER_MSE = 2.0
+_SEEDING = threading.Lock()  # torch's global generator is shared by every visitor's thread
 
 
 class XORNet(nn.Module):
-    """Step 1, define the model: Linear → activation → Linear → Sigmoid."""
+    """Step 1, define the model: Linear → activation → Linear → Sigmoid (nn.Linear has biases by default)."""
 
-    def __init__(self, hidden_size: int = 2, biases: bool = False, activation: str = "sigmoid"):
+    def __init__(self, hidden_size: int = HIDDEN_SIZE, biases: bool = True, activation: str = "sigmoid"):
         super().__init__()
         self.hidden = nn.Linear(2, hidden_size, bias=biases)
         self.activation = TORCH_ACTIVATIONS[activation]()
@@ -39,6 +44,14 @@ def training_loop(model, criterion, optimizer, X, y, epochs):
         optimizer.step()
         losses.append(loss.item())
     return losses
+
+
+def seeded_model(hidden_size: int = HIDDEN_SIZE, seed: int = 0, activation: str = "sigmoid") -> XORNet:
+    """The model as the post builds it (biases, PyTorch's own initialisation), its draw seeded by `seed` so a run can
+    be repeated; fork_rng leaves the global generator as it was for everyone else."""
+    with _SEEDING, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return XORNet(hidden_size, biases=True, activation=activation)
 
 
 def from_numpy_net(net: SimpleNeuralNetwork, dtype=torch.float32) -> XORNet:
@@ -72,7 +85,7 @@ def params_of(model: XORNet) -> dict:
 def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snapshots: int = 50):
     """Runs the lesson's training_loop between snapshots; yields records like core.xor_numpy.train.
 
-    Losses are the page's one cost, mean ½(y − ŷ)²: half of MSELoss, so both implementations share one axis.
+    Losses are the post's C = ½·Σ(y − ŷ)², 2 × MSELoss (a mean), so both implementations share one axis.
     """
     X = torch.tensor(X_XOR, dtype=torch.float32)
     y = torch.tensor(Y_XOR, dtype=torch.float32)
@@ -82,7 +95,7 @@ def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snaps
     while True:
         with torch.no_grad():
             outputs = model(X)
-            losses.append(0.5 * criterion(outputs, y).item())
+            losses.append(COST_PER_MSE * criterion(outputs, y).item())
         yield {
             "epoch": epoch,
             "loss": losses[-1],
@@ -93,7 +106,7 @@ def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snaps
         if epoch == epochs or not np.isfinite(losses[-1]):
             return
         steps = min(every, epochs - epoch)
-        chunk = [0.5 * value for value in training_loop(model, criterion, optimizer, X, y, steps)]
+        chunk = [COST_PER_MSE * value for value in training_loop(model, criterion, optimizer, X, y, steps)]
         bad = [i for i, value in enumerate(chunk) if not np.isfinite(value)]
         if bad:  # the loss before step i was already non-finite: report that epoch
             yield {
@@ -105,6 +118,30 @@ def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snaps
             }
             return
         epoch, losses = epoch + steps, chunk[1:]
+
+
+def mse_gradient_ratio(net: SimpleNeuralNetwork) -> dict[str, float]:
+    """Per weight ("w1[0,1]", …): MSELoss's autograd gradient ÷ the post's hand-written gradient of C = ½·Σ(y − ŷ)²,
+    both at the NumPy net's weights on the 4 XOR points. MSELoss = Σ(y − ŷ)²/4, so every ratio is 2/4 = 0.5."""
+    model = from_numpy_net(net, dtype=torch.float64)
+    X, y = torch.tensor(X_XOR), torch.tensor(Y_XOR)
+    nn.MSELoss()(model(X), y).backward()
+    net.forward(X_XOR)
+    hand = gradients(net, X_XOR, Y_XOR)
+    by_torch = {name: value.grad.double().numpy().T.reshape(hand[name].shape) for name, value in _params(model).items()}
+    return {
+        f"{name}[{','.join(map(str, index))}]": float(by_torch[name][index] / hand[name][index])
+        for name in hand
+        for index in np.ndindex(hand[name].shape)
+    }
+
+
+def _params(model: XORNet) -> dict:
+    """The model's tensors under the NumPy net's names (weights stored transposed, biases as rows)."""
+    found = {"w1": model.hidden.weight, "w2": model.output.weight}
+    if model.hidden.bias is not None:
+        found.update(b1=model.hidden.bias, b2=model.output.bias)
+    return found
 
 
 # The recipe the pages show, in the lesson's order: define the model, pick loss and optimizer, write the loop.

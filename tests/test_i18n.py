@@ -17,7 +17,7 @@ UI_FILES = [
     ROOT / "core" / "xor_figures.py",
     ROOT / "core" / "cnn_figures.py",
 ]
-LABEL_DICTS = ("IMPLEMENTATION_LABELS", "INIT_LABELS", "DERIVATIVE_LABELS")
+LABEL_DICTS = ("IMPLEMENTATION_LABELS", "INIT_LABELS", "DERIVATIVE_LABELS", "TORCH_START_LABELS")
 
 
 def ui_strings() -> set[str]:

@@ -135,3 +135,81 @@ def test_huge_learning_rate_does_not_crash():
     last = records[-1]
     assert (last["epoch"] == 200 and np.isfinite(last["loss"])) or not np.isfinite(last["loss"])
     assert all(np.isfinite(r["loss"]) for r in records[:-1])
+
+
+def test_the_page_runs_the_posts_own_code():
+    import lesson.xor_numpy
+    from core import xor_numpy
+
+    for name in ("SimpleNeuralNetwork", "sigmoid", "sigmoid_derivative"):
+        assert getattr(xor_numpy, name) is getattr(lesson.xor_numpy, name), name
+    assert "output_error" in xor_numpy.TRACE_KEYS and "error" not in xor_numpy.TRACE_KEYS
+
+
+def test_the_cost_is_the_posts_sum_not_a_mean():
+    from core.xor_numpy import cost
+
+    assert cost(Y_XOR, np.zeros_like(Y_XOR)) == 1.0  # ½ · (0 + 1 + 1 + 0)
+    records = list(train(new_net(seed=0), epochs=10, snapshots=10))
+    first = new_net(seed=0).forward(X_XOR)
+    assert np.isclose(records[0]["loss"], 0.5 * np.sum((Y_XOR - first) ** 2))
+    many = train_many(3, [0], epochs=10)
+    single = list(train(new_net(3, seed=0), epochs=10))[-1]
+    assert np.isclose(many["final_loss"][0], single["loss"])
+
+
+@pytest.mark.parametrize("biases", [False, True])
+@pytest.mark.parametrize("seed", [0, 7])
+def test_mse_loss_gradient_is_half_the_hand_written_one_for_every_weight(biases, seed):
+    net = new_net(3, seed=seed, biases=biases, init="uniform")
+    ratios = xor_torch.mse_gradient_ratio(net)
+    assert len(ratios) == 6 + 3 + (4 if biases else 0)
+    assert all(abs(ratio - 0.5) < 1e-9 for ratio in ratios.values()), ratios
+
+
+def test_the_defaults_are_the_posts_three_hidden_units():
+    from core import export, xor_experiment
+    from core.xor_experiment import XorSettings
+
+    assert xor_experiment.HIDDEN.default == XorSettings().hidden_size == 3
+    assert xor_torch.XORNet().hidden.out_features == 3
+    assert "SimpleNeuralNetwork(2, 3, 1)" in export.xor_script()
+
+
+def test_the_default_pytorch_net_is_the_posts_biases_and_its_own_start():
+    from core import xor_experiment
+    from core.xor_experiment import XorSettings
+
+    state = torch.random.get_rng_state()
+    model = xor_experiment.torch_model(XorSettings(seed=4))
+    assert torch.equal(torch.random.get_rng_state(), state), "seeding leaves everyone else's generator alone"
+    assert model.hidden.bias is not None and model.output.bias is not None
+    torch.manual_seed(4)
+    post = torch.nn.Linear(2, 3)  # the post's self.hidden, drawn by PyTorch's own initialisation
+    assert torch.equal(model.hidden.weight, post.weight) and torch.equal(model.hidden.bias, post.bias)
+    again = xor_experiment.torch_model(XorSettings(seed=4))
+    assert all(torch.equal(a, b) for a, b in zip(model.parameters(), again.parameters()))
+
+
+def test_the_like_for_like_option_has_no_biases_and_numpys_start():
+    from core import xor_experiment
+    from core.xor_experiment import XorSettings
+
+    settings = XorSettings(seed=4, torch_start="numpy_start")
+    model = xor_experiment.torch_model(settings)
+    net = xor_experiment.numpy_net(settings)
+    assert model.hidden.bias is None and model.output.bias is None
+    assert np.allclose(model.hidden.weight.detach().numpy().T, net.w1)
+    assert np.allclose(model.output.weight.detach().numpy().T, net.w2)
+    assert xor_experiment.TORCH_START.key == "xor_torch_start" and xor_experiment.TORCH_START.default == "post"
+
+
+def test_the_gradient_check_caption_numbers_come_from_its_table():
+    from core.gradcheck import check_summary
+
+    right = check_summary(gradient_check(new_net(3, seed=0)))
+    wrong = check_summary(gradient_check(PlaygroundNet(2, 3, 1, seed=0, derivative_of="pre_activation")))
+    assert right["autograd"] <= 1e-16 and right["finite"] < 1e-9
+    assert wrong["relative"] > 1, "the trap's error is larger than the gradient itself"
+    small = check_summary(gradient_check(PlaygroundNet(2, 3, 1, seed=1, derivative_of="pre_activation")))
+    assert 0.1 < small["relative"] < 1, "not always larger: the caption reports the measured multiple"

@@ -24,10 +24,32 @@ def test_the_diagram_draws_every_weight_by_sign_and_size_with_a_picture_per_unit
 
 def test_the_diagram_lights_the_stage_and_prints_the_values():
     params = params_of(new_net(2, seed=0))
-    fig = xor_figures.network_diagram(params, "sigmoid", stage="w2", node_values={"output": [0.25]})
+    fig = xor_figures.network_diagram(params, "sigmoid", stage="w2")
     edges = [trace for trace in fig.data if trace.mode == "lines"]
     assert [edge.opacity for edge in edges] == [0.3] * 4 + [1.0] * 2
-    assert any("ŷ = 0.250" in text for trace in fig.data if trace.mode == "text" for text in trace.text)
+    assert [a.text for a in fig.layout.annotations] == ["h1", "h2", "ŷ"], "no values: each node's name"
+
+
+def test_each_stage_labels_its_values_with_the_quantity_shown_not_the_node():
+    params = params_of(new_net(3, seed=0))
+    fig = xor_figures.network_diagram(params, "sigmoid", stage="output_error", node_values={"output": [-0.759]})
+    texts = [a.text for a in fig.layout.annotations]
+    assert "<b>output_error</b>" in texts and "-0.759" in texts and "ŷ" not in texts
+    assert any(a.hovertext == "output_error = -0.759" for a in fig.layout.annotations)
+    fig = xor_figures.network_diagram(
+        params, "sigmoid", stage="hidden_delta", node_values={"hidden": [1e-3, 2e-3, 3e-3]}
+    )
+    hovers = [a.hovertext for a in fig.layout.annotations if a.hovertext]
+    assert hovers == ["hidden_delta[0] = 0.001", "hidden_delta[1] = 0.002", "hidden_delta[2] = 0.003"]
+
+
+def test_value_boxes_sit_on_their_own_node_so_they_never_cover_the_output():
+    # Beside a node, the middle of 3 hidden units' label ran into the output's picture (same height, next column).
+    fig = xor_figures.network_diagram(
+        params_of(new_net(3, seed=0)), "sigmoid", stage="H", node_values={"hidden": [0.5] * 3}
+    )
+    boxes = [a for a in fig.layout.annotations if a.yref == "y"]
+    assert [a.x for a in boxes] == [1.0, 1.0, 1.0, 2.0], "each box is centred on its node's column"
 
 
 def test_coinciding_points_in_hidden_space_share_one_marker_with_both_labels():
@@ -50,7 +72,8 @@ def test_loss_axes_label_only_powers_of_ten_and_long_curves_are_thinned():
     fig = xor_figures.loss_curve({"NumPy": losses})
     assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick == 1
     assert len(fig.data[0].x) <= xor_figures.MAX_CURVE_POINTS and fig.data[0].x[-1] == 50_000
-    assert "½(y − ŷ)²" in fig.layout.title.text and "mean" in fig.layout.title.text
+    assert "C = ½Σ(y − ŷ)²" in fig.layout.title.text and "summed" in fig.layout.title.text
+    assert fig.layout.yaxis.title.text == "C = ½Σ(y − ŷ)²"
 
 
 def test_a_curve_that_ends_in_nan_is_marked_at_its_epoch():

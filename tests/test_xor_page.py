@@ -48,7 +48,7 @@ def test_a_new_run_shows_its_final_state_not_the_old_snapshot():
 def test_the_trap_names_its_cause_its_real_nan_epoch_and_never_marks_nan_right():
     at = xor_page(xor_deriv="pre_activation", xor_lr="0.5")
     errors = " ".join(e.value for e in at.error)
-    assert "derivative trap" in errors and "epoch 58" in errors and "learning rate is too large" not in errors
+    assert "derivative trap" in errors and "epoch 11" in errors and "learning rate is too large" not in errors
     assert "✅" not in table_cells(at)
 
 
@@ -66,7 +66,7 @@ def test_right_vs_wrong_results_are_labelled_and_cleared_when_the_settings_chang
     captions = " ".join(c.value for c in at.caption)
     assert "Trained with:" in captions and "1,000 epochs" in captions
     trap_figure = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "trap_losses" in c.proto.id)
-    assert trap_figure["layout"]["xaxis"]["type"] == "log"  # a run that stops at epoch 58 stays visible
+    assert trap_figure["layout"]["xaxis"]["type"] == "log"  # a run that stops at epoch 11 stays visible
     at.number_input(key="xor_epochs").set_value(1500)
     at.button(key="xor_train").click().run()
     assert "xor_trap_result" not in at.session_state
@@ -81,7 +81,7 @@ def test_stepping_moves_the_code_values_and_the_loss():
     at.button(key="xor_step_10").click().run()
     assert any("Step 11" in m.value for m in at.markdown)
     listing = " ".join(h.proto.body for h in at.get("html"))
-    assert "self.A1 = X.dot(self.w1)" in listing and "→ hidden_delta =" in listing
+    assert "self.A1 = np.dot(X, self.w1)" in listing and "→ hidden_delta =" in listing
     at.select_slider(key="xor_step_stage").set_value("w1").run()
     assert "change" in table_cells(at)
     at.button(key="xor_step_reset").click().run()
@@ -90,7 +90,7 @@ def test_stepping_moves_the_code_values_and_the_loss():
 
 def test_history_overlays_runs_labelled_by_what_differs_and_can_remove():
     at = xor_page(xor_epochs="500")
-    at.slider(key="xor_hidden").set_value(3)
+    at.slider(key="xor_hidden").set_value(2)
     at.button(key="xor_train").click().run()
     open_section(at, "xor_open_history")
     figure = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "xor_history_curves" in c.proto.id)

@@ -20,14 +20,14 @@ def xor_numpy_explained() -> None:
         r"\begin{gathered} A_1 = X W_1,\quad H = \sigma(A_1) \\"
         r" A_2 = H W_2,\quad \hat y = \sigma(A_2) \end{gathered}"
     )
-    st.markdown(t("**The loss** this page plots and reports is the mean over the four points of ½(y − ŷ)²:"))
-    st.latex(r"L = \frac{1}{4}\sum_{i=1}^{4} \tfrac12\,(y_i - \hat y_i)^2")
     st.markdown(
         t(
-            "The lesson's `backward` follows the gradient of the sum C = ½Σ(y − ŷ)² = 4·L: the same direction, "
-            "a step four times as long as the mean's."
+            "**The loss** is the post's cost C: half the squared error, summed over the four points. Every XOR "
+            "chart and number on this page is this C:"
         )
     )
+    st.latex(r"C = \tfrac12\sum_{i=1}^{4} (y_i - \hat y_i)^2")
+    st.markdown(t("One epoch is one update computed from all four points at once (full batch), as in the post's loop."))
     st.markdown(
         t(
             "**Backward pass.** The chain rule walks back from the cost, one factor per step, as the lesson's "
@@ -42,7 +42,18 @@ def xor_numpy_explained() -> None:
         r"\begin{aligned} \frac{\partial C}{\partial W_1} &= X^{\top}\Big(\underbrace{\tfrac{\partial C}{\partial A_2}"
         r" W_2^{\top}}_{dC/dH} \\ &\qquad\odot\underbrace{H(1-H)}_{dH/dA_1}\Big) \end{aligned}"
     )
-    st.latex(r"W \leftarrow W - \eta\,\frac{\partial C}{\partial W}")
+    st.markdown(
+        t(
+            "**The sign.** The post's `output_error = y − ŷ` is the *negative* gradient −∂C/∂ŷ. Every quantity "
+            "computed from it carries that minus sign along, so `self.w2 += …` and `self.w1 += …` move against "
+            "the gradient: adding is gradient descent."
+        )
+    )
+    st.latex(
+        r"\begin{gathered} \texttt{output\_error} = y - \hat y = -\frac{\partial C}{\partial \hat y} \\"
+        r" W \leftarrow W - \eta\,\frac{\partial C}{\partial W}"
+        r" \end{gathered}"
+    )
     st.markdown(
         t(
             "The sigmoid's slope can be written with its own output: if y = σ(a) then σ'(a) = y·(1 − y). That is "
@@ -50,7 +61,7 @@ def xor_numpy_explained() -> None:
             "`sigmoid_derivative(self.Y_hat)`, not `sigmoid_derivative(self.A2)`."
         )
     )
-    st.markdown(t("The code that runs on this page with the lesson's settings:"))
+    st.markdown(t("The post's code as the post writes it; with the lesson's settings it is exactly what runs here:"))
     for part in (xor_numpy.sigmoid, xor_numpy.sigmoid_derivative, xor_numpy.SimpleNeuralNetwork):
         source(part)
 

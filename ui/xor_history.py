@@ -20,8 +20,20 @@ FIELD_TEXT = {
     "activation": "{value}",
     "init": "init {value}",
     "derivative_of": "σ' of {value}",
+    "torch_start": "PyTorch start: {value}",
 }
-VALUE_TEXT = {True: "yes", False: "no", "output": "ŷ (right)", "pre_activation": "A (the trap)", "both": "both"}
+VALUE_TEXT = {
+    True: "yes",
+    False: "no",
+    "output": "ŷ (right)",
+    "pre_activation": "A (the trap)",
+    "both": "both",
+    "post": "the post's",
+    "numpy_start": "NumPy's, no biases",
+    "rand": "U[0, 1)",  # the post's np.random.rand: a formula reads the same in every language
+    "uniform": "U[−1, 1)",
+    "xavier": "Xavier/Glorot",
+}
 NAMES = {"numpy": "NumPy", "torch": "PyTorch"}  # the same in every language
 
 

@@ -11,7 +11,7 @@ from core.xor_numpy import X_XOR, Y_XOR
 from ui.common import plot, t
 from ui.teach_xor import code_with_values, step_code
 
-STAGES = ("A1", "H", "A2", "Y_hat", "error", "output_delta", "hidden_error", "hidden_delta", "w2", "w1")
+STAGES = ("A1", "H", "A2", "Y_hat", "output_error", "output_delta", "hidden_error", "hidden_delta", "w2", "w1")
 HIDDEN_STAGES = ("A1", "H", "hidden_error", "hidden_delta")
 STEP_BUTTONS = (("Step", 1), ("×10", 10), ("×100", 100))
 
@@ -71,7 +71,7 @@ def _controls(run_id: int, records: list[dict], start: int, settings: XorSetting
 def _node_values(trace: dict, stage: str, point: int) -> dict:
     if stage in HIDDEN_STAGES:
         return {"hidden": list(trace[stage][point])}
-    if stage in ("A2", "Y_hat", "error", "output_delta"):
+    if stage in ("A2", "Y_hat", "output_error", "output_delta"):
         return {"output": [float(trace[stage][point, 0])]}
     return {}
 
@@ -127,7 +127,7 @@ def show(run_id: int, records: list[dict], settings: XorSettings) -> None:
         STAGES,
         value="A1",
         key="xor_step_stage",
-        format_func=lambda name: t("error = y − ŷ") if name == "error" else name,
+        format_func=lambda name: t("output_error = y − ŷ") if name == "output_error" else name,
     )
     point = st.radio(
         t("Which input"),

@@ -10,7 +10,7 @@ from core import xor_experiment as xe
 from core import xor_figures
 from core.compute import ServerBusy, Turn, short_work
 from core.export import xor_script
-from core.gradcheck import gradient_check
+from core.gradcheck import check_summary, gradient_check
 from core.xor_experiment import XorSettings
 from core.xor_numpy import X_XOR, Y_XOR, correct, predict, train_many
 from ui import xor_history, xor_step
@@ -22,7 +22,11 @@ from ui.teach_xor import xor_numpy_explained
 IMPLEMENTATION_LABELS = {"numpy": "NumPy (from scratch)", "torch": "PyTorch", "both": "Both side by side"}
 ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 INIT_LABELS = {"rand": "np.random.rand: U[0, 1) (lesson)", "uniform": "U[−1, 1)", "xavier": "Xavier/Glorot"}
-DERIVATIVE_LABELS = {"output": "the output ŷ = σ(A) (right)", "pre_activation": "the pre-activation A (the trap)"}
+DERIVATIVE_LABELS = {"output": "the output ŷ = σ(A) (right)", "pre_activation": "the weighted input A (the trap)"}
+TORCH_START_LABELS = {
+    "post": "The post's: biases, PyTorch's own random start",
+    "numpy_start": "No biases, NumPy's starting weights",
+}
 LIVE_REDRAW_SECONDS = 0.3  # live charts redraw at most this often: each redraw costs the browser ~50 ms
 
 
@@ -47,10 +51,20 @@ def settings_form() -> XorSettings:
         init = setting_widget(st.selectbox, xe.INIT, format_func=lambda k: t(INIT_LABELS[k]))
         biases = setting_widget(st.checkbox, xe.BIASES)
         derivative_of = setting_widget(st.radio, xe.DERIVATIVE, format_func=lambda k: t(DERIVATIVE_LABELS[k]))
+        torch_start = setting_widget(st.radio, xe.TORCH_START, format_func=lambda k: t(TORCH_START_LABELS[k]))
     if derivative_of == "pre_activation" and implementation != "numpy":
         st.caption(t("The trap changes only the NumPy net: PyTorch's autograd always uses the right derivative."))
     return XorSettings(
-        implementation, int(hidden), float(lr), int(epochs), int(seed), bool(biases), activation, init, derivative_of
+        implementation=implementation,
+        hidden_size=int(hidden),
+        learning_rate=float(lr),
+        epochs=int(epochs),
+        seed=int(seed),
+        biases=bool(biases),
+        activation=activation,
+        init=init,
+        derivative_of=derivative_of,
+        torch_start=torch_start,
     )
 
 
@@ -132,12 +146,19 @@ def show_summary(run: Run) -> None:
     with right:
         losses = {name: np.concatenate([r["losses"] for r in records]) for name, records in run.results.items()}
         plot(xor_figures.loss_curve(losses, tr=t), key="xor_loss")
-        if len(run.results) > 1:
+        if "PyTorch" in run.results:
             st.caption(
                 t(
-                    "PyTorch's MSELoss is the mean of (y − ŷ)²; it is drawn halved, so both curves use this "
-                    "page's loss. Its gradient is a quarter of the lesson's sum, so at the same lr it learns "
-                    "slower."
+                    "PyTorch's MSELoss is the mean of (y − ŷ)² over the 4 points; its curve is drawn as 2 × MSELoss, "
+                    "which is the post's C = ½Σ(y − ŷ)². Its gradient is half the hand-written one, so at the same "
+                    "learning rate PyTorch takes half-size steps."
+                )
+            )
+        if len(run.results) > 1 and run.settings.torch_start == "post":
+            st.caption(
+                t(
+                    "The two nets also start differently: PyTorch's, as the post builds it, has biases and its own "
+                    "random start. Choose “No biases, NumPy's starting weights” to compare like for like."
                 )
             )
 
@@ -151,7 +172,7 @@ def show_verdicts(run: Run) -> None:
                 st.error(
                     t(
                         "{name}: the loss became NaN at epoch {epoch:,}. The cause is the derivative trap: "
-                        "sigmoid_derivative was given the pre-activation A instead of the output ŷ, so the updates "
+                        "sigmoid_derivative was given the weighted input A instead of the output ŷ, so the updates "
                         "point the wrong way and the weights blow up. Choose “the output ŷ” to fix it.",
                         name=name,
                         epoch=info.epochs_run,
@@ -264,24 +285,40 @@ def show_gradient_check(settings: XorSettings) -> None:
             "The same starting weights go through the lesson's `backward` maths and through torch autograd in "
             "float64, and through finite differences. `sigmoid_derivative(y) = y·(1 − y)` expects the sigmoid's "
             "**output** y = σ(A): that is why the lesson writes "
-            "`output_delta = error * sigmoid_derivative(self.Y_hat)`."
+            "`output_delta = output_error * sigmoid_derivative(self.Y_hat)`."
         )
     )
     st.caption(t("Largest difference per weight matrix between the hand-written gradient and each check."))
     left, right = st.columns(2)
+    measured = {}
     for column, variant, heading in (
         (left, "output", t("**Given the output ŷ (right)**")),
-        (right, "pre_activation", t("**Given the pre-activation A (wrong)**")),
+        (right, "pre_activation", t("**Given the weighted input A (wrong)**")),
     ):
         with column:
             st.markdown(heading)
-            st.table(_gradcheck_table(gradient_check(xe.numpy_net(replace(settings, derivative_of=variant)))))
+            rows = gradient_check(xe.numpy_net(replace(settings, derivative_of=variant)))
+            st.table(_gradcheck_table(rows))
+            measured[variant] = check_summary(rows)
+    right, wrong = measured["output"], measured["pre_activation"]
     st.caption(
         t(
-            "Right: differences around 1e-16 (autograd) and 1e-10 (finite differences). Wrong: differences as "
-            "large as the gradients themselves."
+            "Right: the hand-written gradient differs from autograd by at most {autograd:.0e} (float64 rounding) "
+            "and from finite differences by at most {finite:.0e}. Wrong: differences up to {times:.2g} times the "
+            "size of the gradients themselves.",
+            autograd=right["autograd"],
+            finite=right["finite"],
+            times=wrong["relative"],
         )
     )
+    if right["finite"] > 1e-6:  # only ReLU at its kink: finite differences straddle a corner that has no slope
+        st.caption(
+            t(
+                "ReLU has no slope at exactly 0, where a unit with a zero bias sits for the input (0,0); finite "
+                "differences step across that corner, so they disagree there. Autograd, like the hand-written "
+                "code, takes the slope at 0 to be 0."
+            )
+        )
 
 
 def _kept(key: str, settings: XorSettings):
@@ -297,7 +334,7 @@ def show_derivative_question(settings: XorSettings) -> None:
     st.markdown(
         t(
             "`sigmoid_derivative(y) = y·(1 − y)` is only the sigmoid's slope when y is the sigmoid's output. "
-            "Feed it the pre-activation A and every update points the wrong way by a different amount. Train "
+            "Feed it the weighted input A and every update points the wrong way by a different amount. Train "
             "both with this page's settings and compare:"
         )
     )
@@ -317,7 +354,9 @@ def show_derivative_question(settings: XorSettings) -> None:
     st.caption(
         t(
             "Trained with: {settings}",
-            settings=xor_history.describe(replace(settings, implementation="numpy"), skip=("derivative_of",)),
+            settings=xor_history.describe(
+                replace(settings, implementation="numpy"), skip=("derivative_of", "torch_start")
+            ),
         )
     )
     curves = stored[1]
@@ -394,7 +433,7 @@ def show_many_seeds(settings: XorSettings) -> None:
             "Trained with: {settings}",
             settings=xor_history.describe(
                 replace(settings, implementation="numpy", epochs=xe.many_seeds_epochs(settings)),
-                skip=("seed", "derivative_of"),
+                skip=("seed", "derivative_of", "torch_start"),
             ),
         )
     )
