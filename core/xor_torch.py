@@ -29,7 +29,8 @@ class XORNet(nn.Module):
 
 
 def loss_and_optimizer(model: XORNet, learning_rate: float = 0.5):
-    """Step 2, pick the loss and the optimizer: mean squared error and plain gradient descent."""
+    """Step 2, pick the loss and the optimizer: MSELoss, the MEAN of (y − ŷ)² over the 4 points (the post's C is
+    half the SUM, so C = 2 × MSELoss and MSELoss's gradients are half of C's), and plain gradient descent."""
     return nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=learning_rate)
 
 
