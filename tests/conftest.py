@@ -1,7 +1,9 @@
 import os
+import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,3 +67,28 @@ def ready_model():
 def local_mode(monkeypatch):
     """Pages as a local user runs them (NN_PLAYGROUND_LOCAL=1): the data directory can be edited on the page."""
     monkeypatch.setenv("NN_PLAYGROUND_LOCAL", "1")
+
+
+def write_idx(path: Path, array: np.ndarray) -> None:
+    magic = {3: 2051, 1: 2049}[array.ndim]
+    header = magic.to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in array.shape)
+    path.write_bytes(header + array.astype(np.uint8).tobytes())
+
+
+@pytest.fixture(scope="session")
+def post_data_folder(tmp_path_factory, mnist_root) -> Path:
+    """A folder laid out as the post's script expects (./data/MNIST/raw), with 640 training and 250 test images of
+    the bundled sample, so that the script's 10 epochs take seconds."""
+    folder = tmp_path_factory.mktemp("post")
+    raw = folder / "data" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    from core.mnist_data import load_split
+
+    train_images, train_labels = load_split(mnist_root, train=True, download=False)
+    test_images, test_labels = load_split(mnist_root, train=False, download=False)
+    write_idx(raw / "train-images-idx3-ubyte", train_images[:640].numpy())
+    write_idx(raw / "train-labels-idx1-ubyte", train_labels[:640].numpy())
+    write_idx(raw / "t10k-images-idx3-ubyte", test_images[:250].numpy())
+    write_idx(raw / "t10k-labels-idx1-ubyte", test_labels[:250].numpy())
+    shutil.copy(ROOT / "lesson" / "mnist_cnn.py", folder / "mnist_cnn.py")
+    return folder

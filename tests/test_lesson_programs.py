@@ -1,10 +1,8 @@
 """lesson/ holds the post's three programs as written, and each runs as written; the page's runner prints the same."""
 
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -90,29 +88,6 @@ def test_the_page_prints_exactly_what_the_numpy_program_prints_for_the_same_rand
     assert done.stdout == on_page
     outputs = [float(v) for v in re.findall(r"[0-9.]+(?:e-?\d+)?", on_page.split("\n", 1)[1])]
     assert outputs[0] < 0.5 < outputs[1] and outputs[2] > 0.5 > outputs[3]  # seed 3 solves XOR
-
-
-def write_idx(path: Path, array: np.ndarray) -> None:
-    magic = {3: 2051, 1: 2049}[array.ndim]
-    header = magic.to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in array.shape)
-    path.write_bytes(header + array.astype(np.uint8).tobytes())
-
-
-@pytest.fixture(scope="module")
-def post_data_folder(tmp_path_factory, mnist_root) -> Path:
-    """A folder laid out as the post's script expects (./data/MNIST/raw), with 640 training and 250 test images of
-    the bundled sample, so that the script's 10 epochs take seconds."""
-    folder = tmp_path_factory.mktemp("post")
-    raw = folder / "data" / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    train_images, train_labels = load_split(mnist_root, train=True, download=False)
-    test_images, test_labels = load_split(mnist_root, train=False, download=False)
-    write_idx(raw / "train-images-idx3-ubyte", train_images[:640].numpy())
-    write_idx(raw / "train-labels-idx1-ubyte", train_labels[:640].numpy())
-    write_idx(raw / "t10k-images-idx3-ubyte", test_images[:250].numpy())
-    write_idx(raw / "t10k-labels-idx1-ubyte", test_labels[:250].numpy())
-    shutil.copy(BLOCK["mnist_cnn"].path, folder / "mnist_cnn.py")
-    return folder
 
 
 EPOCH_LINE = re.compile(r"^🔹 Epoch (\d+) 完成,当前学习率: ([0-9.]+), 平均损失: ([0-9.]+)$")
