@@ -7,9 +7,10 @@ came from ("trained" or "uploaded"), the job that trained it and its run number.
 
 import copy
 
+import numpy as np
 import streamlit as st
 
-from core import cnn_figures
+from core import cnn, cnn_figures
 from core.jobs import QUEUE, Job, JobState
 from ui.common import error_text, plain, plot, t
 
@@ -111,6 +112,14 @@ def _show(entry: dict) -> None:
     st.session_state["cnn"] = entry
     st.session_state["cnn_shown_job"] = entry.get("job")
     st.session_state.pop("cnn_report", None)
+
+
+@st.cache_resource(show_spinner=False)
+def ready_model():
+    """One read-only copy of the ready-made model for every session and tab: read once per process (1.7 MB)."""
+    model = cnn.load_default_model()
+    cnn.predict_proba(model, np.zeros((1, 28, 28), np.float32))  # lays the weights out once, before sessions share it
+    return model
 
 
 def session_model():

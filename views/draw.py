@@ -5,8 +5,6 @@ takes over, and the user can switch back. A stroke reruns only the drawing secti
 the costly views (saliency, feature maps) are computed only while their section is open.
 """
 
-import time
-
 import numpy as np
 import streamlit as st
 
@@ -23,17 +21,9 @@ PIXEL_ZOOM = 4  # 28×28 shown as 112×112 sharp pixels: an st.image, far cheape
 MODEL_LABELS = {"own": "your model", "ready": "the ready-made model"}
 
 
-@st.cache_resource(show_spinner=False)
-def ready_model():
-    """One read-only copy of the ready-made model for every session and tab: read once per process (1.7 MB)."""
-    model = cnn.load_default_model()
-    cnn.predict_proba(model, np.zeros((1, 28, 28), np.float32))  # lays the weights out once, before sessions share it
-    return model
-
-
 def _ready_or_none():
     try:
-        return ready_model()
+        return training.ready_model()
     except ValueError as exc:
         st.error(error_text(exc))
         return None
@@ -73,15 +63,14 @@ def zoom(image: np.ndarray) -> np.ndarray:
     return np.kron(np.clip(image, 0.0, 1.0), np.ones((PIXEL_ZOOM, PIXEL_ZOOM), np.float32))
 
 
-def prediction(image: np.ndarray, model, started: float) -> None:
-    """The answer first: the digit, how sure, and all ten probabilities."""
+def prediction(image: np.ndarray, model) -> None:
+    """The answer first: the digit, how sure, and all ten probabilities (how fast is told under the hood)."""
     probs = cnn.predict_proba(model, image[None])[0]
-    elapsed_ms = 1000 * (time.perf_counter() - started)
     best = int(np.argmax(probs))
     left, right = st.columns([1, 2])
     with left:
         st.metric(t("The CNN reads"), str(best), help=t("confidence {p:.0%}", p=probs[best]))
-        st.caption(t("{p:.0%} sure · image to probabilities in {ms:.0f} ms", p=probs[best], ms=elapsed_ms))
+        st.caption(t("{p:.0%} sure", p=probs[best]))
     with right:
         plot(cnn_figures.probabilities(probs, tr=t), key="draw_probs")
 
@@ -171,7 +160,6 @@ def drawing_panel(model) -> None:
         )
         if upload is not None:
             rgba = read_upload(upload)
-    started = time.perf_counter()
     image = digits.preprocess(rgba) if rgba is not None else None
     if image is None:
         if source == "draw" or rgba is not None:
@@ -181,7 +169,7 @@ def drawing_panel(model) -> None:
                 else t("No digit found in this picture: it looks blank. Try a closer photo with darker ink.")
             )
         return
-    prediction(image, model, started)
+    prediction(image, model)
     what_it_sees(image, model, rgba, photo=source == "upload")
     inside_the_cnn(image, model)
 
@@ -200,7 +188,8 @@ def quick_training(job) -> None:
             t("Quick training: epochs over up to 10,000 images"), [1, 2, 3], value=1, key="quick_epochs"
         )
         if right.button(t("Quick train"), type="primary", key="quick_train", disabled=job is not None and job.active):
-            if background.start_job(dict(), seed=0, epochs=int(epochs), train_subset=10_000, log_every=None):
+            quick = dict(epochs=int(epochs), train_subset=10_000, log_every=None, download=False)  # never a download
+            if background.start_job(dict(), seed=0, **quick):
                 st.rerun()
 
 

@@ -1,31 +1,10 @@
 """中文 for the cnn area's UI text, keyed by its English original (merged into core.strings.ZH)."""
 
 ZH: dict[str, str] = {
-    "**1. Pooling before ReLU.** The lesson writes `pool(relu(conv(x)))`:": "**1. 先池化再 ReLU。** 课程里写的是 `pool(relu(conv(x)))`：",
-    "**2. Batches already in memory, `channels_last`.** The lesson's `DataLoader` turns each image into a tensor "
-    "one by one. The page keeps the data as one `uint8` tensor and builds each batch in one step: the same "
-    "`ToTensor()` and `Normalize((0.1307,), (0.3081,))` arithmetic, in the memory order (`channels_last`) that "
-    "the CPU's convolutions run fastest on. A test checks that these batches equal the `DataLoader`'s, value for "
-    "value.": "**2. 批数据事先放在内存里，并采用 `channels_last` 布局。** 课程中的 `DataLoader` 会把图像逐张转换成张量；"
-    "本页面则把全部数据保存为一个 `uint8` 张量，一步就拼出一个批次：做的是与 `ToTensor()` 和 "
-    "`Normalize((0.1307,), (0.3081,))` 完全相同的运算，只是采用 CPU 卷积运算最快的内存顺序（`channels_last`）。"
-    "有一个测试会逐个数值核对，确认这些批次与 `DataLoader` 给出的完全一致。",
-    "**3. The proof.** This check runs both forms on the same images and compares every output and every "
-    "gradient; the tests run it too:": "**3. 证明。** 下面这段检查用同一批图像分别运行两种写法，逐一比较每个输出和每个梯度；测试也会运行它：",
     "**A loss of 2.30 means guessing.** A network that gives all ten digits the same probability 1/10 has loss "
     "−log(1/10) = ln 10 ≈ 2.30. Every run starts there; a run that stays there has learned nothing (the training "
     "doctor below the results says what to change).": "**损失为 2.30 意味着在瞎猜。** 如果网络给十个数字都分配相同的概率 1/10，损失就是 −log(1/10) = ln 10 ≈ 2.30。"
     "每次训练都从这里开始；如果一直停在这里，说明网络什么也没学到（结果下方的“训练诊断”会告诉你该改什么）。",
-    "Max-pooling and ReLU are both monotone, so they can swap places: pooling first gives the same numbers, and "
-    "ReLU then touches 4× fewer values, in place. The page's model runs this:": "最大池化和 ReLU 都是单调函数，因此可以交换顺序：先池化得到的数值完全相同，而 ReLU "
-    "要处理的数值减少到四分之一，并且可以原地计算。本页面的模型运行的是这段代码：",
-    "Measured now on 16 images: largest difference in the outputs {outputs:.1e}, in the gradients "
-    "{gradients:.1e}.": "刚刚在 16 张图像上实测：输出的最大差异为 {outputs:.1e}，梯度的最大差异为 {gradients:.1e}。",
-    "The CNN's loop reads batches from the lesson's own data pipeline, and can be fed by it directly:": "CNN 的训练循环读取的批数据与课程自己的数据管道相同，也可以直接用它来喂数据：",
-    "The page's Train button runs exactly this `train_epoch`, about ten times an epoch on a tenth of the batches "
-    "each, so it can report progress and stop in between.": "页面上的“训练”按钮运行的正是这个 `train_epoch`：每轮大约调用十次，每次处理十分之一的批次，"
-    "这样中途就能汇报进度，也能随时停止。",
-    "Why the page trains faster than the lesson, with the same numbers": "为什么本页面比课程代码训练得更快，而数值完全相同",
     "A run draws this many of the data's training images at random; the largest choice is all of them.": "每次训练从数据的训练图像中随机抽取这么多张；最大的选项就是全部图像。",
     "Adam": "Adam",
     "Training images": "训练图像数",
@@ -33,7 +12,7 @@ ZH: dict[str, str] = {
     "on": "开",
     "off": "关",
     "A running average over this epoch's batches so far, measured while the weights still change: that is why it "
-    "trails the test accuracy after the first epoch.": "这是本轮到目前为止各批次的滑动平均，是在权重仍在变化时测得的：所以第一轮结束后，它会落后于测试准确率。",
+    "trails the test accuracy after the first epoch.": "这是本轮到目前为止各批次的累计平均，是在权重仍在变化时测得的：所以第一轮结束后，它会落后于测试准确率。",
     "Trained on {images:,} MNIST training images.": "使用了 {images:,} 张 MNIST 训练图像。",
     "Trained on {images:,} images of the bundled MNIST sample (the data directory has no MNIST).": "使用了自带 MNIST 样本中的 {images:,} 张图像（数据目录中没有 MNIST）。",
     "You stopped run {number} at {new:.2%} test accuracy. The model you had scores {old:.2%}, so the pages keep "
@@ -109,4 +88,74 @@ ZH: dict[str, str] = {
     "The run's {name} is {value}; it must be a whole number from {low} to {high}.": "这次训练的 {name} 为 {value}；它必须是 {low} 到 {high} 之间的整数。",
     "Stopped at epoch {epoch}, batch {batch}; measuring its test accuracy…": "已在第 {epoch} 轮第 {batch} 批停止；正在测量它的测试准确率…",
     "Paused for a moment: a short run goes first; yours continues by itself.": "暂停片刻：一个短训练先运行；你的训练会自动继续。",
+    # The recipe and "How it works" (ui/teach.py)
+    "The CNN's loop can be fed by the post's own data pipeline directly: `ToTensor()` only, as the post writes "
+    "it:": "CNN 的训练循环也可以直接用原文自己的数据管道来喂数据：只有 `ToTensor()`，和原文写的一样：",
+    "The page adds one step the post does not have: it also normalises each pixel with MNIST's mean and standard "
+    "deviation, `Normalize((0.1307,), (0.3081,))`, so the inputs are centred near 0. Its Train button runs exactly "
+    "this `train_epoch`, about ten times an epoch on a tenth of the batches each, so it can report progress and "
+    "stop in between.": "本页面多加了一步，原文没有：它还用 MNIST 的均值和标准差对每个像素做归一化，"
+    "`Normalize((0.1307,), (0.3081,))`，让输入以 0 附近为中心。页面上的“训练”按钮运行的正是这个 `train_epoch`："
+    "每轮大约调用十次，每次处理十分之一的批次，这样中途就能汇报进度，也能随时停止。",
+    "Why the page trains faster than the post's script, with the same forward and backward": "为什么本页面比原文的脚本训练得更快，而前向和反向传播的结果相同",
+    "The page runs an equivalent, faster forward pass: why the numbers are the same": "本页面运行的是一个等价但更快的前向传播：为什么数值相同",
+    "The forward pass as the post writes it, run on the page's model:": "原文写的前向传播，在本页面的模型上运行：",
+    "With padding 1, output pixel (i, j) reads the input pixels i−1 … i+1 and j−1 … j+1, centred on itself; "
+    "outside the image the input counts as 0, so the output keeps the 28×28 size.": "填充为 1 时，输出像素 (i, j) 读取输入的第 i−1 … i+1 行、第 j−1 … j+1 列，"
+    "以它自己为中心；图像之外的输入记为 0，所以输出保持 28×28 的大小。",
+    "**Softmax and cross-entropy** turn the ten scores into probabilities and punish a low probability for the "
+    "true digit:": "**Softmax 与交叉熵** 把十个分数转换成概率，并在真实数字的概率偏低时给予惩罚：",
+    "**Adam** keeps two running averages for each weight: m of its gradients g (the first moment) and v of their "
+    "squares g² (the second moment). Its step divides the first by the square root of the second, so each weight "
+    "gets a step of about lr whatever the size of its gradients:": "**Adam** 为每个权重保存两个滑动平均：梯度 g 的平均 m（一阶矩）和梯度平方 g² 的平均 v（二阶矩）。"
+    "它的更新步长是前者除以后者的平方根，所以无论梯度大小如何，每个权重每步大约移动 lr：",
+    "m̂ and v̂ are m and v corrected for starting at 0; PyTorch's defaults are β₁ = 0.9, β₂ = 0.999.": "m̂ 和 v̂ 是对从 0 起步做过修正的 m 和 v；PyTorch 的默认值为 β₁ = 0.9，β₂ = 0.999。",
+    # The Under the hood page (views/under_the_hood.py, ui/cnn_hood.py)
+    "Under the hood": "幕后原理",
+    "For the curious: how the pages run fast and check themselves. Nothing here is needed to follow the lesson; "
+    "where the page's code differs from the post's, this page shows both and the proof that they agree.": "写给好奇的你：各页面如何跑得快，又如何自我检查。学习课程内容并不需要这里的任何东西；"
+    "凡是页面代码与原文不同的地方，这里都会把两者并列出来，并证明它们结果一致。",
+    "Why the CNN page trains faster than the post's script": "为什么 CNN 页面比原文的脚本训练得更快",
+    "From a drawing to ten probabilities in milliseconds": "从手写数字到十个概率，只需几毫秒",
+    "The XOR page's options": "XOR 页面的各种选项",
+    "**What is the same.** For the same weights and the same batch of inputs, the page's forward pass gives the "
+    "post's outputs and its backward pass the post's gradients: the check at the end measures both. What is not "
+    "the post's: the page normalises the pixels (`Normalize((0.1307,), (0.3081,))`, which the post does not do) "
+    "and draws its own shuffled batches, so a whole run is not the post's run step for step.": "**哪些是相同的。** 对同样的权重和同一批输入，本页面的前向传播给出与原文相同的输出，"
+    "反向传播给出与原文相同的梯度：最后的检查会同时测量这两者。哪些不是原文的：本页面会对像素做归一化"
+    "（`Normalize((0.1307,), (0.3081,))`，原文没有这一步），并自己打乱、抽取批次，所以整次训练并不会与原文逐步相同。",
+    "**1. Pooling before ReLU.** The post writes `pool(relu(conv(x)))`:": "**1. 先池化再 ReLU。** 原文写的是 `pool(relu(conv(x)))`：",
+    "ReLU is non-decreasing (a larger input never gives a smaller output), so it never changes which value of a "
+    "2×2 window is the largest: relu(max(a, b)) = max(relu(a), relu(b)). Pooling first gives the same numbers, "
+    "and ReLU then touches 4× fewer values, in place. The page's model runs this:": "ReLU 是单调不减的（输入变大，输出绝不会变小），所以它不会改变 2×2 窗口里哪个值最大："
+    "relu(max(a, b)) = max(relu(a), relu(b))。先池化得到的数值完全相同，而 ReLU 要处理的数值减少到四分之一，"
+    "并且可以原地计算。本页面的模型运行的是这段代码：",
+    "**2. `uint8` batches already in memory, `channels_last`.** The post's `DataLoader` turns each image into a "
+    "tensor one by one. The page keeps the data as one `uint8` tensor (one byte a pixel) and builds each batch in "
+    "one step: the `ToTensor()` arithmetic, then the page's `Normalize`, in the memory order (`channels_last`) "
+    "that the CPU's convolutions run fastest on. A test checks that these batches equal those of a `DataLoader` "
+    "with the same two transforms, value for value.": "**2. `uint8` 批数据事先放在内存里，并采用 `channels_last` 布局。** 原文的 `DataLoader` "
+    "会把图像逐张转换成张量；本页面则把全部数据保存为一个 `uint8` 张量（每个像素一个字节），一步就拼出一个批次："
+    "先做 `ToTensor()` 的运算，再做本页面的 `Normalize`，并采用 CPU 卷积运算最快的内存顺序（`channels_last`）。"
+    "有一个测试会逐个数值核对，确认这些批次与使用同样两个变换的 `DataLoader` 给出的完全一致。",
+    "**3. Fused Adam.** Adam updates every weight tensor in several small steps (its two running averages, then "
+    "the weight). The fused version does all of them for all tensors in one pass; the arithmetic is Adam's:": "**3. 融合版 Adam。** Adam 对每个权重张量都要分几小步更新（先更新两个滑动平均，再更新权重）。"
+    "融合版一次就为所有张量完成全部这些步骤；运算本身仍是 Adam 的：",
+    "**4. The proof.** This check runs both forms on the same images with the same weights and compares every "
+    "output and every gradient; the tests run it too:": "**4. 证明。** 下面这段检查用同样的权重、同一批图像分别运行两种写法，逐一比较每个输出和每个梯度；测试也会运行它：",
+    "Measured now on 16 images: largest difference in the outputs {outputs:.1e}, in the gradients "
+    "{gradients:.1e}.": "刚刚在 16 张图像上实测：输出的最大差异为 {outputs:.1e}，梯度的最大差异为 {gradients:.1e}。",
+    "The Draw page answers while you draw. Measured now on this server, for a test digit drawn on the 280×280 "
+    "canvas (median of {runs} runs, ready-made model): preprocessing {prep:.1f} ms, the CNN {net:.1f} ms, "
+    "**{total:.1f} ms** from the canvas to ten probabilities.": "“手写数字”页面在你书写时就给出答案。刚刚在这台服务器上实测，对画在 280×280 画布上的一个测试数字"
+    "（{runs} 次运行的中位数，现成模型）：预处理 {prep:.1f} 毫秒，CNN {net:.1f} 毫秒，从画布到十个概率共 "
+    "**{total:.1f} 毫秒**。",
+    "Preprocessing finds the ink, crops to it, fits it into a 20×20 box and centres it by its centre of mass in "
+    "28×28, as MNIST was made. The CNN's part is one forward pass, about {macs:.1f} million multiply-adds, and a "
+    "softmax. The ready-made model is read once per server process and shared by every visitor; a stroke reruns "
+    "only the drawing part of the page, and the costly views (saliency, feature maps) are computed only while "
+    "their section is open.": "预处理会找到笔迹、裁剪到笔迹范围、缩放进 20×20 的方框，再按质心放到 28×28 的中央，"
+    "和当年制作 MNIST 的方法一样。CNN 的部分是一次前向传播（约 {macs:.1f} 百万次乘加）加一次 softmax。"
+    "现成模型在每个服务器进程中只读取一次，所有访客共用；每画一笔只会重新运行页面的绘图部分，"
+    "而开销较大的视图（显著性图、特征图）只在它们所在的部分展开时才计算。",
 }

@@ -21,4 +21,5 @@ ZH: dict[str, str] = {
     "would become ink. The paper's own brightness is estimated around each pixel, and ink is what is clearly darker "
     "than the paper there:": "照片还需要多一步。纸面上的光照并不均匀，所以“暗”不能用一个固定的亮度来判断，否则阴影也会被当成笔迹。"
     "我们先估计每个像素周围纸面本身的亮度，再把明显比那里的纸面更暗的部分当作笔迹：",
+    "{p:.0%} sure": "把握 {p:.0%}",
 }
