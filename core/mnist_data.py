@@ -65,9 +65,8 @@ def missing_files(root) -> list[str]:
 # the bundled sample stands in meanwhile. Each reason + WHAT_TO_DO is one template, translated whole.
 WHAT_TO_DO = (
     " Put the four MNIST files {files} (from the MNIST database by LeCun, Cortes and Burges, "
-    "yann.lecun.com/exdb/mnist; unpacked, or as .gz beside them) in {folder}, or run the app where it can "
-    "reach the internet so torchvision downloads them. Meanwhile the bundled 8,000-image sample is used; "
-    "the full 60,000 download when online."
+    "yann.lecun.com/exdb/mnist; unpacked, or as .gz beside them) in {folder}, or press Download where the "
+    "app can reach the internet. Meanwhile the bundled 8,000-image sample is used; Train never downloads."
 )
 REASONS = {
     "offline": "MNIST is not in this directory and could not be downloaded (offline or blocked?).",

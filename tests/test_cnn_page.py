@@ -107,29 +107,66 @@ def test_the_lr_finder_suggests_a_rate_and_one_click_sets_it():
     assert at.select_slider(key="cnn_lr").value == chosen
 
 
-def test_the_recipe_shows_the_lessons_loop_then_the_faster_form():
+def shown_code(at: AppTest) -> list[str]:
+    return [code.value.strip() for code in at.code]
+
+
+def source_of(obj) -> str:
     import inspect
     import textwrap
 
+    return textwrap.dedent(inspect.getsource(obj)).strip()
+
+
+def test_the_recipe_shows_the_posts_loader_and_leaves_the_engineering_under_the_hood():
     at = cnn_page()
     assert not any("def train_epoch" in code.value for code in at.code)  # closed sections cost nothing
     at.session_state["cnn_open_recipe"] = True
+    at.session_state["cnn_open_how"] = True
     at.run()
-    shown = [code.value for code in at.code]
-    loop = inspect.getsource(cnn.train_epoch)
-    assert any(loop.strip() == code.strip() for code in shown)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = shown_code(at)
+    assert source_of(cnn.train_epoch) in shown and source_of(cnn.lesson_loader) in shown
+    assert source_of(cnn.lesson_forward) in shown  # "How it works" shows the post's forward
+    for engineering in (cnn.difference_from_lesson, cnn._Tally.batches, cnn._make_optimizer):
+        assert source_of(engineering) not in shown
+    page = text(at)
+    assert "Normalize((0.1307,), (0.3081,))" in page and "does not have" in page  # said to be the page's own
+    links = [link.proto.page for link in at.get("page_link")]
+    assert links.count("under-the-hood") == 2, links  # one line in each section, nothing more
+    assert "Measured now on 16 images" not in page and "lesson, with the same numbers" not in page
 
-    def position(obj) -> int:
-        return next(
-            i for i, code in enumerate(shown) if code.strip() == textwrap.dedent(inspect.getsource(obj)).strip()
-        )
 
-    order = [
-        position(obj)
-        for obj in (cnn.train_epoch, cnn.lesson_loader, cnn.lesson_forward, cnn.CNN.forward, cnn.difference_from_lesson)
-    ]
-    assert order == sorted(order)
-    assert "largest difference in the outputs 0.0e+00, in the gradients 0.0e+00" in text(at)
+def test_how_it_works_states_the_padding_offset_and_adams_second_moment():
+    at = cnn_page()
+    at.session_state["cnn_open_how"] = True
+    at.run()
+    latex = " ".join(element.value for element in at.latex)
+    assert "x_{c,\\,i+u-1,\\,j+v-1}" in latex and "\\sum_{u,v=0}^{2}" in latex
+    assert "\\sqrt{\\hat v}" in latex and "g^2" in latex
+    page = text(at)
+    assert "second moment" in page and "i−1 … i+1" in page
+
+
+def test_the_page_opens_with_one_calm_data_line_and_train_downloads_nothing(tmp_path, local_mode, monkeypatch):
+    from core import mnist_data
+
+    downloads = []
+    monkeypatch.setattr(mnist_data, "_download", lambda root: downloads.append(root))
+    at = cnn_page()
+    at.text_input(key="data_dir").set_value(str(tmp_path)).run()  # a folder without MNIST
+    first = at.markdown[0].value
+    assert first.startswith("Training on the bundled 8,000-image MNIST sample · Full MNIST")
+    assert at.button(key="cnn_download").label == "Download"
+    assert any(e.label == "Data details" for e in at.expander)
+    at.select_slider(key="cnn_fc").set_value(16)
+    at.select_slider(key="cnn_subset").set_value(1000)
+    at.number_input(key="cnn_epochs").set_value(1).run()
+    job = train(at)
+    assert job.status == "done" and job.last["bundled"] and job.last["images"] == 1000
+    assert downloads == [], "Train must never start a download nobody asked for"
+    at.button(key="cnn_download").click().run()
+    assert len(downloads) == 1  # only the Download button fetches MNIST
 
 
 def test_everything_the_training_tools_show_is_chinese_under_zh(monkeypatch):

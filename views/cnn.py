@@ -63,7 +63,8 @@ def train_controls(config: dict, seed: int, kwargs: dict) -> None:
     if too_costly is not None:
         st.warning(error_text(too_costly))
     if st.button(t("Train"), type="primary", key="cnn_train", disabled=busy or too_costly is not None):
-        job = background.start_job(config, seed, log_every=None, **kwargs) or job
+        # download=False: a missing MNIST means the bundled sample; only the data line's Download button fetches it.
+        job = background.start_job(config, seed, log_every=None, download=False, **kwargs) or job
     if job is not None and training.progress_belongs_here(job):
         background.live_progress(job, key="cnn")
 
@@ -107,6 +108,7 @@ def save_and_load(entry: dict | None) -> None:
 
 
 st.title(t("Train the lesson's CNN on MNIST"))
+data_panel()
 st.markdown(
     t(
         "conv(1→32, 3×3) → ReLU → max-pool → conv(32→64, 3×3) → ReLU → max-pool → fc(3136→128) → ReLU → "
@@ -118,7 +120,6 @@ how_section = lazy_section(t("📖 How it works: convolutions, pooling, softmax,
 if how_section.open:
     with how_section:
         cnn_explained()
-data_panel()
 available = available_images()
 config, seed, kwargs = settings_form(available)
 lr_section = lazy_section(t("🔎 Find a learning rate"), "cnn_open_lr")
