@@ -360,7 +360,7 @@ def pixel_picker(feature_map: np.ndarray, selected: tuple[int, int], tr=_same) -
             x=cols,
             y=rows,
             mode="markers",
-            customdata=np.stack([rows, cols, values], 1),
+            customdata=np.stack([rows + 1, cols + 1, values], 1),  # counted from 1, as the page counts maps
             marker=dict(symbol="square", size=max(6, 300 // size), opacity=0),
             showlegend=False,
             hovertemplate=tr("row %{customdata[0]}, column %{customdata[1]}: %{customdata[2]:.3f}") + "<extra></extra>",

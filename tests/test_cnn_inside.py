@@ -129,3 +129,14 @@ def test_a_click_anywhere_in_a_map_picks_that_map(count, size):
             x, y = col * step - 0.5 + fx * size, row * step - 0.5 + fy * size  # the tile's pixel edges
             nearest = int(np.argmin((xs - x) ** 2 + (ys - y) ** 2))
             assert nearest == index, f"a click at ({x}, {y}) in map {index} picks map {nearest}"
+
+
+def test_rows_and_columns_count_from_1_like_the_maps():
+    """One convention on the page: map 1, row 1, column 1 are the first (core indexes from 0 underneath)."""
+    from ui import cnn_inside
+
+    feature_map = np.arange(16, dtype=np.float32).reshape(4, 4)
+    marker = cnn_figures.pixel_picker(feature_map, (0, 0)).data[1]
+    assert marker.customdata[0][:2].tolist() == [1, 1] and marker.customdata[-1][:2].tolist() == [4, 4]
+    pixel = cnn_explain.ConvPixel(ConvLayer.CONV1, 0, 0, 2, np.zeros((1, 3, 3)), np.zeros((1, 3, 3)), 0.0)
+    assert cnn_inside._where(pixel) == "Convolution at row 1, column 3 of map 1"

@@ -188,6 +188,7 @@ def _explorer(model, acts, key: str) -> None:
     with right:
         chart = f"{key}_pixels_{layer.value}"
         st.caption(t("map {map}: click a pixel", map=channel + 1))
+        st.caption(t("Maps, rows and columns count from 1: row 1 is the top, column 1 the left."))
         plot(
             cnn_figures.pixel_picker(maps[channel], (row, col), tr=t),
             key=chart,
@@ -233,12 +234,18 @@ def _three_tables(patch: np.ndarray, kernel: np.ndarray, products: np.ndarray, p
             st.markdown(_table(values))
 
 
-def _conv1_arithmetic(pixel) -> None:
-    st.markdown(
-        "**"
-        + t("Convolution at row {row}, column {col} of map {map}", row=pixel.row, col=pixel.col, map=pixel.channel + 1)
-        + "**"
+def _where(pixel) -> str:
+    """The pixel's place as the page counts everywhere: maps, rows and columns from 1 (core indexes from 0)."""
+    return t(
+        "Convolution at row {row}, column {col} of map {map}",
+        row=pixel.row + 1,
+        col=pixel.col + 1,
+        map=pixel.channel + 1,
     )
+
+
+def _conv1_arithmetic(pixel) -> None:
+    st.markdown("**" + _where(pixel) + "**")
     _three_tables(
         pixel.patch[0],
         pixel.kernel[0],
@@ -257,11 +264,7 @@ def _conv1_arithmetic(pixel) -> None:
 
 def _conv2_arithmetic(pixel, key: str) -> None:
     channels = len(pixel.patch)
-    st.markdown(
-        "**"
-        + t("Convolution at row {row}, column {col} of map {map}", row=pixel.row, col=pixel.col, map=pixel.channel + 1)
-        + "**"
-    )
+    st.markdown("**" + _where(pixel) + "**")
     st.markdown(
         t(
             "conv 2 reads all {channels} maps of the layer before: one 3×3 kernel per input map, and every "
@@ -326,10 +329,10 @@ def _relu_and_pool(pixel, window) -> None:
         st.caption(
             t(
                 "2×2 max-pool window (rows {top}–{bottom}, columns {left}–{right})",
-                top=window.top,
-                bottom=window.top + 1,
-                left=window.left,
-                right=window.left + 1,
+                top=window.top + 1,
+                bottom=window.top + 2,
+                left=window.left + 1,
+                right=window.left + 2,
             )
         )
         best = np.unravel_index(int(np.argmax(window.values)), window.values.shape)
@@ -344,15 +347,15 @@ def _relu_and_pool(pixel, window) -> None:
             t(
                 "**Max-pool** keeps {kept:.4f} at row {row}, column {col} of the pooled map. {verdict}",
                 kept=window.kept,
-                row=window.pooled_row,
-                col=window.pooled_col,
+                row=window.pooled_row + 1,
+                col=window.pooled_col + 1,
                 verdict=verdict,
             )
         )
         st.caption(
             t(
                 "The model's code pools before ReLU because it is faster; both orders give the same numbers, "
-                "since ReLU and max never disagree about which value is largest."
+                "since ReLU is non-decreasing: it never changes which value is largest."
             )
         )
 

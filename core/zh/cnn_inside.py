@@ -44,8 +44,9 @@ ZH: dict[str, str] = {
     "This pixel is the window's maximum: it is kept.": "这个像素是窗口中的最大值：它被保留。",
     "A neighbour is larger: this pixel is dropped.": "相邻像素更大：这个像素被丢弃。",
     "**Max-pool** keeps {kept:.4f} at row {row}, column {col} of the pooled map. {verdict}": "**最大池化** 保留 {kept:.4f}，位于池化后特征图的第 {row} 行、第 {col} 列。{verdict}",
-    "The model's code pools before ReLU because it is faster; both orders give the same numbers, since ReLU and "
-    "max never disagree about which value is largest.": "模型代码为了更快而先池化再 ReLU；两种顺序得到的数字完全相同，因为 ReLU 和取最大值对“哪个值最大”从不会有分歧。",
+    "The model's code pools before ReLU because it is faster; both orders give the same numbers, since ReLU is "
+    "non-decreasing: it never changes which value is largest.": "模型代码为了更快而先池化再 ReLU；两种顺序得到的数字完全相同，因为 ReLU 单调不减：它不会改变哪个值最大。",
+    "Maps, rows and columns count from 1: row 1 is the top, column 1 the left.": "特征图、行和列都从 1 开始数：第 1 行在最上面，第 1 列在最左边。",
     "The last layer: ten scores become probabilities": "最后一层：十个分数变成概率",
     "logits z": "logits z",
     "probabilities softmax(z)": "概率 softmax(z)",
