@@ -145,3 +145,12 @@ def test_stop_ends_the_script_at_the_next_batch(post_data_folder):
     assert records[-1].kind == cnn_script.Kind.DONE and records[-1].stopped
     assert len(asked) == 4
     assert [r.text for r in records if r.kind == cnn_script.Kind.LINE] == [records[0].text]  # batch 0's line only
+
+
+def test_the_readme_recipe_lays_out_the_sample_where_the_posts_script_finds_it(tmp_path):
+    import torchvision
+
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "post_data.py"), str(tmp_path)], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    trainset = torchvision.datasets.MNIST(root=str(tmp_path / "data"), train=True, download=False)
+    assert len(trainset) == 8000
