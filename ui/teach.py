@@ -48,7 +48,7 @@ def recipe() -> None:
             "it can report progress and stop in between."
         )
     )
-    under_the_hood_link(t("Why the page trains faster than the post's script, with the same forward and backward"))
+    under_the_hood_link(t("Why the page trains faster: under the hood"))
 
 
 def under_the_hood_link(label: str) -> None:
@@ -76,7 +76,8 @@ def cnn_explained() -> None:
         )
     )
     st.latex(
-        r"\begin{gathered} (x * k)_{ij} = \sum_{c}\sum_{u,v=0}^{2} x_{c,\,i+u-1,\,j+v-1}\,k_{c,u,v} + b \\"
+        r"\begin{gathered} (x * k)_{ij} = b\, + \\"
+        r" \sum_{c}\sum_{u,v=0}^{2} x_{c,\,i+u-1,\,j+v-1}\,k_{c,u,v} \\"
         r" \mathrm{ReLU}(z) = \max(0, z) \end{gathered}"
     )
     st.caption(
@@ -103,7 +104,8 @@ def cnn_explained() -> None:
         )
     )
     st.latex(
-        r"\begin{gathered} m \leftarrow \beta_1 m + (1-\beta_1)\,g,\quad v \leftarrow \beta_2 v + (1-\beta_2)\,g^2 \\"
+        r"\begin{gathered} m \leftarrow \beta_1 m + (1-\beta_1)\,g \\"
+        r" v \leftarrow \beta_2 v + (1-\beta_2)\,g^2 \\"
         r" w \leftarrow w - \mathrm{lr}\,\frac{\hat m}{\sqrt{\hat v} + \varepsilon} \end{gathered}"
     )
     st.caption(t("m̂ and v̂ are m and v corrected for starting at 0; PyTorch's defaults are β₁ = 0.9, β₂ = 0.999."))
@@ -116,4 +118,4 @@ def cnn_explained() -> None:
     )
     st.markdown(t("The forward pass as the post writes it, run on the page's model:"))
     source(cnn.lesson_forward)
-    under_the_hood_link(t("The page runs an equivalent, faster forward pass: why the numbers are the same"))
+    under_the_hood_link(t("The page's faster forward: under the hood"))

@@ -97,8 +97,8 @@ ZH: dict[str, str] = {
     "stop in between.": "本页面多加了一步，原文没有：它还用 MNIST 的均值和标准差对每个像素做归一化，"
     "`Normalize((0.1307,), (0.3081,))`，让输入以 0 附近为中心。页面上的“训练”按钮运行的正是这个 `train_epoch`："
     "每轮大约调用十次，每次处理十分之一的批次，这样中途就能汇报进度，也能随时停止。",
-    "Why the page trains faster than the post's script, with the same forward and backward": "为什么本页面比原文的脚本训练得更快，而前向和反向传播的结果相同",
-    "The page runs an equivalent, faster forward pass: why the numbers are the same": "本页面运行的是一个等价但更快的前向传播：为什么数值相同",
+    "Why the page trains faster: under the hood": "本页面为什么训练得更快：见幕后原理",
+    "The page's faster forward: under the hood": "本页面更快的前向传播：见幕后原理",
     "The forward pass as the post writes it, run on the page's model:": "原文写的前向传播，在本页面的模型上运行：",
     "With padding 1, output pixel (i, j) reads the input pixels i−1 … i+1 and j−1 … j+1, centred on itself; "
     "outside the image the input counts as 0, so the output keeps the 28×28 size.": "填充为 1 时，输出像素 (i, j) 读取输入的第 i−1 … i+1 行、第 j−1 … j+1 列，"
