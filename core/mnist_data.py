@@ -125,7 +125,7 @@ def _download_failed_recently(folder: str) -> bool:
 
 
 def forget_failed_download(root) -> None:
-    """Let the next load try the download again at once (the page's "Download MNIST now" button)."""
+    """Let the next load try the download again at once (the data line's Download button)."""
     _failed_downloads.pop(str(raw_dir(root)), None)
 
 
