@@ -79,6 +79,11 @@ NAMES = {
     "max",
     "min",
     "vs",
+    # The post's own headings, which its Chinese text keeps in English: "Part 01:…", "Forward", "Backward", "Sigmoid".
+    "Part",
+    "Forward",
+    "Backward",
+    "Sigmoid",
 }
 # Whole texts that are meant to be bilingual.
 BILINGUAL = {"Language / 语言", "English", "中文"}

@@ -22,7 +22,7 @@ TORCH_API = (
 
 
 def _numbers(values) -> str:
-    return ", ".join(f"{v:.3f}" for v in np.asarray(values).reshape(-1))
+    return ", ".join(f"{v:.3f}" if np.isfinite(v) else "NaN" for v in np.asarray(values).reshape(-1))
 
 
 def part_01() -> None:
