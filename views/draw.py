@@ -14,11 +14,16 @@ from ui import background, training
 from ui.canvas import drawing_canvas
 from ui.cnn_inside import inside_cnn
 from ui.common import error_text, lazy_section, plot, t
+from ui.lesson_cnn import MODEL_KEY as LESSON_MODEL_KEY
 from ui.teach_draw import preprocessing_explained
 
 CANVAS_SIZE = 280
 PIXEL_ZOOM = 4  # 28×28 shown as 112×112 sharp pixels: an st.image, far cheaper for the browser than a plotly heatmap
-MODEL_LABELS = {"own": "your model", "ready": "the ready-made model"}
+MODEL_LABELS = {
+    "lesson": "the lesson's CNN you trained",
+    "own": "your model",
+    "ready": "the ready-made model",
+}
 
 
 def _ready_or_none():
@@ -29,34 +34,57 @@ def _ready_or_none():
         return None
 
 
-def chosen_model():
-    """(model, caption): the session's own model when it has one (a new one is switched to), else the ready-made."""
+def available_models() -> dict[str, tuple[object, str]]:
+    """The models this session can read with, newest kind first: key → (model, caption)."""
+    models = {}
+    lesson = st.session_state.get(LESSON_MODEL_KEY)
+    if lesson is not None:
+        models["lesson"] = (
+            lesson["model"],
+            t(
+                "Reading with the CNN your run of the lesson's script trained (test accuracy {accuracy:.2%}).",
+                accuracy=lesson["test_accuracy"],
+            ),
+        )
     own = training.session_model()
+    if own is not None:
+        entry = st.session_state["cnn"]
+        accuracy = entry["records"][-1].get("test_accuracy") if entry["records"] else None
+        caption = t("Reading with your {source} model", source=t(entry["source"]))
+        models["own"] = (own, caption + (f" ({t('test accuracy')} {accuracy:.2%})." if accuracy is not None else "."))
     ready = _ready_or_none()
-    if own is not None and ready is not None:
-        if st.session_state.get("draw_own_seen") != id(own):  # a model of one's own just arrived: read with it
-            st.session_state["draw_own_seen"] = id(own)
-            st.session_state["draw_model"] = "own"
-        choice = st.radio(
+    if ready is not None:
+        models["ready"] = (
+            ready,
+            t(
+                "Reading with the ready-made model (test accuracy {accuracy:.2%}).",
+                accuracy=ready_model_info()["test_accuracy"],
+            ),
+        )
+    return models
+
+
+def chosen_model():
+    """(model, caption): a model that just arrived (the lesson's or the CNN page's) is switched to; the reader can
+    choose between those the session has."""
+    models = available_models()
+    if not models:
+        return None, ""
+    for key in ("lesson", "own"):  # a model of one's own just arrived: read with it
+        if key in models and st.session_state.get(f"draw_{key}_seen") != id(models[key][0]):
+            st.session_state[f"draw_{key}_seen"] = id(models[key][0])
+            st.session_state["draw_model"] = key
+    if st.session_state.get("draw_model") not in models:
+        st.session_state["draw_model"] = next(iter(models))
+    if len(models) > 1:
+        st.radio(
             t("Read with"),
-            list(MODEL_LABELS),
+            list(models),
             horizontal=True,
             key="draw_model",
             format_func=lambda k: t(MODEL_LABELS[k]),
         )
-    else:
-        choice = "own" if own is not None else "ready"
-    if choice == "ready" and ready is not None:
-        return ready, t(
-            "Reading with the ready-made model (test accuracy {accuracy:.2%}).",
-            accuracy=ready_model_info()["test_accuracy"],
-        )
-    if own is None:
-        return None, ""
-    entry = st.session_state["cnn"]
-    accuracy = entry["records"][-1].get("test_accuracy") if entry["records"] else None
-    caption = t("Reading with your {source} model", source=t(entry["source"]))
-    return own, caption + (f" ({t('test accuracy')} {accuracy:.2%})." if accuracy is not None else ".")
+    return models[st.session_state["draw_model"]]
 
 
 def zoom(image: np.ndarray) -> np.ndarray:

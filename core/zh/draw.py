@@ -22,4 +22,6 @@ ZH: dict[str, str] = {
     "than the paper there:": "照片还需要多一步。纸面上的光照并不均匀，所以“暗”不能用一个固定的亮度来判断，否则阴影也会被当成笔迹。"
     "我们先估计每个像素周围纸面本身的亮度，再把明显比那里的纸面更暗的部分当作笔迹：",
     "{p:.0%} sure": "把握 {p:.0%}",
+    "Reading with the CNN your run of the lesson's script trained (test accuracy {accuracy:.2%}).": "正在使用你在课程中运行脚本训练出的 CNN 识别（测试准确率 {accuracy:.2%}）。",
+    "the lesson's CNN you trained": "你在课程中训练的 CNN",
 }
