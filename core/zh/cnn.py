@@ -40,7 +40,7 @@ ZH: dict[str, str] = {
     "The steps are too small to get anywhere yet: raise the learning rate a little, or train longer.": "步子太小，还走不到哪里去：把学习率调高一点，或者训练更久。",
     "The loss jumped up during training": "训练过程中损失突然跳升",
     "At epoch {epoch:.1f} the loss rose to {loss:.2f} after it had been down at {best:.2f}: a step overshot and "
-    "undid part of what the network had learned.": "在第 {epoch:.1f} 轮，损失从此前的 {best:.2f} 回升到 {loss:.2f}：某一步迈过了头，抹掉了网络已经学到的一部分。",
+    "undid part of what the network had learned.": "训练到约 {epoch:.1f} 轮时，损失从此前的 {best:.2f} 回升到 {loss:.2f}：某一步迈过了头，抹掉了网络已经学到的一部分。",
     "A smaller learning rate takes steadier steps.": "较小的学习率能让每一步走得更稳。",
     "Train accuracy is well above test accuracy: overfitting": "训练准确率明显高于测试准确率：过拟合",
     "On the images it trains on it is right {train:.1%} of the time, on test images it has never seen only "
