@@ -185,7 +185,7 @@ def console(job: Job) -> None:
 def _console_body(job: Job) -> None:
     records = list(job.records)
     lines = [r.text for r in records if r.kind == Kind.LINE]
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])
     with left:
         st.caption(_status(job))
         st.code("\n".join(lines[-CONSOLE_LINES:]) or " ", language="text")

@@ -56,5 +56,7 @@ def script_curves(records: list[ScriptRecord], tr=_same) -> go.Figure:
     )
     fig.update_xaxes(title_text=tr("epoch"), range=[0, 10])
     fig.update_yaxes(title_text=tr("loss"), rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(title_text="%", range=[0, 100], secondary_y=True, showgrid=False)
+    fig.update_yaxes(
+        title_text="%", range=[0, 100], tickvals=[0, 20, 40, 60, 80, 100], secondary_y=True, showgrid=False
+    )
     return fig
