@@ -94,7 +94,7 @@ def _whole_script() -> None:
     guess(
         "accuracy",
         "After the first of the 10 epochs, what share of the test digits does the CNN read right?",
-        {"50": "About 50%", "80": "About 80%", "90": "About 90%", "97": "97% or more"},
+        {"below70": "Below 70%", "70to90": "70% to 90%", "90to97": "90% to 97%", "97up": "97% or more"},
         _first_epoch_bucket,
         _reveal_first_epoch,
     )
@@ -188,7 +188,7 @@ def _console_body(job: Job) -> None:
     left, right = st.columns([1, 1])
     with left:
         st.caption(_status(job))
-        st.code("\n".join(lines[-CONSOLE_LINES:]) or " ", language="text")
+        st.code("\n".join(lines[-CONSOLE_LINES:]) or " ", language="text", wrap_lines=True)
     with right:
         if any(r.kind == Kind.LOSS for r in records):
             plot(script_curves(records, tr=t), key="lesson_cnn_curves")
@@ -232,7 +232,7 @@ def _first_epoch_bucket() -> str | None:
     if accuracy is None:
         st.info(t("Now press **▶ Run the script** above: the answer appears after its first epoch."))
         return None
-    return "50" if accuracy < 0.65 else "80" if accuracy < 0.85 else "90" if accuracy < 0.95 else "97"
+    return "below70" if accuracy < 0.7 else "70to90" if accuracy < 0.9 else "90to97" if accuracy < 0.97 else "97up"
 
 
 def _reveal_first_epoch() -> None:
