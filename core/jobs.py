@@ -14,6 +14,7 @@ The queue is built for a public server where some visitors mean harm:
   memory goes back to the system when a job ends.
 """
 
+import hashlib
 import logging
 import os
 import secrets
@@ -104,6 +105,24 @@ def estimate_cost(settings: dict) -> float:
     return _image_passes(settings) * (macs / LESSON_MACS) ** 0.6 * batch_overhead
 
 
+def browser_key(xsrf_cookie: str | None) -> str | None:
+    """A browser's identity from Streamlit's XSRF cookie, or None without one: the cookie holds 32 random bytes
+    that the server keeps for the browser's life and a reload sends back, masked afresh each time it is set
+    ("2|mask|masked|time", hex, the 4-byte mask repeated; version 1 is the bare hex token). Only a hash is kept,
+    never the token itself."""
+    value = (xsrf_cookie or "").strip("\"'")
+    parts = value.split("|")
+    try:
+        if len(parts) == 4 and parts[0] == "2":
+            mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+            token = bytes(byte ^ mask[i % len(mask)] for i, byte in enumerate(masked)) if mask else b""
+        else:
+            token = value.encode()
+    except ValueError:
+        return None
+    return hashlib.sha256(token).hexdigest() if len(token) >= 16 else None
+
+
 def job_cost_problem(settings: dict) -> UserError | None:
     """Why these settings are too costly for one run on this (public) server, or None when they may run."""
     if local_mode():
@@ -129,9 +148,11 @@ class Job:
         owner: str = "",
         cost: float | None = None,
         nbytes: int = 0,
+        owner_browser: str | None = None,
     ):
         self.id = secrets.token_urlsafe(12)
         self.owner = owner  # the session that started it
+        self.owner_browser = owner_browser  # its browser (see browser_key): a reload there is still the owner
         self.watchers = {owner} if owner else set()  # sessions that looked at it: the owner, or a reload via ?run=
         self.seen = time.time()  # when a page last polled it: see touch()
         self.run = run
@@ -155,6 +176,14 @@ class Job:
         self.seen = time.time()
         if session and session not in self.watchers and len(self.watchers) < 8:
             self.watchers.add(session)
+
+    def controlled_by(self, session: str, browser: str | None = None) -> bool:
+        """Whether that session may stop the run and take its model: the session that started it, or a reload in
+        the same browser. Anyone else with its ?run= link only watches. Without a server (AppTest) no job has an
+        owner and every page controls it."""
+        if not self.owner or session == self.owner:
+            return True
+        return browser is not None and browser == self.owner_browser
 
     def stop(self, reason: UserError | None = None) -> None:
         if reason is not None and not self._stop.is_set():

@@ -7,7 +7,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from core import cnn
 from core.deployment import local_mode
 from core.errors import UserError
-from core.jobs import QUEUE, Job, estimate_cost, job_cost_problem
+from core.jobs import QUEUE, Job, browser_key, estimate_cost, job_cost_problem
 from core.mnist_data import default_data_dir
 from ui import training
 from ui.common import error_text, t
@@ -32,6 +32,19 @@ def job_owner() -> str:
     """The session a job belongs to (one job each, dropped when it is gone); none under AppTest, where every test
     shares one made-up session id and no browser can leave."""
     return session_id() if Runtime.exists() else ""
+
+
+def this_browser() -> str | None:
+    """The visitor's browser, so a reload (a new session) still owns its run; None where it cannot be told."""
+    try:
+        return browser_key(st.context.cookies.get("_streamlit_xsrf"))
+    except Exception:  # no request behind this session (AppTest): the session id alone decides
+        return None
+
+
+def controls(job: Job) -> bool:
+    """Whether this session may stop the run and take its model (a shared ?run= link only shows it)."""
+    return job.controlled_by(job_owner(), this_browser())
 
 
 def data_dir() -> str:
@@ -60,7 +73,7 @@ def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
         model = payload["model"] = cnn.build_model(seed, **model_config)
         return cnn.train(model, root, seed=seed, should_stop=should_stop, **train_kwargs)
 
-    job = Job(run, payload=payload, owner=job_owner(), cost=estimate_cost(settings))
+    job = Job(run, payload=payload, owner=job_owner(), cost=estimate_cost(settings), owner_browser=this_browser())
     try:
         QUEUE.submit(job)
     except UserError as exc:
@@ -76,6 +89,8 @@ def current_job() -> Job | None:
     job = QUEUE.get(job_id)
     if job is not None:
         job.touch(session_id())
+        if not controls(job):  # someone's shared link: shown, never this session's own run
+            return job
         st.session_state["cnn_job"] = job.id
         if st.query_params.get(JOB_PARAM) != job.id:
             st.query_params[JOB_PARAM] = job.id
@@ -93,7 +108,11 @@ def live_progress(job: Job, key: str) -> None:
             return
         job.touch(session_id())
         training.show_progress(job, key)
-        if job.active:
+        if not controls(job):
+            st.caption(
+                t("Another visitor's run, shared through its link: you can watch it, not stop it or keep its model.")
+            )
+        elif job.active:
             if st.button(t("Stop training"), key=f"{key}_stop"):
                 job.stop()
         elif st.session_state.get("cnn_adopted") != job.id:
