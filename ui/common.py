@@ -1,11 +1,13 @@
 """Small Streamlit helpers every page uses: translation, plain-text messages, settings widgets, figures."""
 
+import logging
 import numbers
 import re
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.errors import UserError
+from core.errors import QuietRepeats, UserError
 from core.settings import Setting
 from core.strings import translate
 
@@ -19,6 +21,17 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # invisible WORD JOINER after each ':' and '@' and after 'www' breaks every such pattern (checked in Chromium).
 _AUTOLINK = re.compile(r"(\\[:@]|www(?=\\\.))", re.IGNORECASE)
 WORD_JOINER = "\u2060"
+
+
+def _session() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
+
+
+# Streamlit logs each uncaught error of a script run, with its traceback, under this logger.
+UNCAUGHT_ERRORS = logging.getLogger("streamlit.error_util")
+if not any(isinstance(f, QuietRepeats) for f in UNCAUGHT_ERRORS.filters):
+    UNCAUGHT_ERRORS.addFilter(QuietRepeats(_session))
 
 
 def lang() -> str:
