@@ -5,10 +5,11 @@ import core  # noqa: F401  (sets thread policy before torch loads)
 # isort: split
 import streamlit as st
 
-from ui.common import t
+from ui.common import pace_this_rerun, t
 from ui.sidebar import sidebar
 
 st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
+pace_this_rerun()  # a rate per session for reruns that compute (clicks, canvas messages, reloads)
 
 sidebar()
 pages = [

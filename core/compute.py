@@ -161,3 +161,63 @@ def short_work(owner: str, cost: float) -> Iterator[Turn]:
         yield turn
     finally:
         _gate.done(owner, *turn.finish())
+
+
+# Full reruns of the page (a click, a canvas stroke, a reload) per session: a burst, then a steady rate. Two sessions
+# clicking "Inside the CNN" 14.5 times a second made another visitor's Quick train 7× slower; a person clicks or draws
+# a stroke a few times a second at most, and the burst lets a quick run of clicks through at full speed.
+RERUN_BURST = 4
+RERUNS_PER_SECOND = 2.0
+# Sessions opened per second from one address (behind a proxy, as on Community Cloud, all visitors share one): a
+# reload storm (58 new sessions a second) cost 2.6-4× on others' training. A new session's first run takes a token
+# here as well as its own. A waiting run gives up waiting after MAX_RERUN_WAIT and computes anyway, so a visitor
+# is never stuck behind a storm for longer than that.
+NEW_SESSION_BURST = 10
+NEW_SESSIONS_PER_SECOND = 4.0
+
+
+class TokenBucket:
+    """Tokens per key, refilled at `rate` a second up to `burst`. take() spends one or says how long until one is
+    there. A waiting rerun does no work: the next message from the same page replaces it (Streamlit interrupts the
+    run), so the latest request is the one that computes."""
+
+    def __init__(self, burst: float, rate: float, clock=time.monotonic, remember: int = MAX_OWNERS_REMEMBERED):
+        self.burst, self.rate, self.clock, self.remember = float(burst), float(rate), clock, remember
+        self._lock = threading.Lock()
+        self._tokens: dict[str, tuple[float, float]] = {}  # key → (tokens, when counted)
+
+    def take(self, key: str) -> float:
+        """0.0 after spending a token; otherwise the seconds until the next one (nothing spent)."""
+        with self._lock:
+            now = self.clock()
+            tokens, then = self._tokens.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - then) * self.rate)
+            wait = 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+            self._forget_full(now)
+            self._tokens[key] = (tokens - 1.0 if wait == 0.0 else tokens, now)
+            return wait
+
+    def _forget_full(self, now: float) -> None:
+        """Keys whose bucket has refilled are the same as new ones: forget them when many are remembered."""
+        if len(self._tokens) >= self.remember:
+            self._tokens = {
+                k: (tokens, then)
+                for k, (tokens, then) in self._tokens.items()
+                if tokens + (now - then) * self.rate < self.burst
+            }
+
+
+RERUNS = TokenBucket(RERUN_BURST, RERUNS_PER_SECOND)
+NEW_SESSIONS = TokenBucket(NEW_SESSION_BURST, NEW_SESSIONS_PER_SECOND)
+
+
+MAX_RERUN_WAIT = 10.0
+
+
+def rerun_delay(session: str, first_run: bool, address: str | None = None) -> float:
+    """How long this full rerun of a session's page should wait before it computes; 0.0 when it may go now."""
+    if first_run:
+        wait = NEW_SESSIONS.take(address or "")
+        if wait:
+            return wait
+    return RERUNS.take(session)

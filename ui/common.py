@@ -3,10 +3,14 @@
 import logging
 import numbers
 import re
+import time
 
 import streamlit as st
+from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from core.compute import MAX_RERUN_WAIT, rerun_delay
+from core.deployment import local_mode
 from core.errors import QuietRepeats, UserError
 from core.settings import Setting
 from core.strings import translate
@@ -32,6 +36,26 @@ def _session() -> str:
 UNCAUGHT_ERRORS = logging.getLogger("streamlit.error_util")
 if not any(isinstance(f, QuietRepeats) for f in UNCAUGHT_ERRORS.filters):
     UNCAUGHT_ERRORS.addFilter(QuietRepeats(_session))
+
+
+def pace_this_rerun() -> None:
+    """Called first in every full rerun: wait (no CPU) while this session, or this address's new sessions, rerun
+    faster than a person would. A newer message from the page interrupts the wait and the newer run waits instead,
+    so the latest request is the one that computes. Not under AppTest (no server) nor for a local user."""
+    if not Runtime.exists() or local_mode():
+        return
+    first = "_paced" not in st.session_state
+    give_up = time.monotonic() + MAX_RERUN_WAIT
+    while (wait := rerun_delay(_session(), first, _address())) > 0 and time.monotonic() < give_up:
+        time.sleep(min(wait, 0.25))
+    st.session_state["_paced"] = True
+
+
+def _address() -> str | None:
+    try:
+        return st.context.ip_address
+    except Exception:  # no request behind the session
+        return None
 
 
 def lang() -> str:
