@@ -1,9 +1,15 @@
-"""Process-wide memory policy: how glibc keeps and returns freed memory."""
+"""Process-wide memory policy: how glibc keeps and returns freed memory, and one budget for what sessions keep."""
 
 import ctypes
+import gc
 import os
 import platform
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from core.errors import UserError
 
 _malloc_lock = threading.Lock()
 _malloc_tuned = False
@@ -55,3 +61,122 @@ def release_freed_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+# What all sessions together may keep between reruns (finished runs' models, run histories, uploaded models):
+# the idle server is ~665 MB and training in flight needs ~100-200 MB a running job, so 600 MB kept leaves the
+# process under 2.0 GB of the ~2.7 GB a Community Cloud box has.
+BUDGET_BYTES = 600 * 2**20
+
+
+class MemoryFull(UserError):
+    """Nothing more may be kept: the rest belongs to the visitor asking, or cannot be dropped."""
+
+
+@dataclass
+class Kept:
+    owner: str  # the session that holds it
+    nbytes: int
+    label: str  # what the owner is told when it is dropped, e.g. "run 3"
+    drop: Callable[[], None]  # lets go of the object (called outside the lock)
+    used: float = field(default_factory=time.monotonic)
+    pinned: bool = False  # in use by its page (the session's current model): counted, never dropped for others
+
+
+class MemoryBudget:
+    """One budget for what every session keeps, checked when something new is kept (admission).
+
+    Over budget, the least recently used things of *other* sessions are dropped first, their owners told on their
+    next rerun; only when the rest is the asker's own is the asker refused. What a session held is released when it
+    ends (release_owner), or found when the runtime says the session is gone (session_alive, checked at admission).
+    """
+
+    def __init__(self, limit: int = BUDGET_BYTES, clock: Callable[[], float] = time.monotonic):
+        self.limit, self.clock = limit, clock
+        self.session_alive: Callable[[str], bool | None] | None = None
+        self._lock = threading.Lock()
+        self._kept: dict[str, Kept] = {}
+        self._dropped: dict[str, list[str]] = {}  # owner → labels dropped since it last looked
+
+    @property
+    def used(self) -> int:
+        with self._lock:
+            return sum(k.nbytes for k in self._kept.values())
+
+    def keep(self, key: str, owner: str, nbytes: int, label: str, drop: Callable[[], None]) -> None:
+        """Count `nbytes` for `owner` under `key`, making room first; MemoryFull when no room can be made."""
+        self._release_gone_sessions()
+        with self._lock:
+            self._kept.pop(key, None)
+            victims = self._make_room(owner, nbytes)
+            if victims is None:
+                raise MemoryFull(
+                    "The server's memory is full with what visitors keep open. Please try again in a few minutes."
+                )
+            self._kept[key] = Kept(owner, nbytes, label, drop, self.clock())
+        for victim in victims:
+            victim.drop()
+        if victims:
+            release_freed_memory()
+
+    def _make_room(self, owner: str, nbytes: int) -> list[Kept] | None:
+        """Under the lock: what to drop (LRU of other owners) so `nbytes` fits, or None when it cannot."""
+        total = sum(k.nbytes for k in self._kept.values())
+        others = sorted(
+            (k for k in self._kept.items() if k[1].owner != owner and not k[1].pinned), key=lambda item: item[1].used
+        )
+        chosen = []
+        for key, kept in others:
+            if total + nbytes <= self.limit:
+                break
+            chosen.append(key)
+            total -= kept.nbytes
+        if total + nbytes > self.limit:
+            return None
+        victims = [self._kept.pop(key) for key in chosen]
+        for victim in victims:
+            self._dropped.setdefault(victim.owner, []).append(victim.label)
+        return victims
+
+    def touch(self, key: str) -> None:
+        with self._lock:
+            if key in self._kept:
+                self._kept[key].used = self.clock()
+
+    def pin(self, key: str, pinned: bool = True) -> None:
+        with self._lock:
+            if key in self._kept:
+                self._kept[key].pinned = pinned
+                self._kept[key].used = self.clock()
+
+    def forget(self, key: str) -> None:
+        """The owner let go of it itself (e.g. its history dropped the oldest run)."""
+        with self._lock:
+            self._kept.pop(key, None)
+
+    def dropped(self, owner: str) -> list[str]:
+        """What was dropped from this owner to make room since it last asked (then forgotten)."""
+        with self._lock:
+            return self._dropped.pop(owner, [])
+
+    def release_owner(self, owner: str) -> int:
+        """A session ended: drop all it kept; the bytes released."""
+        with self._lock:
+            victims = [self._kept.pop(k) for k, v in list(self._kept.items()) if v.owner == owner]
+            self._dropped.pop(owner, None)
+        for victim in victims:
+            victim.drop()
+        return sum(v.nbytes for v in victims)
+
+    def _release_gone_sessions(self) -> None:
+        if self.session_alive is None:
+            return
+        with self._lock:
+            owners = {k.owner for k in self._kept.values()}
+        released = sum(self.release_owner(o) for o in owners if o and self.session_alive(o) is False)
+        if released:
+            gc.collect()  # a closed session's state is a cycle-rich graph; postScriptGC is off (config.toml)
+            release_freed_memory()
+
+
+BUDGET = MemoryBudget()

@@ -8,6 +8,7 @@ from core import cnn
 from core.deployment import local_mode
 from core.errors import UserError
 from core.jobs import QUEUE, Job, browser_key, estimate_cost, job_cost_problem
+from core.memory import BUDGET
 from core.mnist_data import default_data_dir
 from ui import training
 from ui.common import error_text, t
@@ -26,6 +27,7 @@ def session_alive(session: str) -> bool | None:
 
 
 QUEUE.session_alive = session_alive
+BUDGET.session_alive = session_alive  # what a closed session kept is released at the next admission
 
 
 def job_owner() -> str:

@@ -27,7 +27,7 @@ _AUTOLINK = re.compile(r"(\\[:@]|www(?=\\\.))", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 
 
-def _session() -> str:
+def session_id() -> str:
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else "no-session"
 
@@ -35,7 +35,7 @@ def _session() -> str:
 # Streamlit logs each uncaught error of a script run, with its traceback, under this logger.
 UNCAUGHT_ERRORS = logging.getLogger("streamlit.error_util")
 if not any(isinstance(f, QuietRepeats) for f in UNCAUGHT_ERRORS.filters):
-    UNCAUGHT_ERRORS.addFilter(QuietRepeats(_session))
+    UNCAUGHT_ERRORS.addFilter(QuietRepeats(session_id))
 
 
 def pace_this_rerun() -> None:
@@ -46,7 +46,7 @@ def pace_this_rerun() -> None:
         return
     first = "_paced" not in st.session_state
     give_up = time.monotonic() + MAX_RERUN_WAIT
-    while (wait := rerun_delay(_session(), first, _address())) > 0 and time.monotonic() < give_up:
+    while (wait := rerun_delay(session_id(), first, _address())) > 0 and time.monotonic() < give_up:
         time.sleep(min(wait, 0.25))
     st.session_state["_paced"] = True
 

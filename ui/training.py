@@ -12,7 +12,8 @@ import streamlit as st
 
 from core import cnn, cnn_figures
 from core.jobs import QUEUE, Job, JobState
-from ui.common import error_text, plain, plot, t
+from core.memory import BUDGET, MemoryFull
+from ui.common import error_text, plain, plot, session_id, t
 
 MAX_RUNS = 5  # a max-size model is 13 MB; five per session bound the memory one visitor can hold
 
@@ -32,12 +33,32 @@ def _remember(entry: dict) -> dict:
     history = runs()
     entry["number"] = st.session_state.get("cnn_run_number", 0) + 1
     st.session_state["cnn_run_number"] = entry["number"]
+    _count(entry, history)
     history.append(entry)
     kept = st.session_state.get("cnn")
     while len(history) > MAX_RUNS:
         oldest = next((run for run in history if run is not kept), history[0])
         history.remove(oldest)
+        BUDGET.forget(oldest.get("budget_key", ""))
     return entry
+
+
+def _count(entry: dict, history: list) -> None:
+    """Count the run's model in the process's memory budget (core.memory). To make room for it, runs other
+    sessions used least recently may be dropped from their histories (never the model a page shows); when the
+    rest is this session's own, MemoryFull (a UserError) says so."""
+    model = entry["model"]
+    nbytes = sum(p.numel() * p.element_size() for p in model.parameters()) if hasattr(model, "parameters") else 0
+    entry["budget_key"] = key = f"{session_id()}:run:{entry['number']}"
+    BUDGET.keep(key, session_id(), nbytes, str(entry["number"]), lambda: _let_go(history, entry))
+
+
+def _let_go(history: list, entry: dict) -> None:
+    """Called from another session's thread when the budget drops this run: out of the history, model freed."""
+    entry["evicted"] = True
+    if entry in history:
+        history.remove(entry)
+    entry["model"] = None
 
 
 def notice(template: str, **values) -> None:
@@ -50,6 +71,15 @@ def show_notice() -> None:
     if message:
         template, values = message
         st.info(t(template, **values))
+    dropped = BUDGET.dropped(session_id())
+    if dropped:
+        st.info(
+            t(
+                "The server's memory was needed for other visitors, so runs {numbers} left your run history "
+                "(the model the pages use stays).",
+                numbers=", ".join(dropped),
+            )
+        )
 
 
 def adopt(job: Job) -> None:
@@ -65,7 +95,7 @@ def adopt(job: Job) -> None:
         return
     # A copy: a shared ?run= link must not hand two sessions the same nn.Module.
     model = copy.deepcopy(job.payload["model"]).cpu().eval()
-    entry = _remember(
+    entry = _remember_or_say(
         {
             "model": model,
             "records": list(job.records),
@@ -74,6 +104,8 @@ def adopt(job: Job) -> None:
             "job": job.id,
         }
     )
+    if entry is None:
+        return
     before = accuracy_of(st.session_state.get("cnn"))
     if job.status == JobState.STOPPED and before is not None and before > last["test_accuracy"]:
         st.session_state["cnn_shown_job"] = st.session_state["cnn"].get("job")  # the kept model's run, not this one
@@ -99,16 +131,35 @@ def adopt(job: Job) -> None:
 def set_model(model, records: list, settings: dict, source: str, job_id: str | None = None) -> None:
     """Make a model (e.g. an uploaded one) the session's model and add it to the run history."""
     st.session_state.pop("cnn_notice", None)
-    _show(_remember({"model": model.eval(), "records": records, "settings": settings, "source": source, "job": job_id}))
+    entry = _remember_or_say(
+        {"model": model.eval(), "records": records, "settings": settings, "source": source, "job": job_id}
+    )
+    if entry is not None:
+        _show(entry)
+
+
+def _remember_or_say(entry: dict) -> dict | None:
+    """_remember, or None after saying why the server's memory cannot keep it."""
+    try:
+        return _remember(entry)
+    except MemoryFull as exc:
+        st.error(error_text(exc))
+        return None
 
 
 def choose(entry: dict) -> None:
     """Show an earlier run of the history (the Draw page then reads its model)."""
+    if entry.get("evicted"):  # dropped for another visitor a moment ago
+        return
     st.session_state.pop("cnn_notice", None)
     _show(entry)
 
 
 def _show(entry: dict) -> None:
+    before = st.session_state.get("cnn")
+    if before is not None:
+        BUDGET.pin(before.get("budget_key", ""), False)
+    BUDGET.pin(entry.get("budget_key", ""))
     st.session_state["cnn"] = entry
     st.session_state["cnn_shown_job"] = entry.get("job")
     st.session_state.pop("cnn_report", None)

@@ -37,4 +37,6 @@ ZH: dict[str, str] = {
     "The image is {width}×{height} pixels; please upload one under {mp} megapixels.": "这张图片有 {width}×{height} 像素；请上传小于 {mp} 百万像素的图片。",
     "The image is {width}×{height} pixels; upload a picture of one digit at least {side} pixels on each side and at "
     "most {aspect} times as long as it is wide.": "这张图片有 {width}×{height} 像素；请上传一张只有一个数字的图片，每边至少 {side} 像素，长边不超过短边的 {aspect} 倍。",
+    "The server's memory is full with what visitors keep open. Please try again in a few minutes.": "服务器内存已被访客正在使用的内容占满。请过几分钟再试。",
+    "The server's memory was needed for other visitors, so runs {numbers} left your run history (the model the pages use stays).": "其他访客需要服务器内存，因此第 {numbers} 次训练已从你的训练记录中移除（页面正在使用的模型保留）。",
 }
