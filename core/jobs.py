@@ -40,6 +40,13 @@ MAX_IMAGE_PASSES = 600_000  # epochs × training images: the lesson's 10 epochs 
 MAX_RUN_SECONDS = 600
 EXPRESS_COST = 30_000  # lesson-model image passes: a Quick train (up to 3 epochs × 10,000 images) fits
 FULL_TRAIN_SET = 60_000
+# Fair turns in the express lane: 32 sessions re-queueing LR-finder runs there made a new visitor's Quick train
+# finish 189 s after the click, and it was refused ("busy: 32 waiting") 19 times in 20. The lane is ordered by the
+# trainer time each session had lately, so a newcomer's first job goes next; a newcomer is admitted past
+# MAX_WAITING (up to MAX_NEWCOMERS more), so "busy" is said only to a session that has had its turn.
+SERVED_HALF_LIFE = 300.0
+MAX_SERVED_REMEMBERED = 1000
+MAX_NEWCOMERS = 32
 
 
 class JobState(str, Enum):
@@ -223,6 +230,19 @@ class JobQueue:
         self._waiting: list[Job] = []
         self._running: set[Job] = set()
         self._jobs: dict[str, Job] = {}
+        self._served: dict[str, tuple[float, float]] = {}  # owner → (trainer seconds, when counted), decaying
+
+    def _served_seconds(self, owner: str) -> float:
+        """The trainer time this session had lately (halving every SERVED_HALF_LIFE s); 0 for a newcomer."""
+        seconds, then = self._served.get(owner, (0.0, 0.0))
+        return seconds * 0.5 ** ((time.monotonic() - then) / SERVED_HALF_LIFE) if owner else 0.0
+
+    def _charge(self, owner: str, seconds: float) -> None:
+        if not owner:
+            return
+        if len(self._served) >= MAX_SERVED_REMEMBERED:
+            self._served = {o: v for o, v in self._served.items() if self._served_seconds(o) > 0.1}
+        self._served[owner] = (self._served_seconds(owner) + max(seconds, 0.01), time.monotonic())
 
     def submit(self, job: Job) -> Job:
         with self._cond:
@@ -231,6 +251,7 @@ class JobQueue:
             self._jobs[job.id] = job
             (self._express if job.express else self._waiting).append(job)
             self._waiting.sort(key=lambda j: j.cost or 0.0)  # stable: equal costs keep their order
+            self._express.sort(key=lambda j: self._served_seconds(j.owner))  # newcomers first, then the least served
             self._dispatch()
         threading.Thread(target=self._work, args=(job,), name=f"train-{job.id}", daemon=True).start()
         return job
@@ -241,7 +262,8 @@ class JobQueue:
                 "You already have a training run waiting or running. Stop it first, or wait until it ends."
             )
         waiting = len(self._express if job.express else self._waiting)  # a lane each: big runs cannot fill the other
-        if waiting >= MAX_WAITING:
+        newcomer = job.owner and job.express and self._served_seconds(job.owner) == 0.0
+        if waiting >= MAX_WAITING and not (newcomer and waiting < MAX_WAITING + MAX_NEWCOMERS):
             raise QueueFull(
                 "The server is busy: {waiting} training runs are already waiting. Please try again in a few minutes.",
                 waiting=waiting,
@@ -294,6 +316,7 @@ class JobQueue:
     def _end_slice(self, job: Job) -> None:
         if job._slice_started is not None:
             job.run_seconds += time.monotonic() - job._slice_started
+            self._charge(job.owner, time.monotonic() - job._slice_started)
             job._slice_started = None
 
     def _gone(self, job: Job) -> bool:

@@ -359,3 +359,41 @@ def test_an_error_inside_short_work_frees_the_gate(gate):
         with compute.short_work("alice", 0.1):
             _ = 1 / 0
     assert not gate.busy and "alice" not in gate.active
+
+
+def test_a_newcomers_first_small_job_goes_next_whatever_others_queued(queue, monkeypatch):
+    monkeypatch.setattr(jobs, "MAX_WAITING", 32)
+    log = []
+    release = threading.Event()
+
+    def blocker(should_stop):
+        log.append(("start", "blocker"))
+        release.wait(30)
+        yield {"kind": "done", "batch": 1, "stopped": False}
+
+    first = queue.submit(Job(blocker, owner="runner", cost=SMALL))
+    wait_until(lambda: log)
+    for i in range(32):  # 32 sessions that have had turns before (e.g. LR-finder runs) fill the small-job lane
+        queue._charge(f"s{i}", 5.0)
+    queued = [queue.submit(Job(fake_training(2, log=log, name=f"s{i}"), owner=f"s{i}", cost=SMALL)) for i in range(32)]
+    with pytest.raises(jobs.QueueFull):  # a session that has had its turn is told the server is busy
+        queue._charge("s-again", 1.0)
+        queue.submit(Job(fake_training(2), owner="s-again", cost=SMALL))
+    newcomer = queue.submit(Job(fake_training(2, log=log, name="newcomer"), owner="newcomer", cost=SMALL))
+    assert queue.position(newcomer) == 1
+    release.set()
+    wait_until(lambda: finished(first, newcomer, *queued))
+    starts = [name for kind, name in log if kind == "start"]
+    assert starts[:2] == ["blocker", "newcomer"]
+
+
+def test_the_small_job_lane_takes_the_least_served_session_first(queue):
+    release = threading.Event()
+    queue.submit(Job(lambda stop: (release.wait(30), (yield {"kind": "done", "stopped": False})), owner="r", cost=1))
+    queue._charge("heavy", 60.0)
+    queue._charge("light", 2.0)
+    heavy = queue.submit(Job(fake_training(1), owner="heavy", cost=SMALL))
+    light = queue.submit(Job(fake_training(1), owner="light", cost=SMALL))
+    assert queue.position(light) == 1 and queue.position(heavy) == 2
+    release.set()
+    wait_until(lambda: finished(heavy, light))
