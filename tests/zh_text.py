@@ -84,6 +84,7 @@ NAMES = {
     "Forward",
     "Backward",
     "Sigmoid",
+    "API",  # the post's table header: "PyTorch API"
 }
 # Whole texts that are meant to be bilingual.
 BILINGUAL = {"Language / 语言", "English", "中文"}

@@ -15,18 +15,18 @@ from ui.lesson_common import code_block, explore, guess, heading
 
 JOB_KEY = "lesson_job"
 MODEL_KEY = "lesson_model"  # {"model", "test_accuracy", "job"}: the Draw page reads it
-CONSOLE_LINES = 40  # the console shows the script's last lines; full MNIST prints 110
+CONSOLE_LINES = 40  # the console shows the script's last lines; full MNIST prints 111
 # The post's DataLoader loop trains about half as fast as the page's own trainer (bench/benchmark.py: 2.1–2.4×), so
 # its run is charged twice the page's estimate in the job queue's line.
 LESSON_LOOP_SLOWDOWN = 2.0
 
 
 def part_03() -> None:
-    st.header(t("Part 03 · A CNN that reads handwritten digits"))
+    st.header(t("Part 02, continued · 用轮子写一个 CNN: a CNN that reads handwritten digits"))
     st.markdown(
         t(
-            "With the three moves, the post writes a convolutional network (CNN) for MNIST: 28×28 grey images of "
-            "handwritten digits, ten classes."
+            "With the three moves, the post goes on to write a convolutional network (CNN) for MNIST: 28×28 grey "
+            "images of handwritten digits, ten classes."
         )
     )
     _define_model()
@@ -35,7 +35,7 @@ def part_03() -> None:
     code_block("training")
     st.markdown(
         t(
-            "The same loop as Part 02, now over batches of 64 images from the `DataLoader`: clear the gradients, "
+            "The same loop as the XOR net's, now over batches of 64 images from the `DataLoader`: clear the gradients, "
             "run the batch forward, compute the loss, backpropagate, step. `running_loss` adds up the batches' "
             "losses so an epoch's mean can be printed."
         )
@@ -45,14 +45,25 @@ def part_03() -> None:
 
 def _define_model() -> None:
     heading(t("定义模型 · Define the model"))
+    st.markdown(
+        t(
+            "The post's note: a convolution (conv) extracts local features, which shrinks the picture, so a border "
+            "is usually padded on (padding); a max-pool after it shrinks the parameter count while keeping the "
+            "features."
+        )
+    )
     code_block("cnn_model")
     st.markdown(
         t(
-            "A convolution (conv) slides a small 3×3 filter over the image to pick up local features such as "
-            "strokes and corners. Without help a 3×3 filter fits only 26 positions across 28 pixels, so the image "
-            "would shrink; `padding=1` adds a border of zeros and keeps it 28×28. Max-pooling (`MaxPool2d(2, 2)`) "
-            "keeps the largest value of each 2×2 block: half the width and height, the strongest features kept. "
-            "One image through the post's model, shapes measured:"
+            "A convolution slides a small 3×3 filter over the image to pick up local features such as strokes and "
+            "corners. A 3×3 filter fits only 26 positions across 28 pixels, so the image would shrink; "
+            "`padding=1` adds a border of zeros and keeps it 28×28. Max-pooling (`MaxPool2d(2, 2)`) keeps the "
+            "largest value of each 2×2 block: half the width and height, the strongest features kept. That is how "
+            "it shrinks the parameter count: pooling learns nothing itself, but after two pools fc1 gets "
+            "64×7×7 = 3,136 inputs instead of 64×28×28 = 50,176, so it needs {fc1:,} numbers instead of {big:,}. "
+            "One image through the post's model, shapes measured (without the batch dimension):",
+            fc1=next(step.parameters for step in reveals.cnn_shapes() if step.code == "self.fc1(x)"),
+            big=reveals.fc1_size_without_pooling(),
         )
     )
     shapes = reveals.cnn_shapes()
@@ -68,16 +79,17 @@ def _define_model() -> None:
 
 def _loss_and_optimizer() -> None:
     heading(t("创建损失函数和优化器 · The loss and the optimizer"))
-    code_block("loss_optimizer")
     st.markdown(
         t(
             "Recognising a digit is classification, so the post uses **cross-entropy**. `nn.CrossEntropyLoss` "
             "applies the softmax itself (it turns the ten scores into probabilities and takes −log of the right "
             "digit's), so the model's `forward` ends at `fc2` and outputs raw scores (logits), with no softmax "
-            "layer. **Adam** adapts the step for every parameter: it keeps running averages of each gradient and "
-            "of its square, and moves each weight by about lr × average ÷ √(average of squares)."
+            "layer. **Adam** (the post: 自适应梯度, adaptive) adjusts a different learning rate for each parameter: "
+            "it keeps exponentially decaying averages of each gradient and of its square, and moves each weight "
+            "by about lr × average ÷ √(average of squares)."
         )
     )
+    code_block("loss_optimizer")
 
 
 def _whole_script() -> None:
@@ -85,9 +97,14 @@ def _whole_script() -> None:
     code_block("mnist_cnn")
     st.markdown(
         t(
-            "The details: `ToTensor()` turns each image into numbers in [0, 1], the model moves to the GPU when "
-            "there is one, `StepLR` halves the learning rate every 5 epochs, and a line is printed every 100 "
-            "batches and after each epoch."
+            "The details: `ToTensor()` turns each image into numbers in [0, 1] (the comment's .data means the "
+            "./data folder), and the model moves to the GPU when there is one. `StepLR` halves the learning rate "
+            "every 5 epochs: epochs 1–5 train at 0.001, 6–10 at 0.0005; `scheduler.step()` runs before the "
+            "epoch's line is printed, so the line after epoch 5 already shows 0.000500, and the 0.000250 after "
+            "epoch 10 is never used. Every 100 batches the script prints that single batch's loss (not an "
+            "average, so it jumps about), and after each epoch the epoch's mean loss. Its messages are the "
+            "post's, in Chinese: “🔹 Epoch N 完成,当前学习率: …, 平均损失: …” is “epoch N done, current learning "
+            "rate …, mean loss …”, and “✅ CNN 训练完成!🎉” is “CNN training finished!”."
         )
     )
     _run_script_section()
@@ -97,6 +114,12 @@ def _whole_script() -> None:
         {"below70": "Below 70%", "70to90": "70% to 90%", "90to97": "90% to 97%", "97up": "97% or more"},
         _first_epoch_bucket,
         _reveal_first_epoch,
+    )
+    st.markdown(
+        t(
+            "In short, as the post ends: define the model, then the loss function and the optimizer, and finally "
+            "write the training (定义模型后 / 损失函数优化器 / 最后写训练)."
+        )
     )
     explore("views/cnn.py", "Explore further: train the CNN with your own settings")
 
@@ -251,7 +274,7 @@ def then_draw() -> None:
     if kept is None:
         st.markdown(
             t(
-                "Run the script in Part 03, then draw a digit and see what the model you just trained reads. Until "
+                "Run the script in the CNN tab, then draw a digit and see what the model you just trained reads. Until "
                 "then the Draw page reads with a ready-made model of the same design."
             )
         )

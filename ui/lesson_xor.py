@@ -14,7 +14,7 @@ TORCH_API = (
     ("nn.Sigmoid()", "the activation function"),
     ("forward()", "defines the forward pass"),
     ("nn.MSELoss()", "computes the loss"),
-    ("optim.SGD()", "updates the weights (stochastic gradient descent)"),
+    ("optim.SGD()", "gradient update (stochastic gradient descent)"),
     ("zero_grad()", "clears the gradients"),
     ("backward()", "backpropagation: computes the gradients"),
     ("step()", "updates the weights"),
@@ -31,7 +31,9 @@ def part_01() -> None:
         t(
             "XOR answers 1 when exactly one of its two inputs is 1. The post builds a small network that learns it "
             "from the four examples: 2 inputs → 3 hidden neurons → 1 output, every neuron a sigmoid, no biases, "
-            "random starting weights from `np.random.rand`, and gradient descent written out by hand in NumPy."
+            "random starting weights from `np.random.rand`, and gradient descent written out by hand in NumPy. "
+            "The post's own notes, question and answer are marked “the post's”; the 🤔 questions, the "
+            "measurements and the explanations of the maths are this page's additions."
         )
     )
     heading(t("主函数框架 · The main loop"))
@@ -52,13 +54,14 @@ def part_01() -> None:
 
 def _forward() -> None:
     heading(t("Forward"))
+    st.markdown(t("The post's note: **keep every L and every Z** (保存所有的 L / Z)."))
     code_block("forward")
     st.markdown(
         t(
-            "The post's note: **keep every L and every Z** (保存所有的 L / Z). The backward pass needs them, because "
-            "each derivative is written with values from the forward pass. In the program they are `A1` (the "
-            "hidden layer's weighted input), `H` (its output), `A2` (the output neuron's weighted input) and "
-            "`Y_hat` (the output ŷ), all kept on `self`:"
+            "In the sketch, z_i = dot(L_i, w_i) is a layer's weighted input and L_{i+1} = sigmoid(z_i) its output, "
+            "with L_0 = X. In the program the Z's are `A1` and `A2` (the weighted inputs) and the L's are `X`, `H` "
+            "and `Y_hat`; `forward` keeps them on `self` because `backward` is written with forward-pass values. "
+            "(This `backward` in fact needs only the L's: the Sigmoid section shows why.)"
         )
     )
     st.latex(r"A_1 = X\,w_1,\quad H = \sigma(A_1),\quad A_2 = H\,w_2,\quad \hat y = \sigma(A_2)")
@@ -66,13 +69,20 @@ def _forward() -> None:
 
 def _backward() -> None:
     heading(t("Backward"))
+    st.markdown(
+        t(
+            "The post's note: **compute every delta and every delta_error** (计算所有的 delta / delta_error): in "
+            "the code, `output_error` and `hidden_error`, then `output_delta` and `hidden_delta`."
+        )
+    )
     code_block("backward")
     st.markdown(
         t(
             "The cost of one point is C = ½(y − ŷ)², summed over the four points. Its slope with respect to ŷ is "
             "−(y − ŷ), so the post's `output_error = y − ŷ` is that slope with the sign flipped: "
-            "**output_error = −∂C/∂ŷ**. Every quantity below inherits the flipped sign, and that is why the "
-            "updates use `+=`: adding learning_rate × (−gradient) is gradient descent."
+            "**output_error = −∂C/∂ŷ** (the post's comment `dC/dy = y - yhat` names this quantity). Every quantity "
+            "below inherits the flipped sign, and that is why the updates use `+=`: adding "
+            "learning_rate × (−gradient) is gradient descent."
         )
     )
     st.markdown(
@@ -82,8 +92,10 @@ def _backward() -> None:
             "- `hidden_error` = output_delta · w2ᵀ: that change carried back through the weights to each hidden "
             "neuron.\n"
             "- `hidden_delta` = hidden_error × σ'(A1): the same for each hidden neuron's weighted input.\n"
-            "- Each weight moves by (what came into it) × (the delta of the neuron it feeds): `H.T.dot(output_delta)` "
-            "for w2, `X.T.dot(hidden_delta)` for w1."
+            "- Each weight moves by learning_rate × (what came into it) × (the delta of the neuron it feeds): "
+            "`H.T.dot(output_delta)` for w2, `X.T.dot(hidden_delta)` for w1.\n"
+            "- The comments (`# dA2/dH`, `#dA2/dH * dH/dA1`) name the chain-rule factor each line multiplies in, "
+            "not the whole product: `hidden_error` is really (−∂C/∂A2)·∂A2/∂H = −∂C/∂H."
         )
     )
     st.latex(
@@ -110,6 +122,7 @@ def _derivative_question() -> None:
         _right_derivative_call,
         _reveal_derivative,
     )
+    st.markdown(t("**A (the post's):** good question! It has to do with how `sigmoid_derivative` is written:"))
 
 
 def _right_derivative_call() -> str | None:
@@ -125,7 +138,7 @@ def _reveal_derivative() -> None:
     answer = measured(reveals.derivative_answer, reveals.DERIVATIVE_SECONDS)
     if answer is None:
         return
-    st.markdown(t("Measured on the post's net (3 hidden units, seed 0) before training, at the four XOR points:"))
+    st.markdown(t("Measured on the post's net (3 hidden neurons, seed 0) before training, at the four XOR points:"))
     st.table(
         {
             t("quantity"): [
@@ -142,14 +155,16 @@ def _reveal_derivative() -> None:
     )
     st.markdown(
         t(
-            "`sigmoid_derivative(Y_hat)` equals the true slope at every point; `sigmoid_derivative(A2)` is even "
-            "negative, so every update would point the wrong way. Trained for the post's 10,000 epochs, the "
-            "post's call ends at ŷ = {right}; the other one's outputs are {wrong}.",
+            "`sigmoid_derivative(Y_hat)` equals the true slope at every point. `sigmoid_derivative(A2)` is not a "
+            "slope at all: here every A2 is above 1, so it comes out negative and flips the direction of each "
+            "update. With the post's call the net ends its 10,000 epochs at ŷ = {right}. With A2 (and, the same "
+            "mistake, A1 in the hidden layer) the training stopped at epoch {epoch}, where the weights had blown "
+            "up and every output had become NaN (not a number): {wrong}.",
             right=_numbers(answer.trained_right),
             wrong=_numbers(answer.trained_wrong),
+            epoch=answer.wrong_ended_at,
         )
     )
-    st.markdown(t("**A (the post's):** good question! It has to do with how `sigmoid_derivative` is written:"))
 
 
 def _sigmoid() -> None:
@@ -163,16 +178,26 @@ def _sigmoid() -> None:
             "`self.H` for the hidden ones."
         )
     )
+    st.markdown(t("The post labels its chart Sigmoid 激活函数 (the sigmoid activation function):"))
     plot(sigmoid_curve(tr=t), key="lesson_sigmoid")
 
 
 def _whole_numpy_program() -> None:
     heading(t("把一切综合起来 · Putting it all together"))
     code_block("xor_numpy")
+    st.markdown(
+        t(
+            "Two things to read carefully. Here `sigmoid_derivative`'s parameter is named x, but it is the same "
+            "function as in the Sigmoid block: it must still be given the sigmoid's output. And in the comments "
+            "`# A1 = sig(A0 * w1)`, `# A2 = sig(A1 * w2)`, A is a layer's output (A0 = X), while in the code "
+            "`self.A1` and `self.A2` are the weighted inputs before the sigmoid, and the outputs are `H` and "
+            "`Y_hat`."
+        )
+    )
     run_button("xor_numpy")
     guess(
         "seeds",
-        "With only 2 hidden units instead of the post's 3, how many of 100 random starts solve XOR (all four "
+        "With only 2 hidden neurons instead of the post's 3, how many of 100 random starts solve XOR (all four "
         "outputs on the right side of 0.5 after 10,000 epochs)?",
         {"few": "Fewer than 50", "half": "50 to 90", "most": "More than 90"},
         _seeds_bucket,
@@ -196,9 +221,9 @@ def _reveal_seeds() -> None:
     st.markdown(
         t(
             "Measured with the post's program (np.random.rand weights, seeds 0–99, lr 0.5, 10,000 epochs): "
-            "**{two:.0%}** of the starts solve XOR with 2 hidden units, **{three:.0%}** with the post's 3. Two "
-            "hidden units are enough in principle; an unlucky start can still stall where the sigmoid is flat, "
-            "and a third unit gives training more ways out.",
+            "**{two:.0%}** of the starts solve XOR with 2 hidden neurons, **{three:.0%}** with the post's 3. Two "
+            "hidden neurons are enough in principle, but a few starts still fail; a third one makes training more "
+            "forgiving.",
             two=shares[0],
             three=shares[1],
         )
@@ -210,13 +235,14 @@ def part_02() -> None:
     st.markdown(
         t(
             "Writing the backward pass by hand is tedious, as the post admits, especially the derivatives. PyTorch "
-            "provides the parts. The nine the post uses:"
+            "provides the parts. The nine APIs the post uses:"
         )
     )
     st.table({"PyTorch API": [api for api, _ in TORCH_API], t("what it does"): [t(does) for _, does in TORCH_API]})
     code_block("xor_pytorch")
     run_button("xor_pytorch")
     heading(t("What changed"))
+    st.markdown(t("The post: isn't that simple! (Though reinventing the wheel is fun too.)"))
     st.markdown(
         t(
             "- **No backward to write:** `loss.backward()` (autograd) computes every gradient the hand-written "
@@ -225,7 +251,9 @@ def part_02() -> None:
             "from its own random weights (uniform in ±1/√inputs), where the NumPy net had no biases and "
             "`np.random.rand` weights.\n"
             "- **The loss is a mean:** `nn.MSELoss()` is the mean of (y − ŷ)² over the four points, not the "
-            "post's C = ½Σ(y − ŷ)²."
+            "post's C = ½Σ(y − ŷ)².\n"
+            "- **Still full batch:** `optim.SGD` is named for stochastic gradient descent, but every step here uses "
+            "all four points: plain full-batch gradient descent, as in Part 01."
         )
     )
     guess(
@@ -242,7 +270,8 @@ def part_02() -> None:
             "As the post sums it up: define the model and its forward pass, create the loss function and the "
             "optimizer, then write the training loop from the template. These three moves write almost every "
             "feed-forward network:\n\n"
-            "1. **定义模型** · define the model (`class SimpleNN(nn.Module)`)\n"
+            "1. **定义模型和前向传播函数** · define the model and its forward pass (`class SimpleNN` with its "
+            "`forward`)\n"
             "2. **损失函数和优化器** · the loss function and the optimizer (`nn.MSELoss()`, `optim.SGD(...)`)\n"
             "3. **训练** · train (`zero_grad` → forward → loss → `backward` → `step`)"
         )

@@ -10,11 +10,15 @@ st.title(t("The lesson: 深度学习小记(二)"))
 st.markdown(
     t(
         "This page follows the blog post step by step, in its order and with its headings. Every code block of the "
-        "post is here in full; the whole programs run with **▶ Run** and print exactly what they print. Where the "
-        "page adds something the post does not have, it says so. Before each answer, commit to a guess 🤔."
+        "post is here in full; the whole programs run with **▶ Run** and print exactly what they print. The post's "
+        "own notes, question and answer are marked “the post's”; the 🤔 questions, the measurements, the “What "
+        "changed” notes and the explanations of the maths are this page's additions. Before each answer, commit "
+        "to a guess 🤔."
     )
 )
-tabs = st.tabs([t("Part 01 · XOR from scratch"), t("Part 02 · XOR with PyTorch"), t("Part 03 · CNN"), t("Then")])
+tabs = st.tabs(
+    [t("Part 01 · XOR from scratch"), t("Part 02 · XOR with PyTorch"), t("Part 02, continued · CNN"), t("Then")]
+)
 with tabs[0]:
     part_01()
 with tabs[1]:

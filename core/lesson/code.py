@@ -57,7 +57,7 @@ COMMENTS_EN = {
     "输入层到隐藏层的加权输入": "weighted input from the input layer to the hidden layer",
     "隐藏层输出": "hidden layer output",
     "隐藏层到输出层的加权输入": "weighted input from the hidden layer to the output layer",
-    "输出层输出": "output layer output",
+    "输出层输出": "output of the output layer",
     "输入数据(4个样本,每个样本2个特征)": "input data (4 samples, 2 features each)",
     "目标输出(XOR问题)": "target outputs (the XOR problem)",
     "创建神经网络": "create the neural network",

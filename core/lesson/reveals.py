@@ -26,16 +26,20 @@ class DerivativeAnswer:
     given_a2: np.ndarray  # sigmoid_derivative(self.A2): the suspected fix
     trained_right: np.ndarray  # outputs after the post's 10,000 epochs with each call
     trained_wrong: np.ndarray
+    wrong_ended_at: int  # the epoch the wrong call's training ended (its loss became NaN), or the last epoch
 
 
 def _finite_slope(a: np.ndarray, h: float = 1e-6) -> np.ndarray:
     return (xor_numpy.sigmoid(a + h) - xor_numpy.sigmoid(a - h)) / (2 * h)
 
 
-def _trained_outputs(seed: int, derivative_of: str) -> np.ndarray:
+def _trained(seed: int, derivative_of: str) -> tuple[np.ndarray, int]:
+    """(outputs, epoch) where the post's training of its net ended: after its 10,000 epochs, or where the loss
+    became NaN. "pre_activation" gives every sigmoid_derivative the weighted input: A2 at the output, A1 in the
+    hidden layer."""
     net = xor_numpy.new_net(POST_HIDDEN, seed=seed, derivative_of=derivative_of)
     records = list(xor_numpy.train(net, epochs=POST_EPOCHS, learning_rate=POST_LEARNING_RATE, snapshots=1))
-    return records[-1]["outputs"]
+    return records[-1]["outputs"], records[-1]["epoch"]
 
 
 @functools.lru_cache(maxsize=4)
@@ -44,14 +48,17 @@ def derivative_answer(seed: int = 0) -> DerivativeAnswer:
     net = xor_numpy.new_net(POST_HIDDEN, seed=seed)
     net.forward(X_XOR)
     a2, y_hat = net.A2.reshape(-1), net.Y_hat.reshape(-1)
+    right, _ = _trained(seed, "output")
+    wrong, wrong_ended_at = _trained(seed, "pre_activation")
     return DerivativeAnswer(
         a2,
         y_hat,
         _finite_slope(a2),
         xor_numpy.sigmoid_derivative(y_hat),
         xor_numpy.sigmoid_derivative(a2),
-        _trained_outputs(seed, "output"),
-        _trained_outputs(seed, "pre_activation"),
+        right,
+        wrong,
+        wrong_ended_at,
     )
 
 
@@ -79,6 +86,15 @@ class ShapeStep:
     code: str  # the post's expression for this step
     shape: tuple[int, ...]  # the tensor's shape after it, for one image
     parameters: int  # weights and biases this step learns
+
+
+def fc1_size_without_pooling() -> int:
+    """fc1's weights and biases if the two max-pools were left out: its input would be 64 × 28 × 28, not 64 × 7 × 7."""
+    from core.cnn import CNN
+
+    model = CNN()
+    inputs = model.conv2.out_channels * 28 * 28
+    return inputs * model.fc1.out_features + model.fc1.out_features
 
 
 def cnn_shapes() -> list[ShapeStep]:
