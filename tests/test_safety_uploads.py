@@ -6,7 +6,6 @@ Memory is the peak (VmHWM) growth of a fresh process around one call; see tests/
 
 import base64
 import io
-import json
 import pickle
 import re
 import struct
@@ -17,8 +16,6 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image, PngImagePlugin
-from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
-from streamlit.testing.v1 import AppTest
 
 from core import cnn, cnn_settings, digits, image_file, model_file
 from core.strings import translate
@@ -372,95 +369,8 @@ def test_a_crafted_9000_pixel_canvas_costs_nothing_to_refuse():
     assert result["error"] is None and result["shape"] == [] and result["grown_mb"] < 10
 
 
-def canvas_page():
-    import streamlit as st
-
-    from ui.canvas import drawing_canvas
-
-    drawing = drawing_canvas(
-        stroke_width=18,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        width=280,
-        height=280,
-        drawing_mode="freedraw",
-        return_image_data=True,
-        key="pad",
-    )
-    shape = None if drawing.image_data is None else list(drawing.image_data.shape)
-    st.text(f"image {shape} json {type(drawing.json_data).__name__}")
-
-
-def canvas_element(node):
-    """The page's drawable-canvas component (a v2 component, which AppTest shows as an unknown element)."""
-    if getattr(node, "type", "") == "bidi_component":
-        return node
-    for child in getattr(node, "children", {}).values():
-        found = canvas_element(child)
-        if found is not None:
-            return found
-    return None
-
-
-def send_canvas_value(at: AppTest, value) -> AppTest:
-    """Rerun with the canvas's widget value replaced, as a raw websocket client would send it."""
-    canvas_id = canvas_element(at._tree.main).proto.id
-    states = WidgetStates()
-    states.widgets.extend(state for state in at._tree.get_widget_states().widgets if state.id != canvas_id)
-    states.widgets.append(WidgetState(id=canvas_id, json_value=json.dumps(value)))
-    at._run(states)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-@pytest.mark.parametrize(
-    "value,expected",
-    [
-        (
-            {"drawing": {"raw": {"objects": []}, "data": data_url(canvas_png())}, "backgroundFit": None},
-            "image [280, 280, 4] json dict",
-        ),
-        (
-            {
-                "drawing": {"raw": {"objects": []}, "data": CRAFTED_CANVAS_VALUES["9000×9000 PNG"]},
-                "backgroundFit": None,
-            },
-            "image None json dict",
-        ),
-        (
-            {
-                "drawing": {
-                    "raw": {"objects": []},
-                    "data": CRAFTED_CANVAS_VALUES["60 MB of compressed text in a canvas-sized PNG"],
-                }
-            },
-            "image None json dict",
-        ),
-        ({"drawing": [1, 2, 3]}, "image None json NoneType"),
-        ({"drawing": {"raw": "text", "data": None}, "backgroundFit": {"x": 1}}, "image None json NoneType"),
-    ],
-)
-def test_the_canvas_bounds_a_crafted_websocket_value(value, expected):
-    at = AppTest.from_function(canvas_page, default_timeout=30).run()
-    assert at.text[0].value == "image None json dict"
-    assert send_canvas_value(at, value).text[0].value == expected
-
-
-def test_the_draw_page_reads_a_drawing_and_ignores_a_crafted_canvas_image(lesson_model_run):
-    from tests.digit_strokes import random_drawing, render_strokes
-    from tests.test_hardening import messages, page_app
-
-    at = page_app(
-        "views/draw.py",
-        state={"cnn": {"model": lesson_model_run[0], "records": [], "settings": {}, "source": "trained"}},
-    )
-    strokes, width = random_drawing(4, np.random.default_rng(11))
-    drawn = data_url(encode(Image.fromarray(render_strokes(strokes, width)), "PNG"))
-    send_canvas_value(at, {"drawing": {"raw": {"objects": []}, "data": drawn}, "backgroundFit": None})
-    assert [m.value for m in at.metric if m.label == "The CNN reads"] == ["4"]
-    send_canvas_value(at, {"drawing": {"raw": {"objects": []}, "data": CRAFTED_CANVAS_VALUES["9000×9000 PNG"]}})
-    assert not any(m.label == "The CNN reads" for m in at.metric)
-    assert "Draw a digit (0–9)" in messages(at)
+# The pad's crafted websocket values, and the Draw page reading a drawing, are tested on strokes now:
+# tests/test_strokes.py (the page decodes no canvas PNG any more).
 
 
 # ---- 中文 for every refusal -----------------------------------------------------------------------------------------

@@ -9,21 +9,27 @@ import numpy as np
 import streamlit as st
 
 from core import cnn, cnn_figures, digits
+from core.errors import UserError
 from core.ready_model import ready_model_info
+from core.strokes import strokes_to_image
 from ui import background, training
-from ui.canvas import drawing_canvas
 from ui.cnn_inside import inside_cnn
 from ui.common import error_text, lazy_section, plot, t
 from ui.lesson_cnn import MODEL_KEY as LESSON_MODEL_KEY
+from ui.pad import drawing_pad
 from ui.teach_draw import preprocessing_explained
 
-CANVAS_SIZE = 280
 PIXEL_ZOOM = 4  # 28×28 shown as 112×112 sharp pixels: an st.image, far cheaper for the browser than a plotly heatmap
 MODEL_LABELS = {
     "lesson": "the lesson's CNN you trained",
     "own": "your model",
     "ready": "the ready-made model",
 }
+# Streamlit stacks columns on a phone, in their order: the answer's column then goes above the pad, so the answer and
+# the pad fit on a 390×844 screen together (tests/browser/test_pad.py). Constant CSS of our own, scoped to the row.
+PHONE_ORDER = """<style>
+@media (max-width: 640px) { .st-key-draw_row [data-testid="stColumn"]:first-child { order: 2; } }
+</style>"""
 
 
 def _ready_or_none():
@@ -92,15 +98,15 @@ def zoom(image: np.ndarray) -> np.ndarray:
 
 
 def prediction(image: np.ndarray, model) -> None:
-    """The answer first: the digit, how sure, and all ten probabilities (how fast is told under the hood)."""
+    """The answer first: the digit, how sure, and compact bars of all ten probabilities, side by side even on a phone
+    (a horizontal container does not stack), so they take little height beside or above the pad."""
     probs = cnn.predict_proba(model, image[None])[0]
     best = int(np.argmax(probs))
-    left, right = st.columns([1, 2])
-    with left:
-        st.metric(t("The CNN reads"), str(best), help=t("confidence {p:.0%}", p=probs[best]))
-        st.caption(t("{p:.0%} sure", p=probs[best]))
-    with right:
-        plot(cnn_figures.probabilities(probs, tr=t), key="draw_probs")
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        with st.container(width="content"):
+            st.metric(t("The CNN reads"), str(best), help=t("confidence {p:.0%}", p=probs[best]))
+            st.caption(t("{p:.0%} sure", p=probs[best]))
+        plot(cnn_figures.probability_bars(probs, tr=t), key="draw_probs")
 
 
 def what_it_sees(image: np.ndarray, model, rgba: np.ndarray, photo: bool) -> None:
@@ -147,29 +153,38 @@ def read_upload(upload) -> np.ndarray | None:
         return None
 
 
-def canvas_input() -> np.ndarray | None:
-    left, right = st.columns([1, 2])
-    with left:
-        width = st.slider(t("Stroke width"), 5, 40, 18, key="draw_width")
-        if st.button(t("Clear"), key="draw_clear"):
-            st.session_state["canvas_version"] = st.session_state.get("canvas_version", 0) + 1
-    with right:
-        result = drawing_canvas(
-            stroke_width=width,
-            stroke_color="#FFFFFF",
-            background_color="#000000",
-            width=CANVAS_SIZE,
-            height=CANVAS_SIZE,
-            drawing_mode="freedraw",
-            return_image_data=True,
-            key=f"canvas_{st.session_state.get('canvas_version', 0)}",
-        )
-    return result.image_data
+def upload_input() -> np.ndarray | None:
+    upload = st.file_uploader(
+        t("A photo or scan of one digit (PNG or JPEG): dark ink on paper, shadows and ruled lines are fine"),
+        type=["png", "jpg", "jpeg"],
+        key="draw_upload",
+    )
+    return read_upload(upload) if upload is not None else None
+
+
+def drawn_picture(strokes, answer) -> np.ndarray | None:
+    """The pad's strokes drawn on the server; a value no honest pad sends is refused with a message, in the answer's
+    place (shown as text: core.errors templates, numbers only)."""
+    try:
+        return strokes_to_image([] if strokes is None else strokes)
+    except UserError as exc:
+        answer.error(error_text(exc))
+        return None
+
+
+def pad_input():
+    """The pad beside its answer (above it on a phone, see PHONE_ORDER): (the drawing as a grey image or None, the
+    answer's column)."""
+    with st.container(key="draw_row"):
+        pad, answer = st.columns([2, 3], gap="medium")
+    with pad:
+        strokes = drawing_pad()
+    return drawn_picture(strokes, answer), answer
 
 
 @st.fragment
 def drawing_panel(model) -> None:
-    """Canvas or upload, then the prediction; interacting here reruns only this part of the page."""
+    """The pad or an upload, then the prediction; drawing reruns only this part of the page."""
     source = st.radio(
         t("Input"),
         ["draw", "upload"],
@@ -177,28 +192,22 @@ def drawing_panel(model) -> None:
         key="draw_source",
         format_func=lambda k: {"draw": t("Draw"), "upload": t("Upload a photo")}[k],
     )
-    rgba = None
     if source == "draw":
-        rgba = canvas_input()
+        picture, answer = pad_input()
     else:
-        upload = st.file_uploader(
-            t("A photo or scan of one digit (PNG or JPEG): dark ink on paper, shadows and ruled lines are fine"),
-            type=["png", "jpg", "jpeg"],
-            key="draw_upload",
-        )
-        if upload is not None:
-            rgba = read_upload(upload)
-    image = digits.preprocess(rgba) if rgba is not None else None
-    if image is None:
-        if source == "draw" or rgba is not None:
-            st.info(
-                t("Draw a digit (0–9) on the black square, as large as you like.")
-                if source == "draw"
-                else t("No digit found in this picture: it looks blank. Try a closer photo with darker ink.")
-            )
-        return
-    prediction(image, model)
-    what_it_sees(image, model, rgba, photo=source == "upload")
+        picture, answer = upload_input(), st.container()
+    image = digits.preprocess(picture) if picture is not None else None
+    with answer:
+        if image is None:
+            if source == "draw" or picture is not None:
+                st.info(
+                    t("Draw a digit (0–9) on the black square, as large as you like.")
+                    if source == "draw"
+                    else t("No digit found in this picture: it looks blank. Try a closer photo with darker ink.")
+                )
+            return
+        prediction(image, model)
+    what_it_sees(image, model, picture, photo=source == "upload")
     inside_the_cnn(image, model)
 
 
@@ -222,6 +231,7 @@ def quick_training(job) -> None:
 
 
 st.title(t("Draw a digit"))
+st.html(PHONE_ORDER)
 st.markdown(
     t(
         "Draw a digit with the mouse or a finger. A CNN reads it after the same preprocessing MNIST used, and "

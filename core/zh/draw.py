@@ -24,4 +24,11 @@ ZH: dict[str, str] = {
     "{p:.0%} sure": "把握 {p:.0%}",
     "Reading with the CNN your run of the lesson's script trained (test accuracy {accuracy:.2%}).": "正在使用你在课程中运行脚本训练出的 CNN 识别（测试准确率 {accuracy:.2%}）。",
     "the lesson's CNN you trained": "你在课程中训练的 CNN",
+    "Drawing pad": "画板",
+    "Undo": "撤销",
+    "The drawing has {count:,} strokes; at most {most:,} are read. Clear the pad and draw again.": "这幅画有 {count:,} 笔，最多只读取 {most:,} 笔。请清除画板后重新书写。",
+    "The drawing has {count:,} points; at most {most:,} are read. Clear the pad and draw again.": "这幅画有 {count:,} 个点，最多只读取 {most:,} 个点。请清除画板后重新书写。",
+    "The drawing could not be read: it is not a list of strokes.": "无法读取这幅画：它不是一组笔画。",
+    "The drawing could not be read: a stroke is not a list of points.": "无法读取这幅画：有一笔不是一组点。",
+    "The drawing could not be read: a point is not a pair of finite numbers [x, y].": "无法读取这幅画：有一个点不是一对有限的数 [x, y]。",
 }
