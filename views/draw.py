@@ -27,6 +27,7 @@ MODEL_LABELS = {
 }
 # Streamlit stacks columns on a phone, in their order: the answer's column then goes above the pad, so the answer and
 # the pad fit on a 390×844 screen together (tests/browser/test_pad.py). Constant CSS of our own, scoped to the row.
+ANSWER_HEIGHT = 170  # px: the metric and the 150-px bars side by side
 PHONE_ORDER = """<style>
 @media (max-width: 640px) { .st-key-draw_row [data-testid="stColumn"]:first-child { order: 2; } }
 </style>"""
@@ -102,7 +103,7 @@ def prediction(image: np.ndarray, model) -> None:
     (a horizontal container does not stack), so they take little height beside or above the pad."""
     probs = cnn.predict_proba(model, image[None])[0]
     best = int(np.argmax(probs))
-    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+    with st.container(horizontal=True, wrap=False, vertical_alignment="center", gap="medium"):
         with st.container(width="content"):
             st.metric(t("The CNN reads"), str(best), help=t("confidence {p:.0%}", p=probs[best]))
             st.caption(t("{p:.0%} sure", p=probs[best]))
@@ -177,6 +178,8 @@ def pad_input():
     answer's column)."""
     with st.container(key="draw_row"):
         pad, answer = st.columns([2, 3], gap="medium")
+    with answer:  # one height for the hint and the answer: on a phone the pad below must not move while drawn on
+        answer = st.container(height=ANSWER_HEIGHT, border=False)
     with pad:
         strokes = drawing_pad()
     return drawn_picture(strokes, answer), answer
