@@ -5,10 +5,11 @@ import core  # noqa: F401  (sets thread policy before torch loads)
 # isort: split
 import streamlit as st
 
-from ui.common import pace_this_rerun, t
+from ui.common import bound_session_memory, pace_this_rerun, t
 from ui.sidebar import sidebar
 
 st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
+bound_session_memory()  # the upload store and widget values bounded, closed sessions' memory released
 pace_this_rerun()  # a rate per session for reruns that compute (clicks, canvas messages, reloads)
 
 sidebar()

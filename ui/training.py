@@ -71,7 +71,7 @@ def show_notice() -> None:
     if message:
         template, values = message
         st.info(t(template, **values))
-    dropped = BUDGET.dropped(session_id())
+    dropped = [label for label in BUDGET.dropped(session_id()) if label.isdigit()]  # run numbers of its history
     if dropped:
         st.info(
             t(
