@@ -8,10 +8,12 @@ The queue is built for a public server where some visitors mean harm:
   link within ABANDON_AFTER_SECONDS) is stopped;
 - on a public deployment one job may train on at most MAX_IMAGE_PASSES images and run MAX_RUN_SECONDS;
 - small jobs (a Quick train) go in an express lane: a running big job pauses at its next batch and lets them
-  through, so thirty queued max-size jobs cannot keep a new visitor waiting. Only big jobs pause and a paused
-  job resumes before any other big job starts, so at most `max_running` big jobs hold an optimizer state at once;
-- finished jobs are kept for their session (and its link) bounded by age, count and bytes, and the freed
-  memory goes back to the system when a job ends.
+  through, so thirty queued max-size jobs cannot keep a new visitor waiting. Only big jobs pause (and a small one
+  for a newcomer's first job, at most `max_running` at once); a paused job resumes before any other big job starts,
+  so at most `max_running` big jobs hold an optimizer state at once;
+- finished jobs are kept for their session (and its link) bounded by age and count, and their bytes (model,
+  records, an LR finder's results) count in the process's one memory budget (core.memory), which drops other
+  sessions' least recently used ones first; the freed memory goes back to the system when a job ends.
 """
 
 import hashlib
@@ -26,16 +28,18 @@ from enum import Enum
 from core.deployment import local_mode
 from core.device import usable_cores
 from core.errors import UserError
-from core.memory import keep_freed_memory, release_freed_memory
+from core.memory import BUDGET, MemoryBudget, MemoryFull, keep_freed_memory, release_freed_memory
 
 log = logging.getLogger(__name__)
 
 KEEP_FINISHED_SECONDS = 3600
 MAX_FINISHED = 60
-MAX_FINISHED_BYTES = 128 * 2**20  # about nine max-size models (conv 64/128, fc 512: 13 MB each) or 70 lesson models
 RECORD_BYTES = 1024  # a progress record, roughly, for the byte bound
 MAX_WAITING = 32  # in each lane
 ABANDON_AFTER_SECONDS = 25  # a reload reconnects in a few seconds; a closed tab never does
+# A job no link leads back to (the LR finder: a reload starts a new session that cannot find it) is stopped soon
+# after its tab closes; a few seconds still ride out a network blip.
+UNLINKED_ABANDON_SECONDS = 3
 MAX_IMAGE_PASSES = 600_000  # epochs × training images: the lesson's 10 epochs over all 60,000
 MAX_RUN_SECONDS = 600
 EXPRESS_COST = 30_000  # lesson-model image passes: a Quick train (up to 3 epochs × 10,000 images) fits
@@ -175,12 +179,15 @@ class Job:
         self.created = time.time()
         self.finished: float | None = None
         self.run_seconds = 0.0  # time it held a trainer slot, not counting pauses
+        linked = not (isinstance(payload, dict) and payload.get("kind") == "lr_finder")
+        self.abandon_after = ABANDON_AFTER_SECONDS if linked else UNLINKED_ABANDON_SECONDS
         self._slice_started: float | None = None
         self._stop = threading.Event()
 
     def touch(self, session: str | None = None) -> None:
         """A page is still looking at it (a reload comes back with a new session id through the ?run= link)."""
         self.seen = time.time()
+        BUDGET.touch(self.budget_key)  # a result looked at is not the least recently used
         if session and session not in self.watchers and len(self.watchers) < 8:
             self.watchers.add(session)
 
@@ -213,6 +220,10 @@ class Job:
         return self.records[-1] if self.records else None
 
     @property
+    def budget_key(self) -> str:
+        return f"job:{self.id}"
+
+    @property
     def kept_bytes(self) -> int:
         return self.nbytes + RECORD_BYTES * len(self.records)
 
@@ -221,8 +232,11 @@ class JobQueue:
     """Runs jobs in threads, at most `max_running` at a time: express jobs first, then paused ones, then the rest
     by estimated cost (smallest first, first come first served among equals)."""
 
-    def __init__(self, max_running: int | None = None):
+    def __init__(
+        self, max_running: int | None = None, budget: MemoryBudget = BUDGET, clock: Callable[[], float] = time.monotonic
+    ):
         self.max_running = max_running or default_max_running()
+        self.budget, self.clock = budget, clock  # the clock times turns and fair shares (a fake one in tests)
         self.session_alive: Callable[[str], bool | None] | None = None  # set by the UI: is that session connected?
         self._cond = threading.Condition()
         self._express: list[Job] = []
@@ -235,14 +249,14 @@ class JobQueue:
     def _served_seconds(self, owner: str) -> float:
         """The trainer time this session had lately (halving every SERVED_HALF_LIFE s); 0 for a newcomer."""
         seconds, then = self._served.get(owner, (0.0, 0.0))
-        return seconds * 0.5 ** ((time.monotonic() - then) / SERVED_HALF_LIFE) if owner else 0.0
+        return seconds * 0.5 ** ((self.clock() - then) / SERVED_HALF_LIFE) if owner else 0.0
 
     def _charge(self, owner: str, seconds: float) -> None:
         if not owner:
             return
         if len(self._served) >= MAX_SERVED_REMEMBERED:
             self._served = {o: v for o, v in self._served.items() if self._served_seconds(o) > 0.1}
-        self._served[owner] = (self._served_seconds(owner) + max(seconds, 0.01), time.monotonic())
+        self._served[owner] = (self._served_seconds(owner) + max(seconds, 0.01), self.clock())
 
     def submit(self, job: Job) -> Job:
         with self._cond:
@@ -287,16 +301,33 @@ class JobQueue:
         return self._express + self._paused + self._waiting
 
     def _forget_old(self) -> None:
-        """Drop finished jobs past their age, then the oldest ones beyond the count and byte bounds."""
+        """Drop finished jobs past their age, then the oldest ones beyond the count bound (bytes: the budget)."""
         now = time.time()
         finished = sorted((j for j in self._jobs.values() if j.finished), key=lambda j: j.finished)
-        count, kept_bytes = len(finished), sum(j.kept_bytes for j in finished)
+        count = len(finished)
         for job in finished:  # oldest first: once one may stay, all newer ones may
-            fresh = now - job.finished <= KEEP_FINISHED_SECONDS
-            if fresh and count <= MAX_FINISHED and kept_bytes <= MAX_FINISHED_BYTES:
+            if now - job.finished <= KEEP_FINISHED_SECONDS and count <= MAX_FINISHED:
                 break
-            del self._jobs[job.id]
-            count, kept_bytes = count - 1, kept_bytes - job.kept_bytes
+            self._forget(job)
+            count -= 1
+
+    def _forget(self, job: Job) -> None:
+        """Under the lock: a finished job and its results go (its model is freed with it)."""
+        self._jobs.pop(job.id, None)
+        self.budget.forget(job.budget_key)
+
+    def _count_finished(self, job: Job) -> None:
+        """A finished job's results join the memory budget, other sessions' least recently used things making room;
+        when even that cannot make room, the results go at once."""
+
+        def drop():
+            with self._cond:
+                self._jobs.pop(job.id, None)
+
+        try:
+            self.budget.keep(job.budget_key, job.owner, job.kept_bytes, "job", drop)
+        except MemoryFull:
+            drop()
 
     def _dispatch(self) -> None:
         """Hand free trainer slots to the head of the line (under the lock)."""
@@ -310,24 +341,24 @@ class JobQueue:
             self._running.add(job)
             job.paused = False
             job.status = JobState.RUNNING
-            job._slice_started = time.monotonic()
+            job._slice_started = self.clock()
         self._cond.notify_all()
 
     def _end_slice(self, job: Job) -> None:
         if job._slice_started is not None:
-            job.run_seconds += time.monotonic() - job._slice_started
-            self._charge(job.owner, time.monotonic() - job._slice_started)
+            job.run_seconds += self.clock() - job._slice_started
+            self._charge(job.owner, self.clock() - job._slice_started)
             job._slice_started = None
 
     def _gone(self, job: Job) -> bool:
         """Its session closed and no page came back to it (through its ?run= link) for a while."""
-        if not job.owner or time.time() - job.seen < ABANDON_AFTER_SECONDS or self.session_alive is None:
+        if not job.owner or time.time() - job.seen < job.abandon_after or self.session_alive is None:
             return False
         # None: the runtime cannot tell (no server, as under AppTest), so the job is kept
         return all(self.session_alive(session) is False for session in list(job.watchers))
 
     def _over_budget(self, job: Job) -> bool:
-        ran = job.run_seconds + (time.monotonic() - job._slice_started if job._slice_started is not None else 0.0)
+        ran = job.run_seconds + (self.clock() - job._slice_started if job._slice_started is not None else 0.0)
         return not local_mode() and ran > MAX_RUN_SECONDS
 
     def _stop_if_unwanted(self, job: Job) -> bool:
@@ -360,7 +391,7 @@ class JobQueue:
                     )
                 )
                 return True
-            if self._express and not job.express and job in self._running:
+            if job in self._running and self._express and (not job.express or self._newcomer_first(job)):
                 self._running.discard(job)
                 self._end_slice(job)
                 job.paused = True
@@ -368,6 +399,20 @@ class JobQueue:
                 self._dispatch()
                 return not self._wait_for_slot(job)
             return False
+
+    def _newcomer_first(self, job: Job) -> bool:
+        """Under the lock: whether a running small job pauses for a newcomer's first one at the head of the small-job
+        lane. Small jobs last up to ~15 s (EXPRESS_COST), so waiting for one to end could break the promise that a
+        newcomer's first job starts within 15 s. At most `max_running` small jobs wait paused (each holds its model
+        and optimizer state: up to ~40 MB for an LR finder on the largest model)."""
+        head = self._express[0]
+        paused_small = sum(1 for j in self._paused if j.express)
+        return (
+            self._served_seconds(head.owner) == 0.0
+            and bool(head.owner)
+            and self._served_seconds(job.owner) > 0.0
+            and paused_small < self.max_running
+        )
 
     def _work(self, job: Job) -> None:
         if not self._wait_for_slot(job):
@@ -392,6 +437,7 @@ class JobQueue:
         finally:
             _keep_results_only(job)
             job.finished = time.time()
+            self._count_finished(job)
             with self._cond:
                 self._running.discard(job)
                 for lane in (self._express, self._paused, self._waiting):

@@ -11,6 +11,7 @@ import pytest
 from core import compute, jobs
 from core.errors import UserError
 from core.jobs import Job, JobQueue, JobState
+from core.memory import MemoryBudget
 from tests.conftest import ROOT
 
 BIG = 1e9  # an estimated cost far above the express lane's
@@ -191,17 +192,21 @@ def test_quick_train_goes_express_and_the_largest_model_does_not():
     assert jobs.estimate_cost({**largest, "batch_size": 64}) < jobs.estimate_cost(largest)
 
 
-def test_finished_jobs_are_bounded_by_count_and_bytes(queue, monkeypatch):
-    monkeypatch.setattr(jobs, "MAX_FINISHED_BYTES", 10 * 2**20)
+def test_finished_jobs_are_bounded_by_count_and_by_the_memory_budget(monkeypatch):
+    budget = MemoryBudget(limit=10 * 2**20)
+    queue = JobQueue(max_running=1, budget=budget)
     done = []
     for i in range(8):
         done.append(queue.submit(Job(fake_training(1, 0), owner=f"s{i}", cost=SMALL, nbytes=3 * 2**20)))
-        wait_until(lambda: finished(done[-1]))
+        wait_until(lambda: finished(done[-1]) and queue.get(done[-1].id) is not None)
     kept = [job for job in done if queue.get(job.id)]
-    assert kept == done[-3:], "the newest results that fit in 10 MB are kept"
+    assert kept == done[-3:], "the newest results that fit in the 10 MB budget are kept, other sessions' oldest go"
+    assert budget.used == sum(job.kept_bytes for job in kept)
+    assert budget.dropped("s0") == ["job"]  # its owner is told
     monkeypatch.setattr(jobs, "MAX_FINISHED", 2)
     last = queue.submit(Job(fake_training(1, 0), owner="t", cost=SMALL))
-    wait_until(lambda: finished(last))
+    wait_until(lambda: finished(last) and queue.get(last.id) is not None)
+    queue.submit(Job(fake_training(1, 0), owner="u", cost=SMALL))  # admission forgets beyond the count
     assert [job for job in [*done, last] if queue.get(job.id)] == [done[-1], last]
 
 
@@ -397,3 +402,75 @@ def test_the_small_job_lane_takes_the_least_served_session_first(queue):
     assert queue.position(light) == 1 and queue.position(heavy) == 2
     release.set()
     wait_until(lambda: finished(heavy, light))
+
+
+class FakeClock:
+    """Trainer time that passes only when a fake job says it worked."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def work(self, seconds: float) -> None:
+        with self.lock:
+            self.now += seconds
+
+
+def clocked_training(clock: FakeClock, batches: int, seconds_per_batch: float, starts: dict, name: str):
+    """A job whose every batch takes `seconds_per_batch` of fake trainer time; records its fake start time."""
+
+    def run(should_stop):
+        starts[name] = clock()
+        for batch in range(1, batches + 1):
+            time.sleep(0.0005)  # lets the other threads see the line between batches
+            clock.work(seconds_per_batch)
+            if should_stop():
+                yield {"kind": "done", "batch": batch, "stopped": True}
+                return
+            yield {"kind": "log", "batch": batch}
+        yield {"kind": "done", "batch": batches, "stopped": False}
+
+    return run
+
+
+@pytest.mark.parametrize("ahead", ["small", "big"])
+def test_a_newcomers_first_small_job_starts_within_15_s_of_trainer_time_whatever_is_queued(ahead):
+    """32 sessions that had turns queue 15-s small jobs (the longest a small job is: an LR finder on the largest
+    model, a 3-epoch Quick train) or 600-s big ones; a newcomer's first job starts at the running job's next batch."""
+    clock, starts = FakeClock(), {}
+    queue = JobQueue(max_running=1, budget=MemoryBudget(), clock=clock)
+    cost = SMALL if ahead == "small" else BIG
+    seconds = 15.0 if ahead == "small" else 600.0
+    for i in range(33):
+        queue._charge(f"s{i}", 30.0)  # each had a turn before
+    first = queue.submit(Job(clocked_training(clock, 100, seconds / 100, starts, "s0"), owner="s0", cost=cost))
+    wait_until(lambda: first.records and clock() > 1000.0 + seconds / 3)  # a third of the way through
+    others = [
+        queue.submit(Job(clocked_training(clock, 100, seconds / 100, starts, f"s{i}"), owner=f"s{i}", cost=cost))
+        for i in range(1, 33)
+    ]
+    asked = clock()
+    newcomer = queue.submit(Job(clocked_training(clock, 3, 1.0, starts, "new"), owner="new", cost=SMALL))
+    wait_until(lambda: "new" in starts)
+    assert starts["new"] - asked <= 15.0
+    assert starts["new"] - asked <= seconds / 100 + 1e-9  # in fact at the running job's next batch
+    for job in [first, *others, newcomer]:
+        job.stop()
+    wait_until(lambda: finished(first, newcomer, *others))
+
+
+def test_a_closed_tabs_lr_finder_run_is_stopped_within_seconds(queue, monkeypatch):
+    monkeypatch.setattr(jobs, "UNLINKED_ABANDON_SECONDS", 0.2)
+    finder = Job(fake_training(100_000, 0.001), payload={"kind": "lr_finder"}, owner="finder-tab", cost=SMALL)
+    assert finder.abandon_after == 0.2  # no link leads back to it: a reload cannot find it
+    training = Job(fake_training(100_000, 0.001), owner="train-tab", cost=BIG)
+    queue.session_alive = {"finder-tab": True, "train-tab": True}.get
+    queue.submit(finder)
+    wait_until(lambda: finder.records)
+    queue.session_alive = {"finder-tab": False, "train-tab": False}.get  # both tabs close
+    wait_until(lambda: not finder.active, seconds=5)
+    assert finder.status == JobState.STOPPED and "closed" in str(finder.stop_reason)
+    assert training.abandon_after == jobs.ABANDON_AFTER_SECONDS  # a run its ?run= link can find keeps 25 s
