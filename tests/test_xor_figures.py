@@ -87,3 +87,64 @@ def test_heatmap_point_labels_sit_on_white_boxes():
     fig = xor_figures.decision_boundary(params_of(new_net(2, seed=0)), "sigmoid")
     assert len(fig.layout.annotations) == 4
     assert all(a.bgcolor.startswith("rgba(255,255,255") for a in fig.layout.annotations)
+
+
+def trained_records(epochs=10_000, hidden=3):
+    from core.xor_numpy import train
+
+    return list(train(new_net(hidden, seed=0), epochs=epochs, learning_rate=0.5))
+
+
+def test_the_replay_has_a_frame_per_snapshot_opening_at_the_runs_end():
+    records = trained_records()
+    fig = xor_figures.replay(records, "sigmoid")
+    assert [frame.name for frame in fig.frames] == [str(r["epoch"]) for r in records]
+    for frame in fig.frames:  # ŷ over the square, the hidden units' lines, their values at the 4 points, the marker
+        assert [trace.type for trace in frame.data] == ["heatmap", "scatter", "heatmap", "scatter"]
+        assert list(frame.traces) == list(xor_figures.REPLAY_TRACES)
+    assert fig.frames[-1].data[3].x == (10_000,) and fig.frames[-1].data[3].y == (records[-1]["loss"],)
+    assert fig.data[5].x == (10_000,)  # opens at the end: the marker, and the slider on its last step
+    slider = fig.layout.sliders[0]
+    assert slider.active == len(records) - 1 and [s.label for s in slider.steps][-1] == "10,000"
+    labels = [b.label for b in fig.layout.updatemenus[0].buttons]
+    assert labels == ["▶ Play", "❚❚ Pause"]
+    assert all(b.method == "animate" for b in fig.layout.updatemenus[0].buttons)  # played by plotly.js, not the server
+    assert all(step.method == "animate" for step in slider.steps)
+    assert len(fig.to_json()) < 600_000
+
+
+def test_replay_frames_are_plain_lists_that_plotly_js_animates():
+    """plotly.py turns numpy arrays into base64 typed arrays, which plotly.js does not decode in frames."""
+    fig = xor_figures.replay(trained_records(2_000), "sigmoid")
+    frame = fig.to_plotly_json()["frames"][0]["data"]
+    assert isinstance(frame[0]["z"], (list, tuple)) and isinstance(frame[2]["z"], (list, tuple))
+    assert "bdata" not in str(fig.to_plotly_json()["frames"])
+
+
+def test_a_long_run_is_thinned_to_sixty_frames_keeping_both_ends():
+    records = [
+        {"epoch": e, "loss": 1.0 / (e + 1), "losses": [1.0 / (e + 1)] * 10, "params": p}
+        for e, p in enumerate([params_of(new_net(2, seed=0))] * 251)
+    ]
+    kept = xor_figures.replay_records(records)
+    assert len(kept) == xor_figures.MAX_FRAMES and kept[0] is records[0] and kept[-1] is records[-1]
+
+
+def test_each_hidden_units_line_is_where_its_weighted_input_is_zero():
+    params = xor_figures.PREVIEW_PARAMS  # h1: 20·x1 + 20·x2 − 10 = 0, h2: −20·x1 − 20·x2 + 30 = 0
+    xs, ys, labels = xor_figures.unit_lines(params)
+    assert [label for label in labels if label] == ["h1", "h2"]
+    points = [(x, y) for x, y in zip(xs, ys) if x is not None]
+    for x, y in points[:3]:
+        assert abs(20 * x + 20 * y - 10) < 1e-6
+    for x, y in points[3:]:
+        assert abs(-20 * x - 20 * y + 30) < 1e-6
+    flat = {"w1": np.zeros((2, 1)), "b1": np.ones((1, 1)), "w2": np.ones((1, 1))}
+    assert xor_figures.unit_lines(flat) == ([], [], [])  # a unit with no line draws none
+
+
+def test_the_home_preview_is_a_solved_xor():
+    fig = xor_figures.preview()
+    surface = np.asarray(fig.data[0].z)
+    corners = surface[[8, 8, 24, 24], [8, 24, 8, 24]]  # the grid points at (0,0), (1,0), (0,1), (1,1)
+    assert list(np.round(corners)) == [0, 1, 1, 0]

@@ -33,16 +33,26 @@ def table_cells(at: AppTest) -> str:
     return " ".join(str(table.value.to_dict()) for table in at.table)
 
 
-def test_a_new_run_shows_its_final_state_not_the_old_snapshot():
+def replay_spec(at: AppTest) -> dict:
+    """The training replay's figure as sent to the browser (the one chart with frames)."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return next(spec for spec in specs if spec.get("frames"))
+
+
+def test_the_replay_plays_in_the_browser_and_a_new_run_opens_at_its_end():
     at = xor_page(xor_epochs="2000")
-    snapshot = at.select_slider(key="xor_snapshot_1_NumPy")
-    snapshot.set_value(1000).run()
-    assert "Outputs at epoch 1,000" in " ".join(m.value for m in at.markdown)
-    at.number_input(key="xor_seed").set_value(5)
-    at.button(key="xor_train").click().run()
-    sliders = [s for s in at.select_slider if str(s.key).startswith("xor_snapshot_")]
-    assert [s.value for s in sliders] == [2000]
+    spec = replay_spec(at)
+    assert [frame["name"] for frame in spec["frames"]][-1] == "2000"
+    assert spec["layout"]["sliders"][0]["active"] == len(spec["frames"]) - 1
+    assert {b["method"] for b in spec["layout"]["updatemenus"][0]["buttons"]} == {"animate"}  # no server round trip
+    assert not any(str(s.key).startswith("xor_snapshot_") for s in at.select_slider)  # the old server-side slider
     assert "Outputs at epoch 2,000" in " ".join(m.value for m in at.markdown)
+    at.number_input(key="xor_epochs").set_value(3000)
+    at.button(key="xor_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = replay_spec(at)
+    assert spec["frames"][-1]["name"] == "3000" and spec["layout"]["sliders"][0]["active"] == len(spec["frames"]) - 1
+    assert "Outputs at epoch 3,000" in " ".join(m.value for m in at.markdown)
 
 
 def test_the_trap_names_its_cause_its_real_nan_epoch_and_never_marks_nan_right():

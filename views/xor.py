@@ -209,9 +209,21 @@ def _outputs_table(record: dict, settings: XorSettings) -> list[dict]:
     ]
 
 
+def replay_figure(run: Run, name: str):
+    """The run's replay, built once per run, implementation and language (51 frames take ~120 ms to build): a rerun
+    of the page for another reason reuses it."""
+    key = (run.id, name, t("epoch"))
+    kept = st.session_state.get("xor_replay")
+    if kept is None or kept[0] != key:
+        kept = (key, xor_figures.replay(run.results[name], run.settings.activation, tr=t))
+        st.session_state["xor_replay"] = kept
+    return kept[1]
+
+
 @st.fragment
 def show_inside(run: Run) -> None:
-    """Snapshot views; moving the snapshot slider reruns only this part of the page. A new run starts at its end."""
+    """The run replayed in the browser (Play, Pause and scrubbing never ask the server), then the network and its
+    outputs at the run's end. Choosing the implementation reruns only this part of the page."""
     results = run.results
     name = (
         st.radio(t("Look inside"), list(results), horizontal=True, key="xor_inside")
@@ -219,11 +231,16 @@ def show_inside(run: Run) -> None:
         else next(iter(results))
     )
     records = results[name]
-    epochs = [r["epoch"] for r in records]
-    epoch = st.select_slider(
-        t("Training snapshot (epoch)"), epochs, value=epochs[-1], key=f"xor_snapshot_{run.id}_{name}"
+    record, epoch = records[-1], records[-1]["epoch"]
+    st.markdown(t("**Watch it learn.** Press ▶ Play, or drag the slider through the training snapshots."))
+    plot(replay_figure(run, name), key="xor_replay")
+    st.caption(
+        t(
+            "Left: the output ŷ over the input square, and each hidden unit's line (where its weighted input is "
+            "0). Right: what each hidden unit and the output give for the four points. Below: the loss, marked at "
+            "the snapshot shown."
+        )
     )
-    record = records[epochs.index(epoch)]
     left, right = st.columns(2)
     with left:
         plot(
@@ -238,16 +255,10 @@ def show_inside(run: Run) -> None:
                 "unit outputs over the input square."
             )
         )
+    with right:
         st.markdown(t("**Outputs at epoch {epoch:,}**", epoch=epoch))
         st.table(_outputs_table(record, run.settings))
         st.caption(t("An output of exactly 0.5 is undecided (➖) and NaN is wrong: neither counts as solved."))
-    with right:
-        plot(
-            xor_figures.decision_boundary(
-                record["params"], run.settings.activation, tr=t, title=t("Output ŷ at epoch {epoch:,}", epoch=epoch)
-            ),
-            key="xor_boundary",
-        )
     space = lazy_section(t("Hidden space: where XOR becomes separable"), "xor_open_space")
     if space.open:
         with space:
