@@ -36,6 +36,14 @@ class LrStep(RecordView):
     diverged: bool = False
 
 
+def job_cost(model_config: dict, steps: int, batch_size: int) -> float:
+    """The range test's work for the training queue, in lesson-model image passes like a training run's: `steps`
+    batches of this model, so an LR finder on the largest model (conv 64/128, fc 512) weighs 2.3× the lesson's."""
+    from core.jobs import estimate_cost  # core.jobs never imports this module; imported here to keep it light
+
+    return estimate_cost({**model_config, "epochs": 1, "train_subset": steps * batch_size, "batch_size": batch_size})
+
+
 def rates(start: float, end: float, steps: int) -> list[float]:
     """Learning rates growing exponentially from start to end in `steps` steps."""
     return [start * (end / start) ** (i / max(1, steps - 1)) for i in range(steps)]

@@ -227,8 +227,8 @@ def rss_mb():
     for line in open('/proc/self/status'):
         if line.startswith('VmRSS:'):
             return int(line.split()[1]) / 1024
-jobs.MAX_FINISHED_BYTES = 20 * 2**20  # room for one finished largest model
-queue = jobs.JobQueue(max_running=1)
+from core.memory import MemoryBudget
+queue = jobs.JobQueue(max_running=1, budget=MemoryBudget(limit=20 * 2**20))  # room for one finished largest model
 largest = dict(conv1_channels=64, conv2_channels=128, hidden_size=512)
 for run in range(8):
     model = cnn.build_model(run, **largest)
@@ -474,3 +474,26 @@ def test_a_closed_tabs_lr_finder_run_is_stopped_within_seconds(queue, monkeypatc
     wait_until(lambda: not finder.active, seconds=5)
     assert finder.status == JobState.STOPPED and "closed" in str(finder.stop_reason)
     assert training.abandon_after == jobs.ABANDON_AFTER_SECONDS  # a run its ?run= link can find keeps 25 s
+
+
+def test_the_cnn_page_line_says_how_many_runs_wait(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from core.jobs import QUEUE
+        from ui import background
+
+        QUEUE.counts = lambda: (1, 7)
+        background.queue_line()
+
+    at = AppTest.from_function(page).run()
+    assert [c.value for c in at.caption] == ["Server: 1 runs training, 7 waiting for a trainer."]
+
+
+def test_an_lr_finders_cost_follows_its_model_size():
+    from core import lr_finder
+
+    lesson = lr_finder.job_cost({}, 100, 64)
+    assert lesson == pytest.approx(6400)
+    largest = dict(conv1_channels=64, conv2_channels=128, hidden_size=512)
+    assert lr_finder.job_cost(largest, 100, 64) == pytest.approx(6400 * 2.39, rel=0.02)

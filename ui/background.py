@@ -122,3 +122,13 @@ def live_progress(job: Job, key: str) -> None:
             st.rerun()
 
     panel()
+
+
+def queue_line() -> None:
+    """One small line for the CNN page while runs wait: how many train and wait now, so a visitor on a busy public
+    server knows why a run starts late (nothing while none waits)."""
+    running, waiting = QUEUE.counts()
+    if waiting:
+        st.caption(
+            t("Server: {running} runs training, {waiting} waiting for a trainer.", running=running, waiting=waiting)
+        )

@@ -15,4 +15,5 @@ ZH: dict[str, str] = {
     "The server is busy with other visitors' work. Please try again in {seconds} s.": "服务器正忙于其他访客的计算。请在 {seconds} 秒后再试。",
     "Training failed: {reason}": "训练失败：{reason}",
     "Another visitor's run, shared through its link: you can watch it, not stop it or keep its model.": "这是另一位访客通过链接分享的训练：你可以观看，但不能停止它或保留它的模型。",
+    "Server: {running} runs training, {waiting} waiting for a trainer.": "服务器：{running} 个训练正在运行，{waiting} 个在等待训练位。",
 }
