@@ -14,7 +14,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from core.cnn_records import Progress, Stage
-from core.device import configure_torch, resolve_device
+from core.device import Precision, configure_torch, resolve_device, resolve_precision
 from core.errors import UserError
 from core.memory import keep_freed_memory
 from core.mnist_data import MEAN, STD, choose_data, load_split, normalize, normalize_unit
@@ -141,10 +141,15 @@ def _check_hyperparameters(epochs, lr, batch_size, train_subset):
         )
 
 
-def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor]:
-    """(accuracy, predicted labels on the CPU) for uint8 images, in large inference batches."""
+def evaluate(
+    model: nn.Module, images: torch.Tensor, labels: torch.Tensor, precision: str | Precision = "float32"
+) -> tuple[float, torch.Tensor]:
+    """(accuracy, predicted labels on the CPU) for uint8 images, in large inference batches.
+
+    precision: as train()'s; train() evaluates in the precision it trains in, the pages in float32 by default."""
     keep_freed_memory()
     device = _inference_ready(model)
+    forward = _forward_in(model, _resolved(precision, device))
     was_training = model.training
     model.eval()
     predictions = []
@@ -153,10 +158,75 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tu
             batch = normalize(images[start : start + EVAL_BATCH].to(device)).contiguous(
                 memory_format=torch.channels_last
             )
-            predictions.append(model(batch).argmax(1))
+            predictions.append(forward(batch).argmax(1))
     model.train(was_training)
     predicted = torch.cat(predictions).cpu()
     return float((predicted == labels.cpu()).float().mean()), predicted
+
+
+def _resolved(precision: str | Precision, device: torch.device) -> Precision:
+    return precision if isinstance(precision, Precision) else resolve_precision(precision, device)
+
+
+class _Autocast:
+    """The model as train_epoch and evaluate see it in a 16-bit run: its forward pass under torch.autocast, the
+    logits handed back in float32 for the loss. The weights stay float32 (autocast multiplies 16-bit copies of them)
+    and so does the optimizer.
+
+    It lives here, outside train_epoch, so the recipe the page shows stays the lesson's. One autocast per batch, not
+    one around the loop: autocast keeps its 16-bit copy of each weight until the context exits, so a loop inside one
+    context trains on stale copies (measured: with Adam's step inside it, the loss never moved from 2.2959).
+    """
+
+    def __init__(self, model: nn.Module, precision: Precision):
+        self.model, self.precision = model, precision
+
+    def train(self, mode: bool = True):
+        self.model.train(mode)
+        return self
+
+    def __call__(self, images: torch.Tensor) -> torch.Tensor:
+        with torch.autocast(self.precision.device_type, dtype=self.precision.dtype):
+            outputs = self.model(images)
+        return outputs.float()
+
+
+def _forward_in(model: nn.Module, precision: Precision):
+    return _Autocast(model, precision) if precision.autocast else model
+
+
+class _ScaledBackward(torch.autograd.Function):
+    """float16 only: the loss's value as it is (train_epoch's loss.item() reads the true loss), its backward
+    multiplied by the GradScaler's scale, so small gradients do not round to zero in float16."""
+
+    @staticmethod
+    def forward(ctx, loss, scale):
+        ctx.save_for_backward(scale)
+        return loss.clone()
+
+    @staticmethod
+    def backward(ctx, gradient):
+        (scale,) = ctx.saved_tensors
+        return gradient * scale, None
+
+
+class _ScaledSteps:
+    """float16 only: the optimizer as train_epoch sees it. step() unscales the gradients, skips a step whose
+    gradients overflowed, and adjusts the scale (torch.amp.GradScaler); the optimizer itself is the plain one."""
+
+    def __init__(self, optimizer, device: torch.device):
+        self.optimizer, self.scaler = optimizer, torch.amp.GradScaler(device.type)
+        self.one = torch.ones((), device=device)
+
+    def criterion(self, criterion):
+        return lambda outputs, labels: _ScaledBackward.apply(criterion(outputs, labels), self.scaler.scale(self.one))
+
+    def zero_grad(self) -> None:
+        self.optimizer.zero_grad()
+
+    def step(self) -> None:
+        self.scaler.step(self.optimizer)
+        self.scaler.update()
 
 
 def train_epoch(model: nn.Module, batches, criterion, optimizer) -> float:
@@ -248,6 +318,48 @@ def _training_split(data_root, download: bool, train_subset, generator, device):
     return images.to(device), labels.to(device), test_images, test_labels, data
 
 
+def _loop_parts(model, precision: Precision, tally: _Tally, opt, device):
+    """What train_epoch is handed: the model, the criterion and the optimizer, as they are in float32; in 16 bits the
+    model runs under autocast, and for float16 the loss's backward is scaled and the step unscaled."""
+    if not precision.scaled:
+        return _forward_in(model, precision), tally.loss, opt
+    steps = _ScaledSteps(opt, device)
+    return _forward_in(model, precision), steps.criterion(tally.loss), steps
+
+
+def check_fits(device: torch.device, model: nn.Module, images: int, batch_size: int) -> None:
+    """Refuse, with a message, a CUDA run whose data, weights and activations would not fit the GPU's free memory.
+
+    The estimate is generous: uint8 images, then 4 float32 copies of each weight (weight, gradient, Adam's two
+    averages), conv1's and conv2's outputs times 6 a sample (outputs, pooled copies and indices, gradients), and
+    256 MB for cuDNN's workspace."""
+    if device.type != "cuda":
+        return
+    weights = sum(p.numel() for p in model.parameters())
+    config = getattr(model, "config", {})
+    per_sample = 28 * 28 * config.get("conv1_channels", 32) + 14 * 14 * config.get("conv2_channels", 64)
+    need = images * 28 * 28 + 16 * weights + 6 * 4 * per_sample * batch_size + (256 << 20)
+    free, _ = torch.cuda.mem_get_info(device)
+    if need > free:
+        raise UserError(
+            "This run needs about {need} MB of GPU memory and the GPU has {free} MB free. Lower the batch size, "
+            "the model's size or the training images.",
+            need=f"{need >> 20:,}",
+            free=f"{free >> 20:,}",
+        )
+
+
+def _out_of_memory_is_told(train_epoch, *args) -> float:
+    """train_epoch(*args), with a GPU out of memory (another process took it meanwhile) told as a UserError."""
+    try:
+        return train_epoch(*args)
+    except torch.cuda.OutOfMemoryError:
+        torch.cuda.empty_cache()
+        raise UserError(
+            "The GPU ran out of memory during the run. Lower the batch size or the model's size, or try again."
+        ) from None
+
+
 def train(
     model: nn.Module,
     data_root,
@@ -266,6 +378,7 @@ def train(
     log_every: int | None = 100,
     download: bool = False,
     should_stop=None,
+    precision: str = "auto",
 ) -> Iterator[Progress]:
     """Train on MNIST under data_root (or the bundled sample when it has none) with train_epoch, yielding Progress.
 
@@ -280,10 +393,12 @@ def train(
     configure_torch()
     keep_freed_memory()
     device = resolve_device(device)
+    precision = resolve_precision(precision, device)
     generator = torch.Generator().manual_seed(seed)
     images, labels, test_images, test_labels, data = _training_split(
         data_root, download, train_subset, generator, device
     )
+    check_fits(device, model, len(images), batch_size)
     model.to(device=device, memory_format=torch.channels_last).train()
     criterion, opt = loss_and_optimizer(model, optimizer, lr, momentum, device)
     scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma) if step_lr else None
@@ -292,6 +407,7 @@ def train(
     per_epoch = math.ceil(n / batch_size)
     log_every = log_every or max(1, min(100, per_epoch // 10))
     tally = _Tally(criterion, should_stop)
+    forward, loss_fn, steps = _loop_parts(model, precision, tally, opt, device)
     started = mark = time.perf_counter()
     for epoch in range(1, epochs + 1):
         order = torch.randperm(n, generator=generator).to(device)
@@ -299,7 +415,7 @@ def train(
         for first in range(0, per_epoch, log_every):
             step_before = tally.step
             batches = tally.batches(images, labels, order, batch_size, range(first, min(first + log_every, per_epoch)))
-            loss = train_epoch(model, batches, tally.loss, opt)
+            loss = _out_of_memory_is_told(train_epoch, forward, batches, loss_fn, steps)
             now = time.perf_counter()
             rate = (tally.step - step_before) * batch_size / max(now - mark, 1e-9)
             record = Progress(
@@ -318,6 +434,7 @@ def train(
                 now - started,
                 n,
                 data.bundled,
+                precision=precision.name,
             )
             mark = now
             if tally.stopped:  # the page says so at once; measuring the stopped model's accuracy takes a moment
@@ -326,9 +443,9 @@ def train(
                 yield _finish(
                     model,
                     record,
-                    test_images,
-                    test_labels,
+                    (test_images, test_labels),
                     started,
+                    precision,
                     stopped=tally.stopped,
                     diverged=not math.isfinite(loss),
                 )
@@ -337,14 +454,16 @@ def train(
         if scheduler is not None:
             scheduler.step()
         if epoch < epochs:
-            accuracy, _ = evaluate(model, test_images, test_labels)
+            accuracy, _ = evaluate(model, test_images, test_labels, precision)
             yield replace(record, kind=Stage.EPOCH, test_accuracy=accuracy)
             mark = time.perf_counter()
-    yield _finish(model, record, test_images, test_labels, started)
+    yield _finish(model, record, (test_images, test_labels), started, precision)
 
 
-def _finish(model, record: Progress, test_images, test_labels, started, stopped=False, diverged=False) -> Progress:
-    accuracy, _ = evaluate(model, test_images, test_labels)
+def _finish(
+    model, record: Progress, test_data, started, precision: Precision, stopped=False, diverged=False
+) -> Progress:
+    accuracy, _ = evaluate(model, *test_data, precision)
     return replace(
         record,
         kind=Stage.DONE,
@@ -364,9 +483,13 @@ def _as_unit_images(images) -> torch.Tensor:
     return torch.from_numpy(np.clip(np.nan_to_num(arr), 0.0, 1.0))
 
 
-def predict_proba(model: nn.Module, images) -> np.ndarray:
-    """Float (N, 28, 28) in [0, 1], white digit on black → (N, 10) class probabilities."""
+def predict_proba(model: nn.Module, images, precision: str = "float32") -> np.ndarray:
+    """Float (N, 28, 28) in [0, 1], white digit on black → (N, 10) class probabilities.
+
+    precision: as train()'s. The Draw page keeps float32: for one image the time is overhead, not arithmetic, and
+    autocast adds a 16-bit copy of every weight per call."""
     device = _inference_ready(model)
+    forward = _forward_in(model, _resolved(precision, device))
     dtype = next(model.parameters()).dtype
     x = (
         normalize_unit(_as_unit_images(images))
@@ -376,7 +499,7 @@ def predict_proba(model: nn.Module, images) -> np.ndarray:
     was_training = model.training
     model.eval()
     with torch.inference_mode():
-        probabilities = torch.softmax(model(x).float(), dim=1).cpu().numpy()
+        probabilities = torch.softmax(forward(x).float(), dim=1).cpu().numpy()
     model.train(was_training)
     return probabilities
 

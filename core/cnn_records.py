@@ -58,6 +58,7 @@ class Progress(RecordView):
     test_accuracy: float | None = None
     stopped: bool = False
     diverged: bool = False
+    precision: str | None = None  # what the forward pass ran in: "float32", "bfloat16" or "float16" (CUDA)
 
     @property
     def progress(self) -> float:

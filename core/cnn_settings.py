@@ -6,6 +6,7 @@ read these records. A run's settings travel as a dict keyed by train()'s and CNN
 
 import math
 
+from core.device import PRECISIONS
 from core.settings import Setting
 
 CONV1 = Setting("cnn_c1", "Conv 1 channels", 32, options=(4, 8, 16, 32, 64))
@@ -17,6 +18,16 @@ STEP_LR = Setting("cnn_steplr", "StepLR: halve the learning rate every 5 epochs"
 EPOCHS = Setting("cnn_epochs", "Epochs", 10, low=1, high=30)
 BATCH_SIZE = Setting("cnn_batch", "Batch size", 64, options=(16, 32, 64, 128, 256, 512))
 SEED = Setting("cnn_seed", "Random seed", 0, low=0, high=2**31 - 1)
+PRECISION = Setting(
+    "cnn_precision",
+    "Precision",
+    "auto",
+    options=PRECISIONS,
+    help="The numbers the forward pass multiplies in. bfloat16 keeps float32's range with 8 bits of mantissa: "
+    "where the hardware has it, it is faster, and the weights and Adam stay float32. auto picks bfloat16 where it "
+    "is native and faster, else float32.",
+)
+PRECISION_NAMES = {"auto": "auto", "float32": "float32", "bfloat16": "bfloat16", "float16": "float16"}
 SUBSET_KEY = "cnn_subset"
 SUBSET_CHOICES = (1000, 2000, 5000, 10000, 20000, 30000, 60000)
 OPTIMIZER_NAMES = {"adam": "Adam", "sgd": "SGD + momentum 0.9"}
@@ -42,6 +53,7 @@ TRAIN_KEYS = {
     "step_lr": STEP_LR,
     "epochs": EPOCHS,
     "batch_size": BATCH_SIZE,
+    "precision": PRECISION,
 }
 RUN_KEYS = {**MODEL_KEYS, **TRAIN_KEYS, "seed": SEED}
 
