@@ -4,6 +4,7 @@ history (compare, pick the model the Draw page uses) and exporting a run as a sc
 import streamlit as st
 
 from core import cnn_doctor, cnn_export, cnn_settings, cnn_training_figures, lr_finder
+from core.device import precision_offer, resolve_device
 from core.errors import UserError
 from core.jobs import QUEUE, Job
 from core.mnist_data import MnistUnavailable, choose_data, load_split
@@ -151,6 +152,55 @@ def _lr_finder_result(job: Job) -> None:
     panel()
 
 
+def _ran_in(entry: dict) -> str | None:
+    """The precision a finished, unstopped run's forward pass ran in (its last record says), else None."""
+    records = entry.get("records") or []
+    if entry.get("source") != "trained" or not records or records[-1].get("stopped"):
+        return None
+    return records[-1].get("precision") if records[-1].get("test_accuracy") is not None else None
+
+
+def _same_but_precision(a: dict, b: dict) -> bool:
+    return {k: v for k, v in a.items() if k != "precision"} == {k: v for k, v in b.items() if k != "precision"}
+
+
+def _precision_pair() -> tuple[dict, dict] | None:
+    """The last 16-bit run and the last float32 run with the same other settings (seed included), if any."""
+    finished = [e for e in training.runs() if _ran_in(e) is not None]
+    low = next((e for e in reversed(finished) if _ran_in(e) != "float32"), None)
+    if low is None:
+        return None
+    same = (
+        e for e in reversed(finished) if _ran_in(e) == "float32" and _same_but_precision(e["settings"], low["settings"])
+    )
+    full = next(same, None)
+    return None if full is None else (full, low)
+
+
+def precision_note() -> None:
+    """Under the Precision setting: what this device offers, and what bfloat16 cost in accuracy on the last runs."""
+    offer = precision_offer(resolve_device(None))
+    lines = [t(offer.template, **dict(offer.values))]
+    pair = _precision_pair()
+    if pair is None:
+        lines.append(t("Train the same settings once in float32 and once in bfloat16 to see here what it costs."))
+    else:
+        full, low = pair
+        lines.append(
+            t(
+                "Runs {full} and {low}, the same settings: float32 {full_accuracy:.2%}, {name} {low_accuracy:.2%} "
+                "({gap:+.2f} points).",
+                full=full["number"],
+                low=low["number"],
+                full_accuracy=training.accuracy_of(full),
+                name=_ran_in(low),
+                low_accuracy=training.accuracy_of(low),
+                gap=100 * (training.accuracy_of(low) - training.accuracy_of(full)),
+            )
+        )
+    st.caption(" ".join(lines))
+
+
 def _value_text(value) -> str:
     if isinstance(value, bool):
         return t("on") if value else t("off")
@@ -158,7 +208,8 @@ def _value_text(value) -> str:
         return f"{value:g}"
     if isinstance(value, int):
         return f"{value:,}"
-    return t(cnn_settings.OPTIMIZER_NAMES.get(value, str(value)))
+    names = {**cnn_settings.OPTIMIZER_NAMES, **cnn_settings.PRECISION_NAMES}
+    return t(names.get(value, str(value)))
 
 
 def run_label(entry: dict, differences: list) -> str:

@@ -36,6 +36,10 @@ def settings_form(available: int) -> tuple[dict, int, dict]:
         )
         lr = setting_widget(st.select_slider, cs.LEARNING_RATE, format_func=lambda v: f"{v:g}")
         step_lr = setting_widget(st.checkbox, cs.STEP_LR)
+        precision = setting_widget(
+            st.radio, cs.PRECISION, horizontal=True, format_func=lambda name: t(cs.PRECISION_NAMES[name])
+        )
+        cnn_runs.precision_note()
     with right:
         epochs = setting_widget(st.number_input, cs.EPOCHS)
         batch = setting_widget(st.select_slider, cs.BATCH_SIZE)
@@ -52,6 +56,8 @@ def settings_form(available: int) -> tuple[dict, int, dict]:
         "optimizer": optimizer,
         "step_lr": bool(step_lr),
         "train_subset": int(subset),
+        # a crafted websocket message may carry anything; train() refuses it too
+        "precision": precision if cs.PRECISION.valid(precision) else cs.PRECISION.default,
     }
     return config, int(seed), kwargs
 

@@ -6,7 +6,7 @@ forward and backward, how the Draw page reads a digit in milliseconds, and how t
 
 import streamlit as st
 
-from ui.cnn_hood import faster_training, image_to_probabilities
+from ui.cnn_hood import faster_training, image_to_probabilities, sixteen_bits
 from ui.common import t
 from ui.teach_xor import under_the_hood_xor
 
@@ -19,6 +19,8 @@ st.markdown(
 )
 st.header(t("Why the CNN page trains faster than the post's script"))
 faster_training()
+st.header(t("Precision: training in bfloat16"))
+sixteen_bits()
 st.header(t("From a drawing to ten probabilities in milliseconds"))
 image_to_probabilities()
 st.header(t("The XOR page's options"))
