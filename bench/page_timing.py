@@ -7,10 +7,12 @@ Starts its own Streamlit server (or uses --url), warms it, then in Chromium (Pla
   is settled: the script is not running (stApp's data-test-script-state), no element is stale, every visible plotly
   chart has its SVG, and nothing in the DOM changed for --quiet ms. The time reported is that of the last DOM change
   (or the end of the last script run, if later), so the quiet period itself is not counted;
-- XOR: one step of the view-only snapshot slider, until settled;
-- Draw: from the release of the last stroke until the prediction is visible, and until the drawing section settled;
-  and from the canvas's message to the server until the prediction is visible (streamlit-drawable-canvas sends the
-  drawing 200 ms after the stroke ends, a delay fixed in its bundle).
+- XOR: the script runs the server makes while the training replay plays for 2 s (none: plotly animates it);
+- Draw: from the release of the last stroke until the prediction of a script run that started after it is visible,
+  and until the drawing section settled; from the pad's message to the server until the prediction is visible; and a
+  slow stroke (1.2 s): how often the pad sent while it was drawn, and how often the prediction changed meanwhile;
+- a first-time visitor: a fresh browser context (cold cache) opens home, reads for a moment, and follows the XOR
+  link: from the click until every chart on the XOR page is drawn.
 
 Feature maps are chosen by clicking now, not with a slider: bench/cnn_inside_timing.py times those clicks.
 
@@ -119,12 +121,14 @@ class Timing:
     note: str = ""
     plots: int = 0
     errors: bool = False
+    at_least: bool = False  # a count whose goal is a floor (the pad's sends during a stroke), not a time's ceiling
 
     def row(self) -> str:
         if not self.samples:
             return f"| {self.name} | – | – | – | {self.goal_ms:.0f} | skipped: {self.note} |"
         median = statistics.median(self.samples)
-        verdict = "✅" if median < self.goal_ms else "❌"
+        met = median >= self.goal_ms if self.at_least else median < self.goal_ms
+        verdict = "✅" if met else "❌"
         extra = f"{self.plots} charts" if self.plots else ""
         if self.errors:
             extra += " (the page showed an exception)"
@@ -208,50 +212,44 @@ def time_page(page, url: str, quiet_ms: int) -> dict:
     return settled(page, 0.0, quiet_ms, min_runs=1)
 
 
-def step_slider(page, label: str, quiet_ms: int) -> float | None:
-    """Press ← (→ at the left end) on the slider with this label: ms until the page settled (None: no slider).
-
-    Nothing is asked of the page between the key press and the settled check: a Playwright locator read there (the
-    slider's new value) ran in the page's main thread while it redrew, and added about 150 ms to every step.
-    """
-    slider = page.locator("[data-testid=stSlider]", has=page.get_by_text(label, exact=False))
-    if slider.count() == 0:
-        return None
-    thumb = slider.first.get_by_role("slider").first
-    thumb.scroll_into_view_if_needed()
-    thumb.focus()
-    at_left_end = thumb.evaluate("e => e.value === e.min")  # Streamlit's sliders are <input type=range>
-    before_runs = runs_done(page)
-    start = now(page)
-    thumb.press("ArrowRight" if at_left_end else "ArrowLeft")
-    return settled(page, start, quiet_ms, min_runs=before_runs + 1)["ms"]
+PAD = "Drawing pad"  # the pad's aria-label (ui/pad.py)
 
 
-def draw_strokes(page, canvas, strokes) -> None:
-    box = canvas.bounding_box()
+def pad_of(page):
+    return page.get_by_label(PAD, exact=True)
+
+
+def draw_strokes(page, pad, strokes) -> None:
+    """Strokes in the pad's own coordinates (0..280), scaled to the size it is shown at."""
+    box = pad.bounding_box()
+    scale = box["width"] / 280
     for stroke in strokes:
-        page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
+        page.mouse.move(box["x"] + stroke[0][0] * scale, box["y"] + stroke[0][1] * scale)
         page.mouse.down()
         for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x, box["y"] + y)
+            page.mouse.move(box["x"] + x * scale, box["y"] + y * scale)
         page.mouse.up()
 
 
 def time_stroke(page, digit: int, rng, quiet_ms: int) -> tuple[float, float, float]:
-    """Draw a digit, timing its last stroke: (ms until the prediction is visible, ms until the section settled,
-    ms from the canvas sending the drawing to the server until the prediction is visible)."""
-    canvas = page.locator("canvas.upper-canvas")
-    canvas.scroll_into_view_if_needed()
+    """Draw a digit, timing its last stroke: (ms from the release until the prediction of a run that started after
+    it is visible, ms until the section settled, ms from the pad's message at the release until the prediction)."""
+    pad = pad_of(page)
+    pad.scroll_into_view_if_needed()
     strokes, _ = random_drawing(digit, rng)
     if len(strokes) > 1:
-        draw_strokes(page, canvas, strokes[:-1])
+        draw_strokes(page, pad, strokes[:-1])
         settled(page, 0.0, quiet_ms, min_runs=runs_done(page) + 1)
-    box = canvas.bounding_box()
+    box = pad.bounding_box()
     last = strokes[-1]
     page.mouse.move(box["x"] + last[0][0], box["y"] + last[0][1])
     page.mouse.down()
     for x, y in last[1:]:
         page.mouse.move(box["x"] + x, box["y"] + y)
+    # The runs the stroke's own messages started (every 100 ms) finish before the release, as when a pen slows at a
+    # stroke's end: a run restarted in flight (Streamlit's fast rerun) leaves the page's script state at "running", so
+    # the monitor could not tell the release's run from the one before it.
+    settled(page, 0.0, 50, min_runs=0)
     runs_before, ends_before = page.evaluate("[window.__nn.runStarts, window.__nn.runEnds]")
     start = now(page)
     page.mouse.up()
@@ -263,7 +261,7 @@ def time_stroke(page, digit: int, rng, quiet_ms: int) -> tuple[float, float, flo
     return shown - start, done["ms"], shown - sent
 
 
-def clear_canvas(page, quiet_ms: int) -> None:
+def clear_pad(page, quiet_ms: int) -> None:
     """Press Clear; a page whose Clear starts no run within 10 s is left as it is (the next stroke draws over)."""
     from playwright.sync_api import Error as PlaywrightError
 
@@ -280,13 +278,13 @@ def quick_train(page, base: str) -> str | None:
     None when there is neither a model nor a 'Quick train' button."""
     page.goto(f"{base}/draw", wait_until="commit")
     settled(page, 0.0, 500, min_runs=1)
-    if page.locator("canvas.upper-canvas").count():
+    if pad_of(page).count():
         return ""
     button = page.get_by_role("button", name="Quick train")
     if button.count() == 0:
         return None
     button.click()
-    page.locator("canvas.upper-canvas").wait_for(timeout=300_000)
+    pad_of(page).wait_for(timeout=300_000)
     settled(page, 0.0, 500, min_runs=1, timeout_ms=300_000)
     return page.url.split("?", 1)[1] if "?" in page.url else ""
 
@@ -313,16 +311,6 @@ def page_sample(page, url: str, quiet_ms: int, timing: Timing):
     return once
 
 
-def slider_sample(page, label: str, quiet_ms: int, timing: Timing):
-    def once() -> float | None:
-        step = step_slider(page, label, quiet_ms)
-        if step is None:
-            timing.note = f"no slider labelled '…{label}…' found"
-        return step
-
-    return once
-
-
 def measure(base: str, runs: int, quiet_ms: int) -> list[Timing]:
     from playwright.sync_api import sync_playwright
 
@@ -340,22 +328,54 @@ def measure(base: str, runs: int, quiet_ms: int) -> list[Timing]:
         for _ in range(runs):
             for (_, path, _), timing in zip(pages, timings):
                 attempt(timing, page_sample(page, base + path, quiet_ms, timing), 1)
-        xor = Timing("xor: snapshot slider step", 300)
-        attempt(xor, lambda: time_page(page, f"{base}/xor", quiet_ms) and None, 1)
-        attempt(xor, slider_sample(page, "snapshot", quiet_ms, xor), runs)
-        timings.append(xor)
+        first = Timing("first visit: home → XOR link → every chart drawn (cold cache)", 1500)
+        attempt(first, lambda: first_visit(browser, base, quiet_ms), runs)
+        replay = Timing("xor: server runs while the replay plays 2 s", 1)
+        attempt(replay, lambda: replay_runs(page, base, quiet_ms), runs)
+        timings += [first, replay]
         timings += trained_timings(page, base, runs, quiet_ms)
         browser.close()
     return timings
 
 
+def first_visit(browser, base: str, quiet_ms: int) -> float:
+    """A fresh context (its own empty cache) opens home, reads for a second, clicks the XOR link: ms from the click
+    until the XOR page settled with every chart drawn. Home's small live chart loads the chart library meanwhile."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(MONITOR)
+    page = context.new_page()
+    try:
+        time_page(page, f"{base}/", quiet_ms)
+        page.wait_for_timeout(1000)
+        link = page.get_by_role("link", name="Open the XOR playground")
+        before = runs_done(page)
+        start = now(page)
+        link.click()
+        return settled(page, start, quiet_ms, min_runs=before + 1)["ms"]
+    finally:
+        context.close()
+
+
+def replay_runs(page, base: str, quiet_ms: int) -> float:
+    """Press Play on the XOR replay and let it play 2 s: the script runs the server made meanwhile (goal: none, the
+    animation is the browser's own)."""
+    time_page(page, f"{base}/xor", quiet_ms)
+    play = page.locator(".updatemenu-button", has_text="Play").first
+    play.scroll_into_view_if_needed()
+    before = page.evaluate("window.__nn.runStarts")
+    play.click()
+    page.wait_for_timeout(2000)
+    return page.evaluate("window.__nn.runStarts") - before
+
+
 def trained_timings(page, base: str, runs: int, quiet_ms: int) -> list[Timing]:
     cnn_page, draw_page = Timing("page cnn (trained)", 1000), Timing("page draw (trained)", 1000)
     shown, settle = Timing("draw: stroke → prediction", 150), Timing("draw: stroke → section settled", 500)
-    # streamlit-drawable-canvas sends a drawing 200 ms after the stroke ends (a fixed debounce in its bundle, Bc=200):
-    # what the app itself adds is measured from that message on.
-    answered = Timing("draw: canvas message → prediction", 150)
-    everything = [cnn_page, draw_page, shown, answered, settle]
+    # The pad sends at once on release: what the app itself adds is measured from that message on.
+    answered = Timing("draw: pad message → prediction", 150)
+    sends = Timing("draw: pad messages during a 1.2 s stroke", 4, at_least=True)
+    updates = Timing("draw: answer changes during it", 1, at_least=True)
+    everything = [cnn_page, draw_page, shown, answered, settle, sends, updates]
     try:
         query = quick_train(page, base)
     except Exception as exc:
@@ -371,8 +391,8 @@ def trained_timings(page, base: str, runs: int, quiet_ms: int) -> list[Timing]:
         cnn_page.note = draw_page.note = "the app starts with a ready-made model: the same page as above"
     attempt(cnn_page, page_sample(page, f"{base}/cnn{suffix}", quiet_ms, cnn_page), runs)
     attempt(draw_page, page_sample(page, f"{base}/draw{suffix}", quiet_ms, draw_page), runs)
-    if page.locator("canvas.upper-canvas").count() == 0:
-        shown.note = settle.note = "no drawing canvas on the Draw page"
+    if pad_of(page).count() == 0:
+        shown.note = settle.note = "no drawing pad on the Draw page"
         return everything
     rng = np.random.default_rng(7)
     digits = iter([2, 7, 3, 0, 6, 9, 5, 8, 1, 4] * (runs + 1))
@@ -380,19 +400,79 @@ def trained_timings(page, base: str, runs: int, quiet_ms: int) -> list[Timing]:
 
     def stroke() -> float:
         visible, done, answer = time_stroke(page, next(digits), rng, quiet_ms)
-        clear_canvas(page, quiet_ms)
+        clear_pad(page, quiet_ms)
         strokes.append(done)
         answers.append(answer)
         return visible
 
-    attempt(shown, stroke, 1)  # the first stroke warms the canvas component and the model
+    attempt(shown, stroke, 1)  # the first stroke warms the pad and the model
     shown.samples.clear()
     strokes.clear()
     answers.clear()
     attempt(shown, stroke, runs)
     settle.samples, settle.note = strokes, shown.note
     answered.samples, answered.note = answers, shown.note
+    attempt(sends, slow_stroke_sample(page, quiet_ms, updates), runs)
     return everything
+
+
+# While the pad is drawn on: every change of the answer (the digit read and how sure), with when it happened.
+WATCH_PREDICTION = """
+() => {
+  const nn = window.__nn;
+  nn.values = [];
+  const read = () => {
+    const metric = [...document.querySelectorAll('[data-testid=stMetric]')]
+      .find(m => m.innerText.includes('The CNN reads'));
+    const answer = metric && metric.closest('[data-testid=stVerticalBlock]');
+    return answer ? answer.innerText.trim() : '';
+  };
+  let last = read();
+  if (nn.watch) nn.watch.disconnect();
+  nn.watch = new MutationObserver(() => {
+    const now = read();
+    if (now !== last) { nn.values.push([performance.now(), now]); last = now; }
+  });
+  nn.watch.observe(document.body, {subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+def slow_stroke(page, seconds: float = 1.2) -> tuple[int, int, float]:
+    """Draw a one-stroke 8 over `seconds`, at a hand's pace: (messages the pad sent to the server during it, times
+    the answer (digit or confidence) changed during it, ms the stroke took: more than `seconds` when the browser is
+    slow to take each move). The pad must send and the answer move while drawn."""
+    pad = pad_of(page)
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    scale = box["width"] / 280
+    stroke = next(s[0] for seed in range(50) if len(s := random_drawing(8, np.random.default_rng(seed))[0]) == 1)
+    page.evaluate(WATCH_PREDICTION)
+    sent_before = int(pad.get_attribute("data-sent") or 0)  # the pad counts its own messages (ui/pad.py)
+    page.mouse.move(box["x"] + stroke[0][0] * scale, box["y"] + stroke[0][1] * scale)
+    start = now(page)
+    page.mouse.down()
+    pause = seconds / max(1, len(stroke) - 1)
+    began = time.perf_counter()
+    for k, (x, y) in enumerate(stroke[1:], 1):
+        page.mouse.move(box["x"] + x * scale, box["y"] + y * scale)
+        time.sleep(max(0.0, began + k * pause - time.perf_counter()))
+    end = now(page)
+    sends = int(pad.get_attribute("data-sent") or 0) - sent_before
+    page.mouse.up()
+    changes = page.evaluate("([a, b]) => window.__nn.values.filter(([t]) => t > a && t < b).length", [start, end])
+    return sends, changes, end - start
+
+
+def slow_stroke_sample(page, quiet_ms: int, updates: Timing):
+    def once() -> float:
+        sends, changes, _ = slow_stroke(page)
+        settled(page, 0.0, quiet_ms, min_runs=runs_done(page) + 1)
+        clear_pad(page, quiet_ms)
+        updates.samples.append(changes)
+        return sends
+
+    return once
 
 
 def table(timings: list[Timing], runs: int) -> str:

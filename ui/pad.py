@@ -76,6 +76,7 @@ export default function ({ data, parentElement, setStateValue }) {
     clearTimeout(timer);
     timer = null;
     lastSent = performance.now();
+    canvas.dataset.sent = pad.sent = (pad.sent || 0) + 1;  // for tests and bench/page_timing.py
     setStateValue('strokes', pad.strokes.map(stroke => stroke.slice()));
   };
   const sendSoon = () => {  // while drawing: at most every data.every ms

@@ -5,6 +5,7 @@ import time
 
 import numpy as np
 
+from bench.page_timing import draw_strokes, pad_of
 from tests.browser.conftest import no_exception_shown
 from tests.digit_strokes import random_drawing
 
@@ -43,28 +44,16 @@ def test_cnn_page_trains_and_shows_the_accuracy(page, server):
     no_exception_shown(page)
 
 
-def draw(page, canvas, strokes):
-    box = canvas.bounding_box()
-    for stroke in strokes:
-        x, y = stroke[0]
-        page.mouse.move(box["x"] + x, box["y"] + y)
-        page.mouse.down()
-        for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x, box["y"] + y)
-        page.mouse.up()
-
-
 def test_drawn_digits_are_read_on_the_page(page, server):
     page.goto(f"{server}/draw")  # the ready-made model reads from the first stroke: no training first
-    canvas = page.locator("canvas.upper-canvas")
-    canvas.wait_for(timeout=120_000)
-    page.wait_for_timeout(1000)  # Fabric.js may drop a stroke made the moment a new canvas appears
+    pad = pad_of(page)
+    pad.wait_for(timeout=120_000)
     rng = np.random.default_rng(7)
     latencies = []
     for digit in (2, 7, 4):
         strokes, width = random_drawing(digit, rng)
-        canvas.scroll_into_view_if_needed()
-        draw(page, canvas, strokes)
+        pad.scroll_into_view_if_needed()
+        draw_strokes(page, pad, strokes)
         released = time.perf_counter()
         page.wait_for_function(
             "d => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes("
@@ -75,7 +64,5 @@ def test_drawn_digits_are_read_on_the_page(page, server):
         latencies.append(time.perf_counter() - released)
         page.get_by_role("button", name="Clear", exact=True).click()
         page.get_by_text("Draw a digit (0–9)", exact=False).wait_for()
-        canvas = page.locator("canvas.upper-canvas")
-        page.wait_for_timeout(1000)
     print(f"stroke release to displayed prediction: {', '.join(f'{s * 1000:.0f} ms' for s in latencies)}")
     no_exception_shown(page)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.page_timing import MONITOR, draw_strokes, settled
+from bench.page_timing import MONITOR, draw_strokes, pad_of, settled
 from tests.digit_strokes import random_drawing
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1400, "height": 1000}}
@@ -131,11 +131,11 @@ def trained_run(browser, server):
     page = context.new_page()
     page.goto(f"{server}/draw", wait_until="commit")
     settled(page, 0.0, 300, min_runs=1, timeout_ms=120_000)
-    if page.locator("canvas.upper-canvas").count():
+    if pad_of(page).count():
         context.close()
         return ""
     page.get_by_role("button", name="Quick train").click()
-    page.locator("canvas.upper-canvas").wait_for(timeout=300_000)
+    pad_of(page).wait_for(timeout=300_000)
     query = page.url.split("?", 1)[1]
     context.close()
     assert "run=" in query, page.url
@@ -153,14 +153,13 @@ def open_expanders(page) -> None:
 
 
 def draw_a_digit(page) -> None:
-    canvas = page.locator("canvas.upper-canvas")
-    if canvas.count() == 0:
+    pad = page.locator("[data-testid=stMain] canvas[role=img]")  # the pad, in either language
+    if pad.count() == 0:
         return
-    canvas.scroll_into_view_if_needed()
+    pad.scroll_into_view_if_needed()
     runs = page.evaluate("window.__nn.runEnds")
     strokes, _ = random_drawing(3, np.random.default_rng(3))
-    scale = min(1.0, canvas.bounding_box()["width"] / 280)
-    draw_strokes(page, canvas, [[(x * scale, y * scale) for x, y in stroke] for stroke in strokes])
+    draw_strokes(page, pad, strokes)  # in the pad's own coordinates, scaled to its size
     settled(page, 0.0, 500, min_runs=runs + 1, timeout_ms=60_000)
 
 

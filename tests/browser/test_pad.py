@@ -1,0 +1,140 @@
+"""The Draw page's pad in Chromium: drawn digits read right, the answer follows the release within 150 ms and moves
+while a slow stroke is drawn, Undo and Clear work, and on a 390×844 phone the pad and the answer are on screen
+together. Also issue 21's first visit (home → XOR link, every chart drawn) and the XOR replay, which plays without
+the server. Timings are medians on a warm server; bench/page_timing.py prints them all."""
+
+import statistics
+
+import numpy as np
+import pytest
+
+from bench.page_timing import (
+    MONITOR,
+    clear_pad,
+    draw_strokes,
+    first_visit,
+    pad_of,
+    replay_runs,
+    settled,
+    slow_stroke,
+    time_page,
+    time_stroke,
+)
+from tests.browser.conftest import no_exception_shown
+from tests.digit_strokes import random_drawing
+
+QUIET_MS = 500
+
+
+@pytest.fixture
+def monitored(browser):
+    """A page of a fresh context with bench/page_timing's monitor (script runs, sends, DOM changes)."""
+    contexts = []
+
+    def make(viewport=(1400, 1000), **options):
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, **options)
+        context.add_init_script(MONITOR)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.errors = errors
+        return page
+
+    yield make
+    for context in contexts:
+        assert not context.pages or not context.pages[0].errors, context.pages[0].errors
+        context.close()
+
+
+def reads(page) -> str:
+    metric = page.locator("[data-testid=stMetric]", has=page.get_by_text("The CNN reads", exact=True))
+    return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
+
+
+def open_draw(page, server) -> None:
+    time_page(page, f"{server}/draw", QUIET_MS)
+    pad_of(page).wait_for(timeout=120_000)
+
+
+def test_the_answer_follows_the_release_within_150_ms_and_reads_right(monitored, server):
+    page = monitored()
+    open_draw(page, server)
+    rng = np.random.default_rng(7)
+    shown, read_right = [], 0
+    for k, digit in enumerate([2, 7, 3, 0, 6, 9, 5]):
+        visible, _, _ = time_stroke(page, digit, rng, QUIET_MS)
+        read_right += reads(page) == str(digit)
+        if k:  # the first stroke warms the pad and the model
+            shown.append(visible)
+        clear_pad(page, QUIET_MS)
+    print(f"\nrelease → prediction: median {statistics.median(shown):.0f} ms ({', '.join(f'{s:.0f}' for s in shown)})")
+    assert read_right >= 6, read_right
+    assert statistics.median(shown) < 150
+    no_exception_shown(page)
+
+
+def test_a_slow_stroke_sends_while_drawn_and_the_answer_moves(monitored, server):
+    page = monitored()
+    open_draw(page, server)
+    sends, changes, took = slow_stroke(page, seconds=1.2)
+    print(f"\na {took:.0f} ms stroke: the pad sent {sends} times, the answer changed {changes} times while drawn")
+    assert sends >= 4 and changes >= 1
+    settled(page, 0.0, QUIET_MS, min_runs=1)
+    assert reads(page) == "8"
+
+
+def test_undo_and_clear(monitored, server):
+    page = monitored()
+    open_draw(page, server)
+    pad = pad_of(page)
+    strokes, _ = random_drawing(4, np.random.default_rng(11))
+    draw_strokes(page, pad, strokes)
+    page.wait_for_function("() => document.body.innerText.includes('The CNN reads')")
+    assert page.get_by_text("Draw a digit (0–9)").count() == 0
+    for _ in strokes:
+        page.get_by_role("button", name="Undo", exact=True).click()
+    page.get_by_text("Draw a digit (0–9)").wait_for()
+    draw_strokes(page, pad, strokes)
+    page.wait_for_function("() => document.body.innerText.includes('The CNN reads')")
+    page.get_by_role("button", name="Clear", exact=True).click()
+    page.get_by_text("Draw a digit (0–9)").wait_for()
+    assert page.get_by_role("button", name="Clear", exact=True).is_disabled()
+    no_exception_shown(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_on_a_phone_the_pad_and_the_answer_are_on_screen_together(monitored, server, lang):
+    page = monitored((390, 844), device_scale_factor=2, has_touch=True, is_mobile=True)
+    time_page(page, f"{server}/draw?lang={lang}", QUIET_MS)
+    pad = page.get_by_label("画板" if lang == "zh" else "Drawing pad", exact=True)
+    pad.scroll_into_view_if_needed()
+    before = pad.bounding_box()
+    strokes, _ = random_drawing(4, np.random.default_rng(11))
+    draw_strokes(page, pad, strokes)
+    page.wait_for_selector("[data-testid=stMetricValue]")
+    settled(page, 0.0, QUIET_MS, min_runs=1)
+    answer = page.locator("[data-testid=stMetric]").first.bounding_box()
+    after = pad.bounding_box()
+    assert after["y"] == before["y"], "the pad moved while it was drawn on"
+    assert answer["y"] < after["y"], "the answer sits above the pad on a phone"
+    assert after["y"] + after["height"] - answer["y"] <= 844, (answer, after)  # one screen holds both
+    assert page.locator("[data-testid=stMetricValue]").first.inner_text().strip() == "4"
+
+
+def test_a_first_visit_reaches_the_xor_charts_within_1_5_s(browser, server):
+    first_visit(browser, server, QUIET_MS)  # warm the server's XOR results
+    times = [first_visit(browser, server, QUIET_MS) for _ in range(3)]
+    print(f"\nhome → XOR link → every chart drawn, cold cache: {', '.join(f'{t:.0f}' for t in times)} ms")
+    assert statistics.median(times) < 1500
+
+
+def test_the_xor_replay_plays_without_the_server(monitored, server):
+    page = monitored()
+    assert replay_runs(page, server, QUIET_MS) == 0
+    marker = page.evaluate(
+        "() => { const p = [...document.querySelectorAll('.js-plotly-plot')]"
+        ".find(p => ((p._transitionData || {})._frames || []).length); return p ? p._fullData[5].x[0] : null; }"
+    )
+    assert marker is not None and marker < 10_000  # playing moved the loss curve's marker off the run's end
