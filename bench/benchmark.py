@@ -1,27 +1,34 @@
-"""Speed of NN Playground's training, evaluation and XOR code against the lesson's own loops.
+"""Speed of NN Playground's CNN training (float32 and bfloat16) against the post's own script, run as written.
 
 Run from the repository root:
 
-    python bench/benchmark.py [--epochs N] [--device cpu|cuda|auto] [--rounds R] [--data DIR]
+    python bench/benchmark.py [--rounds R] [--epochs N] [--device cpu|cuda|auto] [--data DIR]
 
-Every round runs the lesson's code and the project's code one after the other on the same data and
-machine (the order flips every round, so slow drift of the machine hits both alike); the figures are
-medians over the rounds and each ratio is the median of the per-round ratios. See bench/README.md.
+Every round runs, each in a fresh process and in an order that rotates every round: the post's script
+(lesson/mnist_cnn.py, byte for byte, run as its user runs it: `python mnist_cnn.py` beside a ./data folder, with
+the environment this command was started with, so no OpenMP or thread setting is chosen for it), then
+`core.cnn.train` as the app runs it, in float32 and in bfloat16. Figures are medians over the rounds; each ratio is
+the median of the per-round ratios. See bench/README.md.
 """
 
 import argparse
 import contextlib
-import io
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+# The environment as the user started this command, before `import core` adds its OpenMP spin setting: the post's
+# script runs with exactly this one, as it would from the user's shell.
+USER_ENV = dict(os.environ)
 ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "lesson" / "mnist_cnn.py"
 sys.path.insert(0, str(ROOT))
 
 import core  # noqa: E402,F401  (first, as app.py does: it sets the OpenMP wait policy before torch loads)
@@ -31,11 +38,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torchvision  # noqa: E402
 from torch import nn  # noqa: E402
-from torch.utils.data import DataLoader  # noqa: E402
-from torchvision import transforms  # noqa: E402
 
 from core import xor_numpy, xor_torch  # noqa: E402
-from core.device import cpu_threads, describe_device, resolve_device  # noqa: E402
+from core.device import cpu_bfloat16, describe_device, resolve_device  # noqa: E402
 from core.mnist_data import bundled_root  # noqa: E402
 
 IMPORTS = (
@@ -48,79 +53,179 @@ IMPORTS = (
     ("torchvision", None),
     ("torchvision", "torch"),
 )
+SIDES = ("lesson", "float32", "bfloat16")
+SCRIPT_EPOCHS = re.compile(r"^epochs = (\d+)$", re.MULTILINE)
+
+# --------------------------------------------------------------------------------------------------
+# The post's script, run as written. This runner is the child's whole program: it imports nothing of the project,
+# times the script from its first line to its last, then (untimed) measures the trained model on the test split
+# with the script's own ToTensor() and a plain test loop (the post has none).
+# --------------------------------------------------------------------------------------------------
+
+LESSON_RUNNER = r"""
+import contextlib, io, json, sys, time
+import torch, torchvision
+from torchvision import transforms
+source, epochs = sys.argv[1], sys.argv[2]
+code = open(source, encoding="utf-8").read()
+if epochs != "as-written":
+    code = code.replace("\nepochs = 10\n", f"\nepochs = {int(epochs)}\n")
+started = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    names = {"__name__": "__main__", "__file__": source}
+    exec(compile(code, source, "exec"), names)
+train_s = time.perf_counter() - started
+model, device = names["model"], names["device"]
+test = torchvision.datasets.MNIST("./data", train=False, download=False, transform=transforms.ToTensor())
+loader = torch.utils.data.DataLoader(test, batch_size=1000)
+model.eval()
+correct = 0
+started = time.perf_counter()
+with torch.no_grad():
+    for images, labels in loader:
+        correct += (model(images.to(device)).argmax(1) == labels.to(device)).sum().item()
+eval_s = time.perf_counter() - started
+print(json.dumps({
+    "samples_per_s": names["epochs"] * len(names["trainset"]) / train_s,
+    "accuracy": correct / len(test),
+    "eval_samples_per_s": len(test) / eval_s,
+    "threads": torch.get_num_threads(),
+    "epochs": names["epochs"],
+}))
+"""
+
+
+def script_epochs() -> int:
+    return int(SCRIPT_EPOCHS.search(SCRIPT.read_text(encoding="utf-8")).group(1))
+
+
+def run_lesson(args) -> dict:
+    """The post's script in a fresh interpreter, in a folder whose ./data is the benchmark's data, with USER_ENV."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "data").symlink_to(Path(args.data).resolve(), target_is_directory=True)
+        epochs = "as-written" if args.epochs is None else str(args.epochs)
+        command = [sys.executable, "-c", LESSON_RUNNER, str(SCRIPT), epochs]
+        done = subprocess.run(command, cwd=folder, env=USER_ENV, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the post's script failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --------------------------------------------------------------------------------------------------
-# The lesson's code, as the lesson writes it
+# The project's side, as the app runs it: core imported first (its OpenMP setting), core.device's threads,
+# the data cached in memory as after the app's first page, core.cnn.train consumed record by record
 # --------------------------------------------------------------------------------------------------
 
 
-class LessonCNN(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, kernel_size=3, padding=1)
-        self.conv2 = nn.Conv2d(32, 64, kernel_size=3, padding=1)
-        self.pool = nn.MaxPool2d(2, 2)
-        self.fc1 = nn.Linear(64 * 7 * 7, 128)
-        self.fc2 = nn.Linear(128, 10)
-        self.relu = nn.ReLU()
-
-    def forward(self, x):
-        x = self.pool(self.relu(self.conv1(x)))
-        x = self.pool(self.relu(self.conv2(x)))
-        x = x.view(-1, 64 * 7 * 7)
-        x = self.relu(self.fc1(x))
-        x = self.fc2(x)
-        return x
+def sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
 
 
-LESSON_TRANSFORM = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
+def project_worker(root, epochs, device, seed, precision, eval_repeats) -> dict:
+    """core.cnn.train in one precision, then core.cnn.evaluate in the same.
+
+    samples_per_s leaves out the test evaluations that train() runs after each epoch (the time between an epoch's
+    last log record and its 'epoch'/'done' record); e2e_samples_per_s is the whole train() call.
+    """
+    from core import cnn
+    from core.mnist_data import load_split
+
+    train_images, _ = load_split(root, train=True, download=False)
+    test_images, test_labels = load_split(root, train=False, download=False)
+    model = cnn.build_model(seed)
+    eval_s, last = 0.0, None
+    sync(device)
+    started = previous = time.perf_counter()
+    for record in cnn.train(model, root, epochs=epochs, device=device, seed=seed, precision=precision):
+        now = time.perf_counter()
+        if record["kind"] in ("epoch", "done"):
+            eval_s += now - previous
+        previous, last = now, record
+    sync(device)
+    total_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for _ in range(eval_repeats):
+        cnn.evaluate(model, test_images, test_labels, precision)
+    sync(device)
+    n = epochs * len(train_images)
+    return {
+        "samples_per_s": n / (total_s - eval_s),
+        "e2e_samples_per_s": n / total_s,
+        "accuracy": last["test_accuracy"],
+        "eval_samples_per_s": eval_repeats * len(test_images) / (time.perf_counter() - started),
+        "threads": torch.get_num_threads(),
+        "ran_in": last.precision,
+        "weights": str(next(model.parameters()).dtype),
+    }
 
 
-def lesson_loaders(root):
-    train_dataset = torchvision.datasets.MNIST(root, train=True, transform=LESSON_TRANSFORM, download=False)
-    test_dataset = torchvision.datasets.MNIST(root, train=False, transform=LESSON_TRANSFORM, download=False)
-    train_loader = DataLoader(train_dataset, batch_size=64, shuffle=True)
-    test_loader = DataLoader(test_dataset, batch_size=1000, shuffle=False)
-    return train_loader, test_loader
+def run_project(args, precision, seed, epochs) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", precision, "--epochs", str(epochs)]
+    command += ["--device", args.device, "--data", args.data, "--eval-repeats", str(args.eval_repeats)]
+    done = subprocess.run(command + ["--seed", str(seed)], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the {precision} worker failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def lesson_train(model, train_loader, epochs, device, log):
-    """The lesson's loop: Adam 1e-3, StepLR(5, 0.5), loss.item() every batch, a print every 100 batches."""
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
-    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=5, gamma=0.5)
-    for epoch in range(epochs):
-        model.train()
-        running_loss = 0.0
-        for i, (images, labels) in enumerate(train_loader):
-            images, labels = images.to(device), labels.to(device)
-            optimizer.zero_grad()
-            outputs = model(images)
-            loss = criterion(outputs, labels)
-            loss.backward()
-            optimizer.step()
-            running_loss += loss.item()
-            if (i + 1) % 100 == 0:
-                print(
-                    f"Epoch [{epoch + 1}/{epochs}], Step [{i + 1}/{len(train_loader)}], Loss: {running_loss / 100:.4f}",
-                    file=log,
-                )
-                running_loss = 0.0
-        scheduler.step()
+# --------------------------------------------------------------------------------------------------
+# How close to the limit: FLOPs a training sample costs, counted from the model, against the CPU's float32 peak
+# --------------------------------------------------------------------------------------------------
 
 
-def lesson_evaluate(model, test_loader, device) -> float:
-    model.eval()
-    correct, total = 0, 0
+def training_flops_per_sample(model: nn.Module | None = None) -> float:
+    """Multiply-adds of one forward pass, counted by hooks on every Conv2d and Linear, times 2 FLOPs, times 3 for
+    training (forward; backward to the weights; backward to the inputs, which conv1 skips: its input is the image).
+    """
+    from core.cnn import CNN
+
+    model = model or CNN()
+    macs: list[tuple[nn.Module, int]] = []
+
+    def count(module, inputs, output):
+        per_output = module.in_features if isinstance(module, nn.Linear) else module.weight[0].numel()
+        macs.append((module, output[0].numel() * per_output))
+
+    layers = [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    handles = [layer.register_forward_hook(count) for layer in layers]
     with torch.no_grad():
-        for images, labels in test_loader:
-            images, labels = images.to(device), labels.to(device)
-            outputs = model(images)
-            _, predicted = torch.max(outputs.data, 1)
-            total += labels.size(0)
-            correct += (predicted == labels).sum().item()
-    return correct / total
+        model(torch.zeros(1, 1, 28, 28))
+    for handle in handles:
+        handle.remove()
+    first = layers[0]
+    return sum(2 * m * (2 if module is first else 3) for module, m in macs)
+
+
+def cpu_flags() -> set[str]:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def cpu_ghz() -> float | None:
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("cpu MHz"):
+                return float(line.split(":", 1)[1]) / 1000
+    return None
+
+
+def float32_peak_gflops(threads: int, fma_units: int) -> tuple[float | None, str]:
+    """threads × GHz × FMA units × float32 lanes (16 with AVX-512, 8 with AVX2) × 2 FLOPs, and that formula."""
+    ghz, flags = cpu_ghz(), cpu_flags()
+    lanes = 16 if "avx512f" in flags else 8 if "avx2" in flags else 4
+    if ghz is None:
+        return None, "unknown clock"
+    peak = threads * ghz * fma_units * lanes * 2
+    return peak, f"{threads} cores × {ghz:.2f} GHz × {fma_units} FMA units × {lanes} lanes × 2 = {peak:,.0f} GFLOP/s"
+
+
+# --------------------------------------------------------------------------------------------------
+# XOR and imports, unchanged
+# --------------------------------------------------------------------------------------------------
 
 
 def lesson_xor_numpy(epochs):
@@ -148,108 +253,6 @@ def lesson_xor_torch(epochs):
         if (epoch + 1) % 1000 == 0:
             loss.item()
     return model
-
-
-# --------------------------------------------------------------------------------------------------
-# Measuring: each training run in a fresh worker process, so neither side inherits the other's state
-# (torch's thread count, the allocator's settings and free lists, warm caches)
-# --------------------------------------------------------------------------------------------------
-
-
-def sync(device):
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
-def lesson_worker(root, epochs, device, seed, eval_repeats) -> dict:
-    """The lesson's script: its loaders, model and loop, torch's default threads; then its test loop, timed."""
-    train_loader, test_loader = lesson_loaders(root)
-    torch.manual_seed(seed)
-    model = LessonCNN().to(device)
-    sync(device)
-    started = time.perf_counter()
-    lesson_train(model, train_loader, epochs, device, io.StringIO())
-    sync(device)
-    train_s = time.perf_counter() - started
-    started = time.perf_counter()
-    accuracy = lesson_evaluate(model, test_loader, device)
-    eval_s = time.perf_counter() - started
-    started = time.perf_counter()
-    for _ in range(eval_repeats):
-        lesson_evaluate(model, test_loader, device)
-    sync(device)
-    eval_rate = eval_repeats * len(test_loader.dataset) / (time.perf_counter() - started)
-    n = epochs * len(train_loader.dataset)
-    return {
-        "samples_per_s": n / train_s,
-        "e2e_samples_per_s": n / (train_s + eval_s),
-        "accuracy": accuracy,
-        "eval_samples_per_s": eval_rate,
-        "threads": torch.get_num_threads(),
-    }
-
-
-def project_worker(root, epochs, device, seed, eval_repeats) -> dict:
-    """core.cnn.train as the app calls it (data already cached, as after the app's first page), then core.cnn.evaluate.
-
-    samples_per_s leaves out the test evaluations that train() runs after each epoch (the time between an epoch's
-    last log record and its 'epoch'/'done' record); e2e_samples_per_s is the whole train() call.
-    """
-    from core import cnn
-    from core.mnist_data import load_split
-
-    train_images, _ = load_split(root, train=True, download=False)
-    test_images, test_labels = load_split(root, train=False, download=False)
-    model = cnn.build_model(seed)
-    eval_s, last = 0.0, None
-    sync(device)
-    started = time.perf_counter()
-    previous = started
-    for record in cnn.train(
-        model, root, epochs=epochs, lr=1e-3, batch_size=64, device=device, seed=seed, download=False
-    ):
-        now = time.perf_counter()
-        if record["kind"] in ("epoch", "done"):
-            eval_s += now - previous
-        previous, last = now, record
-    sync(device)
-    total_s = time.perf_counter() - started
-    started = time.perf_counter()
-    for _ in range(eval_repeats):
-        cnn.evaluate(model, test_images, test_labels)
-    sync(device)
-    eval_rate = eval_repeats * len(test_images) / (time.perf_counter() - started)
-    n = epochs * len(train_images)
-    return {
-        "samples_per_s": n / (total_s - eval_s),
-        "e2e_samples_per_s": n / total_s,
-        "accuracy": last["test_accuracy"],
-        "eval_samples_per_s": eval_rate,
-        "threads": torch.get_num_threads(),
-    }
-
-
-def run_worker(who, args, seed) -> dict:
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker",
-        who,
-        "--epochs",
-        str(args.epochs),
-        "--device",
-        args.device,
-        "--data",
-        args.data,
-        "--eval-repeats",
-        str(args.eval_repeats),
-        "--seed",
-        str(seed),
-    ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"the {who} worker failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def timed(fn, *args, **kwargs) -> float:
@@ -288,16 +291,17 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def machine_lines(device, threads=None) -> list[str]:
+def machine_lines(device, threads) -> list[str]:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    lesson_threads, project_threads = threads or (torch.get_num_threads(), cpu_threads())
+    spin = {name: USER_ENV.get(name, "unset") for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS")}
     return [
-        f"CPU: {cpu_model()}, {cores} cores available; Python {platform.python_version()}, torch {torch.__version__}, "
-        f"torchvision {torchvision.__version__}, numpy {np.__version__}",
-        f"Device: {describe_device(device) if device.type != 'cpu' else 'CPU'}; torch threads: lesson {lesson_threads} "
-        f"(torch's default), project {project_threads} (core.device.cpu_threads); "
-        f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, "
-        f"GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', 'unset')} for both",
+        f"CPU: {cpu_model()}, {cores} cores available, bfloat16 instructions: {cpu_bfloat16() or 'none'}; "
+        f"Python {platform.python_version()}, torch {torch.__version__}, torchvision {torchvision.__version__}",
+        f"Device: {describe_device(device) if device.type != 'cpu' else 'CPU'}; torch threads: the post's script "
+        f"{threads[0]} (torch's default), project {threads[1]} (core.device.cpu_threads)",
+        "Environment of the post's script, as this command was started: "
+        + ", ".join(f"{k}={v}" for k, v in spin.items())
+        + f"; the project's: GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', 'unset')} (core/__init__.py, as the app)",
     ]
 
 
@@ -310,139 +314,146 @@ def mean_range(values) -> str:
     return text + (f" ({min(values):.2%}–{max(values):.2%})" if len(values) > 1 else "")
 
 
-def main(argv=None):
+def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=2, help="training epochs per run (default 2)")
     parser.add_argument(
-        "--device", default="auto", choices=("cpu", "cuda", "auto"), help="default auto: CUDA if present"
+        "--epochs", type=int, help="epochs for every side (default: the script's own `epochs = 10`, as written)"
     )
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of lesson vs project (default 3)")
+    parser.add_argument("--device", default="auto", choices=("cpu", "cuda", "auto"), help="the project's device")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of lesson / float32 / bfloat16 (default 3)")
     parser.add_argument(
         "--data",
         default=os.environ.get("NN_PLAYGROUND_DATA") or bundled_root(),
         help="folder holding MNIST/raw (default $NN_PLAYGROUND_DATA, else the bundled sample)",
     )
     parser.add_argument("--eval-repeats", type=int, default=5, help="test-set passes per evaluation timing (default 5)")
+    parser.add_argument("--fma-units", type=int, default=2, help="float32 FMA units per core, for the peak (default 2)")
     parser.add_argument("--xor-epochs", type=int, default=10_000)
     parser.add_argument("--xor-nets", type=int, default=100)
+    parser.add_argument("--no-xor", action="store_true", help="skip the XOR timings")
     parser.add_argument("--no-imports", action="store_true", help="skip the fresh-process import timings")
-    parser.add_argument("--worker", choices=("lesson", "project"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("float32", "bfloat16"), help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    device = resolve_device(args.device)
-    if args.worker:
-        worker = lesson_worker if args.worker == "lesson" else project_worker
-        print(json.dumps(worker(args.data, args.epochs, device, args.seed, args.eval_repeats)))
-        return
+    return parser.parse_args(argv)
 
-    for line in machine_lines(device):
-        print(line)
-    sizes = [len(torchvision.datasets.MNIST(args.data, train=t, download=False)) for t in (True, False)]
+
+def one_round(args, r: int, epochs: int) -> dict:
+    """The three sides in fresh processes, the order rotated each round; the project's two share seed r."""
+    order = SIDES[r % 3 :] + SIDES[: r % 3]
+    results = {side: run_lesson(args) if side == "lesson" else run_project(args, side, r, epochs) for side in order}
+    lesson, full, half = (results[side] for side in SIDES)
     print(
-        f"Data: {args.data} ({sizes[0]} train / {sizes[1]} test images); {args.epochs} epochs x {args.rounds} rounds\n"
+        f"round {r + 1}/{args.rounds} ({' → '.join(order)}): samples/s lesson {lesson['samples_per_s']:,.0f}, "
+        f"float32 {full['samples_per_s']:,.0f} ({full['samples_per_s'] / lesson['samples_per_s']:.2f}x), "
+        f"bfloat16 {half['samples_per_s']:,.0f} ({half['samples_per_s'] / lesson['samples_per_s']:.2f}x, ran in "
+        f"{half['ran_in']}, weights {half['weights']}); accuracy {lesson['accuracy']:.2%} / {full['accuracy']:.2%} "
+        f"/ {half['accuracy']:.2%}",
+        flush=True,
     )
+    return results
 
-    keys = (
-        "lesson_sps",
-        "project_sps",
-        "train_ratio",
-        "lesson_e2e",
-        "project_e2e",
-        "e2e_ratio",
-        "lesson_acc",
-        "project_acc",
-        "lesson_eval",
-        "project_eval",
-        "eval_ratio",
-        "xor_np",
-        "xor_torch",
-        "xor_many",
+
+def xor_round(args) -> dict:
+    return {
+        "np": timed(lesson_xor_numpy, args.xor_epochs),
+        "torch": timed(lesson_xor_torch, args.xor_epochs),
+        "many": timed(xor_numpy.train_many, 2, range(args.xor_nets), epochs=args.xor_epochs),
+    }
+
+
+def cnn_table(rounds: list[dict], peak: float | None) -> list[str]:
+    def column(side, key):
+        return [r[side][key] for r in rounds]
+
+    def ratio(side, key="samples_per_s"):
+        return med([r[side][key] / r["lesson"][key] for r in rounds])
+
+    flops = training_flops_per_sample() / 1e9
+    rows = ["| What | The post's script | Project, float32 | Project, bfloat16 |", "| --- | ---: | ---: | ---: |"]
+    rate = {side: med(column(side, "samples_per_s")) for side in SIDES}
+    rows.append(
+        f"| CNN training, samples/s | {rate['lesson']:,.0f} | {rate['float32']:,.0f} (**{ratio('float32'):.2f}×**) "
+        f"| {rate['bfloat16']:,.0f} (**{ratio('bfloat16'):.2f}×**) |"
     )
-    rows = {key: [] for key in keys}
-    threads = None
-    for r in range(args.rounds):
-        order = ("lesson", "project") if r % 2 == 0 else ("project", "lesson")
-        results = {who: run_worker(who, args, seed=r) for who in order}
-        lesson, project = results["lesson"], results["project"]
-        threads = (lesson["threads"], project["threads"])
-        xor = {
-            "np": timed(lesson_xor_numpy, args.xor_epochs),
-            "torch": timed(lesson_xor_torch, args.xor_epochs),
-            "many": timed(xor_numpy.train_many, 2, range(args.xor_nets), epochs=args.xor_epochs),
-        }
-        for key, value in (
-            ("lesson_sps", lesson["samples_per_s"]),
-            ("project_sps", project["samples_per_s"]),
-            ("train_ratio", project["samples_per_s"] / lesson["samples_per_s"]),
-            ("lesson_e2e", lesson["e2e_samples_per_s"]),
-            ("project_e2e", project["e2e_samples_per_s"]),
-            ("e2e_ratio", project["e2e_samples_per_s"] / lesson["e2e_samples_per_s"]),
-            ("lesson_acc", lesson["accuracy"]),
-            ("project_acc", project["accuracy"]),
-            ("lesson_eval", lesson["eval_samples_per_s"]),
-            ("project_eval", project["eval_samples_per_s"]),
-            ("eval_ratio", project["eval_samples_per_s"] / lesson["eval_samples_per_s"]),
-            ("xor_np", xor["np"]),
-            ("xor_torch", xor["torch"]),
-            ("xor_many", xor["many"]),
-        ):
-            rows[key].append(value)
-        print(
-            f"round {r + 1}/{args.rounds} ({order[0]} first): train lesson {lesson['samples_per_s']:,.0f} vs project "
-            f"{project['samples_per_s']:,.0f} samples/s ({rows['train_ratio'][-1]:.2f}x; with evaluation "
-            f"{rows['e2e_ratio'][-1]:.2f}x); accuracy {lesson['accuracy']:.4f} vs {project['accuracy']:.4f}; "
-            f"eval {lesson['eval_samples_per_s']:,.0f} vs {project['eval_samples_per_s']:,.0f} samples/s "
-            f"({rows['eval_ratio'][-1]:.2f}x); XOR {xor['np']:.2f} s / {xor['torch']:.2f} s / "
-            f"{args.xor_nets} nets {xor['many']:.2f} s",
-            flush=True,
-        )
+    share = (lambda side: f", {rate[side] * flops / peak:.0%} of peak") if peak else (lambda side: "")
+    rows.append(
+        f"| Training arithmetic ({flops * 1e3:.1f} MFLOP a sample), GFLOP/s | "
+        + " | ".join(f"{rate[side] * flops:,.0f}{share(side)}" for side in SIDES)
+        + " |"
+    )
+    e2e = {side: med(column(side, "e2e_samples_per_s")) for side in SIDES[1:]}
+    rows.append(
+        f"| Training + a test evaluation after each epoch, samples/s | | {e2e['float32']:,.0f} "
+        f"| {e2e['bfloat16']:,.0f} |"
+    )
+    gaps = [r["bfloat16"]["accuracy"] - r["float32"]["accuracy"] for r in rounds]
+    rows.append(
+        "| Test accuracy (mean, range) | " + " | ".join(mean_range(column(side, "accuracy")) for side in SIDES) + " |"
+    )
+    rows.append(
+        f"| bfloat16 − float32, same seed and data order | | | {100 * statistics.mean(gaps):+.2f} pt (largest "
+        f"{100 * max(gaps, key=abs):+.2f}) |"
+    )
+    rows.append(
+        "| Evaluation of the test set, samples/s | "
+        + f"{med(column('lesson', 'eval_samples_per_s')):,.0f} (a plain test loop; the post has none) | "
+        + " | ".join(f"{med(column(side, 'eval_samples_per_s')):,.0f}" for side in SIDES[1:])
+        + " |"
+    )
+    return rows
 
-    imports = [] if args.no_imports else [(module, after, *import_seconds(module, after)) for module, after in IMPORTS]
 
-    ep, nets = args.xor_epochs, args.xor_nets
+def xor_table(xors: list[dict], ep: int, nets: int) -> list[str]:
+    np_s, torch_s, many_s = (med([x[k] for x in xors]) for k in ("np", "torch", "many"))
+    return [
+        "| XOR | The lesson's loop | Project | Ratio |",
+        "| --- | ---: | ---: | ---: |",
+        f"| 1 net × {ep:,} epochs, NumPy `SimpleNeuralNetwork` | {np_s:.2f} s | | |",
+        f"| 1 net × {ep:,} epochs, PyTorch `XORNet` + SGD | {torch_s:.2f} s | | |",
+        f"| {nets} nets × {ep:,} epochs | {nets * np_s:.1f} s ({nets} × the NumPy loop, est.) | `train_many`: "
+        f"{many_s:.2f} s | {nets * np_s / many_s:.0f}× |",
+    ]
+
+
+def import_table() -> list[str]:
+    rows = [
+        "| Import in a fresh process | Seconds | Loads torchvision | Loads torch._dynamo |",
+        "| --- | ---: | :---: | :---: |",
+    ]
+    for module, after in IMPORTS:
+        seconds, vision, dynamo = import_seconds(module, after)
+        label = f"`import {module}`" + (f" (with {after} already loaded)" if after else "")
+        rows.append(f"| {label} | {seconds:.2f} | {'yes' if vision else 'no'} | {'yes' if dynamo else 'no'} |")
+    return rows
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    device = resolve_device(args.device)
+    epochs = args.epochs or script_epochs()
+    if args.worker:
+        result = project_worker(args.data, epochs, device, args.seed, args.worker, args.eval_repeats)
+        print(json.dumps(result))
+        return
+    sizes = [len(torchvision.datasets.MNIST(args.data, train=t, download=False)) for t in (True, False)]
+    print(f"Data: {args.data} ({sizes[0]:,} train / {sizes[1]:,} test images); {epochs} epochs × {args.rounds} rounds")
+    print(f"Command: python bench/benchmark.py {' '.join(sys.argv[1:] if argv is None else argv)}\n", flush=True)
+    rounds = [one_round(args, r, epochs) for r in range(args.rounds)]
+    xors = [] if args.no_xor else [xor_round(args) for _ in range(args.rounds)]
+    threads = (rounds[-1]["lesson"]["threads"], rounds[-1]["float32"]["threads"])
+    peak, formula = float32_peak_gflops(threads[1], args.fma_units) if device.type == "cpu" else (None, "")
     print("\n" + "\n".join(f"_{line}_  " for line in machine_lines(device, threads)))
     print(
-        f"_{args.epochs} epochs on {sizes[0]:,} MNIST training images, batch 64, Adam 1e-3; medians of {args.rounds} "
-        f"alternating rounds, each run in a fresh process._\n"
+        f"_{epochs} epochs on {sizes[0]:,} MNIST training images, batch 64, Adam 1e-3, StepLR(5, 0.5); medians of "
+        f"{args.rounds} rounds, each side in a fresh process; ratios against the post's script"
+        + (f"; float32 peak: {formula}" if peak else "")
+        + "._\n"
     )
-    print("| What | Lesson's code | Project | Project ÷ lesson |")
-    print("| --- | ---: | ---: | ---: |")
-    print(
-        f"| CNN training, samples/s | {med(rows['lesson_sps']):,.0f} | {med(rows['project_sps']):,.0f} "
-        f"| **{med(rows['train_ratio']):.2f}×** |"
-    )
-    print(
-        f"| CNN training + test evaluation, samples/s | {med(rows['lesson_e2e']):,.0f} "
-        f"| {med(rows['project_e2e']):,.0f} | {med(rows['e2e_ratio']):.2f}× |"
-    )
-    print(
-        f"| Test accuracy after {args.epochs} epochs (mean, range) | {mean_range(rows['lesson_acc'])} "
-        f"| {mean_range(rows['project_acc'])} | "
-        f"{100 * (statistics.mean(rows['project_acc']) - statistics.mean(rows['lesson_acc'])):+.2f} pt |"
-    )
-    print(
-        f"| Evaluation of {sizes[1]:,} test images, samples/s | {med(rows['lesson_eval']):,.0f} "
-        f"| {med(rows['project_eval']):,.0f} | **{med(rows['eval_ratio']):.2f}×** |"
-    )
-    print(
-        f"| XOR, 1 net × {ep:,} epochs, NumPy `SimpleNeuralNetwork` | {med(rows['xor_np']):.2f} s "
-        f"({ep / med(rows['xor_np']):,.0f} net·epochs/s) | | |"
-    )
-    print(
-        f"| XOR, 1 net × {ep:,} epochs, PyTorch `XORNet` + SGD | {med(rows['xor_torch']):.2f} s "
-        f"({ep / med(rows['xor_torch']):,.0f} net·epochs/s) | | |"
-    )
-    print(
-        f"| XOR, {nets} nets × {ep:,} epochs | {nets * med(rows['xor_np']):.1f} s ({nets} × the NumPy loop, est.) | "
-        f"`train_many`: {med(rows['xor_many']):.2f} s ({nets * ep / med(rows['xor_many']):,.0f} net·epochs/s) | "
-        f"{nets * med(rows['xor_np']) / med(rows['xor_many']):.0f}× |"
-    )
-    if imports:
-        print("\n| Import in a fresh process | Seconds | Loads torchvision | Loads torch._dynamo |")
-        print("| --- | ---: | :---: | :---: |")
-        for module, after, seconds, vision, dynamo in imports:
-            label = f"`import {module}`" + (f" (with {after} already loaded)" if after else "")
-            print(f"| {label} | {seconds:.2f} | {'yes' if vision else 'no'} | {'yes' if dynamo else 'no'} |")
+    print("\n".join(cnn_table(rounds, peak)))
+    if xors:
+        print("\n" + "\n".join(xor_table(xors, args.xor_epochs, args.xor_nets)))
+    if not args.no_imports:
+        print("\n" + "\n".join(import_table()))
 
 
 if __name__ == "__main__":
