@@ -15,6 +15,11 @@ Phases:
           as many epochs as one click may have (--xor-epochs), and a new seed each time so no cache helps, as fast
           as the server answers: how much slower a CNN run gets (--xor-rounds runs of --cnn-epochs epochs timed
           alone, then as many while hammered; about 3 minutes), and how long Stop takes, with and without them.
+  uploads --upload-sessions sessions each PUT --upload-files 16 MB files that no uploader refers to: memory kept.
+  widgets --widget-sessions sessions each send a 1.86 MB `[[],[],…]` widget value, then close: memory kept, and
+          60 s after they closed.
+  storm   a reload storm: --storm new sessions as fast as one address can open them: how many ran at once.
+  finder  --finder sessions (that had a turn) queue the LR finder; a new visitor's Quick train: wait and run.
 Memory is the server process's VmRSS and VmHWM (peak) from /proc. Not part of CI.
 """
 
@@ -24,6 +29,7 @@ import statistics
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
@@ -32,6 +38,7 @@ from pathlib import Path
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
 from websockets.sync.client import connect
 
 warnings.filterwarnings("ignore", message="connect.. must be used as a context manager")
@@ -52,9 +59,15 @@ class Visitor:
     """One browser tab, as the server sees it: a websocket session on one page."""
 
     def __init__(self, port: int, page: str, **query):
+        self.xsrf = xsrf_cookie(port)
         self.ws = connect(
-            f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=2**27, open_timeout=60
+            f"ws://127.0.0.1:{port}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=2**27,
+            open_timeout=60,
+            additional_headers={"Cookie": f"_streamlit_xsrf={self.xsrf}"},
         )
+        self.session_id = ""
         self.page, self.query = page, urllib.parse.urlencode(query)
         self.buttons: dict[str, str] = {}  # label → widget id
         self.fragment = ""  # the auto-refreshing progress fragment's id, once the page has one
@@ -78,6 +91,8 @@ class Visitor:
         while True:
             message = ForwardMsg.FromString(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
             kind = message.WhichOneof("type")
+            if kind == "new_session":
+                self.session_id = message.new_session.initialize.session_id
             if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 self._element(message.delta.new_element)
             elif kind == "auto_rerun":
@@ -101,6 +116,46 @@ class Visitor:
 
     def close(self) -> None:
         self.ws.close()
+
+    def put_file(self, port: int, size: int) -> int:
+        """PUT a file to the session's upload endpoint, as no uploader on the page asked: the HTTP status."""
+        boundary = "benchboundary"
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.bin"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + bytes(size)
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/_stcore/upload_file/{self.session_id}/{random.getrandbits(64):x}",
+            data=body,
+            method="PUT",
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Cookie": f"_streamlit_xsrf={self.xsrf}",
+                "X-Xsrftoken": self.xsrf,
+            },
+        )
+        try:
+            return urllib.request.urlopen(request, timeout=60).status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except urllib.error.URLError:
+            return 0
+
+    def send_value(self, widget_id: str, json_text: str) -> None:
+        """A widget value the page never sends, as a raw client can."""
+        message = BackMsg()
+        message.rerun_script.query_string, message.rerun_script.page_name = self.query, self.page
+        message.rerun_script.widget_states.widgets.append(WidgetState(id=widget_id, json_value=json_text))
+        self.ws.send(message.SerializeToString())
+
+
+def xsrf_cookie(port: int) -> str:  # noqa: ARG001  (any client may mint its own: the check is double-submit)
+    """An XSRF cookie as the server sets one: the upload endpoint only checks that the header matches the cookie."""
+    return generate_xsrf_token_string()
 
 
 def memory_mb(pid: int) -> dict[str, float]:
@@ -285,6 +340,107 @@ def phase_xor(port: int, hammers: int, epochs: int, rounds: int, cnn_epochs: int
     )
 
 
+def settle(pid: int, seconds: float) -> float:
+    """The server's RSS after `seconds` with nobody connected."""
+    time.sleep(seconds)
+    return memory_mb(pid)["VmRSS"]
+
+
+def phase_uploads(port: int, pid: int, sessions: int, files: int, rows: list) -> None:
+    before = memory_mb(pid)["VmRSS"]
+    visitors = [Visitor(port, "cnn") for _ in range(sessions)]
+    for visitor in visitors:
+        visitor.run(timeout=300)
+    started, statuses = time.monotonic(), []
+    for visitor in visitors:
+        statuses += [visitor.put_file(port, 16 * 2**20 - 4096) for _ in range(files)]  # under maxUploadSize
+    took = time.monotonic() - started
+    held = memory_mb(pid)
+    accepted = sum(status == 204 for status in statuses)
+    rows.append(
+        (
+            "uploads",
+            f"{sessions} sessions × {files} PUTs of 16 MB no uploader refers to ({took:.0f} s; {accepted} accepted)",
+            f"{held['VmRSS']:.0f} MB ({held['VmRSS'] - before:+.0f} MB), peak {held['VmHWM']:.0f} MB",
+        )
+    )
+    for visitor in visitors:
+        visitor.close()
+    after = settle(pid, 60)
+    rows.append(("uploads", "60 s after those tabs closed", f"{after:.0f} MB ({after - before:+.0f} MB)"))
+
+
+def phase_widgets(port: int, pid: int, sessions: int, rows: list) -> None:
+    before = memory_mb(pid)["VmRSS"]
+    attack = "[" + ",".join(["[]"] * 620_000) + "]"  # 1.86 MB; 47-49 MB of lists once parsed
+    started = time.monotonic()
+    for _ in range(sessions):
+        visitor = Visitor(port, "draw")
+        visitor.run(timeout=300)
+        visitor.send_value("$$ID-bench-pad", attack)
+        time.sleep(0.2)
+        visitor.close()
+    took = time.monotonic() - started
+    held = memory_mb(pid)["VmRSS"]
+    rows.append(
+        (
+            "widgets",
+            f"{sessions} sessions send a 1.86 MB [[],…] value and close ({took:.0f} s)",
+            f"{held:.0f} MB ({held - before:+.0f} MB)",
+        )
+    )
+    after = settle(pid, 60)
+    rows.append(("widgets", "60 s later", f"{after:.0f} MB ({after - before:+.0f} MB)"))
+
+
+def phase_storm(port: int, pid: int, storm: int, rows: list) -> None:
+    before = memory_mb(pid)["VmRSS"]
+    started = time.monotonic()
+    visitors = []
+    for _ in range(storm):
+        visitor = Visitor(port, "cnn")
+        message = BackMsg()
+        message.rerun_script.page_name = "cnn"
+        visitor.ws.send(message.SerializeToString())
+        visitors.append(visitor)
+    opened = time.monotonic() - started
+    done = 0
+    for visitor in visitors:
+        try:
+            visitor._collect(timeout=30)
+            done += 1
+        except TimeoutError:
+            pass
+    took = time.monotonic() - started
+    for visitor in visitors:
+        visitor.close()
+    rows.append(
+        (
+            "storm",
+            f"{storm} new sessions opened in {opened:.1f} s ({storm / opened:.0f}/s): pages run to the end",
+            f"{done} in {took:.1f} s; peak {memory_mb(pid)['VmHWM']:.0f} MB (was {before:.0f} MB)",
+        )
+    )
+
+
+def phase_finder(port: int, finders: int, rows: list) -> None:
+    visitors = []
+    for i in range(finders):
+        visitor = Visitor(port, "cnn", cnn_c1=64, cnn_c2=128, cnn_fc=512, cnn_seed=i)
+        visitor.run(timeout=300)
+        if "Find a learning rate" in visitor.buttons:
+            visitor.run(click="Find a learning rate")
+        visitors.append(visitor)
+    newcomer, _ = start_training(port, click="Quick train", page="draw")
+    wait_start, _ = wait_for(newcomer, ("Epoch", "Starting"), every=0.5)
+    run_time, _ = wait_for(newcomer, ("Done:",), every=1)
+    what = f"{finders} sessions queue the LR finder: a newcomer's Quick train waits"
+    rows.append(("finder", what, f"{wait_start:.1f} s"))
+    rows.append(("finder", "… and runs until done", f"{run_time:.1f} s"))
+    for visitor in [newcomer, *visitors]:
+        visitor.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
@@ -304,7 +460,12 @@ def main() -> None:
         default=6,
         help="epochs of each timed CNN run (6: about 11 s, so the 0.5 s polling blurs its end by under 5%%)",
     )
-    parser.add_argument("--phases", default="memory,flood,xor")
+    parser.add_argument("--upload-sessions", type=int, default=3)
+    parser.add_argument("--upload-files", type=int, default=20)
+    parser.add_argument("--widget-sessions", type=int, default=20)
+    parser.add_argument("--storm", type=int, default=60)
+    parser.add_argument("--finder", type=int, default=32)
+    parser.add_argument("--phases", default="uploads,widgets,storm,memory,finder,flood,xor")
     args = parser.parse_args()
     port = free_port()
     server = start_server(port)
@@ -314,8 +475,16 @@ def main() -> None:
             Visitor(port, page).run(timeout=300)
         rows.append(("start", "server after loading every page once", f"{memory_mb(server.pid)['VmRSS']:.0f} MB"))
         phases = args.phases.split(",")
+        if "uploads" in phases:
+            phase_uploads(port, server.pid, args.upload_sessions, args.upload_files, rows)
+        if "widgets" in phases:
+            phase_widgets(port, server.pid, args.widget_sessions, rows)
+        if "storm" in phases:
+            phase_storm(port, server.pid, args.storm, rows)
         if "memory" in phases:
             phase_memory(port, server.pid, args.runs, args.subset, rows)
+        if "finder" in phases:
+            phase_finder(port, args.finder, rows)
         if "flood" in phases:
             phase_flood(port, server.pid, args.flood, rows)
         if "xor" in phases:

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from core import cnn, model_file  # noqa: E402
 from tests import hostile_files  # noqa: E402
 from tests.fresh_process import LOAD_MODEL, READ_IMAGE, measure  # noqa: E402
+from tests.test_digits import serpentine_png  # noqa: E402
 from tests.test_safety_uploads import (  # noqa: E402
     CRAFTED_CANVAS_VALUES,
     jpeg_with_empty_comments,
@@ -25,6 +26,13 @@ from tests.test_safety_uploads import (  # noqa: E402
     repeated_scan_jpeg,
 )
 
+# The whole clean-up a photo gets, as the Draw page's upload does: read, ink map, preprocess.
+PHOTO = (
+    "from core import digits\n"
+    "def CALL(data):\n"
+    "    digits.ink_map(digits.read_image_file(data))\n"
+    "    return digits.preprocess(digits.read_image_file(data))"
+)
 CANVAS = "from core.image_file import read_canvas_png\nCALL = lambda data: read_canvas_png(data.decode(), 280, 280)"
 
 
@@ -81,6 +89,8 @@ CASES = [
         READ_IMAGE,
         lambda: encode(Image.new("RGB", (6000, 6000), "white"), "JPEG"),
     ),
+    ("image", "serpentine PNG 320 px (1-px ink corridors), cleaned up", PHOTO, serpentine_png),
+    ("image", "serpentine PNG, 2000 px, cleaned up", PHOTO, lambda: serpentine_png(2000, 36)),
     ("canvas", "9000×9000 PNG as the canvas image", CANVAS, lambda: CRAFTED_CANVAS_VALUES["9000×9000 PNG"].encode()),
 ]
 
