@@ -154,6 +154,25 @@ def _on_pixel_click(chart_key: str, pixel_key: str, size: int) -> None:
         st.session_state[pixel_key] = divmod(index, size)
 
 
+# Plotly picks the point a click lands on from its last hover, and a finger never hovers: on a phone the first tap
+# only hovered (a label), the second selected. Before plotly sees a touch on these charts, a mouse move at the same
+# spot makes it hover there, so one tap selects. Constant JS of our own; it reads nothing the visitor sent.
+TAP_SELECTS_JS = """
+export default function ({ parentElement }) {
+  const onDown = event => {
+    if (event.pointerType !== 'touch') return;
+    const drag = event.target.closest && event.target.closest('[class*="_tap_area"] .js-plotly-plot .nsewdrag');
+    if (!drag) return;
+    const move = { clientX: event.clientX, clientY: event.clientY, bubbles: true, cancelable: true, view: window };
+    drag.dispatchEvent(new MouseEvent('mousemove', move));
+  };
+  document.addEventListener('pointerdown', onDown, true);
+  return () => document.removeEventListener('pointerdown', onDown, true);
+}
+"""
+_tap_selects = st.components.v2.component("nn_playground_tap_selects", js=TAP_SELECTS_JS)
+
+
 @st.fragment
 def _explorer(model, acts, key: str) -> None:
     """Pick a layer, a map and a pixel: only this part reruns, and it only reads the cached activations."""
@@ -173,7 +192,9 @@ def _explorer(model, acts, key: str) -> None:
     channel = min(int(_state(map_key, 0)), count - 1)
     row, col = _state(pixel_key, _brightest(maps[channel]))
     row, col = min(int(row), size - 1), min(int(col), size - 1)
-    left, right = st.columns([3, 2])
+    _tap_selects(key=f"{key}_tap")
+    with st.container(key=f"{key}_tap_area"):
+        left, right = st.columns([3, 2])
     with left:
         chart = f"{key}_maps_{layer.value}"
         st.caption(

@@ -138,3 +138,20 @@ def test_the_xor_replay_plays_without_the_server(monitored, server):
         ".find(p => ((p._transitionData || {})._frames || []).length); return p ? p._fullData[5].x[0] : null; }"
     )
     assert marker is not None and marker < 10_000  # playing moved the loss curve's marker off the run's end
+
+
+def test_one_tap_selects_a_feature_map_on_a_phone(monitored, server):
+    page = monitored((390, 844), device_scale_factor=2, has_touch=True, is_mobile=True)
+    time_page(page, f"{server}/draw", QUIET_MS)
+    pad = pad_of(page)
+    pad.scroll_into_view_if_needed()
+    draw_strokes(page, pad, random_drawing(4, np.random.default_rng(11))[0])
+    settled(page, 0.0, QUIET_MS, min_runs=1)
+    page.get_by_text("Inside the CNN for your digit").click()
+    settled(page, 0.0, QUIET_MS, min_runs=1)
+    assert page.get_by_text("map 1: click a pixel").count() == 1
+    maps = page.locator("[class*=_tap_area] [data-testid=stPlotlyChart]").first
+    maps.scroll_into_view_if_needed()
+    box = maps.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.3)
+    page.get_by_text("map 1: click a pixel").wait_for(state="detached", timeout=10_000)  # one tap chose another map
