@@ -5,9 +5,10 @@
 Starts its own Streamlit server (the bundled MNIST sample, the ready-made model: no training), opens /draw, draws
 single-stroke digits with the mouse on the pad (ui/pad.py, found by its aria-label), and times in the page itself
 (performance.now()):
-  visible  - mouseup → the first change of the page with "The CNN reads" showing a digit (the pad sends while a
-             stroke is drawn, so an answer is often there already; bench/page_timing.py times the release's own run),
-  settled  - mouseup → the last change to the page before 1 s of quiet (charts drawn, stale elements restored).
+  visible  - release (pointerup: the pad cancels the mouse events) → the first change of the page with "The CNN
+             reads" showing a digit (the pad sends while a stroke is drawn, so an answer is often there already;
+             bench/page_timing.py times the release's own run),
+  settled  - release → the last change to the page before 1 s of quiet (charts drawn, stale elements restored).
 Prints each digit's times and the median. Goals (issue 14): visible ≤ 150 ms, settled ≤ 500 ms, on a warm server.
 """
 
@@ -27,7 +28,7 @@ from tests.digit_strokes import random_drawing  # noqa: E402
 
 WATCH = """() => {
   window.__t = {up: null, visible: null, last: null};
-  document.addEventListener('mouseup', () => { window.__t = {up: performance.now(), visible: null, last: null}; },
+  document.addEventListener('pointerup', () => { window.__t = {up: performance.now(), visible: null, last: null}; },
                             {capture: true});
   new MutationObserver(() => {
     const t = window.__t, now = performance.now();
