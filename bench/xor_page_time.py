@@ -1,5 +1,6 @@
 """Time the XOR page in Chromium until every chart is drawn (issue 14): a warm server, navigation → all plotly
-figures rendered and the script idle. Also times the snapshot slider (a view-only change) and one Step of the step view.
+figures rendered and the script idle. Also times one Step of the step view. (The training replay plays in the browser,
+without the server: bench/page_timing.py checks that.)
 
     python bench/xor_page_time.py --port 8599 [--runs 5]   (starts its own server; not part of CI)
 """
@@ -80,16 +81,11 @@ def main() -> None:
                 except Exception:
                     time.sleep(0.5)
             wait_drawn(page, time.perf_counter())  # warm: the results are cached from here on
-            loads, slides, steps = [], [], []
+            loads, steps = [], []
             for _ in range(options.runs):
                 start = time.perf_counter()
                 page.goto(url)
                 loads.append(wait_drawn(page, start))
-                slider = page.get_by_test_id("stSlider").filter(has_text="Training snapshot").get_by_role("slider")
-                slider.focus()
-                start = time.perf_counter()
-                page.keyboard.press("ArrowLeft")
-                slides.append(wait_drawn(page, start, settle=0.2, after_change=True))
             page.locator('[data-testid="stExpander"] summary').filter(has_text="Step through one update").click()
             page.locator(".st-key-xor_step_1 button").wait_for()
             for _ in range(options.runs):
@@ -105,8 +101,8 @@ def main() -> None:
         + ", ".join(f"{x:.2f}" for x in loads)
         + ")"
     )
-    for name, values in (("snapshot slider step", slides), ("Step button (step view)", steps)):
-        print(f"{name}: median {statistics.median(values):.2f} s (runs: " + ", ".join(f"{x:.2f}" for x in values) + ")")
+    runs = ", ".join(f"{x:.2f}" for x in steps)
+    print(f"Step button (step view): median {statistics.median(steps):.2f} s (runs: {runs})")
 
 
 if __name__ == "__main__":
