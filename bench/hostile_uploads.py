@@ -1,4 +1,4 @@
-"""What hostile uploads cost: each crafted model file, image and canvas value read once in a fresh process.
+"""What hostile uploads cost: each crafted model file and image read once in a fresh process.
 
 Prints the file size, the result (refused with which message, or accepted), the time and the peak memory growth
 (VmHWM) of the call. Not part of CI; about a minute on 2 cores.
@@ -20,7 +20,6 @@ from tests import hostile_files  # noqa: E402
 from tests.fresh_process import LOAD_MODEL, READ_IMAGE, measure  # noqa: E402
 from tests.test_digits import serpentine_png  # noqa: E402
 from tests.test_safety_uploads import (  # noqa: E402
-    CRAFTED_CANVAS_VALUES,
     jpeg_with_empty_comments,
     png_with_empty_chunks,
     repeated_scan_jpeg,
@@ -33,7 +32,6 @@ PHOTO = (
     "    digits.ink_map(digits.read_image_file(data))\n"
     "    return digits.preprocess(digits.read_image_file(data))"
 )
-CANVAS = "from core.image_file import read_canvas_png\nCALL = lambda data: read_canvas_png(data.decode(), 280, 280)"
 
 
 def encode(image: Image.Image, fmt: str, **options) -> bytes:
@@ -91,7 +89,6 @@ CASES = [
     ),
     ("image", "serpentine PNG 320 px (1-px ink corridors), cleaned up", PHOTO, serpentine_png),
     ("image", "serpentine PNG, 2000 px, cleaned up", PHOTO, lambda: serpentine_png(2000, 36)),
-    ("canvas", "9000×9000 PNG as the canvas image", CANVAS, lambda: CRAFTED_CANVAS_VALUES["9000×9000 PNG"].encode()),
 ]
 
 
@@ -101,7 +98,7 @@ def main() -> None:
     for kind, name, setup, build in CASES:
         data = build()
         result = measure(setup, data)
-        accepted = f"read {result['shape']}" if result["shape"] else "loaded" if kind == "model" else "empty canvas"
+        accepted = f"read {result['shape']}" if result["shape"] else "loaded"
         outcome = (result["error"] or "").split(": ", 1)[-1][:42] or accepted
         print(
             f"| {kind + ': ' + name:52} | {len(data) / 2**20:6.1f}MB | {outcome:42} | "

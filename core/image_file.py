@@ -6,8 +6,6 @@ everything is shrunk in its own mode before it is converted (a 16-bit 6000×6000
 float64 copy; a 32-bit TIFF renamed .png +780 MB).
 """
 
-import base64
-import binascii
 import io
 import struct
 
@@ -202,67 +200,8 @@ def _to_rgba(img: Image.Image) -> Image.Image:
     return img.convert("RGBA")
 
 
-# ---- The drawing canvas's image ----------------------------------------------------------------------------------
-# The canvas sends its picture back as a PNG data URL (Fabric's toDataURL, multiplier 1: canvas-sized). A raw
-# websocket can send anything in its place: a 420 kB 9000×9000 PNG took the server from 0.9 GB to 3.7 GB.
-# So the URL's length, the PNG's signature, its chunks and its IHDR size are checked before a pixel is decoded.
+# ---- PNG chunks, read from their headers only ------------------------------------------------------------------
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-CANVAS_PIXEL_RATIO = 3  # room for a high-density screen, should a canvas version render at devicePixelRatio
-# What a browser's canvas PNG may hold (iCCP: Pillow inflates it to 1 MB at most); not text: zTXt inflates to 64 MB.
-CANVAS_PNG_CHUNKS = {
-    b"IHDR",
-    b"PLTE",
-    b"tRNS",
-    b"sRGB",
-    b"gAMA",
-    b"cHRM",
-    b"pHYs",
-    b"iCCP",
-    b"sBIT",
-    b"bKGD",
-    b"IDAT",
-    b"IEND",
-}
-DATA_URL_PREFIX = "data:image/png;base64,"
-
-
-def max_canvas_url_chars(width: int, height: int) -> int:
-    """The longest data URL a canvas of this size can honestly send: an incompressible RGBA PNG, base64-encoded."""
-    raw = (width * CANVAS_PIXEL_RATIO) * (height * CANVAS_PIXEL_RATIO) * 4 + height * CANVAS_PIXEL_RATIO + 65536
-    return len(DATA_URL_PREFIX) + 4 * (raw // 3 + 1)
-
-
-def read_canvas_png(data_url, width: int, height: int) -> np.ndarray | None:
-    """The canvas's picture as an (H, W, 4) uint8 array, or None for an empty, oversized or malformed value."""
-    if (
-        not isinstance(data_url, str)
-        or not data_url.startswith(DATA_URL_PREFIX)
-        or len(data_url) > max_canvas_url_chars(width, height)
-    ):
-        return None
-    try:
-        png = base64.b64decode(data_url[len(DATA_URL_PREFIX) :], validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    if not _canvas_png_is_bounded(png, width * CANVAS_PIXEL_RATIO, height * CANVAS_PIXEL_RATIO):
-        return None
-    try:
-        with Image.open(io.BytesIO(png), formats=("PNG",)) as img:
-            return np.asarray(img.convert("RGBA"))
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
-        return None
-
-
-def _canvas_png_is_bounded(png: bytes, max_width: int, max_height: int) -> bool:
-    """A PNG whose IHDR is no larger than max_width × max_height and whose chunks are only those a canvas writes."""
-    if not png.startswith(PNG_SIGNATURE) or len(png) < 33 or png[12:16] != b"IHDR":
-        return False
-    width, height = struct.unpack(">II", png[16:24])
-    # Never smaller than an upload may be either: a 1×1 or 280×1 "drawing" would reach preprocessing (review finding).
-    if not (MIN_SIDE <= width <= max_width and MIN_SIDE <= height <= max_height):
-        return False
-    kinds = list(_png_chunks(png, MAX_PNG_CHUNKS + 1))
-    return len(kinds) <= MAX_PNG_CHUNKS and kinds[-1] == b"IEND" and set(kinds) <= CANVAS_PNG_CHUNKS
 
 
 def _png_chunks(png: bytes, limit: int):

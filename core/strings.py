@@ -95,7 +95,6 @@ ZH: dict[str, str] = {
     "StepLR: halve the learning rate every 5 epochs": "StepLR：每 5 轮将学习率减半",
     "Stop training": "停止训练",
     "Stopped at epoch {epoch}, batch {batch}.": "已在第 {epoch} 轮第 {batch} 批停止。",
-    "Stroke width": "笔画粗细",
     "Test accuracy": "测试准确率",
     "Test digit": "测试数字",
     "The CNN reads": "CNN 识别为",

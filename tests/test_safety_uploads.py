@@ -1,10 +1,9 @@
-"""Hostile uploads cost bounded memory: model-file zip bombs, models larger than the page builds, costly images,
-and crafted canvas messages are refused (or read as an empty canvas) before anything large is allocated.
+"""Hostile uploads cost bounded memory: model-file zip bombs, models larger than the page builds and costly images
+are refused before anything large is allocated (the Draw pad's crafted messages: tests/test_strokes.py).
 
 Memory is the peak (VmHWM) growth of a fresh process around one call; see tests/fresh_process.py.
 """
 
-import base64
 import io
 import pickle
 import re
@@ -15,7 +14,7 @@ import zlib
 import numpy as np
 import pytest
 import torch
-from PIL import Image, PngImagePlugin
+from PIL import Image
 
 from core import cnn, cnn_settings, digits, image_file, model_file
 from core.strings import translate
@@ -311,66 +310,6 @@ def test_degenerate_uploads_on_the_draw_page_get_the_message(lesson_model_run):
         upload(at, "draw_upload", "thin.png", encode(Image.new("L", size, 0), "PNG"), "image/png")
         assert "at least 8 pixels on each side" in messages(at), size
         assert not any(m.label == "The CNN reads" for m in at.metric)
-
-
-# ---- The drawing canvas -------------------------------------------------------------------------------------------
-
-
-def data_url(png: bytes) -> str:
-    return image_file.DATA_URL_PREFIX + base64.b64encode(png).decode()
-
-
-def canvas_png(size=(280, 280), mode="RGBA") -> bytes:
-    return encode(Image.new(mode, size), "PNG")
-
-
-def text_bomb_png() -> bytes:
-    info = PngImagePlugin.PngInfo()
-    for i in range(60):
-        info.add_text(f"k{i}", "a" * 999_000, zip=True)
-    return encode(Image.new("RGBA", (280, 280)), "PNG", pnginfo=info)
-
-
-CRAFTED_CANVAS_VALUES = {
-    "9000×9000 PNG": data_url(canvas_png((9000, 9000), "L")),
-    "a PNG one pixel wider than allowed": data_url(canvas_png((280 * image_file.CANVAS_PIXEL_RATIO + 1, 10))),
-    "60 MB of compressed text in a canvas-sized PNG": data_url(text_bomb_png()),
-    "a JPEG": "data:image/jpeg;base64," + base64.b64encode(encode(Image.new("RGB", (280, 280)), "JPEG")).decode(),
-    "a JPEG labelled PNG": data_url(encode(Image.new("RGB", (280, 280)), "JPEG")),
-    "not base64": image_file.DATA_URL_PREFIX + "!!!!" * 100,
-    "a truncated PNG": data_url(canvas_png()[:200]),
-    "longer than any canvas PNG": image_file.DATA_URL_PREFIX + "A" * (image_file.max_canvas_url_chars(280, 280) + 4),
-    "a number": 12345,
-    "a 1×1 PNG": data_url(canvas_png((1, 1))),
-    "a 280×1 PNG": data_url(canvas_png((280, 1))),
-}
-
-
-@pytest.mark.parametrize("name", list(CRAFTED_CANVAS_VALUES))
-def test_crafted_canvas_images_read_as_an_empty_canvas(name):
-    assert image_file.read_canvas_png(CRAFTED_CANVAS_VALUES[name], 280, 280) is None
-
-
-def test_honest_canvas_images_are_read():
-    for size in [(280, 280), (560, 560), (840, 840)]:  # devicePixelRatio 1, 2 and 3
-        image = image_file.read_canvas_png(data_url(canvas_png(size)), 280, 280)
-        assert image.shape == (size[1], size[0], 4) and image.dtype == np.uint8
-    grey = image_file.read_canvas_png(data_url(canvas_png((280, 280), "L")), 280, 280)
-    assert grey.shape == (280, 280, 4)
-
-
-def test_a_crafted_9000_pixel_canvas_costs_nothing_to_refuse():
-    setup = "from core.image_file import read_canvas_png\nCALL = lambda data: read_canvas_png(data.decode(), 280, 280)"
-    result = measure(setup, CRAFTED_CANVAS_VALUES["9000×9000 PNG"].encode())
-    print(
-        f"\ncrafted 9000×9000 canvas PNG: refused in {result['seconds'] * 1000:.1f} ms, "
-        f"peak +{result['grown_mb']:.1f} MB"
-    )
-    assert result["error"] is None and result["shape"] == [] and result["grown_mb"] < 10
-
-
-# The pad's crafted websocket values, and the Draw page reading a drawing, are tested on strokes now:
-# tests/test_strokes.py (the page decodes no canvas PNG any more).
 
 
 # ---- 中文 for every refusal -----------------------------------------------------------------------------------------
