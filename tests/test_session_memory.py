@@ -107,6 +107,16 @@ def test_a_widget_value_larger_than_the_page_sends_is_refused_before_it_is_parse
     assert state._new_widget_state.states["other"].value.json_value == strokes
 
 
+def test_a_json_value_that_is_not_json_is_refused_and_the_session_goes_on(budget):
+    state = SessionState()
+    strokes = "[[[10.5,20.5],[30.5,40.5]]]"
+    _bounded_widget_states(state, WidgetStates(widgets=[widget("pad", "[[[1,2],"), widget("other", strokes)]))
+    assert "pad" not in state._new_widget_state.states
+    assert state._new_widget_state.states["other"].value.json_value == strokes
+    _bounded_widget_states(state, WidgetStates(widgets=[widget("pad", strokes)]))  # the next honest value is read
+    assert state._new_widget_state.states["pad"].value.json_value == strokes
+
+
 def test_widget_values_count_in_the_budget_and_go_with_their_session(budget, monkeypatch):
     monkeypatch.setattr(ui.common.Runtime, "exists", staticmethod(lambda: True))
     monkeypatch.setattr(ui.common, "session_id", lambda: "drawer")

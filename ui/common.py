@@ -1,5 +1,6 @@
 """Small Streamlit helpers every page uses: translation, plain-text messages, settings widgets, figures."""
 
+import json
 import logging
 import numbers
 import re
@@ -124,10 +125,11 @@ if not any(isinstance(f, QuietRepeats) for f in REFUSED_VALUES.filters):
 
 
 def _bounded_widget_states(state: SessionState, widget_states: WidgetStates) -> None:
-    """Widget values from the browser, before Streamlit parses or keeps any: one larger than the page ever sends
-    is refused quietly (the widget keeps its value), and what the rest keep once parsed counts in the budget."""
+    """Widget values from the browser, before Streamlit parses or keeps any: one larger than the page ever sends,
+    or a JSON value that is not JSON, is refused quietly (the widget keeps its value), and what the rest keep once
+    parsed counts in the budget."""
     session = session_id()
-    widgets = [w for w in widget_states.widgets if w.ByteSize() <= MAX_WIDGET_VALUE_BYTES]
+    widgets = [w for w in widget_states.widgets if w.ByteSize() <= MAX_WIDGET_VALUE_BYTES and _parses(w)]
     if len(widgets) < len(widget_states.widgets):
         _log_refused(len(widget_states.widgets) - len(widgets))
     held = {w.id: widget_value_bytes(w.WhichOneof("value"), w.ByteSize()) for w in widgets}
@@ -142,6 +144,19 @@ def _bounded_widget_states(state: SessionState, widget_states: WidgetStates) -> 
     if len(widgets) < len(widget_states.widgets):
         widget_states = WidgetStates(widgets=widgets)
     _streamlit_set_widgets(state, widget_states)
+
+
+def _parses(widget) -> bool:
+    """A JSON value (the pad's strokes) that is not JSON would fail Streamlit's own json.loads on every later run of
+    the session, before the page's code could refuse it; checked here on text already bounded in size."""
+    kind = widget.WhichOneof("value")
+    if kind not in ("json_value", "json_trigger_value"):
+        return True
+    try:
+        json.loads(getattr(widget, kind))
+    except ValueError:
+        return False
+    return True
 
 
 def _log_refused(count: int) -> None:
