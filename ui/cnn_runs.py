@@ -87,7 +87,8 @@ def _start_lr_finder(config: dict, seed: int, optimizer: str) -> None:
                 run,
                 payload={"kind": "lr_finder", "optimizer": optimizer},
                 owner=background.job_owner(),
-                cost=LR_FINDER_STEPS * LR_FINDER_BATCH,
+                owner_browser=background.this_browser(),
+                cost=lr_finder.job_cost(config, LR_FINDER_STEPS, LR_FINDER_BATCH),
             )
         )
     except UserError as exc:

@@ -64,13 +64,14 @@ def settings_form(available: int) -> tuple[dict, int, dict]:
 
 def train_controls(config: dict, seed: int, kwargs: dict) -> None:
     job = background.current_job()
-    busy = job is not None and job.active
+    busy = job is not None and job.active and background.controls(job)  # watching a shared run does not block Train
     too_costly = job_cost_problem({**config, **kwargs})  # start_job refuses it too, whatever a crafted click says
     if too_costly is not None:
         st.warning(error_text(too_costly))
     if st.button(t("Train"), type="primary", key="cnn_train", disabled=busy or too_costly is not None):
         # download=False: a missing MNIST means the bundled sample; only the data line's Download button fetches it.
         job = background.start_job(config, seed, log_every=None, download=False, **kwargs) or job
+    background.queue_line()
     if job is not None and training.progress_belongs_here(job):
         background.live_progress(job, key="cnn")
 

@@ -227,7 +227,8 @@ def quick_training(job) -> None:
         epochs = left.select_slider(
             t("Quick training: epochs over up to 10,000 images"), [1, 2, 3], value=1, key="quick_epochs"
         )
-        if right.button(t("Quick train"), type="primary", key="quick_train", disabled=job is not None and job.active):
+        busy = job is not None and job.active and background.controls(job)  # watching a shared run blocks nothing
+        if right.button(t("Quick train"), type="primary", key="quick_train", disabled=busy):
             quick = dict(epochs=int(epochs), train_subset=10_000, log_every=None, download=False)  # never a download
             if background.start_job(dict(), seed=0, **quick):
                 st.rerun()
