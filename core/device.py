@@ -85,8 +85,8 @@ PRECISIONS = ("auto", "float32", "bfloat16")
 # What the CNN page says the device offers; each template has 中文 (tests/test_cnn_precision.py checks).
 PRECISION_TEMPLATES = (
     "bfloat16: this CPU has AMX, so auto trains in bfloat16.",
-    "bfloat16: this CPU has AVX512-BF16 but no AMX. Measured here it trains no faster than float32 (2,409 vs "
-    "2,370 samples/s), so auto keeps float32.",
+    "bfloat16: this CPU has AVX512-BF16 but no AMX. On such a CPU it trained slower than float32 (bench/benchmark.py: "
+    "2,018 vs 3,690 samples/s), so auto keeps float32.",
     "bfloat16: this CPU has no bfloat16 instructions; it would be emulated and slower, so auto keeps float32.",
     "bfloat16: this GPU ({gpu}) runs it natively, so auto trains in bfloat16.",
     "This GPU ({gpu}) has no bfloat16: bfloat16 runs as float16 with loss scaling (GradScaler).",
