@@ -338,9 +338,10 @@ def measure(base: str, runs: int, quiet_ms: int) -> list[Timing]:
     return timings
 
 
-def first_visit(browser, base: str, quiet_ms: int) -> float:
+def first_visit(browser, base: str, quiet_ms: int, charts: list | None = None) -> float:
     """A fresh context (its own empty cache) opens home, reads for a second, clicks the XOR link: ms from the click
-    until the XOR page settled with every chart drawn. Home's small live chart loads the chart library meanwhile."""
+    until the XOR page settled with every chart drawn. Home's small live chart loads the chart library meanwhile.
+    `charts`, when given, gets the number of plotly charts the XOR page then shows."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.add_init_script(MONITOR)
     page = context.new_page()
@@ -351,7 +352,10 @@ def first_visit(browser, base: str, quiet_ms: int) -> float:
         before = runs_done(page)
         start = now(page)
         link.click()
-        return settled(page, start, quiet_ms, min_runs=before + 1)["ms"]
+        ms = settled(page, start, quiet_ms, min_runs=before + 1)["ms"]
+        if charts is not None:
+            charts.append(page.locator(".js-plotly-plot .main-svg").count())
+        return ms
     finally:
         context.close()
 

@@ -162,7 +162,7 @@ ZH: dict[str, str] = {
     "The numbers the forward pass multiplies in. bfloat16 keeps float32's range with 8 bits of mantissa: where the hardware has it, it is faster, and the weights and Adam stay float32. auto picks bfloat16 where it is native and faster, else float32.": "前向传播做乘法时所用的数值格式。bfloat16 保留 float32 的数值范围，尾数只有 8 位：在硬件支持它的地方更快，而权重和 Adam 仍然是 float32。“自动”会在 bfloat16 是原生且更快的地方选它，否则用 float32。",
     "auto": "自动",
     "bfloat16: this CPU has AMX, so auto trains in bfloat16.": "bfloat16：这台 CPU 有 `AMX`，所以“自动”用 bfloat16 训练。",
-    "bfloat16: this CPU has AVX512-BF16 but no AMX. On such a CPU it trained slower than float32 (bench/benchmark.py: 2,018 vs 3,690 samples/s), so auto keeps float32.": "bfloat16：这台 CPU 有 AVX512-BF16，但没有 AMX。在这样的 CPU 上，它训练得比 float32 还慢（bench/benchmark.py：每秒 2,018 对 3,690 个样本），所以 auto 保持 float32。",
+    "bfloat16: this CPU has AVX512-BF16 but no AMX. On such a CPU it trained slower than float32 (bench/benchmark.py: 2,018 vs 3,690 samples/s), so auto keeps float32.": "bfloat16：这台 CPU 有 AVX512-BF16，但没有 `AMX`。在这样的 CPU 上，它训练得比 float32 还慢（`bench/benchmark.py`：每秒 2,018 对 3,690 个样本），所以 `auto` 保持 float32。",
     "bfloat16: this CPU has no bfloat16 instructions; it would be emulated and slower, so auto keeps float32.": "bfloat16：这台 CPU 没有 bfloat16 指令；只能模拟，反而更慢，所以“自动”仍用 float32。",
     "bfloat16: this GPU ({gpu}) runs it natively, so auto trains in bfloat16.": "bfloat16：这块 GPU（{gpu}）原生支持它，所以“自动”用 bfloat16 训练。",
     "This GPU ({gpu}) has no bfloat16: bfloat16 runs as float16 with loss scaling (GradScaler).": "这块 GPU（{gpu}）不支持 bfloat16：选 bfloat16 时会改用 float16，并做损失缩放（GradScaler）。",
