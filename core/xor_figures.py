@@ -568,9 +568,11 @@ def run_curves(series: dict, tr=_same) -> go.Figure:
 
 # ---- the training replay: a plotly animation, played and scrubbed in the browser ----
 
-MAX_FRAMES = 60  # a 10,000-epoch run records every 200 epochs: 51 frames; longer runs are thinned to 60
-REPLAY_GRID = np.linspace(-0.5, 1.5, 25)  # 625 values a frame (smoothed when drawn): 60 frames stay near 0.3 MB
-FRAME_MS = 120  # while playing: 60 frames in about 7 s, slow enough to watch a boundary form
+# A 10,000-epoch run records every 200 epochs (51 records); the replay keeps 26 of them. With 51 frames on a 25×25
+# grid the XOR page took 1,658 ms to draw (page_timing, median of 5; 900 ms before the replay), over its 1.5 s goal.
+MAX_FRAMES = 26
+REPLAY_GRID = np.linspace(-0.5, 1.5, 21)  # 441 values a frame, smoothed when drawn
+FRAME_MS = 240  # while playing: 26 frames in about 6 s, slow enough to watch a boundary form
 REPLAY_TRACES = (0, 1, 3, 5)  # the traces a frame replaces: ŷ, the hidden units' lines, their values, the marker
 
 
@@ -628,7 +630,7 @@ def _frame_traces(record: dict, activation: str, loss: float) -> list[dict]:
     values = _at_points(params, activation)
     return [
         # float64 first: rounded float32 values print as 0.7089999914169312, and the frames weighed 0.69 MB, not 0.3
-        {"type": "heatmap", "z": np.round(output_surface(params, activation, REPLAY_GRID).astype(float), 3).tolist()},
+        {"type": "heatmap", "z": np.round(output_surface(params, activation, REPLAY_GRID).astype(float), 2).tolist()},
         {"type": "scatter", "x": xs, "y": ys, "text": labels},
         {
             "type": "heatmap",

@@ -95,17 +95,19 @@ def trained_records(epochs=10_000, hidden=3):
     return list(train(new_net(hidden, seed=0), epochs=epochs, learning_rate=0.5))
 
 
-def test_the_replay_has_a_frame_per_snapshot_opening_at_the_runs_end():
+def test_the_replay_has_a_frame_per_kept_snapshot_opening_at_the_runs_end():
     records = trained_records()
     fig = xor_figures.replay(records, "sigmoid")
-    assert [frame.name for frame in fig.frames] == [str(r["epoch"]) for r in records]
+    kept = xor_figures.replay_records(records)
+    assert len(kept) == min(len(records), xor_figures.MAX_FRAMES) and kept[0] is records[0] and kept[-1] is records[-1]
+    assert [frame.name for frame in fig.frames] == [str(r["epoch"]) for r in kept]
     for frame in fig.frames:  # ŷ over the square, the hidden units' lines, their values at the 4 points, the marker
         assert [trace.type for trace in frame.data] == ["heatmap", "scatter", "heatmap", "scatter"]
         assert list(frame.traces) == list(xor_figures.REPLAY_TRACES)
     assert fig.frames[-1].data[3].x == (10_000,) and fig.frames[-1].data[3].y == (records[-1]["loss"],)
     assert fig.data[5].x == (10_000,)  # opens at the end: the marker, and the slider on its last step
     slider = fig.layout.sliders[0]
-    assert slider.active == len(records) - 1 and [s.label for s in slider.steps][-1] == "10,000"
+    assert slider.active == len(kept) - 1 and [s.label for s in slider.steps][-1] == "10,000"
     labels = [b.label for b in fig.layout.updatemenus[0].buttons]
     assert labels == ["▶ Play", "❚❚ Pause"]
     assert all(b.method == "animate" for b in fig.layout.updatemenus[0].buttons)  # played by plotly.js, not the server
