@@ -62,7 +62,26 @@ def test_nothing_is_revealed_before_a_guess():
     assert "torch gradient ÷ hand gradient" not in markdown_text(at)
 
 
-def test_the_derivative_question_reveals_the_measured_slopes_and_both_trainings():
+@pytest.fixture
+def measured_once():
+    """The reveals' measurements made beforehand, as a server makes them once for all its visitors: the page then
+    gives them at once, whatever the fair CPU gate says (a CNN job of another test may be holding it)."""
+    reveals.derivative_answer(0), reveals.share_solved(2), reveals.share_solved(3), reveals.mse_ratio(0)
+
+
+def test_a_measured_answer_is_given_even_while_the_server_is_busy(measured_once, monkeypatch):
+    import ui.lesson_common
+    from core.compute import ServerBusy
+
+    def busy(owner, cost):
+        raise ServerBusy("The server is busy.")
+
+    monkeypatch.setattr(ui.lesson_common, "short_work", busy)
+    at = guess(lesson_page(), "mse", "half")
+    assert at.success[0].value == "Right!" and not at.error
+
+
+def test_the_derivative_question_reveals_the_measured_slopes_and_both_trainings(measured_once):
     at = guess(lesson_page(), "derivative", "a2")
     assert "sigmoid_derivative(self.Y_hat), as written" in at.warning[0].value
     answer = reveals.derivative_answer(0)
@@ -75,18 +94,18 @@ def test_the_derivative_question_reveals_the_measured_slopes_and_both_trainings(
     assert at.success[0].value == "Right!"
 
 
-def test_the_seeds_question_reveals_the_measured_shares():
+def test_the_seeds_question_reveals_the_measured_shares(measured_once):
     at = guess(lesson_page(), "seeds", "few")
     two, three = reveals.share_solved(2), reveals.share_solved(3)
     assert f"**{two:.0%}**" in markdown_text(at) and f"**{three:.0%}**" in markdown_text(at)
     assert 0.5 < two <= three  # the post's 3 units solve at least as often as 2
 
 
-def test_the_mse_question_reveals_a_ratio_of_one_half():
+def test_the_mse_question_reveals_a_ratio_of_one_half(measured_once):
     at = guess(lesson_page(), "mse", "half")
     assert at.success[0].value == "Right!"
     assert "**0.500000** and **0.500000**" in markdown_text(at)
-    assert reveals.mse_ratio() == pytest.approx((0.5, 0.5), abs=1e-12)
+    assert reveals.mse_ratio(0) == pytest.approx((0.5, 0.5), abs=1e-12)
 
 
 def test_run_prints_what_the_numpy_program_prints():
@@ -120,7 +139,7 @@ def test_the_script_runs_live_and_its_model_reaches_the_draw_page(post_data_fold
     assert any("lesson" in str(caption.value).lower() for caption in at.caption), [c.value for c in at.caption]
 
 
-def test_the_lesson_reads_in_chinese_with_every_answer_revealed(chinese_labels):
+def test_the_lesson_reads_in_chinese_with_every_answer_revealed(chinese_labels, measured_once):
     from tests.zh_text import element_texts, english_in
 
     at = lesson_page("zh")

@@ -1,5 +1,6 @@
 """A shared ?run= link shows a run; only the session (or browser) that started it may stop it or take its model."""
 
+import itertools
 import os
 import threading
 import time
@@ -36,6 +37,9 @@ def test_only_the_owner_session_or_its_browser_controls_a_run():
     assert Job(lambda stop: iter(())).controlled_by("anyone")  # no server, no owner: AppTest
 
 
+OWNERS = itertools.count()
+
+
 def someone_elses_job(mnist_root, finish: bool) -> Job:
     model = cnn.build_model(0, hidden_size=16)
     release = threading.Event()
@@ -46,7 +50,9 @@ def someone_elses_job(mnist_root, finish: bool) -> Job:
             while not should_stop() and not release.wait(0.05):
                 pass
 
-    job = QUEUE.submit(Job(run, payload={"model": model, "settings": {}}, owner="someone-else", cost=1.0))
+    # An owner of its own: a stopped job of the test before may still be winding down under the shared QUEUE.
+    owner = f"someone-else-{next(OWNERS)}"
+    job = QUEUE.submit(Job(run, payload={"model": model, "settings": {}}, owner=owner, cost=1.0))
     job.release = release
     deadline = time.time() + 20
     while (job.active if finish else len(job.records) < 2) and time.time() < deadline:

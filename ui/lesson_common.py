@@ -37,11 +37,14 @@ def run_button(name: str) -> None:
         st.code(st.session_state[key], language="text")
 
 
-def measured(compute: Callable, cost: float):
-    """A deterministic measurement, computed once per server under the fair CPU gate; None when the server is busy."""
+def measured(measurement, cost: float, *args):
+    """A deterministic measurement (a core.lesson.reveals.Once) for these arguments: computed under the fair CPU gate
+    the first time on this server, given at once after that; None when the server is too busy to compute it now."""
+    if measurement.ready(*args):
+        return measurement(*args)
     try:
         with short_work(session_id(), cost):
-            return compute()
+            return measurement(*args)
     except ServerBusy as exc:
         st.error(error_text(exc))
         return None

@@ -126,7 +126,7 @@ def _derivative_question() -> None:
 
 
 def _right_derivative_call() -> str | None:
-    answer = measured(reveals.derivative_answer, reveals.DERIVATIVE_SECONDS)
+    answer = measured(reveals.derivative_answer, reveals.DERIVATIVE_SECONDS, 0)
     if answer is None:
         return None
     if np.allclose(answer.given_y_hat, answer.true_slope, atol=1e-6):
@@ -135,7 +135,7 @@ def _right_derivative_call() -> str | None:
 
 
 def _reveal_derivative() -> None:
-    answer = measured(reveals.derivative_answer, reveals.DERIVATIVE_SECONDS)
+    answer = measured(reveals.derivative_answer, reveals.DERIVATIVE_SECONDS, 0)
     if answer is None:
         return
     st.markdown(t("Measured on the post's net (3 hidden neurons, seed 0) before training, at the four XOR points:"))
@@ -208,15 +208,15 @@ def _whole_numpy_program() -> None:
 
 def _seeds_bucket() -> str | None:
     """The right answer to the seeds question, from the measurement itself."""
-    share = measured(lambda: reveals.share_solved(2), reveals.SEEDS_SECONDS)
+    share = measured(reveals.share_solved, reveals.SEEDS_SECONDS, 2)
     if share is None:
         return None
     return "few" if share < 0.5 else "half" if share <= 0.9 else "most"
 
 
 def _reveal_seeds() -> None:
-    shares = measured(lambda: (reveals.share_solved(2), reveals.share_solved(3)), 2 * reveals.SEEDS_SECONDS)
-    if shares is None:
+    shares = [measured(reveals.share_solved, reveals.SEEDS_SECONDS, hidden) for hidden in (2, 3)]
+    if None in shares:
         return
     st.markdown(
         t(
@@ -280,7 +280,7 @@ def part_02() -> None:
 
 
 def _mse_answer() -> str | None:
-    ratios = measured(reveals.mse_ratio, 0.1)
+    ratios = measured(reveals.mse_ratio, 0.1, 0)
     if ratios is None:
         return None
     middle = sum(ratios) / 2
@@ -288,7 +288,7 @@ def _mse_answer() -> str | None:
 
 
 def _reveal_mse() -> None:
-    ratios = measured(reveals.mse_ratio, 0.1)
+    ratios = measured(reveals.mse_ratio, 0.1, 0)
     if ratios is None:
         return
     st.markdown(

@@ -15,6 +15,23 @@ POST_EPOCHS, POST_LEARNING_RATE, POST_HIDDEN = 10_000, 0.5, 3
 SEEDS_SECONDS, DERIVATIVE_SECONDS = 0.8, 0.6
 
 
+class Once:
+    """A deterministic measurement, computed once per process for each argument; `ready` says whether it already
+    was, so a page can skip the CPU gate for an answer that costs nothing to give again."""
+
+    def __init__(self, compute):
+        self.compute, self.values = compute, {}
+        functools.update_wrapper(self, compute)
+
+    def ready(self, *args) -> bool:
+        return args in self.values
+
+    def __call__(self, *args):
+        if args not in self.values:
+            self.values[args] = self.compute(*args)
+        return self.values[args]
+
+
 @dataclass(frozen=True)
 class DerivativeAnswer:
     """At the start of training, per XOR point: the sigmoid's true slope at A2 and what each call would give."""
@@ -42,7 +59,7 @@ def _trained(seed: int, derivative_of: str) -> tuple[np.ndarray, int]:
     return records[-1]["outputs"], records[-1]["epoch"]
 
 
-@functools.lru_cache(maxsize=4)
+@Once
 def derivative_answer(seed: int = 0) -> DerivativeAnswer:
     """The post's Q&A measured on its own net (3 hidden units, np.random.rand weights for this seed)."""
     net = xor_numpy.new_net(POST_HIDDEN, seed=seed)
@@ -62,7 +79,7 @@ def derivative_answer(seed: int = 0) -> DerivativeAnswer:
     )
 
 
-@functools.lru_cache(maxsize=4)
+@Once
 def share_solved(hidden_size: int) -> float:
     """Of 100 random starts (np.random.rand weights, seeds 0–99), the share that solve XOR after the post's 10,000
     epochs at lr 0.5."""
@@ -70,7 +87,7 @@ def share_solved(hidden_size: int) -> float:
     return float(np.mean(result["solved"]))
 
 
-@functools.lru_cache(maxsize=1)
+@Once
 def mse_ratio(seed: int = 0) -> tuple[float, float]:
     """(smallest, largest) over every weight of MSELoss's gradient ÷ the post's hand-written one, at the start."""
     ratios = list(xor_torch.mse_gradient_ratio(xor_numpy.new_net(POST_HIDDEN, seed=seed)).values())
