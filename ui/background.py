@@ -99,8 +99,9 @@ def current_job() -> Job | None:
     return job
 
 
-def live_progress(job: Job, key: str) -> None:
-    """Progress that refreshes itself every second while the job runs, then reruns the page once."""
+def live_job(job: Job, body, stop_label: str, stop_key: str, on_finished) -> None:
+    """A job's panel that refreshes itself every second while it runs: `body(job)` draws it, its owner gets a Stop
+    button, and once it ended `on_finished(job)` takes what it left; True from it reruns the page once."""
     job_id = job.id  # not the job: Streamlit keeps each session's fragment, and a job holds its model (13 MB)
 
     @st.fragment(run_every=1.0 if job.active else None)
@@ -109,19 +110,30 @@ def live_progress(job: Job, key: str) -> None:
         if job is None:  # forgotten meanwhile (finished results are bounded)
             return
         job.touch(session_id())
-        training.show_progress(job, key)
+        body(job)
         if not controls(job):
             st.caption(
                 t("Another visitor's run, shared through its link: you can watch it, not stop it or keep its model.")
             )
         elif job.active:
-            if st.button(t("Stop training"), key=f"{key}_stop"):
+            if st.button(stop_label, key=stop_key):
                 job.stop()
-        elif st.session_state.get("cnn_adopted") != job.id:
-            training.adopt(job)
+        elif on_finished(job):
             st.rerun()
 
     panel()
+
+
+def live_progress(job: Job, key: str) -> None:
+    """A CNN training run's progress, live; the page adopts the run's model once it ends."""
+    live_job(job, lambda job: training.show_progress(job, key), t("Stop training"), f"{key}_stop", _adopt_once)
+
+
+def _adopt_once(job: Job) -> bool:
+    if st.session_state.get("cnn_adopted") == job.id:
+        return False
+    training.adopt(job)
+    return True
 
 
 def queue_line() -> None:

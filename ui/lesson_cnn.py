@@ -9,7 +9,7 @@ from core.jobs import QUEUE, Job, estimate_cost, job_cost_problem
 from core.lesson import reveals
 from core.lesson.cnn_script import BATCH_SIZE, EPOCHS, Kind, run_script, script_data
 from core.lesson.figures import script_curves
-from ui.background import data_dir, job_owner, session_id
+from ui.background import data_dir, job_owner, live_job
 from ui.common import error_text, plain, plot, t
 from ui.lesson_common import code_block, explore, guess, heading
 
@@ -185,24 +185,9 @@ def start_script_job() -> Job | None:
 
 
 def console(job: Job) -> None:
-    """The script's printed lines as a live console beside its loss curve; refreshes every second while it runs,
-    then reruns the page once (so Part 03's reveal and the Draw link see the finished run)."""
-    job_id = job.id  # not the job: Streamlit keeps each session's fragment, and a finished job holds its model
-
-    @st.fragment(run_every=1.0 if job.active else None)
-    def panel():
-        job = QUEUE.get(job_id)
-        if job is None:  # forgotten meanwhile (finished runs are bounded)
-            return
-        job.touch(session_id())
-        _console_body(job)
-        if job.active:
-            if st.button(t("⏹ Stop"), key="lesson_stop"):
-                job.stop()
-        elif _keep_model(job):
-            st.rerun()
-
-    panel()
+    """The script's printed lines as a live console beside its loss curve; when it ends, the page reruns once (so the
+    first-epoch reveal and the Draw link see the finished run)."""
+    live_job(job, _console_body, t("⏹ Stop"), "lesson_stop", _keep_model)
 
 
 def _console_body(job: Job) -> None:

@@ -105,6 +105,7 @@ class ShapeStep:
     parameters: int  # weights and biases this step learns
 
 
+@Once
 def fc1_size_without_pooling() -> int:
     """fc1's weights and biases if the two max-pools were left out: its input would be 64 × 28 × 28, not 64 × 7 × 7."""
     from core.cnn import CNN
@@ -114,6 +115,7 @@ def fc1_size_without_pooling() -> int:
     return inputs * model.fc1.out_features + model.fc1.out_features
 
 
+@Once
 def cnn_shapes() -> list[ShapeStep]:
     """One 1×28×28 image through the post's CNN, step by step as its forward() writes it (shapes measured)."""
     import torch
