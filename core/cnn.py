@@ -54,9 +54,10 @@ class CNN(nn.Module):
 
 
 def lesson_forward(self: CNN, x: torch.Tensor) -> torch.Tensor:
-    """The post's forward, line for line (call it as lesson_forward(model, x)); the page runs CNN.forward.
+    """The post's forward (call it as lesson_forward(model, x)); the page runs CNN.forward.
 
-    64 * 7 * 7 is conv2's 64 maps of 7×7; a model built with other channel counts flattens its own."""
+    One addition to the post's lines: 64 * 7 * 7 is the post's conv2 of 64 maps of 7×7, so a model the page built
+    with other channel counts flattens its own maps instead."""
     x = self.pool(self.relu(self.conv1(x)))
     x = self.pool(self.relu(self.conv2(x)))
     x = x.view(-1, 64 * 7 * 7) if self.conv2.out_channels == 64 else torch.flatten(x, 1)
