@@ -15,7 +15,7 @@ pace_this_rerun()  # a rate per session for reruns that compute (clicks, canvas 
 sidebar()
 pages = [
     st.Page("views/home.py", title=t("Home"), icon="🏠", default=True),
-    st.Page("views/lesson.py", title=t("The lesson"), icon="📖", url_path="lesson"),
+    st.Page("views/the_lesson.py", title=t("The lesson"), icon="📖", url_path="lesson"),
     st.Page("views/xor.py", title=t("XOR playground"), icon="✖️", url_path="xor"),
     st.Page("views/cnn.py", title=t("Train a CNN on MNIST"), icon="🧮", url_path="cnn"),
     st.Page("views/draw.py", title=t("Draw a digit"), icon="✏️", url_path="draw"),

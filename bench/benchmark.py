@@ -39,16 +39,17 @@ import torch  # noqa: E402
 import torchvision  # noqa: E402
 from torch import nn  # noqa: E402
 
-from core import xor_numpy, xor_torch  # noqa: E402
-from core.device import cpu_bfloat16, describe_device, resolve_device  # noqa: E402
-from core.mnist_data import bundled_root  # noqa: E402
+from core.cnn.data import bundled_root  # noqa: E402
+from core.serving.device import cpu_bfloat16, describe_device, resolve_device  # noqa: E402
+from core.xor import numpy_net as xor_numpy  # noqa: E402
+from core.xor import torch_net as xor_torch  # noqa: E402
 
 IMPORTS = (
     ("numpy", None),
     ("torch", None),
-    ("core.xor_numpy", None),
-    ("core.xor_figures", None),
-    ("core.xor_torch", None),
+    ("core.xor.numpy_net", None),
+    ("core.xor.figures", None),
+    ("core.xor.torch_net", None),
     ("core.cnn", None),
     ("torchvision", None),
     ("torchvision", "torch"),
@@ -112,7 +113,7 @@ def run_lesson(args) -> dict:
 
 
 # --------------------------------------------------------------------------------------------------
-# The project's side, as the app runs it: core imported first (its OpenMP setting), core.device's threads,
+# The project's side, as the app runs it: core imported first (its OpenMP setting), core.serving.device's threads,
 # the data cached in memory as after the app's first page, core.cnn.train consumed record by record
 # --------------------------------------------------------------------------------------------------
 
@@ -129,7 +130,7 @@ def project_worker(root, epochs, device, seed, precision, eval_repeats) -> dict:
     last log record and its 'epoch'/'done' record); e2e_samples_per_s is the whole train() call.
     """
     from core import cnn
-    from core.mnist_data import load_split
+    from core.cnn.data import load_split
 
     train_images, _ = load_split(root, train=True, download=False)
     test_images, test_labels = load_split(root, train=False, download=False)
@@ -298,7 +299,7 @@ def machine_lines(device, threads) -> list[str]:
         f"CPU: {cpu_model()}, {cores} cores available, bfloat16 instructions: {cpu_bfloat16() or 'none'}; "
         f"Python {platform.python_version()}, torch {torch.__version__}, torchvision {torchvision.__version__}",
         f"Device: {describe_device(device) if device.type != 'cpu' else 'CPU'}; torch threads: the post's script "
-        f"{threads[0]} (torch's default), project {threads[1]} (core.device.cpu_threads)",
+        f"{threads[0]} (torch's default), project {threads[1]} (core.serving.device.cpu_threads)",
         "Environment of the post's script, as this command was started: "
         + ", ".join(f"{k}={v}" for k, v in spin.items())
         + f"; the project's: GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', 'unset')} (core/__init__.py, as the app)",

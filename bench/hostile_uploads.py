@@ -15,7 +15,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core import cnn, model_file  # noqa: E402
+from core import cnn
+from core.files import model_file
 from tests import hostile_files  # noqa: E402
 from tests.fresh_process import LOAD_MODEL, READ_IMAGE, measure  # noqa: E402
 from tests.test_digits import serpentine_png  # noqa: E402
@@ -27,7 +28,7 @@ from tests.test_safety_uploads import (  # noqa: E402
 
 # The whole clean-up a photo gets, as the Draw page's upload does: read, ink map, preprocess.
 PHOTO = (
-    "from core import digits\n"
+    "from core.draw import digits\n"
     "def CALL(data):\n"
     "    digits.ink_map(digits.read_image_file(data))\n"
     "    return digits.preprocess(digits.read_image_file(data))"
@@ -42,7 +43,7 @@ def encode(image: Image.Image, fmt: str, **options) -> bytes:
 
 def largest_page_model() -> bytes:
     buffer = io.BytesIO()
-    cnn.save_model(cnn.CNN(**model_file.PAGE_LIMITS), buffer)
+    model_file.save_model(cnn.CNN(**model_file.PAGE_LIMITS), buffer)
     return buffer.getvalue()
 
 

@@ -38,7 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.mnist_data import bundled_root  # noqa: E402
+from core.cnn.data import bundled_root  # noqa: E402
 from tests.digit_strokes import random_drawing  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"

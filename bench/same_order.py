@@ -25,7 +25,7 @@ from torch import nn  # noqa: E402
 
 from bench.benchmark import LessonCNN  # noqa: E402
 from core import cnn  # noqa: E402
-from core.mnist_data import bundled_root, load_split, normalize  # noqa: E402
+from core.cnn.data import bundled_root, load_split, normalize  # noqa: E402
 
 
 def lesson_on_project_batches(root, epochs, seed) -> float:

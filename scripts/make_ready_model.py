@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core import cnn  # noqa: E402
-from core.mnist_data import bundled_root, load_split, normalize_unit  # noqa: E402
-from core.ready_model import METADATA_PATH, MODEL_PATH  # noqa: E402
+from core.cnn.data import bundled_root, load_split, normalize_unit  # noqa: E402
+from core.files import model_file  # noqa: E402
+from core.files.ready_model import METADATA_PATH, MODEL_PATH  # noqa: E402
 
 SETTINGS = {
     "seed": 0,
@@ -95,7 +96,7 @@ def main() -> None:
     model_path, metadata_path = args.out / MODEL_PATH.name, args.out / METADATA_PATH.name
     args.out.mkdir(parents=True, exist_ok=True)
     model, accuracy = train(settings)
-    cnn.save_model(model, model_path, source="ready-made", test_accuracy=accuracy)
+    model_file.save_model(model, model_path, source="ready-made", test_accuracy=accuracy)
     record = {
         "file": model_path.name,
         "sha256": hashlib.sha256(model_path.read_bytes()).hexdigest(),

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.mnist_data import RAW_FILES, bundled_root  # noqa: E402
+from core.cnn.data import RAW_FILES, bundled_root  # noqa: E402
 
 
 def lay_out(folder: Path) -> Path:

@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.mnist_data import bundled_root  # noqa: E402
+from core.cnn.data import bundled_root  # noqa: E402
 
 # The tests' MNIST: the sample bundled in the repository (8,000 train / 2,000 test), so a fresh clone needs nothing
 # beside it; NN_PLAYGROUND_TEST_DATA points elsewhere (any folder with MNIST/raw).
@@ -20,7 +20,7 @@ os.environ.setdefault("NN_PLAYGROUND_DATA", str(MNIST_MINI))
 @pytest.fixture(autouse=True)
 def no_mnist_download(monkeypatch):
     """Tests never fetch MNIST from the internet: a missing file must produce the offline message everywhere."""
-    from core import mnist_data
+    from core.cnn import data as mnist_data
 
     def offline(root):
         raise OSError("downloads are disabled in tests")
@@ -58,7 +58,7 @@ class WritesAFile:
 @pytest.fixture(scope="session")
 def ready_model():
     """The ready-made model shipped in models/ (read once; tests must not change it)."""
-    from core.ready_model import load_ready_model
+    from core.files.ready_model import load_ready_model
 
     return load_ready_model()
 
@@ -82,7 +82,7 @@ def post_data_folder(tmp_path_factory, mnist_root) -> Path:
     folder = tmp_path_factory.mktemp("post")
     raw = folder / "data" / "MNIST" / "raw"
     raw.mkdir(parents=True)
-    from core.mnist_data import load_split
+    from core.cnn.data import load_split
 
     train_images, train_labels = load_split(mnist_root, train=True, download=False)
     test_images, test_labels = load_split(mnist_root, train=False, download=False)

@@ -52,5 +52,5 @@ def measure(setup: str, data: bytes) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-LOAD_MODEL = "from core import cnn\nCALL = cnn.load_model"
-READ_IMAGE = "from core import digits\nCALL = digits.read_image_file"
+LOAD_MODEL = "from core.files import model_file\nCALL = model_file.load_model"
+READ_IMAGE = "from core.draw import digits\nCALL = digits.read_image_file"

@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import torch
 
-from core.model_file import MODEL_FORMAT, expected_shapes
+from core.files.model_file import MODEL_FORMAT, expected_shapes
 
 GiB = 2**30
 _CHUNK = 2**20

@@ -5,7 +5,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.jobs import QUEUE
+from core.serving.jobs import QUEUE
 from tests.conftest import ROOT
 
 PAGES = ["views/home.py", "views/xor.py", "views/cnn.py", "views/draw.py"]
@@ -153,7 +153,9 @@ def test_the_derivative_trap_trains_worse_than_the_right_way():
 def test_pages_show_the_code_that_runs():
     import inspect
 
-    from core import cnn, xor_numpy, xor_torch
+    from core import cnn
+    from core.xor import numpy_net as xor_numpy
+    from core.xor import torch_net as xor_torch
 
     xor_page = app("views/xor.py")
     xor_page.session_state["xor_open_how"] = True  # the explanations render only while open

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from core import cnn
-from core.mnist_data import RAW_FILES, MnistUnavailable, load_split
+from core.cnn.data import RAW_FILES, MnistUnavailable, load_split
+from core.files import model_file
 from tests.conftest import WritesAFile
 
 
@@ -51,19 +52,19 @@ def test_saved_model_reloads_to_identical_predictions(lesson_model_run, mnist_ro
     model, _ = lesson_model_run
     images = load_split(mnist_root, train=False)[0][:50].numpy() / 255.0
     path = tmp_path / "model.pt"
-    cnn.save_model(model, path)
+    model_file.save_model(model, path)
     buffer = io.BytesIO()
-    cnn.save_model(model, buffer)
+    model_file.save_model(model, buffer)
     buffer.seek(0)
     for source in (path, str(path), buffer):
-        loaded = cnn.load_model(source)
+        loaded = model_file.load_model(source)
         assert np.array_equal(cnn.predict_proba(loaded, images), cnn.predict_proba(model, images))
 
 
 def test_other_architectures_round_trip(tmp_path):
     model = cnn.CNN(conv1_channels=8, conv2_channels=16, hidden_size=32)
-    cnn.save_model(model, tmp_path / "small.pt")
-    assert cnn.load_model(tmp_path / "small.pt").config == model.config
+    model_file.save_model(model, tmp_path / "small.pt")
+    assert model_file.load_model(tmp_path / "small.pt").config == model.config
 
 
 def test_crafted_pickle_is_refused_and_runs_nothing(tmp_path):
@@ -73,7 +74,7 @@ def test_crafted_pickle_is_refused_and_runs_nothing(tmp_path):
     raw_pickle = pickle.dumps(WritesAFile(str(target)))
     for source in (evil, io.BytesIO(raw_pickle)):
         with pytest.raises(ValueError):
-            cnn.load_model(source)
+            model_file.load_model(source)
     assert not target.exists()
 
 
@@ -85,7 +86,7 @@ def test_wrong_files_get_readable_errors(tmp_path):
     }
     for _name, data in cases.items():
         with pytest.raises(ValueError, match=r"\w"):
-            cnn.load_model(io.BytesIO(data))
+            model_file.load_model(io.BytesIO(data))
     wrong_keys = {"format": "nn-playground-cnn", "config": cnn.CNN().config, "state_dict": {"w": torch.zeros(1)}}
     wrong_shape = {
         "format": "nn-playground-cnn",
@@ -108,9 +109,9 @@ def test_wrong_files_get_readable_errors(tmp_path):
         torch.save(payload, buffer)
         buffer.seek(0)
         with pytest.raises(ValueError, match=message):
-            cnn.load_model(buffer)
+            model_file.load_model(buffer)
     with pytest.raises(ValueError):
-        cnn.load_model(tmp_path / "missing.pt")
+        model_file.load_model(tmp_path / "missing.pt")
 
 
 def test_missing_data_gives_an_actionable_message(tmp_path):
@@ -219,7 +220,7 @@ def test_load_model_refuses_odd_inputs_with_value_error():
     buffer.seek(0)
     for bad in (buffer, None, 123, io.StringIO("text")):
         with pytest.raises(ValueError):
-            cnn.load_model(bad)
+            model_file.load_model(bad)
 
 
 def test_build_model_is_reproducible_and_leaves_the_global_rng_alone():
@@ -234,7 +235,7 @@ def test_build_model_is_reproducible_and_leaves_the_global_rng_alone():
 def test_predict_and_saliency_work_for_any_model_state(lesson_model_run, mnist_root):
     model, _ = lesson_model_run
     images = load_split(mnist_root, train=False)[0][:5].numpy() / 255.0
-    double = cnn.load_model(_saved(model)).double().train()
+    double = model_file.load_model(_saved(model)).double().train()
     probs = cnn.predict_proba(double, images)
     assert probs.shape == (5, 10) and double.training
     assert np.allclose(probs, cnn.predict_proba(model, images), atol=1e-4)
@@ -248,7 +249,7 @@ def test_predict_and_saliency_work_for_any_model_state(lesson_model_run, mnist_r
 
 def _saved(model) -> io.BytesIO:
     buffer = io.BytesIO()
-    cnn.save_model(model, buffer)
+    model_file.save_model(model, buffer)
     buffer.seek(0)
     return buffer
 

@@ -6,9 +6,12 @@ import math
 import pytest
 import torch
 
-from core import cnn, cnn_doctor, cnn_settings, lr_finder
-from core.cnn_doctor import Symptom
-from core.mnist_data import load_split
+from core import cnn
+from core.cnn import doctor as cnn_doctor
+from core.cnn import lr_finder
+from core.cnn import settings as cnn_settings
+from core.cnn.data import load_split
+from core.cnn.doctor import Symptom
 
 
 def run(mnist_root, **settings):

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from core import cnn_export
+from core.cnn import export as cnn_export
 from core.errors import UserError
 
 TINY = dict(

@@ -5,9 +5,11 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from core import cnn, cnn_explain, cnn_figures
-from core.cnn_explain import ConvLayer
-from core.mnist_data import load_split
+from core import cnn
+from core.cnn import explain as cnn_explain
+from core.cnn import figures as cnn_figures
+from core.cnn.data import load_split
+from core.cnn.explain import ConvLayer
 
 
 @pytest.fixture(scope="module")

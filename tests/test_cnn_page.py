@@ -8,7 +8,9 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from core import cnn
-from core.jobs import QUEUE
+from core.cnn import training
+from core.files import model_file
+from core.serving.jobs import QUEUE
 from tests.conftest import ROOT
 
 
@@ -79,7 +81,7 @@ def test_runs_doctor_fix_history_and_stop(tmp_path):
     assert at.session_state["cnn"]["job"] == first.id
 
     buffer = io.BytesIO()
-    cnn.save_model(cnn.build_model(0, hidden_size=16), buffer)
+    model_file.save_model(cnn.build_model(0, hidden_size=16), buffer)
     at.file_uploader(key="cnn_upload").set_value(("m.pt", buffer.getvalue(), "application/octet-stream")).run()
     at.run()
     assert not at.exception
@@ -128,7 +130,7 @@ def test_the_recipe_shows_the_posts_loader_and_leaves_the_engineering_under_the_
     shown = shown_code(at)
     assert source_of(cnn.train_epoch) in shown and source_of(cnn.lesson_loader) in shown
     assert source_of(cnn.lesson_forward) in shown  # "How it works" shows the post's forward
-    for engineering in (cnn.difference_from_lesson, cnn._Tally.batches, cnn._make_optimizer):
+    for engineering in (cnn.difference_from_lesson, training._Tally.batches, training._make_optimizer):
         assert source_of(engineering) not in shown
     page = text(at)
     assert "Normalize((0.1307,), (0.3081,))" in page and "does not have" in page  # said to be the page's own
@@ -149,7 +151,7 @@ def test_how_it_works_states_the_padding_offset_and_adams_second_moment():
 
 
 def test_the_page_opens_with_one_calm_data_line_and_train_downloads_nothing(tmp_path, local_mode, monkeypatch):
-    from core import mnist_data
+    from core.cnn import data as mnist_data
 
     downloads = []
     monkeypatch.setattr(mnist_data, "_download", lambda root: downloads.append(root))

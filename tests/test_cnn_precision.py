@@ -5,10 +5,13 @@ import io
 import pytest
 import torch
 
-from core import cnn, device
-from core import cnn_settings as cs
+from core import cnn
+from core.cnn import settings as cs
+from core.cnn import training
 from core.errors import UserError
-from core.strings import ZH
+from core.files import model_file
+from core.i18n.strings import ZH
+from core.serving import device
 
 CPU = torch.device("cpu")
 SMALL = {"epochs": 1, "train_subset": 640, "log_every": 5, "step_lr": False}
@@ -85,16 +88,16 @@ def test_a_saved_bfloat16_model_keeps_float32_weights(mnist_root):
     model, _ = run(mnist_root, "bfloat16")
     assert {p.dtype for p in model.parameters()} == {torch.float32}
     buffer = io.BytesIO()
-    cnn.save_model(model, buffer)
+    model_file.save_model(model, buffer)
     buffer.seek(0)
-    loaded = cnn.load_model(buffer)
+    loaded = model_file.load_model(buffer)
     assert {v.dtype for v in loaded.state_dict().values()} == {torch.float32}
 
 
 def test_the_loss_scaled_path_trains_and_reports_the_true_loss(monkeypatch, mnist_root):
     """float16 with a GradScaler is CUDA's path; here its plumbing runs on the CPU (bfloat16 autocast, scaled)."""
     scaled = device.Precision("bfloat16", "cpu", torch.bfloat16, scaled=True)
-    monkeypatch.setattr(cnn, "resolve_precision", lambda precision, where: scaled)
+    monkeypatch.setattr(training, "resolve_precision", lambda precision, where: scaled)
     _, scaled_records = run(mnist_root, "bfloat16")
     monkeypatch.undo()
     _, plain = run(mnist_root, "bfloat16")
@@ -103,7 +106,7 @@ def test_the_loss_scaled_path_trains_and_reports_the_true_loss(monkeypatch, mnis
 
 
 def test_evaluation_and_prediction_take_a_precision(mnist_root, ready_model):
-    from core.mnist_data import load_split
+    from core.cnn.data import load_split
 
     images, labels = load_split(mnist_root, train=False, download=False)
     full, _ = cnn.evaluate(ready_model, images[:500], labels[:500])

@@ -9,8 +9,9 @@ import torch
 import torchvision.transforms as transforms
 
 from core import cnn
-from core.cnn_records import Progress, Stage
-from core.mnist_data import load_split
+from core.cnn import training
+from core.cnn.data import load_split
+from core.cnn.records import Progress, Stage
 from tests.conftest import ROOT
 
 
@@ -83,7 +84,7 @@ def test_the_recipe_shown_is_the_loop_that_runs(mnist_root, monkeypatch):
         batches_seen.append(len(batches))
         return original(model, batches, criterion, optimizer)
 
-    monkeypatch.setattr(cnn, "train_epoch", counted)
+    monkeypatch.setattr(training, "train_epoch", counted)
     records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=2, train_subset=1000, log_every=4))
     assert sum(batches_seen) == records[-1]["step"] == 2 * 16
     assert len([r for r in records if r.kind == Stage.LOG]) == len(batches_seen)
@@ -93,7 +94,7 @@ def test_fast_batches_equal_the_pages_normalized_dataloader(mnist_root):
     dataset = cnn.normalized_loader(mnist_root, train=True).dataset
     images, labels = load_split(mnist_root, train=True)
     order = torch.tensor([5, 0, 4000, 7999, 17])
-    tally = cnn._Tally(torch.nn.CrossEntropyLoss(), should_stop=None)
+    tally = training._Tally(torch.nn.CrossEntropyLoss(), should_stop=None)
     ((fast_images, fast_labels),) = list(tally.batches(images, labels, order, batch_size=5, numbers=range(1)))
     lesson = [dataset[int(i)] for i in order]
     assert torch.equal(fast_images, torch.stack([image for image, _ in lesson]))
@@ -125,7 +126,7 @@ def test_records_are_typed_and_say_which_data_and_how_many_images(mnist_root, tm
 
 
 def test_train_downloads_nothing_unless_asked(tmp_path, monkeypatch):
-    from core import mnist_data
+    from core.cnn import data as mnist_data
 
     def no_download(root):
         raise AssertionError("train() tried to download MNIST without being asked")

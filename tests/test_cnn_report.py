@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import cnn, cnn_figures, cnn_report
-from core.mnist_data import load_split
+from core import cnn
+from core.cnn import figures as cnn_figures
+from core.cnn import report as cnn_report
+from core.cnn.data import load_split
 from tests.conftest import ROOT
 
 
@@ -104,7 +106,7 @@ def test_the_inside_view_renders_for_a_test_image(lesson_model_run, report):
 
 
 def cnn_figures_layer(number: int):
-    from core.cnn_explain import ConvLayer
+    from core.cnn.explain import ConvLayer
 
     return ConvLayer(number)
 

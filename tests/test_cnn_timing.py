@@ -2,8 +2,10 @@
 
 import numpy as np
 
-from core import cnn, cnn_timing, digits
-from core.mnist_data import bundled_root, load_split
+from core import cnn
+from core.cnn import timing as cnn_timing
+from core.cnn.data import bundled_root, load_split
+from core.draw import digits
 
 
 def test_the_sample_canvas_reads_as_its_digit_and_is_timed(ready_model):

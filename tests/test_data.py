@@ -6,8 +6,9 @@ import time
 import pytest
 import torch
 
-from core import cnn, mnist_data
-from core.mnist_data import RAW_FILES, MnistUnavailable, bundled_root, choose_data, load_split
+from core import cnn
+from core.cnn import data as mnist_data
+from core.cnn.data import RAW_FILES, MnistUnavailable, bundled_root, choose_data, load_split
 
 
 def test_the_bundled_sample_loads_with_torchvision():
@@ -86,7 +87,7 @@ def test_the_message_names_the_folder_and_files_when_nothing_can_be_downloaded(t
 
 
 def test_every_message_about_missing_mnist_is_translated():
-    from core.strings import ZH
+    from core.i18n.strings import ZH
 
     for template in mnist_data.MISSING_TEMPLATES:
         assert ZH.get(template), template[:60]

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import cnn, digits
-from core.digits import preprocess
+from core import cnn
+from core.draw import digits
+from core.draw.digits import preprocess
 from tests.digit_strokes import drawn_digit_set, random_drawing, render_strokes
 
 MIDDLE = 14.0  # real MNIST's centre of mass: 13.99 / 14.01 on mini-MNIST

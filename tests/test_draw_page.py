@@ -3,7 +3,7 @@ is one (and back), and shows a photo's steps: photo → ink → 28×28."""
 
 from streamlit.testing.v1 import AppTest
 
-from core.mnist_data import load_split
+from core.cnn.data import load_split
 from tests.conftest import ROOT
 from tests.photo_digits import photo_set
 

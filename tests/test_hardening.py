@@ -12,8 +12,9 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from core import cnn
-from core.jobs import QUEUE, Job
-from core.xor_experiment import XorSettings
+from core.files import model_file
+from core.serving.jobs import QUEUE, Job
+from core.xor.experiment import XorSettings
 from tests.conftest import ROOT, WritesAFile
 from tests.digit_strokes import random_drawing, render_strokes
 
@@ -202,7 +203,7 @@ def test_bad_model_uploads_are_refused_and_run_nothing(tmp_path):
 def test_a_good_model_upload_becomes_the_session_model(lesson_model_run):
     model, _ = lesson_model_run
     buffer = io.BytesIO()
-    cnn.save_model(model, buffer)
+    model_file.save_model(model, buffer)
     at = page_app("views/cnn.py")
     upload(at, "cnn_upload", "mine.pt", buffer.getvalue())
     assert at.session_state["cnn"]["source"] == "uploaded"

@@ -5,17 +5,17 @@ import ast
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import xor_experiment
-from core.device import DEVICE_TEMPLATES
-from core.strings import LANGUAGES, ZH, translate
+from core.i18n.strings import LANGUAGES, ZH, translate
+from core.serving.device import DEVICE_TEMPLATES
+from core.xor import experiment as xor_experiment
 from tests.conftest import ROOT
 
 UI_FILES = [
     ROOT / "app.py",
     *sorted((ROOT / "views").glob("*.py")),
     *sorted((ROOT / "ui").glob("*.py")),
-    ROOT / "core" / "xor_figures.py",
-    ROOT / "core" / "cnn_figures.py",
+    ROOT / "core" / "xor" / "figures.py",
+    ROOT / "core" / "cnn" / "figures.py",
 ]
 LABEL_DICTS = ("IMPLEMENTATION_LABELS", "INIT_LABELS", "DERIVATIVE_LABELS", "TORCH_START_LABELS")
 
@@ -88,7 +88,7 @@ def test_pages_render_in_both_languages(page, lang):
 def test_the_device_reads_in_both_languages():
     import torch
 
-    from core.device import describe_device
+    from core.serving.device import describe_device
 
     cpu = describe_device(torch.device("cpu"))
     assert str(cpu).startswith("CPU (")

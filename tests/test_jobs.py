@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from core import compute, jobs
 from core.errors import UserError
-from core.jobs import Job, JobQueue, JobState
-from core.memory import MemoryBudget
+from core.serving import compute, jobs
+from core.serving.jobs import Job, JobQueue, JobState
+from core.serving.memory import MemoryBudget
 from tests.conftest import ROOT
 
 BIG = 1e9  # an estimated cost far above the express lane's
@@ -222,12 +222,13 @@ def test_a_full_queue_refuses_with_a_message(queue, monkeypatch):
 
 MEMORY_SCRIPT = """
 import sys, time
-from core import cnn, jobs
+from core import cnn
+from core.serving import jobs
 def rss_mb():
     for line in open('/proc/self/status'):
         if line.startswith('VmRSS:'):
             return int(line.split()[1]) / 1024
-from core.memory import MemoryBudget
+from core.serving.memory import MemoryBudget
 queue = jobs.JobQueue(max_running=1, budget=MemoryBudget(limit=20 * 2**20))  # room for one finished largest model
 largest = dict(conv1_channels=64, conv2_channels=128, hidden_size=512)
 for run in range(8):
@@ -480,7 +481,7 @@ def test_the_cnn_page_line_says_how_many_runs_wait(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     def page():
-        from core.jobs import QUEUE
+        from core.serving.jobs import QUEUE
         from ui import background
 
         QUEUE.counts = lambda: (1, 7)
@@ -491,7 +492,7 @@ def test_the_cnn_page_line_says_how_many_runs_wait(monkeypatch):
 
 
 def test_an_lr_finders_cost_follows_its_model_size():
-    from core import lr_finder
+    from core.cnn import lr_finder
 
     lesson = lr_finder.job_cost({}, 100, 64)
     assert lesson == pytest.approx(6400)

@@ -7,9 +7,11 @@ import numpy as np
 import torch
 from torch import nn, optim
 
-from core import cnn, xor_numpy, xor_torch
+from core import cnn
 from core.lesson.code import BLOCK
-from core.xor_numpy import X_XOR, Y_XOR
+from core.xor import numpy_net as xor_numpy
+from core.xor import torch_net as xor_torch
+from core.xor.numpy_net import X_XOR, Y_XOR
 
 
 def posts_class(block: str, name: str):

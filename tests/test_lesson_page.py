@@ -18,7 +18,7 @@ def lesson_page(lang: str = "en") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["lang"] = lang
     at.run()
-    at.switch_page("views/lesson.py")
+    at.switch_page("views/the_lesson.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -71,7 +71,7 @@ def measured_once():
 
 def test_a_measured_answer_is_given_even_while_the_server_is_busy(measured_once, monkeypatch):
     import ui.lesson_common
-    from core.compute import ServerBusy
+    from core.serving.compute import ServerBusy
 
     def busy(owner, cost):
         raise ServerBusy("The server is busy.")

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
+from core.cnn.data import load_split
 from core.lesson import cnn_script
 from core.lesson.code import BLOCK, BLOCKS, COMMENTS_EN, code_lines, comment_start, in_language
 from core.lesson.programs import run_program
-from core.mnist_data import load_split
 from tests.conftest import ROOT
 
 POST = ROOT.parent / "shared" / "lesson" / "blog-post.txt"

@@ -10,8 +10,9 @@ import pytest
 from markdown_it import MarkdownIt
 from PIL import Image
 
-from core import cnn, digits
+from core.draw import digits
 from core.errors import UserError
+from core.files import model_file
 from tests.test_hardening import draw_app, image_bytes, page_app, upload
 from ui.common import WORD_JOINER, error_text, plain
 
@@ -74,7 +75,7 @@ def test_error_text_escapes_every_value_but_numbers():
 
 def test_load_model_errors_carry_a_crafted_file_name_as_text(tmp_path):
     with pytest.raises(ValueError) as info:
-        cnn.load_model(tmp_path / "[Log in again](https:" / "evil.example)<img src=x onerror=alert(1)>.pt")
+        model_file.load_model(tmp_path / "[Log in again](https:" / "evil.example)<img src=x onerror=alert(1)>.pt")
     assert "evil.example" in str(info.value)
     assert_inert(error_text(info.value))
 

@@ -3,7 +3,7 @@ things first, the owner told, refusal only when the rest cannot go, and release 
 
 import pytest
 
-from core.memory import MemoryBudget, MemoryFull
+from core.serving.memory import MemoryBudget, MemoryFull
 
 MB = 2**20
 

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import cnn, digits
-from core.mnist_data import load_split
+from core import cnn
+from core.cnn.data import load_split
+from core.draw import digits
 from tests.photo_digits import make_photo, photo_set
 
 

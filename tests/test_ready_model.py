@@ -7,8 +7,9 @@ import shutil
 import pytest
 
 from core import cnn
-from core.mnist_data import bundled_root
-from core.ready_model import METADATA_PATH, MODEL_PATH, ReadyModelMissing, load_ready_model, ready_model_info
+from core.cnn.data import bundled_root
+from core.files import ready_model
+from core.files.ready_model import METADATA_PATH, MODEL_PATH, ReadyModelMissing, load_ready_model, ready_model_info
 
 
 def test_the_ready_model_reaches_98_percent_on_the_sample(ready_model):
@@ -18,10 +19,10 @@ def test_the_ready_model_reaches_98_percent_on_the_sample(ready_model):
 
 
 def test_load_default_model_is_the_ready_model():
-    model = cnn.load_default_model()
+    model = ready_model.load_ready_model()
     assert isinstance(model, cnn.CNN) and not model.training
     assert model.config == {"conv1_channels": 32, "conv2_channels": 64, "hidden_size": 128}
-    assert model is not cnn.load_default_model(), "each caller gets its own copy to change"
+    assert model is not ready_model.load_ready_model(), "each caller gets its own copy to change"
 
 
 def test_its_record_says_how_it_was_made():

@@ -1,7 +1,7 @@
 """A rate per session for reruns that compute: a burst goes through, then at most RERUNS_PER_SECOND."""
 
-from core import compute
-from core.compute import TokenBucket
+from core.serving import compute
+from core.serving.compute import TokenBucket
 
 
 class Clock:

@@ -8,7 +8,7 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from core import cnn
-from core.jobs import QUEUE, Job, browser_key
+from core.serving.jobs import QUEUE, Job, browser_key
 from tests.conftest import ROOT
 
 

@@ -16,8 +16,11 @@ import pytest
 import torch
 from PIL import Image
 
-from core import cnn, cnn_settings, digits, image_file, model_file
-from core.strings import translate
+from core import cnn
+from core.cnn import settings as cnn_settings
+from core.draw import digits, image_file
+from core.files import model_file
+from core.i18n.strings import translate
 from tests import hostile_files
 from tests.conftest import WritesAFile
 from tests.fresh_process import LOAD_MODEL, READ_IMAGE, measure
@@ -73,7 +76,7 @@ def test_model_bombs_are_refused_before_torch_allocates_them(name):
 def test_the_largest_model_the_page_builds_loads_within_budget(tmp_path):
     model = cnn.CNN(**model_file.PAGE_LIMITS)
     path = tmp_path / "largest.pt"
-    cnn.save_model(model, path)
+    model_file.save_model(model, path)
     result = measure(LOAD_MODEL, path.read_bytes())
     print(
         f"\nlargest page model: {path.stat().st_size / MB:.1f} MB file, loaded in {result['seconds']:.2f} s, "
@@ -98,13 +101,13 @@ def test_a_model_one_step_beyond_the_page_is_refused_without_building_it(key, mo
     built = []
     monkeypatch.setattr(cnn.CNN, "__init__", lambda *a, **k: built.append(k))
     with pytest.raises(ValueError, match=f"{key} is {config[key]}"):
-        cnn.load_model(data)
+        model_file.load_model(data)
     assert built == []
 
 
 def test_an_honest_file_the_page_could_build_loads():
     config = {"conv1_channels": 4, "conv2_channels": 8, "hidden_size": 16}
-    model = cnn.load_model(hostile_files.model_file(hostile_files.honest_state(config), config))
+    model = model_file.load_model(hostile_files.model_file(hostile_files.honest_state(config), config))
     assert model.config == config and all(float(p.abs().sum()) == 0 for p in model.parameters())
 
 
@@ -121,12 +124,12 @@ def rezipped(data: bytes, compression=zipfile.ZIP_STORED, extra: dict | None = N
 
 def saved_lesson_model() -> bytes:
     buffer = io.BytesIO()
-    cnn.save_model(cnn.CNN(), buffer)
+    model_file.save_model(cnn.CNN(), buffer)
     return buffer.getvalue()
 
 
 def test_a_real_model_rewritten_uncompressed_still_loads():
-    assert cnn.load_model(rezipped(saved_lesson_model())).config == cnn.CNN().config
+    assert model_file.load_model(rezipped(saved_lesson_model())).config == cnn.CNN().config
 
 
 @pytest.mark.parametrize(
@@ -141,7 +144,7 @@ def test_a_real_model_rewritten_uncompressed_still_loads():
 )
 def test_odd_archives_are_refused(damage, message):
     with pytest.raises(ValueError, match=message):
-        cnn.load_model(damage(saved_lesson_model()))
+        model_file.load_model(damage(saved_lesson_model()))
 
 
 def test_anything_beside_config_weights_and_notes_is_refused():
@@ -158,24 +161,24 @@ def test_anything_beside_config_weights_and_notes_is_refused():
         buffer,
     )
     with pytest.raises(ValueError, match="more than a model's config"):
-        cnn.load_model(buffer.getvalue())
+        model_file.load_model(buffer.getvalue())
     buffer = io.BytesIO()
-    cnn.save_model(model, buffer, accuracy=0.98, source="trained", epochs=3)
-    assert cnn.load_model(buffer.getvalue()).metadata == {"accuracy": 0.98, "source": "trained", "epochs": 3}
+    model_file.save_model(model, buffer, accuracy=0.98, source="trained", epochs=3)
+    assert model_file.load_model(buffer.getvalue()).metadata == {"accuracy": 0.98, "source": "trained", "epochs": 3}
 
 
 def test_a_storage_that_does_not_match_its_entry_is_refused():
     state = hostile_files.honest_state(hostile_files.LESSON)
     data = hostile_files.model_file(state, hostile_files.LESSON, extra_entries={"archive/data/7": bytes(8)})
     with pytest.raises(ValueError, match="do not match its description"):
-        cnn.load_model(data)
+        model_file.load_model(data)
 
 
 def test_a_pickle_calling_anything_else_is_refused_by_name(tmp_path):
     payload = {"format": model_file.MODEL_FORMAT, "config": hostile_files.LESSON, "x": WritesAFile(str(tmp_path / "p"))}
     data = hostile_files.zip_archive({"archive/data.pkl": pickle.dumps(payload, protocol=2), "archive/version": b"3\n"})
     with pytest.raises(ValueError, match="something other than plain tensors"):
-        cnn.load_model(data)
+        model_file.load_model(data)
     assert not (tmp_path / "p").exists()
 
 

@@ -10,7 +10,7 @@ from streamlit.runtime.state.session_state import SessionState
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
 import ui.common
-from core.memory import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, MemoryBudget, uploads_to_drop
+from core.serving.memory import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, MemoryBudget, uploads_to_drop
 from ui.common import BoundedUploads, _bounded_widget_states
 
 MB = 2**20

@@ -1,4 +1,4 @@
-"""The Draw page's pad sends strokes; core.strokes.strokes_to_image draws them, bounded against a hostile client.
+"""The Draw page's pad sends strokes; core.draw.strokes.strokes_to_image draws them, bounded against a hostile client.
 
 A drawing reads right through the same MNIST-style preprocessing; too many strokes or points, wrong types and
 non-finite numbers are refused with a UserError, points off the pad are clipped; a million points cost nothing; and
@@ -12,10 +12,11 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 from streamlit.testing.v1 import AppTest
 
-from core import cnn, digits
+from core import cnn
+from core.draw import digits
+from core.draw.strokes import MAX_POINTS, MAX_STROKES, PAD_SIZE, PEN_WIDTH, checked_strokes, strokes_to_image
 from core.errors import UserError
-from core.strings import translate
-from core.strokes import MAX_POINTS, MAX_STROKES, PAD_SIZE, PEN_WIDTH, checked_strokes, strokes_to_image
+from core.i18n.strings import translate
 from tests.conftest import ROOT
 from tests.digit_strokes import random_drawing
 from tests.fresh_process import measure
@@ -108,7 +109,9 @@ def test_a_wrong_size_or_pen_is_a_bug_not_a_visitor():
     ],
 )
 def test_a_million_points_are_answered_at_once(build):
-    setup = f"from core.strokes import strokes_to_image\nSTROKES = {build}\nCALL = lambda _: strokes_to_image(STROKES)"
+    setup = (
+        f"from core.draw.strokes import strokes_to_image\nSTROKES = {build}\nCALL = lambda _: strokes_to_image(STROKES)"
+    )
     result = measure(setup, b"")
     print(f"\n{build}: refused in {result['seconds'] * 1000:.2f} ms, peak +{result['grown_mb']:.1f} MB")
     assert result["error"] and "at most" in result["error"]

@@ -7,7 +7,9 @@ import textwrap
 
 from streamlit.testing.v1 import AppTest
 
-from core import cnn, xor_numpy
+from core import cnn
+from core.cnn import training
+from core.xor import numpy_net as xor_numpy
 from tests.conftest import ROOT
 
 
@@ -33,7 +35,13 @@ def text(at: AppTest) -> str:
 def test_the_page_shows_the_posts_form_the_faster_one_and_the_proof_in_that_order():
     at = page()
     shown = [code.value.strip() for code in at.code]
-    parts = (cnn.lesson_forward, cnn.CNN.forward, cnn._Tally.batches, cnn._make_optimizer, cnn.difference_from_lesson)
+    parts = (
+        cnn.lesson_forward,
+        cnn.CNN.forward,
+        training._Tally.batches,
+        training._make_optimizer,
+        cnn.difference_from_lesson,
+    )
     order = [shown.index(source_of(part)) for part in parts]
     assert order == sorted(order)
     assert source_of(xor_numpy.PlaygroundNet) in shown  # the XOR side, from ui.teach_xor.under_the_hood_xor

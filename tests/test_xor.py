@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-from core import xor_torch
-from core.gradcheck import autograd_gradients, finite_difference_gradients, gradient_check, hand_gradients
-from core.xor_numpy import (
+from core.xor import torch_net as xor_torch
+from core.xor.gradcheck import autograd_gradients, finite_difference_gradients, gradient_check, hand_gradients
+from core.xor.numpy_net import (
     X_XOR,
     Y_XOR,
     PlaygroundNet,
@@ -139,7 +139,7 @@ def test_huge_learning_rate_does_not_crash():
 
 def test_the_page_runs_the_posts_own_code():
     import lesson.xor_numpy
-    from core import xor_numpy
+    from core.xor import numpy_net as xor_numpy
 
     for name in ("SimpleNeuralNetwork", "sigmoid", "sigmoid_derivative"):
         assert getattr(xor_numpy, name) is getattr(lesson.xor_numpy, name), name
@@ -147,7 +147,7 @@ def test_the_page_runs_the_posts_own_code():
 
 
 def test_the_cost_is_the_posts_sum_not_a_mean():
-    from core.xor_numpy import cost
+    from core.xor.numpy_net import cost
 
     assert cost(Y_XOR, np.zeros_like(Y_XOR)) == 1.0  # ½ · (0 + 1 + 1 + 0)
     records = list(train(new_net(seed=0), epochs=10, snapshots=10))
@@ -168,8 +168,9 @@ def test_mse_loss_gradient_is_half_the_hand_written_one_for_every_weight(biases,
 
 
 def test_the_defaults_are_the_posts_three_hidden_units():
-    from core import export, xor_experiment
-    from core.xor_experiment import XorSettings
+    from core.xor import experiment as xor_experiment
+    from core.xor import export
+    from core.xor.experiment import XorSettings
 
     assert xor_experiment.HIDDEN.default == XorSettings().hidden_size == 3
     assert xor_torch.XORNet().hidden.out_features == 3
@@ -177,8 +178,8 @@ def test_the_defaults_are_the_posts_three_hidden_units():
 
 
 def test_the_default_pytorch_net_is_the_posts_biases_and_its_own_start():
-    from core import xor_experiment
-    from core.xor_experiment import XorSettings
+    from core.xor import experiment as xor_experiment
+    from core.xor.experiment import XorSettings
 
     state = torch.random.get_rng_state()
     model = xor_experiment.torch_model(XorSettings(seed=4))
@@ -192,8 +193,8 @@ def test_the_default_pytorch_net_is_the_posts_biases_and_its_own_start():
 
 
 def test_the_like_for_like_option_has_no_biases_and_numpys_start():
-    from core import xor_experiment
-    from core.xor_experiment import XorSettings
+    from core.xor import experiment as xor_experiment
+    from core.xor.experiment import XorSettings
 
     settings = XorSettings(seed=4, torch_start="numpy_start")
     model = xor_experiment.torch_model(settings)
@@ -205,7 +206,7 @@ def test_the_like_for_like_option_has_no_biases_and_numpys_start():
 
 
 def test_the_gradient_check_caption_numbers_come_from_its_table():
-    from core.gradcheck import check_summary
+    from core.xor.gradcheck import check_summary
 
     right = check_summary(gradient_check(new_net(3, seed=0)))
     wrong = check_summary(gradient_check(PlaygroundNet(2, 3, 1, seed=0, derivative_of="pre_activation")))

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from core import xor_figures
-from core.xor_numpy import new_net, params_of
+from core.xor import figures as xor_figures
+from core.xor.numpy_net import new_net, params_of
 
 
 def test_the_diagram_draws_every_weight_by_sign_and_size_with_a_picture_per_unit():
@@ -90,7 +90,7 @@ def test_heatmap_point_labels_sit_on_white_boxes():
 
 
 def trained_records(epochs=10_000, hidden=3):
-    from core.xor_numpy import train
+    from core.xor.numpy_net import train
 
     return list(train(new_net(hidden, seed=0), epochs=epochs, learning_rate=0.5))
 

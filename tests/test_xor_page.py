@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from streamlit.testing.v1 import AppTest
 
-from core import compute
+from core.serving import compute
 from tests.conftest import ROOT
 
 

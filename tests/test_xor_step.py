@@ -8,9 +8,21 @@ import numpy as np
 import pytest
 import torch
 
-from core import export, xor_experiment, xor_numpy, xor_torch
-from core.xor_experiment import XorSettings
-from core.xor_numpy import X_XOR, Y_XOR, PlaygroundNet, SimpleNeuralNetwork, new_net, sigmoid, solves_xor, step_trace
+from core.xor import experiment as xor_experiment
+from core.xor import export
+from core.xor import numpy_net as xor_numpy
+from core.xor import torch_net as xor_torch
+from core.xor.experiment import XorSettings
+from core.xor.numpy_net import (
+    X_XOR,
+    Y_XOR,
+    PlaygroundNet,
+    SimpleNeuralNetwork,
+    new_net,
+    sigmoid,
+    solves_xor,
+    step_trace,
+)
 
 
 def test_step_trace_is_one_backward_step_with_the_lessons_quantities():

@@ -5,11 +5,11 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import cnn
-from core.deployment import local_mode
+from core.cnn.data import default_data_dir
 from core.errors import UserError
-from core.jobs import QUEUE, Job, browser_key, estimate_cost, job_cost_problem
-from core.memory import BUDGET
-from core.mnist_data import default_data_dir
+from core.serving.deployment import local_mode
+from core.serving.jobs import QUEUE, Job, browser_key, estimate_cost, job_cost_problem
+from core.serving.memory import BUDGET
 from ui import training
 from ui.common import error_text, t
 

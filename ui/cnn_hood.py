@@ -4,9 +4,11 @@ script with the same forward and backward, and how the Draw page reads a digit i
 import streamlit as st
 import torch
 
-from core import cnn, cnn_timing
-from core.device import precision_offer, resolve_device, resolve_precision
-from core.jobs import LESSON_MACS
+from core import cnn
+from core.cnn import timing as cnn_timing
+from core.cnn import training as cnn_training
+from core.serving.device import precision_offer, resolve_device, resolve_precision
+from core.serving.jobs import LESSON_MACS
 from ui import training
 from ui.common import t
 from ui.teach import source
@@ -51,7 +53,7 @@ def faster_training() -> None:
             "batches equal those of a `DataLoader` with the same two transforms, value for value."
         )
     )
-    source(cnn._Tally.batches)
+    source(cnn_training._Tally.batches)
     st.markdown(
         t(
             "**3. Fused Adam.** Adam updates every weight tensor in several small steps (its two running "
@@ -59,7 +61,7 @@ def faster_training() -> None:
             "arithmetic is Adam's:"
         )
     )
-    source(cnn._make_optimizer)
+    source(cnn_training._make_optimizer)
     st.markdown(
         t(
             "**4. The proof.** This check runs both forms on the same images with the same weights and compares "
@@ -122,7 +124,7 @@ def sixteen_bits() -> None:
             "one `with torch.autocast(...)` around each batch's forward pass:"
         )
     )
-    source(cnn._Autocast)
+    source(cnn_training._Autocast)
     offer = precision_offer(resolve_device(None))
     st.info(
         t(

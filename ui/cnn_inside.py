@@ -7,8 +7,9 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from core import cnn_explain, cnn_figures
-from core.cnn_explain import ConvLayer
+from core.cnn import explain as cnn_explain
+from core.cnn import figures as cnn_figures
+from core.cnn.explain import ConvLayer
 from ui.common import plot, t
 
 CACHE_KEY = "cnn_inside_cache"

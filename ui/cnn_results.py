@@ -6,9 +6,10 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from core import cnn_figures, cnn_report
-from core.mnist_data import MnistUnavailable, choose_data
-from core.strings import LANGUAGES, translate
+from core.cnn import figures as cnn_figures
+from core.cnn import report as cnn_report
+from core.cnn.data import MnistUnavailable, choose_data
+from core.i18n.strings import LANGUAGES, translate
 from ui import background
 from ui.cnn_inside import inside_cnn
 from ui.common import error_text, plot, t

@@ -3,11 +3,15 @@ history (compare, pick the model the Draw page uses) and exporting a run as a sc
 
 import streamlit as st
 
-from core import cnn_doctor, cnn_export, cnn_settings, cnn_training_figures, lr_finder
-from core.device import precision_offer, resolve_device
+from core.cnn import doctor as cnn_doctor
+from core.cnn import export as cnn_export
+from core.cnn import lr_finder
+from core.cnn import settings as cnn_settings
+from core.cnn import training_figures as cnn_training_figures
+from core.cnn.data import MnistUnavailable, choose_data, load_split
 from core.errors import UserError
-from core.jobs import QUEUE, Job
-from core.mnist_data import MnistUnavailable, choose_data, load_split
+from core.serving.device import precision_offer, resolve_device
+from core.serving.jobs import QUEUE, Job
 from ui import background, training
 from ui.common import error_text, plain, plot, t
 

@@ -13,10 +13,11 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.state.session_state import SessionState
 
-from core.compute import MAX_RERUN_WAIT, rerun_delay
-from core.deployment import local_mode
 from core.errors import QuietRepeats, UserError
-from core.memory import (
+from core.i18n.strings import translate
+from core.serving.compute import MAX_RERUN_WAIT, rerun_delay
+from core.serving.deployment import local_mode
+from core.serving.memory import (
     BUDGET,
     MAX_WIDGET_VALUE_BYTES,
     WIDGETS_COUNTED_FROM,
@@ -26,7 +27,6 @@ from core.memory import (
     widget_value_bytes,
 )
 from core.settings import Setting
-from core.strings import translate
 
 # Markdown, LaTeX ($), Streamlit's :colour[...] and :icon: directives, HTML, entities (&) and GFM's bare-URL and
 # e-mail autolinks (://, www., @) all need ASCII punctuation; CommonMark shows any of it escaped by a backslash as the
@@ -65,7 +65,7 @@ def pace_this_rerun() -> None:
 
 
 class BoundedUploads(MemoryUploadedFileManager):
-    """Streamlit's in-memory upload store, bounded per session (core.memory.uploads_to_drop: the oldest files go)
+    """Streamlit's in-memory upload store, bounded per session (memory.uploads_to_drop: the oldest files go)
     and counted in the one memory budget, where another session's need may drop a session's files.
 
     Streamlit accepts any file PUT to /_stcore/upload_file/<session>/<id> from a connected session, referred to by
@@ -87,7 +87,7 @@ class BoundedUploads(MemoryUploadedFileManager):
     def remove_session_files(self, session_id) -> None:
         super().remove_session_files(session_id)
         BUDGET.forget(f"{session_id}:uploads")
-        release_freed_memory()  # 16 MB files live in malloc's heap (core.memory raises the mmap threshold to 32 MB)
+        release_freed_memory()  # 16 MB files live in malloc's heap (our mmap threshold is 32 MB: core.serving.memory)
 
     def _count(self, session_id: str, newest: str | None = None) -> None:
         with self._lock:

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core.deployment import LOCAL_ENV, local_mode
-from core.mnist_data import DATA_DIR_ENV, MnistChoice, MnistUnavailable, choose_data, forget_failed_download, load_split
+from core.cnn.data import DATA_DIR_ENV, MnistChoice, MnistUnavailable, choose_data, forget_failed_download, load_split
+from core.serving.deployment import LOCAL_ENV, local_mode
 from ui import background
 from ui.common import error_text, plain, t
 

@@ -5,10 +5,10 @@ from dataclasses import replace
 import streamlit as st
 
 from core.errors import UserError
-from core.jobs import QUEUE, Job, estimate_cost, job_cost_problem
 from core.lesson import reveals
 from core.lesson.cnn_script import BATCH_SIZE, EPOCHS, Kind, run_script, script_data
 from core.lesson.figures import script_curves
+from core.serving.jobs import QUEUE, Job, estimate_cost, job_cost_problem
 from ui.background import data_dir, job_owner, live_job
 from ui.common import error_text, plain, plot, t
 from ui.lesson_common import code_block, explore, guess, heading

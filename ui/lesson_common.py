@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core.compute import ServerBusy, short_work
 from core.lesson.code import BLOCK, in_language
 from core.lesson.programs import PROGRAM_SECONDS, run_program
+from core.serving.compute import ServerBusy, short_work
 from ui.background import session_id
 from ui.common import error_text, lang, t
 

@@ -2,13 +2,13 @@
 
 It sends strokes, not pixels: point lists in the pad's own coordinates (0..PAD_SIZE whatever size it is shown at),
 rounded to whole units, at once when a stroke ends and at most every SEND_EVERY_MS while it is drawn, so the
-prediction moves as you draw. It stops taking points at core.strokes' limits; the server checks them again
-(core.strokes.strokes_to_image), since a raw websocket client can send anything.
+prediction moves as you draw. It stops taking points at core.draw.strokes' limits; the server checks them again
+(core.draw.strokes.strokes_to_image), since a raw websocket client can send anything.
 """
 
 import streamlit as st
 
-from core.strokes import MAX_POINTS, MAX_STROKES, PAD_SIZE, PEN_WIDTH
+from core.draw.strokes import MAX_POINTS, MAX_STROKES, PAD_SIZE, PEN_WIDTH
 from ui.common import t
 
 # A fragment rerun with the prediction takes 40-70 ms on the ready model (2 busy cores), so a message every 100 ms
@@ -149,7 +149,7 @@ def _ignore() -> None:
 
 
 def drawing_pad(key: str = "draw_pad"):
-    """The pad, and the strokes drawn on it so far as the browser sent them: unchecked, for core.strokes to check."""
+    """The pad, and the strokes drawn on it so far as the browser sent them: unchecked, for core.draw.strokes."""
     data = {
         "size": PAD_SIZE,
         "pen": PEN_WIDTH,

@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from core.device import DeviceDescription
-from core.strings import LANGUAGES
+from core.i18n.strings import LANGUAGES
+from core.serving.device import DeviceDescription
 from ui.common import lang, t, url_widget
 
 
 @st.cache_resource
 def training_device() -> DeviceDescription:
     """Which torch device training uses; the same for every visitor, so computed once."""
-    from core.device import best_device, configure_torch, describe_device
+    from core.serving.device import best_device, configure_torch, describe_device
 
     configure_torch()
     return describe_device(best_device())

@@ -6,7 +6,8 @@ import textwrap
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from core import cnn, xor_torch
+from core import cnn
+from core.xor import torch_net as xor_torch
 from ui.common import t
 
 

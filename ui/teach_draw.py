@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import digits
+from core.draw import digits
 from ui.common import t
 from ui.teach import source
 

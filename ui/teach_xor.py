@@ -8,7 +8,7 @@ import textwrap
 import numpy as np
 import streamlit as st
 
-from core import xor_numpy
+from core.xor import numpy_net as xor_numpy
 from ui.common import t
 from ui.teach import source
 

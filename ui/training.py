@@ -10,9 +10,11 @@ import copy
 import numpy as np
 import streamlit as st
 
-from core import cnn, cnn_figures
-from core.jobs import QUEUE, Job, JobState
-from core.memory import BUDGET, MemoryFull
+from core import cnn
+from core.cnn import figures as cnn_figures
+from core.files.ready_model import load_ready_model
+from core.serving.jobs import QUEUE, Job, JobState
+from core.serving.memory import BUDGET, MemoryFull
 from ui.common import error_text, plain, plot, session_id, t
 
 MAX_RUNS = 5  # a max-size model is 13 MB; five per session bound the memory one visitor can hold
@@ -44,7 +46,7 @@ def _remember(entry: dict) -> dict:
 
 
 def _count(entry: dict, history: list) -> None:
-    """Count the run's model in the process's memory budget (core.memory). To make room for it, runs other
+    """Count the run's model in the process's memory budget (core.serving.memory). To make room for it, runs other
     sessions used least recently may be dropped from their histories (never the model a page shows); when the
     rest is this session's own, MemoryFull (a UserError) says so."""
     model = entry["model"]
@@ -168,7 +170,7 @@ def _show(entry: dict) -> None:
 @st.cache_resource(show_spinner=False)
 def ready_model():
     """One read-only copy of the ready-made model for every session and tab: read once per process (1.7 MB)."""
-    model = cnn.load_default_model()
+    model = load_ready_model()
     cnn.predict_proba(model, np.zeros((1, 28, 28), np.float32))  # lays the weights out once, before sessions share it
     return model
 

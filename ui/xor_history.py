@@ -5,8 +5,9 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from core import xor_experiment, xor_figures
-from core.xor_experiment import XorSettings
+from core.xor import experiment as xor_experiment
+from core.xor import figures as xor_figures
+from core.xor.experiment import XorSettings
 from ui.common import plot, t
 
 MAX_RUNS = 8  # unpinned runs beyond this are dropped, oldest first; each keeps only ~300 points per curve

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
-from core import xor_experiment, xor_figures, xor_numpy
-from core.xor_experiment import XorSettings
-from core.xor_numpy import X_XOR, Y_XOR
+from core.xor import experiment as xor_experiment
+from core.xor import figures as xor_figures
+from core.xor import numpy_net as xor_numpy
+from core.xor.experiment import XorSettings
+from core.xor.numpy_net import X_XOR, Y_XOR
 from ui.common import plot, t
 from ui.teach_xor import code_with_values, step_code
 

@@ -4,10 +4,10 @@ import io
 
 import streamlit as st
 
-from core import cnn
-from core import cnn_settings as cs
-from core.jobs import job_cost_problem
-from core.mnist_data import MnistUnavailable, choose_data
+from core.cnn import settings as cs
+from core.cnn.data import MnistUnavailable, choose_data
+from core.files import model_file
+from core.serving.jobs import job_cost_problem
 from ui import background, cnn_runs, training
 from ui.cnn_results import results
 from ui.common import error_text, lazy_section, setting_widget, t
@@ -81,7 +81,7 @@ def model_bytes(entry: dict) -> bytes:
     cached = st.session_state.get("cnn_bytes")
     if cached is None or cached[0] is not entry["model"]:
         buffer = io.BytesIO()
-        cnn.save_model(entry["model"], buffer)
+        model_file.save_model(entry["model"], buffer)
         cached = (entry["model"], buffer.getvalue())
         st.session_state["cnn_bytes"] = cached
     return cached[1]
@@ -105,7 +105,7 @@ def save_and_load(entry: dict | None) -> None:
         upload = st.file_uploader(t("Load a saved model (.pt)"), type=["pt"], key="cnn_upload")
         if upload is not None and st.session_state.get("cnn_uploaded") != upload.file_id:
             try:
-                model = cnn.load_model(upload)
+                model = model_file.load_model(upload)
             except ValueError as exc:
                 st.error(t("Could not load that file: {reason}", reason=error_text(exc)))
             else:

@@ -8,10 +8,12 @@ the costly views (saliency, feature maps) are computed only while their section 
 import numpy as np
 import streamlit as st
 
-from core import cnn, cnn_figures, digits
+from core import cnn
+from core.cnn import figures as cnn_figures
+from core.draw import digits
+from core.draw.strokes import strokes_to_image
 from core.errors import UserError
-from core.ready_model import ready_model_info
-from core.strokes import strokes_to_image
+from core.files.ready_model import ready_model_info
 from ui import background, training
 from ui.cnn_inside import inside_cnn
 from ui.common import error_text, lazy_section, plot, t

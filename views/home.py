@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import xor_figures
+from core.xor import figures as xor_figures
 from ui.common import plot, t
 
 # Page links are plain text by default; on the home page they are the calls to action, so they look like buttons.
@@ -46,7 +46,7 @@ with st.container(key="home_start"):
             "guess to make before each answer."
         )
     )
-    st.page_link("views/lesson.py", label=t("Start the lesson"), icon="📖")
+    st.page_link("views/the_lesson.py", label=t("Start the lesson"), icon="📖")
 st.subheader(t("Then explore"))
 with st.container(key="home_pages"):
     left, middle, right = st.columns(3)

@@ -6,13 +6,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
-from core import xor_experiment as xe
-from core import xor_figures
-from core.compute import ServerBusy, Turn, short_work
-from core.export import xor_script
-from core.gradcheck import check_summary, gradient_check
-from core.xor_experiment import XorSettings
-from core.xor_numpy import X_XOR, Y_XOR, correct, predict, train_many
+from core.serving.compute import ServerBusy, Turn, short_work
+from core.xor import experiment as xe
+from core.xor import figures as xor_figures
+from core.xor.experiment import XorSettings
+from core.xor.export import xor_script
+from core.xor.gradcheck import check_summary, gradient_check
+from core.xor.numpy_net import X_XOR, Y_XOR, correct, predict, train_many
 from ui import xor_history, xor_step
 from ui.background import session_id
 from ui.common import error_text, lazy_section, plain, plot, setting_widget, t

@@ -20,10 +20,10 @@ from enum import StrEnum
 import torch
 
 from core.cnn import CNN
-from core.cnn_records import RecordView
+from core.cnn.records import RecordView
 from core.lesson.code import BLOCK
 from core.lesson.programs import namespace, printer
-from core.mnist_data import MEAN, STD, choose_data, load_split
+from core.cnn.data import MEAN, STD, choose_data, load_split
 
 DATA_ROOT_IN_POST = "root='./data'"
 LOSS_EVERY = 10  # batches per point of the loss curve: 125 points over 10 epochs of the 8,000-image sample

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import xor_numpy, xor_torch
-from core.xor_numpy import X_XOR, Y_XOR
+from core.xor import numpy_net as xor_numpy
+from core.xor import torch_net as xor_torch
+from core.xor.numpy_net import X_XOR, Y_XOR
 
 SEEDS = range(100)
 POST_EPOCHS, POST_LEARNING_RATE, POST_HIDDEN = 10_000, 0.5, 3

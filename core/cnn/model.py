@@ -1,0 +1,87 @@
+"""The lesson's MNIST CNN, defined once: the network, the post's forward beside the page's, a seeded builder."""
+
+import copy
+import threading
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+class CNN(nn.Module):
+    """conv(1→32, 3×3, pad 1) → ReLU → pool → conv(32→64) → ReLU → pool → fc(3136→128) → ReLU → fc(128→10)."""
+
+    def __init__(self, conv1_channels: int = 32, conv2_channels: int = 64, hidden_size: int = 128):
+        super().__init__()
+        self.config = {"conv1_channels": conv1_channels, "conv2_channels": conv2_channels, "hidden_size": hidden_size}
+        self.conv1 = nn.Conv2d(1, conv1_channels, kernel_size=3, padding=1)
+        self.conv2 = nn.Conv2d(conv1_channels, conv2_channels, kernel_size=3, padding=1)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.relu = nn.ReLU()
+        self.fc1 = nn.Linear(conv2_channels * 7 * 7, hidden_size)
+        self.fc2 = nn.Linear(hidden_size, 10)
+
+    def features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The two conv blocks' outputs after ReLU, before pooling."""
+        a1 = self.relu(self.conv1(x))
+        a2 = self.relu(self.conv2(self.pool(a1)))
+        return a1, a2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # The lesson writes pool(relu(conv(x))). ReLU is non-decreasing, so it never changes which value of a 2x2
+        # window is largest: relu(max(a, b)) = max(relu(a), relu(b)). Pooling first gives the same numbers and
+        # gradients while ReLU touches 4x fewer values, in place.
+        x = F.relu_(self.pool(self.conv1(x)))
+        x = F.relu_(self.pool(self.conv2(x)))
+        x = torch.flatten(x, 1)
+        x = F.relu_(self.fc1(x))
+        return self.fc2(x)
+
+
+def lesson_forward(self: CNN, x: torch.Tensor) -> torch.Tensor:
+    """The post's forward (call it as lesson_forward(model, x)); the page runs CNN.forward.
+
+    One addition to the post's lines: 64 * 7 * 7 is the post's conv2 of 64 maps of 7×7, so a model the page built
+    with other channel counts flattens its own maps instead."""
+    x = self.pool(self.relu(self.conv1(x)))
+    x = self.pool(self.relu(self.conv2(x)))
+    x = x.view(-1, 64 * 7 * 7) if self.conv2.out_channels == 64 else torch.flatten(x, 1)
+    x = self.relu(self.fc1(x))
+    x = self.fc2(x)
+    return x
+
+
+def difference_from_lesson(model: CNN, images: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
+    """Largest differences (outputs, gradients) between the lesson's form and the faster form the page runs, for the
+    forward and backward of one batch: the same weights, the same inputs, one cross-entropy loss.
+
+    Lesson: lesson_forward on a copy of the model in ordinary (contiguous) memory, as the post's model is. Page:
+    CNN.forward (pooling before ReLU) on channels_last images.
+    """
+
+    def outputs_and_gradients(net, forward, x):
+        net.zero_grad(set_to_none=True)
+        outputs = forward(x)
+        F.cross_entropy(outputs, labels).backward()
+        return outputs.detach(), [p.grad.clone() for p in net.parameters()]
+
+    plain = copy.deepcopy(model).to(memory_format=torch.contiguous_format)
+    lesson_out, lesson_grads = outputs_and_gradients(plain, lambda x: lesson_forward(plain, x), images.contiguous())
+    page_out, page_grads = outputs_and_gradients(model, model, images.contiguous(memory_format=torch.channels_last))
+    model.zero_grad(set_to_none=True)
+    gradient_gap = max(float((a - b).abs().max()) for a, b in zip(lesson_grads, page_grads))
+    return float((lesson_out - page_out).abs().max()), gradient_gap
+
+
+_seed_lock = threading.Lock()
+
+
+def build_model(seed: int = 0, **config) -> CNN:
+    """A freshly initialised CNN, reproducible for a seed even while other threads use torch's global RNG."""
+    with _seed_lock, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return CNN(**config)
+
+
+def model_device(model: nn.Module) -> torch.device:
+    return next(model.parameters()).device

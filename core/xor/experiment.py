@@ -1,0 +1,209 @@
+"""One XOR experiment as the page runs it: settings in, training records of each implementation out."""
+
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, fields, replace
+
+import numpy as np
+
+from core.settings import Setting
+from core.xor import numpy_net as xor_numpy
+from core.xor import torch_net as xor_torch
+
+IMPLEMENTATIONS = ("numpy", "torch", "both")
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
+MAX_EPOCHS = 50_000
+MAX_HIDDEN = 16
+# CPU seconds per epoch, measured on the 2-core dev machine: NumPy 24 µs (2–16 hidden units), PyTorch's loop 200–340 µs
+# (its OpenMP threads spin, which counts as CPU),
+# the 100-seed batch for one hidden size 45–60 µs (1–8 hidden units).
+SECONDS_PER_EPOCH = {"numpy": 24e-6, "torch": 250e-6}
+SEEDS_SECONDS_PER_EPOCH = 60e-6
+MAX_SECONDS_PER_RUN = 3.0  # the lesson's 10,000 epochs with both implementations fit
+MANY_SEEDS_MAX_EPOCHS = 10_000
+
+IMPLEMENTATION = Setting("xor_impl", "Implementation", "numpy", IMPLEMENTATIONS)
+HIDDEN = Setting("xor_hidden", "Hidden units", xor_numpy.HIDDEN_SIZE, low=1, high=MAX_HIDDEN)
+ACTIVATION = Setting("xor_act", "Hidden activation", "sigmoid", tuple(xor_numpy.ACTIVATIONS))
+LEARNING_RATE = Setting("xor_lr", "Learning rate (log scale)", 0.5, LEARNING_RATES)
+EPOCHS = Setting("xor_epochs", "Epochs", 10_000, low=1, high=MAX_EPOCHS)
+SEED = Setting("xor_seed", "Random seed", 0, low=0, high=2**31 - 1)
+INIT = Setting("xor_init", "Initial weights", "rand", xor_numpy.INIT_SCHEMES)
+BIASES = Setting(
+    "xor_bias", "Biases", False, help="The lesson's net has none: every neuron's line passes through the origin."
+)
+DERIVATIVE = Setting("xor_deriv", "sigmoid_derivative is given", "output", xor_numpy.DERIVATIVE_OF)
+TORCH_STARTS = ("post", "numpy_start")
+TORCH_START = Setting(
+    "xor_torch_start",
+    "PyTorch's starting weights",
+    "post",
+    TORCH_STARTS,
+    help="The post's: `nn.Linear` as the post uses it, with biases and PyTorch's own random start (seeded by the "
+    "random seed). No biases, NumPy's starting weights: the PyTorch net starts exactly where the NumPy net does "
+    "(ticking Biases gives both the same zero biases), so the two can be compared step for step.",
+)
+
+
+@dataclass(frozen=True)
+class XorSettings:
+    implementation: str = "numpy"
+    hidden_size: int = HIDDEN.default
+    learning_rate: float = 0.5
+    epochs: int = 10_000
+    seed: int = 0
+    biases: bool = False
+    activation: str = "sigmoid"
+    init: str = "rand"
+    derivative_of: str = "output"
+    torch_start: str = TORCH_START.default
+
+    def problems(self) -> list[tuple[str, dict]]:
+        """What is wrong with these settings, as (message template, values); empty when they can be trained."""
+        found = []
+        if self.implementation not in IMPLEMENTATIONS:
+            found.append(("Unknown implementation {name}.", {"name": self.implementation}))
+        if not 1 <= self.hidden_size <= MAX_HIDDEN:
+            found.append(
+                (
+                    "The hidden layer needs 1 to {most} units (got {value}).",
+                    {"most": MAX_HIDDEN, "value": self.hidden_size},
+                )
+            )
+        if not (np.isfinite(self.learning_rate) and 0 < self.learning_rate <= 100):
+            found.append(
+                (
+                    "The learning rate must be a number above 0 and at most 100 (got {value}).",
+                    {"value": self.learning_rate},
+                )
+            )
+        if not 1 <= self.epochs <= MAX_EPOCHS:
+            found.append(
+                ("Epochs must be from 1 to {most:,} (got {value}).", {"most": MAX_EPOCHS, "value": self.epochs})
+            )
+        if self.activation not in xor_numpy.ACTIVATIONS:
+            found.append(("Unknown activation {name}.", {"name": self.activation}))
+        if self.init not in xor_numpy.INIT_SCHEMES:
+            found.append(("Unknown initialisation {name}.", {"name": self.init}))
+        if self.derivative_of not in xor_numpy.DERIVATIVE_OF:
+            found.append(("Unknown derivative choice {name}.", {"name": self.derivative_of}))
+        if self.torch_start not in TORCH_STARTS:
+            found.append(("Unknown PyTorch start {name}.", {"name": self.torch_start}))
+        if not found and cost_seconds(self) > MAX_SECONDS_PER_RUN:
+            found.append(
+                (
+                    "This run would take about {seconds:.1f} s of the shared server's time; one click may use "
+                    "{most:.1f} s. Use fewer epochs (PyTorch's loop costs about 10× NumPy's per epoch).",
+                    {"seconds": cost_seconds(self), "most": MAX_SECONDS_PER_RUN},
+                )
+            )
+        return found
+
+
+def implementations(settings: XorSettings) -> tuple[str, ...]:
+    return ("numpy", "torch") if settings.implementation == "both" else (settings.implementation,)
+
+
+def cost_seconds(settings: XorSettings) -> float:
+    """Estimated CPU seconds to train these settings."""
+    return settings.epochs * sum(SECONDS_PER_EPOCH.get(name, 0.0) for name in implementations(settings))
+
+
+def many_seeds_epochs(settings: XorSettings) -> int:
+    """The 100-seed runs train at most MANY_SEEDS_MAX_EPOCHS epochs per net, to bound one click's work."""
+    return min(settings.epochs, MANY_SEEDS_MAX_EPOCHS)
+
+
+def many_seeds_cost(settings: XorSettings) -> float:
+    """Estimated CPU seconds for one hidden size's 100 seeds."""
+    return many_seeds_epochs(settings) * SEEDS_SECONDS_PER_EPOCH
+
+
+def numpy_net(settings: XorSettings) -> xor_numpy.SimpleNeuralNetwork:
+    """The lesson's class for the lesson's options, else a PlaygroundNet; seeded by settings.seed."""
+    return xor_numpy.new_net(
+        settings.hidden_size,
+        seed=settings.seed,
+        biases=settings.biases,
+        init=settings.init,
+        activation=settings.activation,
+        derivative_of=settings.derivative_of,
+    )
+
+
+def torch_model(settings: XorSettings) -> xor_torch.XORNet:
+    """The PyTorch net as the post builds it, or (the option) holding the NumPy net's starting weights."""
+    if settings.torch_start == "numpy_start":
+        return xor_torch.from_numpy_net(numpy_net(settings))
+    return xor_torch.seeded_model(settings.hidden_size, settings.seed, settings.activation)
+
+
+def runs(settings: XorSettings, snapshots: int = 50) -> dict:
+    """name → training generator, for the implementations the settings ask for."""
+    chosen = {}
+    if "numpy" in implementations(settings):
+        chosen["NumPy"] = xor_numpy.train(
+            numpy_net(settings), epochs=settings.epochs, learning_rate=settings.learning_rate, snapshots=snapshots
+        )
+    if "torch" in implementations(settings):
+        chosen["PyTorch"] = xor_torch.train(
+            torch_model(settings), epochs=settings.epochs, learning_rate=settings.learning_rate, snapshots=snapshots
+        )
+    return chosen
+
+
+@dataclass(frozen=True)
+class Summary:
+    epochs_run: int
+    final_loss: float
+    solved: bool
+    diverged: bool
+    cause: str  # "" when it did not diverge; "trap" or "learning_rate" when it did
+
+
+def summary(records: list[dict], settings: XorSettings | None = None, name: str = "NumPy") -> Summary:
+    """What a run ended with; a diverged run names its cause (the derivative trap changes only the NumPy net)."""
+    last = records[-1]
+    diverged = not np.isfinite(last["loss"])
+    trap = settings is not None and settings.derivative_of == "pre_activation" and name == "NumPy"
+    cause = ("trap" if trap else "learning_rate") if diverged else ""
+    return Summary(last["epoch"], float(last["loss"]), xor_numpy.solves_xor(last["outputs"]), diverged, cause)
+
+
+def as_dict(settings: XorSettings) -> dict:
+    return asdict(settings)
+
+
+def differences(runs_settings: list[XorSettings]) -> list[str]:
+    """The names of the fields that differ between the given settings, in declaration order."""
+    return [f.name for f in fields(XorSettings) if len({getattr(s, f.name) for s in runs_settings}) > 1]
+
+
+def with_changes(settings: XorSettings, **changes) -> XorSettings:
+    return replace(settings, **changes)
+
+
+class ResultCache:
+    """The last few runs' records by settings: deterministic, so every visitor shares them (bounded by count)."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()  # every visitor's script thread shares it
+
+    def get(self, settings: XorSettings):
+        with self._lock:
+            found = self._items.get(settings)
+            if found is not None:
+                self._items.move_to_end(settings)
+            return found
+
+    def put(self, settings: XorSettings, results: dict) -> None:
+        with self._lock:
+            self._items[settings] = results
+            self._items.move_to_end(settings)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+RESULTS = ResultCache()
