@@ -1,0 +1,72 @@
+"""Every value a page keeps in a session, declared once: its key, its type and its default.
+
+Pages read and write session state through these slots, never through string keys, so a misspelt key is a
+NameError, not a silent None, and one search shows everything a session holds. Keys stay plain strings because
+tests (AppTest's session_state) and widgets (key=...) name them too.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import streamlit as st
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Slot(Generic[T]):
+    """One session value: `slot.get()`, `slot.set(v)`, `slot.pop()`; `slot.setdefault()` builds the default once."""
+
+    key: str
+    default: Callable[[], T] | None = None
+
+    def get(self) -> T | None:
+        if self.key not in st.session_state and self.default is not None:
+            return self.default()
+        return st.session_state.get(self.key)
+
+    def set(self, value: T) -> None:
+        st.session_state[self.key] = value
+
+    def pop(self) -> T | None:
+        return st.session_state.pop(self.key, None)
+
+    def setdefault(self) -> T:
+        if self.key not in st.session_state:
+            st.session_state[self.key] = self.default() if self.default is not None else None
+        return st.session_state[self.key]
+
+
+# Shared by every page.
+LANG: Slot[str] = Slot("lang", lambda: "en")
+DATA_DIR: Slot[str] = Slot("data_dir")
+PACED: Slot[bool] = Slot("_paced")
+
+
+# The XOR page (typed records replace Any as the XOR side is typed).
+class Xor:
+    RUN: Slot[Any] = Slot("xor_run")
+    RUN_COUNT: Slot[int] = Slot("xor_run_count", lambda: 0)
+    HISTORY: Slot[list] = Slot("xor_history", list)
+    STEP: Slot[Any] = Slot("xor_step")
+    REPLAY: Slot[Any] = Slot("xor_replay")
+    TRAP_RESULT: Slot[Any] = Slot("xor_trap_result")
+    MANY_RESULT: Slot[Any] = Slot("xor_many_result")
+
+
+# The CNN, Draw and Lesson pages' CNN side (typed records replace Any as the CNN side is typed).
+class Cnn:
+    RUN: Slot[Any] = Slot("cnn")
+    RUNS: Slot[list] = Slot("cnn_runs", list)
+    RUN_NUMBER: Slot[int] = Slot("cnn_run_number", lambda: 0)
+    JOB: Slot[str] = Slot("cnn_job")
+    SHOWN_JOB: Slot[str] = Slot("cnn_shown_job")
+    ADOPTED: Slot[str] = Slot("cnn_adopted")
+    NOTICE: Slot[Any] = Slot("cnn_notice")
+    REPORT: Slot[Any] = Slot("cnn_report")
+    UPLOADED: Slot[Any] = Slot("cnn_uploaded")
+    BYTES: Slot[bytes] = Slot("cnn_bytes")
+    LR_JOB: Slot[str] = Slot("cnn_lr_job")
+    LR_SEEN: Slot[str] = Slot("cnn_lr_seen")
+    DRAW_MODEL: Slot[str] = Slot("draw_model")
