@@ -4,6 +4,7 @@ The widget, the URL code and the validation all read the same record, so a setti
 """
 
 import math
+import numbers
 from dataclasses import dataclass
 
 
@@ -30,6 +31,11 @@ class Setting:
         if isinstance(value, float) and not math.isfinite(value):
             return False
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+def whole(value) -> bool:
+    """Whether a value is a whole number: an int or NumPy integer, never a bool (True is 1 to Python)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _parse(raw: str, default):

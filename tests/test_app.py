@@ -113,7 +113,7 @@ def test_cnn_page_trains_a_tiny_model_and_shows_results():
     assert float(accuracy.rstrip("%")) > 75
     names = {trace.get("name") for trace in plotly_traces(at)}
     assert "training loss" in names
-    assert at.session_state["cnn"]["model"].config == {"conv1_channels": 8, "conv2_channels": 16, "hidden_size": 32}
+    assert at.session_state["cnn"].model.config == {"conv1_channels": 8, "conv2_channels": 16, "hidden_size": 32}
 
 
 def test_cnn_page_trains_on_the_bundled_sample_when_the_folder_has_no_mnist(tmp_path, local_mode):
@@ -126,7 +126,7 @@ def test_cnn_page_trains_on_the_bundled_sample_when_the_folder_has_no_mnist(tmp_
     job = wait_for_job(at, seconds=90)
     assert job.status == "done", job.error
     no_exceptions(at)
-    assert job.last["bundled"]
+    assert job.last.bundled
     assert any("bundled MNIST sample" in c.value for c in at.caption)
     assert any(m.label == "Test accuracy" for m in at.metric), "the report reads the sample's test images too"
 

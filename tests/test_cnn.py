@@ -31,11 +31,11 @@ def test_default_cnn_is_the_lessons_architecture():
 def test_lesson_defaults_reach_96_percent_in_three_epochs(lesson_model_run):
     model, records = lesson_model_run
     last = records[-1]
-    assert last["kind"] == "done" and last["epoch"] == 3
-    assert last["test_accuracy"] >= 0.96
-    assert all({"epoch", "step", "loss"} <= set(r) for r in records)
-    assert [r["test_accuracy"] for r in records if r["kind"] == "epoch"]
-    steps = [r["step"] for r in records]
+    assert last.kind == "done" and last.epoch == 3
+    assert last.test_accuracy >= 0.96
+    assert all(0 < r.loss < 3 and 1 <= r.epoch <= 3 for r in records)  # finite losses, from the first epoch on
+    assert [r.test_accuracy for r in records if r.kind == "epoch"]
+    steps = [r.step for r in records]
     assert steps == sorted(steps) and steps[-1] == 3 * 125
 
 
@@ -150,8 +150,8 @@ def test_training_stops_when_asked(mnist_root):
             log_every=1,
         )
     )
-    assert records[-1]["stopped"] and records[-1]["step"] == 4
-    assert 0 <= records[-1]["test_accuracy"] <= 1
+    assert records[-1].stopped and records[-1].step == 4
+    assert 0 <= records[-1].test_accuracy <= 1
 
 
 def test_divergence_is_reported(mnist_root):
@@ -166,7 +166,7 @@ def test_divergence_is_reported(mnist_root):
             log_every=5,
         )
     )
-    assert records[-1]["diverged"]
+    assert records[-1].diverged
 
 
 @pytest.mark.parametrize(
@@ -190,7 +190,7 @@ def test_batch_larger_than_the_data_still_trains(mnist_root):
     records = list(
         cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=1, batch_size=5000, train_subset=300)
     )
-    assert records[-1]["kind"] == "done" and records[-1]["step"] == 1
+    assert records[-1].kind == "done" and records[-1].step == 1
 
 
 def test_pooling_before_relu_matches_the_lessons_order_exactly():
@@ -265,4 +265,4 @@ def test_numpy_integers_are_accepted_as_hyperparameters(mnist_root):
             train_subset=np.int64(1000),
         )
     )
-    assert records[-1]["kind"] == "done"
+    assert records[-1].kind == "done"

@@ -2,6 +2,7 @@
 the learning-rate finder suggests a usable rate."""
 
 import math
+from dataclasses import replace
 
 import pytest
 import torch
@@ -12,6 +13,7 @@ from core.cnn import lr_finder
 from core.cnn import settings as cnn_settings
 from core.cnn.data import load_split
 from core.cnn.doctor import Symptom
+from core.cnn.settings import RunSettings
 
 
 def run(mnist_root, **settings):
@@ -28,8 +30,8 @@ def test_adam_at_lr_0_1_is_guessing_and_the_fix_is_the_lessons_rate(mnist_root):
     settings = dict(epochs=1, lr=0.1, optimizer="adam", train_subset=2000)
     model, records = run(mnist_root, **settings)
     test_images, _ = load_split(mnist_root, train=False)
-    findings = cnn_doctor.diagnose(records, settings, cnn_doctor.dead_units(model, test_images), 8000)
-    assert abs(records[-1]["loss"] - math.log(10)) < 0.15 and records[-1]["test_accuracy"] < 0.2
+    findings = cnn_doctor.diagnose(records, RunSettings(**settings), cnn_doctor.dead_units(model, test_images), 8000)
+    assert abs(records[-1].loss - math.log(10)) < 0.15 and records[-1].test_accuracy < 0.2
     assert symptoms(findings) == [Symptom.GUESSING]
     finding = findings[0]
     assert "ln 10" in finding.title and "2.30" in finding.title
@@ -40,15 +42,15 @@ def test_adam_at_lr_0_1_is_guessing_and_the_fix_is_the_lessons_rate(mnist_root):
 def test_divergence_suggests_a_rate_ten_times_smaller(mnist_root):
     settings = dict(epochs=1, lr=0.1, optimizer="sgd", train_subset=1000)
     records = [*run(mnist_root, **settings)[1]]
-    records[-1] = records[-1].__class__(**{**dict(records[-1]), "loss": float("nan"), "diverged": True})
-    findings = cnn_doctor.diagnose(records, settings)
+    records[-1] = replace(records[-1], loss=float("nan"), diverged=True)
+    findings = cnn_doctor.diagnose(records, RunSettings(**settings))
     assert symptoms(findings) == [Symptom.DIVERGED] and findings[0].fix == {"lr": 1e-2}
 
 
 def test_a_small_subset_trained_long_is_overfitting_and_more_images_are_offered(mnist_root):
     settings = dict(epochs=8, lr=1e-3, optimizer="adam", train_subset=500, step_lr=False)
     _, records = run(mnist_root, **settings)
-    findings = cnn_doctor.diagnose(records, settings, available_images=8000)
+    findings = cnn_doctor.diagnose(records, RunSettings(**settings), available_images=8000)
     assert Symptom.OVERFITTING in symptoms(findings)
     finding = next(f for f in findings if f.symptom == Symptom.OVERFITTING)
     assert finding.values["train"] - finding.values["test"] >= cnn_doctor.OVERFIT_GAP
@@ -64,18 +66,18 @@ def test_dead_units_are_counted_and_reported(mnist_root):
     dead = cnn_doctor.dead_units(model, test_images)
     assert alive.count < 8 and dead.count >= 24 and dead.total == 32 and dead.images == 500
     _, records = run(mnist_root, epochs=1, train_subset=1000)
-    findings = cnn_doctor.diagnose(records, {"lr": 1e-3, "hidden_size": 32}, dead)
+    findings = cnn_doctor.diagnose(records, RunSettings(lr=1e-3, hidden_size=32), dead)
     finding = next(f for f in findings if f.symptom == Symptom.DEAD_RELU)
     assert finding.fix == {"hidden_size": 64}
 
 
 def test_a_healthy_run_gets_no_findings_and_a_spike_is_seen(mnist_root):
     _, records = run(mnist_root, epochs=1, train_subset=2000)
-    assert cnn_doctor.diagnose(records, {"lr": 1e-3}) == []
-    logs = [r for r in records if r.get("kind") == "log"]
-    jump = 3 * min(r["loss"] for r in logs[:-3]) + 0.5  # the last three records' loss jumps well above the best
-    spiked = logs[:-3] + [r.__class__(**{**dict(r), "loss": jump}) for r in logs[-3:]]
-    findings = cnn_doctor.diagnose(spiked, {"lr": 1e-3})
+    assert cnn_doctor.diagnose(records, RunSettings(lr=1e-3)) == []
+    logs = [r for r in records if r.kind == "log"]
+    jump = 3 * min(r.loss for r in logs[:-3]) + 0.5  # the last three records' loss jumps well above the best
+    spiked = logs[:-3] + [replace(r, loss=jump) for r in logs[-3:]]
+    findings = cnn_doctor.diagnose(spiked, RunSettings(lr=1e-3))
     assert symptoms(findings) == [Symptom.SPIKES] and findings[0].fix == {"lr": 3e-4}
 
 
@@ -90,7 +92,7 @@ def test_the_lr_range_test_suggests_a_usable_rate_within_100_batches(mnist_root)
     # The suggested rate trains: one short run from scratch learns.
     choice = cnn_settings.nearest_option(cnn_settings.LEARNING_RATE, last.suggestion)
     _, trained = run(mnist_root, epochs=1, lr=choice, train_subset=2000)
-    assert trained[-1]["test_accuracy"] > 0.85
+    assert trained[-1].test_accuracy > 0.85
 
 
 def test_the_lr_range_test_stops_when_the_loss_explodes_and_when_asked(mnist_root):

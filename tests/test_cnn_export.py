@@ -7,6 +7,8 @@ import sys
 import pytest
 
 from core.cnn import export as cnn_export
+from core.cnn import settings as cnn_settings
+from core.cnn.settings import RunSettings
 from core.errors import UserError
 
 TINY = dict(
@@ -34,7 +36,7 @@ def imported_modules(script: str) -> set[str]:
 
 
 def test_the_exported_script_trains_with_only_torch_and_torchvision(tmp_path, mnist_root):
-    script = cnn_export.export_script(TINY)
+    script = cnn_export.export_script(RunSettings(**TINY))
     assert imported_modules(script) <= {"argparse", "torch", "torchvision"}
     path = tmp_path / cnn_export.FILE_NAME
     path.write_text(script, encoding="utf-8")
@@ -52,7 +54,9 @@ def test_the_exported_script_trains_with_only_torch_and_torchvision(tmp_path, mn
 
 
 def test_the_script_carries_the_runs_settings():
-    script = cnn_export.export_script({**TINY, "optimizer": "sgd", "lr": 0.03, "step_lr": False, "train_subset": None})
+    script = cnn_export.export_script(
+        RunSettings(**{**TINY, "optimizer": "sgd", "lr": 0.03, "step_lr": False, "train_subset": None})
+    )
     assert "LEARNING_RATE = 0.03" in script and "TRAIN_IMAGES = None" in script
     assert "optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=0.9)" in script
     assert "StepLR" not in script and "CONV1_CHANNELS = 8" in script
@@ -68,11 +72,14 @@ def test_the_script_carries_the_runs_settings():
         {"optimizer": "rmsprop\nimport os"},
         {"lr": float("nan")},
         {"train_subset": True},
+        {"conv1_channels": 8.0},  # a valid size, but 8.0 channels would reach the file
+        {"hidden_size": 2 * cnn_settings.MODEL_MAXIMA["hidden_size"]},
+        {"step_lr": 1},
     ],
 )
 def test_odd_settings_never_reach_the_file(bad):
     with pytest.raises(UserError):
-        cnn_export.export_script({**TINY, **bad})
+        cnn_export.export_script(RunSettings(**{**TINY, **bad}))
 
 
 def test_every_line_not_marked_page_is_the_posts(tmp_path):
@@ -80,7 +87,7 @@ def test_every_line_not_marked_page_is_the_posts(tmp_path):
     from tests.conftest import ROOT
 
     post = {line.strip() for line in (ROOT / "lesson" / "mnist_cnn.py").read_text(encoding="utf-8").splitlines()}
-    script = cnn_export.export_script({})  # the lesson's defaults
+    script = cnn_export.export_script(RunSettings())  # the lesson's defaults
     code = script.split('"""', 2)[2]  # after the docstring
     names = {
         "CONV1_CHANNELS": "32",

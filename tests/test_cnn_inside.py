@@ -1,5 +1,7 @@
 """Inside the CNN: the arithmetic the view shows is the network's own (convolution, ReLU, max-pool, softmax)."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -7,7 +9,7 @@ from torch.nn import functional as F
 
 from core import cnn
 from core.cnn import explain as cnn_explain
-from core.cnn import figures as cnn_figures
+from core.cnn import inside_figures
 from core.cnn.data import load_split
 from core.cnn.explain import ConvLayer
 
@@ -118,13 +120,13 @@ def test_a_click_anywhere_in_a_map_picks_that_map(count, size):
     """The picker has one invisible point a map and no hover cutoff: plotly picks the nearest point, which must be
     the point of the tile under the pointer, wherever in the tile the click lands."""
     maps = np.random.default_rng(0).random((count, size, size)).astype(np.float32)
-    fig = cnn_figures.feature_map_picker(maps, selected=3)
+    fig = inside_figures.feature_map_picker(maps, selected=3)
     points = next(trace for trace in fig.data if trace.type == "scatter")
     xs, ys = np.asarray(points.x, float), np.asarray(points.y, float)
     assert fig.layout.hoverdistance == -1 and len(xs) == count
     assert list(points.customdata) == list(range(1, count + 1)), "the hover names each map, counting from 1"
-    columns = cnn_figures.mosaic_columns(count, size)
-    step = size + cnn_figures.MAP_GAP
+    columns = inside_figures.mosaic_columns(count, size)
+    step = size + inside_figures.MAP_GAP
     for index in range(count):
         row, col = divmod(index, columns)
         for fy, fx in [(0, 0), (0, 1), (1, 0), (1, 1), (0.5, 0.5), (0.1, 0.9)]:
@@ -135,10 +137,28 @@ def test_a_click_anywhere_in_a_map_picks_that_map(count, size):
 
 def test_rows_and_columns_count_from_1_like_the_maps():
     """One convention on the page: map 1, row 1, column 1 are the first (core indexes from 0 underneath)."""
-    from ui import cnn_inside
+    from ui import cnn_arithmetic
 
     feature_map = np.arange(16, dtype=np.float32).reshape(4, 4)
-    marker = cnn_figures.pixel_picker(feature_map, (0, 0)).data[1]
+    marker = inside_figures.pixel_picker(feature_map, (0, 0)).data[1]
     assert marker.customdata[0][:2].tolist() == [1, 1] and marker.customdata[-1][:2].tolist() == [4, 4]
     pixel = cnn_explain.ConvPixel(ConvLayer.CONV1, 0, 0, 2, np.zeros((1, 3, 3)), np.zeros((1, 3, 3)), 0.0)
-    assert cnn_inside._where(pixel) == "Convolution at row 1, column 3 of map 1"
+    assert cnn_arithmetic.where(pixel) == "Convolution at row 1, column 3 of map 1"
+
+
+def test_the_activations_path_ends_in_the_forwards_logits(lesson_model_run, digit):
+    """CNN.activations (what the explainer, the doctor and the feature maps read) is the network the page trains and
+    the post's forward, and the Lesson's model undoes the page's Normalize there as in its forward."""
+    from core.lesson.cnn_script import as_page_model
+
+    model = lesson_model_run[0]
+    x = ((torch.from_numpy(digit[0]) - 0.1307) / 0.3081)[None, None]
+    with torch.inference_mode():
+        acts = model.activations(x)
+        torch.testing.assert_close(acts.logits, model(x), atol=1e-5, rtol=1e-5)
+        plain = copy.deepcopy(model).to(memory_format=torch.contiguous_format)  # the post's .view needs plain memory
+        torch.testing.assert_close(acts.logits, cnn.lesson_forward(plain, x), atol=1e-5, rtol=1e-5)
+        assert float(acts.relu2.amin()) >= 0 and float((acts.conv2 < 0).float().mean()) > 0.1  # ReLU cut something
+        lesson_model = as_page_model(model)
+        torch.testing.assert_close(lesson_model.activations(x).logits, lesson_model(x), atol=1e-5, rtol=1e-5)
+        torch.testing.assert_close(lesson_model.activations(x).x, x * 0.3081 + 0.1307)

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import cnn
 from core.cnn import training
+from core.cnn.records import Source
 from core.files import model_file
 from core.serving.jobs import QUEUE
 from tests.conftest import ROOT
@@ -62,30 +63,30 @@ def test_runs_doctor_fix_history_and_stop(tmp_path):
     assert at.session_state["cnn_lr"] == 1e-3 and at.select_slider(key="cnn_lr").value == 1e-3
 
     second = train(at)
-    assert second.last["test_accuracy"] > 0.7  # far above the 10% of guessing
+    assert second.last.test_accuracy > 0.7  # far above the 10% of guessing
     history = model_choice(at)
     assert len(history.options) == 2 and all("Learning rate" in option for option in history.options)
-    assert at.session_state["cnn"]["job"] == second.id
+    assert at.session_state["cnn"].job == second.id
 
     at.select_slider(key="cnn_subset").set_value(8000)
     at.number_input(key="cnn_epochs").set_value(10)
     stopped = train(at, stop_at_once=True)
-    assert stopped.status == "stopped" and stopped.last["test_accuracy"] < second.last["test_accuracy"]
-    assert at.session_state["cnn"]["job"] == second.id  # the better model stays, and the page says so
+    assert stopped.status == "stopped" and stopped.last.test_accuracy < second.last.test_accuracy
+    assert at.session_state["cnn"].job == second.id  # the better model stays, and the page says so
     assert "so the pages keep using it" in text(at)
     assert len(at.session_state["cnn_runs"]) == 3
 
     history = model_choice(at)
     history.set_value(0).run()
     at.run()
-    assert at.session_state["cnn"]["job"] == first.id
+    assert at.session_state["cnn"].job == first.id
 
     buffer = io.BytesIO()
     model_file.save_model(cnn.build_model(0, hidden_size=16), buffer)
     at.file_uploader(key="cnn_upload").set_value(("m.pt", buffer.getvalue(), "application/octet-stream")).run()
     at.run()
     assert not at.exception
-    assert at.session_state["cnn"]["source"] == "uploaded"
+    assert at.session_state["cnn"].source == Source.UPLOADED
     assert "Stopped at epoch" not in text(at) and "Done:" not in text(at)  # one model shown at a time
 
 
@@ -165,7 +166,7 @@ def test_the_page_opens_with_one_calm_data_line_and_train_downloads_nothing(tmp_
     at.select_slider(key="cnn_subset").set_value(1000)
     at.number_input(key="cnn_epochs").set_value(1).run()
     job = train(at)
-    assert job.status == "done" and job.last["bundled"] and job.last["images"] == 1000
+    assert job.status == "done" and job.last.bundled and job.last.images == 1000
     assert downloads == [], "Train must never start a download nobody asked for"
     at.button(key="cnn_download").click().run()
     assert len(downloads) == 1  # only the Download button fetches MNIST

@@ -34,7 +34,7 @@ def test_every_offered_precision_is_accepted_and_the_record_names_what_ran(mnist
     _, records = run(mnist_root, precision)
     expected = device.resolve_precision(precision, CPU).name
     assert {r.precision for r in records} == {expected}
-    assert records[-1]["kind"] == "done" and records[-1]["test_accuracy"] > 0.5
+    assert records[-1].kind == "done" and records[-1].test_accuracy > 0.5
 
 
 def test_the_setting_is_declared_once_with_a_url_key():
@@ -50,12 +50,12 @@ def test_bfloat16_and_float32_from_one_seed_give_close_losses(mnist_root):
     _, full = run(mnist_root, "float32")
     _, half = run(mnist_root, "bfloat16")
     assert [r.precision for r in half] == ["bfloat16"] * len(half)
-    full_losses = [r["loss"] for r in full if r["kind"] == "log"]
-    half_losses = [r["loss"] for r in half if r["kind"] == "log"]
+    full_losses = [r.loss for r in full if r.kind == "log"]
+    half_losses = [r.loss for r in half if r.kind == "log"]
     assert len(full_losses) == len(half_losses) > 1
     assert full_losses[0] == pytest.approx(half_losses[0], abs=0.02)  # the same start, 8 bits of mantissa apart
     assert all(abs(a - b) < 0.15 for a, b in zip(full_losses, half_losses)), (full_losses, half_losses)
-    assert abs(full[-1]["test_accuracy"] - half[-1]["test_accuracy"]) < 0.03
+    assert abs(full[-1].test_accuracy - half[-1].test_accuracy) < 0.03
 
 
 def test_auto_picks_float32_on_a_cpu_without_bfloat16(monkeypatch, mnist_root):
@@ -101,8 +101,8 @@ def test_the_loss_scaled_path_trains_and_reports_the_true_loss(monkeypatch, mnis
     _, scaled_records = run(mnist_root, "bfloat16")
     monkeypatch.undo()
     _, plain = run(mnist_root, "bfloat16")
-    assert scaled_records[0]["loss"] == pytest.approx(plain[0]["loss"], rel=0.02)  # not 65,536 times larger
-    assert scaled_records[-1]["test_accuracy"] > 0.5
+    assert scaled_records[0].loss == pytest.approx(plain[0].loss, rel=0.02)  # not 65,536 times larger
+    assert scaled_records[-1].test_accuracy > 0.5
 
 
 def test_evaluation_and_prediction_take_a_precision(mnist_root, ready_model):

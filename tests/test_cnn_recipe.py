@@ -5,6 +5,7 @@ import ast
 import inspect
 import textwrap
 
+import pytest
 import torch
 import torchvision.transforms as transforms
 
@@ -86,7 +87,7 @@ def test_the_recipe_shown_is_the_loop_that_runs(mnist_root, monkeypatch):
 
     monkeypatch.setattr(training, "train_epoch", counted)
     records = list(cnn.train(cnn.build_model(0, hidden_size=16), mnist_root, epochs=2, train_subset=1000, log_every=4))
-    assert sum(batches_seen) == records[-1]["step"] == 2 * 16
+    assert sum(batches_seen) == records[-1].step == 2 * 16
     assert len([r for r in records if r.kind == Stage.LOG]) == len(batches_seen)
 
 
@@ -118,8 +119,9 @@ def test_records_are_typed_and_say_which_data_and_how_many_images(mnist_root, tm
     assert all(isinstance(r, Progress) for r in records)
     last = records[-1]
     assert last.kind == Stage.DONE and last.images == 1000 and not last.bundled
-    assert "test_accuracy" in last and "test_accuracy" not in records[0] and records[0].get("test_accuracy") is None
-    assert dict(last)["images"] == 1000 and 0 < last.progress <= 1
+    assert last.test_accuracy is not None and records[0].test_accuracy is None and 0 < last.progress <= 1
+    with pytest.raises(TypeError):
+        last["images"]  # a record is read by attribute, not as a dict
     empty = tmp_path / "no-mnist-here"
     sample = list(cnn.train(cnn.build_model(0, hidden_size=16), empty, epochs=1, train_subset=500, download=False))
     assert sample[-1].bundled and sample[-1].images == 500

@@ -7,9 +7,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import cnn
-from core.cnn import figures as cnn_figures
 from core.cnn import report as cnn_report
+from core.cnn import training_figures
 from core.cnn.data import load_split
+from core.cnn.records import CnnRun, Source
+from core.cnn.settings import RunSettings
 from tests.conftest import ROOT
 
 
@@ -58,19 +60,19 @@ def test_per_class_accuracy_and_top_three(report):
 
 def test_accuracy_curves_plot_every_logged_step(lesson_model_run):
     records = lesson_model_run[1]
-    fig = cnn_figures.accuracy_curves(records)
+    fig = training_figures.accuracy_curves(records)
     train, test = fig.data
-    assert len(train.x) == sum(1 for r in records if r["kind"] in ("log", "epoch", "done")) > 3
-    assert list(test.y) == [100 * r["test_accuracy"] for r in records if r.get("test_accuracy") is not None]
-    one_epoch = [r for r in records if r["epoch"] == 1 and r["kind"] == "log"] + [records[-1]]
-    assert len(cnn_figures.accuracy_curves(one_epoch).data[0].x) > 2  # a line, not a single dot
+    assert len(train.x) == sum(1 for r in records if r.kind in ("log", "epoch", "done")) > 3
+    assert list(test.y) == [100 * r.test_accuracy for r in records if r.test_accuracy is not None]
+    one_epoch = [r for r in records if r.epoch == 1 and r.kind == "log"] + [records[-1]]
+    assert len(training_figures.accuracy_curves(one_epoch).data[0].x) > 2  # a line, not a single dot
 
 
 def page_with_model(model, records, lang="en", **state) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = lang
     at.run()
-    at.session_state["cnn"] = {"model": model, "records": records, "settings": dict(model.config), "source": "trained"}
+    at.session_state["cnn"] = CnnRun(model, records, RunSettings.of(model.config), Source.TRAINED)
     for key, value in state.items():
         at.session_state[key] = value
     at.switch_page("views/cnn.py")

@@ -1,9 +1,13 @@
 """The Draw page reads with the ready-made model from the first visit, switches to the session's own model when there
 is one (and back), and shows a photo's steps: photo → ink → 28×28."""
 
+from dataclasses import replace
+
 from streamlit.testing.v1 import AppTest
 
 from core.cnn.data import load_split
+from core.cnn.records import CnnRun, Source
+from core.cnn.settings import RunSettings
 from tests.conftest import ROOT
 from tests.photo_digits import photo_set
 
@@ -54,7 +58,8 @@ def test_a_first_visit_reads_with_the_ready_made_model(mnist_root):
 
 
 def test_the_own_model_takes_over_and_the_ready_one_can_come_back(mnist_root, lesson_model_run):
-    own = {"model": lesson_model_run[0], "records": [{"test_accuracy": 0.5}], "settings": {}, "source": "trained"}
+    last = replace(lesson_model_run[1][-1], test_accuracy=0.5)
+    own = CnnRun(lesson_model_run[0], [last], RunSettings(), Source.TRAINED)
     at = draw_page({"cnn": own})
     assert at.radio(key="draw_model").value == "own"
     assert "Reading with your trained model (test accuracy 50.00%)." in [c.value for c in at.caption]

@@ -12,6 +12,8 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from core import cnn
+from core.cnn.records import CnnRun, Source
+from core.cnn.settings import RunSettings
 from core.files import model_file
 from core.serving.jobs import QUEUE, Job
 from core.xor.experiment import XorSettings
@@ -123,7 +125,7 @@ def test_damaged_mnist_files_give_a_message_and_training_uses_the_sample(tmp_pat
     wait(job)
     at.run()
     assert not at.exception
-    assert job.status == "done" and job.last["bundled"]
+    assert job.status == "done" and job.last.bundled
     at.text_input(key="data_dir").set_value(str(mnist_root)).run()
     assert not at.exception and "MNIST found" in " ".join(c.value for c in at.caption)
 
@@ -206,7 +208,7 @@ def test_a_good_model_upload_becomes_the_session_model(lesson_model_run):
     model_file.save_model(model, buffer)
     at = page_app("views/cnn.py")
     upload(at, "cnn_upload", "mine.pt", buffer.getvalue())
-    assert at.session_state["cnn"]["source"] == "uploaded"
+    assert at.session_state["cnn"].source == Source.UPLOADED
     assert any(m.label == "Test accuracy" for m in at.metric)
 
 
@@ -223,14 +225,14 @@ def digit_photo() -> Image.Image:
 
 
 def draw_app(model) -> AppTest:
-    at = page_app("views/draw.py", state={"cnn": {"model": model, "records": [], "settings": {}, "source": "trained"}})
+    at = page_app("views/draw.py", state={"cnn": CnnRun(model, [], RunSettings(), Source.TRAINED)})
     at.radio(key="draw_source").set_value("upload").run()
     return at
 
 
 def test_empty_canvas_asks_for_a_digit(lesson_model_run):
     model, _ = lesson_model_run
-    at = page_app("views/draw.py", state={"cnn": {"model": model, "records": [], "settings": {}, "source": "trained"}})
+    at = page_app("views/draw.py", state={"cnn": CnnRun(model, [], RunSettings(), Source.TRAINED)})
     assert "Draw a digit (0–9)" in messages(at)
     assert not any(m.label == "The CNN reads" for m in at.metric)
 
@@ -285,7 +287,7 @@ def test_quick_training_without_mnist_trains_on_the_sample(tmp_path, local_mode)
     at.run()
     at.run()
     assert not at.exception
-    assert job.status == "done" and job.last["bundled"]
+    assert job.status == "done" and job.last.bundled
 
 
 ODD_MODES = {

@@ -15,7 +15,7 @@ UI_FILES = [
     *sorted((ROOT / "views").glob("*.py")),
     *sorted((ROOT / "ui").glob("*.py")),
     ROOT / "core" / "xor" / "figures.py",
-    ROOT / "core" / "cnn" / "figures.py",
+    *sorted((ROOT / "core" / "cnn").glob("*figures.py")),
 ]
 LABEL_DICTS = ("IMPLEMENTATION_LABELS", "INIT_LABELS", "DERIVATIVE_LABELS", "TORCH_START_LABELS")
 

@@ -132,7 +132,7 @@ def test_the_script_runs_live_and_its_model_reaches_the_draw_page(post_data_fold
     assert console.rstrip().endswith("✅ CNN 训练完成!🎉")
     assert any(w.value.startswith("Not quite") for w in at.warning) or at.success  # the guess is now answered
     assert "Measured in your run" in markdown_text(at)
-    assert kept["test_accuracy"] > 0.6
+    assert kept.test_accuracy > 0.6
     at.switch_page("views/draw.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]

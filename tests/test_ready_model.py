@@ -7,15 +7,16 @@ import shutil
 import pytest
 
 from core import cnn
+from core.cnn import report as cnn_report
 from core.cnn.data import bundled_root
 from core.files import ready_model
 from core.files.ready_model import METADATA_PATH, MODEL_PATH, ReadyModelMissing, load_ready_model, ready_model_info
 
 
 def test_the_ready_model_reaches_98_percent_on_the_sample(ready_model):
-    report = cnn.test_report(ready_model, bundled_root())
-    assert report["count"] == 2000 and report["accuracy"] >= 0.98, report["accuracy"]
-    assert report["accuracy"] == pytest.approx(ready_model_info()["test_accuracy"], abs=5e-4)
+    report = cnn_report.test_report(ready_model, bundled_root())
+    assert report.count == 2000 and report.accuracy >= 0.98, report.accuracy
+    assert report.accuracy == pytest.approx(ready_model_info()["test_accuracy"], abs=5e-4)
 
 
 def test_load_default_model_is_the_ready_model():

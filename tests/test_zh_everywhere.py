@@ -5,12 +5,15 @@ with a model trained for one epoch on 2,000 images, every results tab opened, an
 """
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from core.cnn.records import CnnRun, Source
+from core.cnn.settings import RunSettings
 from tests.conftest import ROOT
 from tests.digit_strokes import random_drawing, render_strokes
 from tests.zh_text import element_texts, english_in, english_words
@@ -36,7 +39,7 @@ def session_model(mnist_root):
     records = list(
         cnn.train(model, mnist_root, epochs=1, lr=1e-3, batch_size=64, device="cpu", seed=0, train_subset=2000)
     )
-    return {"model": model.cpu().eval(), "records": records, "settings": dict(model.config), "source": "trained"}
+    return CnnRun(model.cpu().eval(), records, RunSettings.of(model.config), Source.TRAINED)
 
 
 def digit_png() -> bytes:
@@ -62,7 +65,7 @@ def page_app(page: str, model_entry=None) -> AppTest:
     assert at.session_state["lang"] == "zh"
     at.switch_page(page)
     if model_entry is not None:
-        at.session_state["cnn"] = dict(model_entry)
+        at.session_state["cnn"] = replace(model_entry)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

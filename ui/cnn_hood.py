@@ -5,6 +5,7 @@ import streamlit as st
 import torch
 
 from core import cnn
+from core.cnn import mixed_precision
 from core.cnn import timing as cnn_timing
 from core.cnn import training as cnn_training
 from core.serving.device import precision_offer, resolve_device, resolve_precision
@@ -124,7 +125,7 @@ def sixteen_bits() -> None:
             "one `with torch.autocast(...)` around each batch's forward pass:"
         )
     )
-    source(cnn_training._Autocast)
+    source(mixed_precision.Autocast)
     offer = precision_offer(resolve_device(None))
     st.info(
         t(

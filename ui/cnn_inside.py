@@ -1,24 +1,24 @@
 """Inside the CNN for one digit: the network left to right with each tensor's shape, a feature map and pixel you
 click, that pixel's convolution, ReLU and max-pool with the real numbers, and the softmax of the last layer."""
 
-from collections import OrderedDict
 from functools import partial
 
 import numpy as np
 import streamlit as st
 
 from core.cnn import explain as cnn_explain
-from core.cnn import figures as cnn_figures
+from core.cnn import inside_figures
 from core.cnn.explain import ConvLayer
+from ui.cnn_arithmetic import conv1_arithmetic, conv2_arithmetic, picture, relu_and_pool, softmax_steps
 from ui.common import plot, t
+from ui.state import Cnn
 
-CACHE_KEY = "cnn_inside_cache"
 CACHED_IMAGES = 4  # activations of the last few images (about 0.4 MB each), per session
 
 
 def cached_activations(model, image: np.ndarray) -> cnn_explain.Activations:
     """One forward pass per (model, image) and session: choosing a map or a pixel computes nothing again."""
-    cache: OrderedDict = st.session_state.setdefault(CACHE_KEY, OrderedDict())
+    cache = Cnn.INSIDE_CACHE.setdefault()
     digest = cnn_explain.image_digest(image)
     entry = cache.get((id(model), digest))
     if entry is None or entry[0] is not model:
@@ -32,17 +32,18 @@ def cached_activations(model, image: np.ndarray) -> cnn_explain.Activations:
 
 def inside_cnn(model, image, label: int | None = None, key: str = "inside") -> None:
     """The whole view for one 28×28 image in [0, 1]; `label` is the true digit when it is known."""
-    acts = cached_activations(model, cnn_explain.as_image(image))
+    image = cnn_explain.as_image(image)
+    acts = cached_activations(model, image)
     soft = cnn_explain.softmax(acts, label)
-    _verdict(acts, soft)
+    _verdict(image, soft)
     _network_strip(acts)
     _explorer(model, acts, key)
-    _softmax_steps(soft)
+    softmax_steps(soft)
 
 
-def _verdict(acts, soft) -> None:
+def _verdict(image: np.ndarray, soft) -> None:
     left, right = st.columns([1, 3])
-    left.image(_picture(acts.image, "gray", 0.0, 1.0, scale=4), width=112)
+    left.image(picture(image, "gray", 0.0, 1.0, scale=4), width=112)
     with right:
         best = soft.prediction
         if soft.label is None:
@@ -66,12 +67,6 @@ def _verdict(acts, soft) -> None:
                     q=soft.probabilities[soft.label],
                 )
             )
-
-
-def _picture(values: np.ndarray, colorscale: str = "Viridis", zmin=None, zmax=None, scale: int = 4) -> str:
-    """A small picture as a PNG data URI: it travels inside the page, where a NumPy array passed to st.image becomes
-    a media file the browser fetches in a request of its own (eight of them made opening the view slow)."""
-    return cnn_figures.png_data_uri(cnn_figures.colorize(values, colorscale, zmin, zmax, scale=scale))
 
 
 def _shape(shape) -> str:
@@ -112,10 +107,10 @@ def _network_strip(acts) -> None:
         acts.logits.shape,
     ]
     row = st.container(horizontal=True, wrap=True, gap="small")  # wraps, where columns would stack on a phone
-    for picture, name, shape in zip(pictures, names, shapes):
-        scale = max(1, 96 // max(picture.shape))
+    for stage, name, shape in zip(pictures, names, shapes):
+        scale = max(1, 96 // max(stage.shape))
         with row.container(width=104, gap=None):
-            st.image(_picture(picture, scale=scale), width=min(96, scale * picture.shape[1]))
+            st.image(picture(stage, scale=scale), width=min(96, scale * stage.shape[1]))
             st.caption(f"{name} · {_shape(shape)}")
     st.caption(
         t(
@@ -202,7 +197,7 @@ def _explorer(model, acts, key: str) -> None:
             t("{count} maps of {size}×{size} after ReLU (each scaled to its own maximum)", count=count, size=size)
         )
         plot(
-            cnn_figures.feature_map_picker(maps, channel, tr=t),
+            inside_figures.feature_map_picker(maps, channel, tr=t),
             key=chart,
             selection_mode="points",
             on_select=partial(_on_map_click, chart, map_key, count, pixel_key),
@@ -212,200 +207,19 @@ def _explorer(model, acts, key: str) -> None:
         st.caption(t("map {map}: click a pixel", map=channel + 1))
         st.caption(t("Maps, rows and columns count from 1: row 1 is the top, column 1 the left."))
         plot(
-            cnn_figures.pixel_picker(maps[channel], (row, col), tr=t),
+            inside_figures.pixel_picker(maps[channel], (row, col), tr=t),
             key=chart,
             selection_mode="points",
             on_select=partial(_on_pixel_click, chart, pixel_key, size),
         )
     pixel = cnn_explain.conv_pixel(model, acts, layer, channel, row, col)
     if layer is ConvLayer.CONV1:
-        _conv1_arithmetic(pixel)
+        conv1_arithmetic(pixel)
     else:
-        _conv2_arithmetic(pixel, key)
-    _relu_and_pool(pixel, cnn_explain.pool_window(acts, layer, channel, row, col))
+        conv2_arithmetic(pixel, key)
+    relu_and_pool(pixel, cnn_explain.pool_window(acts, layer, channel, row, col))
 
 
 def _brightest(feature_map: np.ndarray) -> tuple[int, int]:
     """Start on the map's strongest pixel: a zero there would teach little."""
     return tuple(int(i) for i in np.unravel_index(int(np.argmax(feature_map)), feature_map.shape))
-
-
-def _table(values: np.ndarray, bold: tuple[int, int] | None = None) -> str:
-    """A small grid of numbers as a markdown table (numbers only: nothing a visitor typed)."""
-    rows = []
-    for i, line in enumerate(np.asarray(values)):
-        cells = [_number(v) for v in line]
-        if bold is not None and i == bold[0]:
-            cells[bold[1]] = f"**{cells[bold[1]]}**"
-        rows.append("| " + " | ".join(cells) + " |")
-    header = "| " + " | ".join(" " for _ in range(values.shape[1])) + " |\n|" + "---:|" * values.shape[1]
-    return header + "\n" + "\n".join(rows)
-
-
-def _number(value: float) -> str:
-    text = f"{value:.3f}"
-    return "0.000" if text == "-0.000" else text
-
-
-def _three_tables(patch: np.ndarray, kernel: np.ndarray, products: np.ndarray, patch_caption: str) -> None:
-    for column, caption, values in zip(
-        st.columns(3), (patch_caption, t("× kernel"), t("= products")), (patch, kernel, products)
-    ):
-        with column:
-            st.caption(caption)
-            st.markdown(_table(values))
-
-
-def _where(pixel) -> str:
-    """The pixel's place as the page counts everywhere: maps, rows and columns from 1 (core indexes from 0)."""
-    return t(
-        "Convolution at row {row}, column {col} of map {map}",
-        row=pixel.row + 1,
-        col=pixel.col + 1,
-        map=pixel.channel + 1,
-    )
-
-
-def _conv1_arithmetic(pixel) -> None:
-    st.markdown("**" + _where(pixel) + "**")
-    _three_tables(
-        pixel.patch[0],
-        pixel.kernel[0],
-        pixel.products[0],
-        t("3×3 input patch (pixels normalised: (p − 0.1307) / 0.3081; 0 outside the image)"),
-    )
-    st.markdown(
-        t(
-            "Sum of the 9 products = {sum:.4f}; plus the bias {bias:.4f} gives **{total:.4f}**.",
-            sum=float(pixel.products.sum()),
-            bias=pixel.bias,
-            total=pixel.total,
-        )
-    )
-
-
-def _conv2_arithmetic(pixel, key: str) -> None:
-    channels = len(pixel.patch)
-    st.markdown("**" + _where(pixel) + "**")
-    st.markdown(
-        t(
-            "conv 2 reads all {channels} maps of the layer before: one 3×3 kernel per input map, and every "
-            "product is added up.",
-            channels=channels,
-        )
-    )
-    sums = pixel.channel_sums
-    left, right = st.columns(2)
-    with left:
-        st.caption(t("The {channels} input patches (top) and kernels (bottom)", channels=channels))
-        st.image(_picture(_tiles(pixel.patch), scale=6))
-        st.image(_picture(_tiles(pixel.kernel), "RdBu_r", *_symmetric(pixel.kernel), scale=6))
-    with right:
-        plot(cnn_figures.channel_contributions(sums, tr=t), key=f"{key}_contrib")
-    strongest = int(np.argmax(np.abs(sums)))
-    options = list(range(channels))
-    shown = st.selectbox(
-        t("Input map to show in full"),
-        options,
-        index=strongest,
-        key=f"{key}_in_channel",
-        format_func=lambda c: t("map {map}: adds {value:.4f}", map=c + 1, value=sums[c]),
-    )
-    shown = shown if shown in options else strongest
-    _three_tables(
-        pixel.patch[shown], pixel.kernel[shown], pixel.products[shown], t("3×3 patch of input map {map}", map=shown + 1)
-    )
-    st.markdown(
-        t(
-            "Sum over all {count} products ({channels} maps × 9) = {sum:.4f}; plus the bias {bias:.4f} gives "
-            "**{total:.4f}**.",
-            count=channels * 9,
-            channels=channels,
-            sum=float(pixel.products.sum()),
-            bias=pixel.bias,
-            total=pixel.total,
-        )
-    )
-
-
-def _tiles(stack: np.ndarray, columns: int = 8) -> np.ndarray:
-    """C×3×3 → one picture of 3×3 tiles, 8 a row, NaN between them."""
-    count = len(stack)
-    rows = -(-count // columns)
-    out = np.full((rows * 4 - 1, columns * 4 - 1), np.nan)
-    for index, tile in enumerate(stack):
-        r, c = divmod(index, columns)
-        out[r * 4 : r * 4 + 3, c * 4 : c * 4 + 3] = tile
-    return out
-
-
-def _symmetric(values: np.ndarray) -> tuple[float, float]:
-    peak = float(np.abs(values).max()) or 1.0
-    return -peak, peak
-
-
-def _relu_and_pool(pixel, window) -> None:
-    st.markdown(t("**ReLU**: max(0, {total:.4f}) = **{relu:.4f}**", total=pixel.total, relu=pixel.relu))
-    left, right = st.columns([1, 2])
-    with left:
-        st.caption(
-            t(
-                "2×2 max-pool window (rows {top}–{bottom}, columns {left}–{right})",
-                top=window.top + 1,
-                bottom=window.top + 2,
-                left=window.left + 1,
-                right=window.left + 2,
-            )
-        )
-        best = np.unravel_index(int(np.argmax(window.values)), window.values.shape)
-        st.markdown(_table(window.values, bold=(int(best[0]), int(best[1]))))
-    with right:
-        verdict = (
-            t("This pixel is the window's maximum: it is kept.")
-            if window.chosen_is_kept
-            else t("A neighbour is larger: this pixel is dropped.")
-        )
-        st.markdown(
-            t(
-                "**Max-pool** keeps {kept:.4f} at row {row}, column {col} of the pooled map. {verdict}",
-                kept=window.kept,
-                row=window.pooled_row + 1,
-                col=window.pooled_col + 1,
-                verdict=verdict,
-            )
-        )
-        st.caption(
-            t(
-                "The model's code pools before ReLU because it is faster; both orders give the same numbers, "
-                "since ReLU is non-decreasing: it never changes which value is largest."
-            )
-        )
-
-
-def _softmax_steps(soft) -> None:
-    st.markdown("**" + t("The last layer: ten scores become probabilities") + "**")
-    plot(cnn_figures.logits_bars(soft.logits, soft.probabilities, soft.label, tr=t), key=None)
-    exp_header = "e^z" if soft.shift == 0 else t("e^(z − {shift:.1f})", shift=soft.shift)
-    lines = [f"| {t('digit')} | z | {exp_header} | p |", "|---:|---:|---:|---:|"]
-    for digit in range(10):
-        mark = "**" if digit == soft.prediction else ""
-        lines.append(
-            f"| {mark}{digit}{mark} | {soft.logits[digit]:.3f} | {soft.exps[digit]:.4g} | "
-            f"{mark}{soft.probabilities[digit]:.4f}{mark} |"
-        )
-    st.markdown("\n".join(lines))
-    st.markdown(
-        t(
-            "Sum of the exponentials = {total:.4g}; each probability is its exponential divided by this sum.",
-            total=soft.total,
-        )
-    )
-    if soft.loss is not None:
-        st.markdown(
-            t(
-                "Cross-entropy loss for the true digit {label}: −ln p{label} = −ln {p:.4f} = **{loss:.4f}**.",
-                label=soft.label,
-                p=soft.probabilities[soft.label],
-                loss=soft.loss,
-            )
-        )

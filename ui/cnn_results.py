@@ -8,28 +8,28 @@ import streamlit as st
 
 from core.cnn import figures as cnn_figures
 from core.cnn import report as cnn_report
+from core.cnn import report_figures, training_figures
 from core.cnn.data import MnistUnavailable, choose_data
+from core.cnn.records import CnnRun
 from core.i18n.strings import LANGUAGES, translate
 from ui import background
 from ui.cnn_inside import inside_cnn
 from ui.common import error_text, plot, t
+from ui.state import Cnn
 
-REPORT_KEY = "cnn_report"  # ui.training drops it when the session's model changes
 TABS_KEY = "cnn_results_tab"
-CELL_KEY = "cnn_cell"  # the (true, predicted) cell chosen in the confusion matrix
-INDEX_KEY = "cnn_inside_index"  # the test image opened inside the CNN
 NUMBER_KEY = "cnn_inside_number"  # its number input
 ROWS_KEY = "cnn_cell_rows"  # the list of the chosen cell's images
 
 
-def report(entry: dict) -> cnn_report.TestReport:
-    """The session model's test report, computed once per model."""
-    cached = st.session_state.get(REPORT_KEY)
-    if cached is None or cached[0] is not entry["model"]:
+def report(run: CnnRun) -> cnn_report.TestReport:
+    """The session model's test report, computed once per model (ui.training drops it when the model changes)."""
+    cached = Cnn.REPORT.get()
+    if cached is None or cached[0] is not run.model:
         # The test images training used: the data directory's MNIST, or the bundled sample standing in for it.
         root = choose_data(background.data_dir(), download=False).root
-        cached = (entry["model"], cnn_report.test_report(entry["model"], root))
-        st.session_state[REPORT_KEY] = cached
+        cached = (run.model, cnn_report.test_report(run.model, root))
+        Cnn.REPORT.set(cached)
     return cached[1]
 
 
@@ -52,11 +52,11 @@ def _keep_open_tab(names: list[str]) -> None:
 
 
 @st.fragment
-def results(entry: dict) -> None:
+def results(run: CnnRun) -> None:
     """The session model's report; its tabs and clicks rerun only this part, and only the open tab is drawn."""
     st.header(t("Your model"))
     try:
-        rep = report(entry)
+        rep = report(run)
     except (MnistUnavailable, ValueError) as exc:
         st.warning(error_text(exc))
         return
@@ -69,16 +69,16 @@ def results(entry: dict) -> None:
             _mistakes(rep)
     if inside.open:
         with inside:
-            _inside(entry["model"], rep)
+            _inside(run.model, rep)
     if accuracy.open:
         with accuracy:
-            _accuracy(entry, rep)
+            _accuracy(run, rep)
     if rate.open:
         with rate:
-            _learning_rate(entry)
+            _learning_rate(run)
     if filters.open:
         with filters:
-            _filters(entry["model"])
+            _filters(run.model)
 
 
 def _on_cell_click(chart_key: str) -> None:
@@ -86,14 +86,14 @@ def _on_cell_click(chart_key: str) -> None:
         point = st.session_state[chart_key]["selection"]["points"][0]
         index = int(point["point_index"])
         if int(point.get("curve_number", 1)) == 1 and 0 <= index < 100:
-            st.session_state[CELL_KEY] = divmod(index, 10)
+            Cnn.CELL.set(divmod(index, 10))
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         return
 
 
 def _chosen_cell(rep: cnn_report.TestReport) -> tuple[int, int]:
     """The clicked cell, else the most frequent mistake (else the diagonal's first cell)."""
-    cell = st.session_state.get(CELL_KEY)
+    cell = Cnn.CELL.get()
     if cell is not None:
         return int(cell[0]), int(cell[1])
     off_diagonal = rep.confusion - np.diag(np.diag(rep.confusion))
@@ -107,7 +107,7 @@ def _mistakes(rep: cnn_report.TestReport) -> None:
     true, predicted = _chosen_cell(rep)
     chart = "cnn_confusion"
     plot(
-        cnn_figures.clickable_confusion_matrix(rep.confusion, (true, predicted), tr=t),
+        report_figures.clickable_confusion_matrix(rep.confusion, (true, predicted), tr=t),
         key=chart,
         selection_mode="points",
         on_select=partial(_on_cell_click, chart),
@@ -162,7 +162,7 @@ def _on_row_click(shown: list[int]) -> None:
     except (KeyError, IndexError, TypeError, ValueError):
         return
     if 0 <= row < len(shown):
-        st.session_state[INDEX_KEY] = shown[row]
+        Cnn.INSIDE_INDEX.set(shown[row])
         st.session_state[TABS_KEY] = t("Inside the CNN")
 
 
@@ -179,7 +179,7 @@ def _data_uri(image: np.ndarray) -> str:
 
 
 def _inside(model, rep: cnn_report.TestReport) -> None:
-    index = min(max(int(st.session_state.get(INDEX_KEY, 0)), 0), rep.count - 1)
+    index = min(max(int(Cnn.INSIDE_INDEX.get()), 0), rep.count - 1)
     st.session_state[NUMBER_KEY] = index
     st.number_input(
         t("Test image # (0–{last:,})", last=rep.count - 1),
@@ -195,14 +195,14 @@ def _inside(model, rep: cnn_report.TestReport) -> None:
 def _on_number() -> None:
     """Keep the typed number (it is clamped to the test split when used; a raw websocket can send anything)."""
     try:
-        st.session_state[INDEX_KEY] = int(st.session_state[NUMBER_KEY])
+        Cnn.INSIDE_INDEX.set(int(st.session_state[NUMBER_KEY]))
     except (KeyError, TypeError, ValueError, OverflowError):
         return
 
 
-def _accuracy(entry: dict, rep: cnn_report.TestReport) -> None:
-    if entry["records"]:
-        plot(cnn_figures.accuracy_curves(entry["records"], tr=t), key="cnn_accuracy_curves")
+def _accuracy(run: CnnRun, rep: cnn_report.TestReport) -> None:
+    if run.records:
+        plot(training_figures.accuracy_curves(run.records, tr=t), key="cnn_accuracy_curves")
         st.caption(
             t(
                 "Train accuracy is a running average over the batches of the epoch so far, measured while the "
@@ -213,12 +213,12 @@ def _accuracy(entry: dict, rep: cnn_report.TestReport) -> None:
         )
     else:
         st.info(t("This model was uploaded, so there is no training history."))
-    plot(cnn_figures.per_class_accuracy(rep.per_class_accuracy(), tr=t), key="cnn_per_class")
+    plot(report_figures.per_class_accuracy(rep.per_class_accuracy(), tr=t), key="cnn_per_class")
 
 
-def _learning_rate(entry: dict) -> None:
-    if entry["records"]:
-        plot(cnn_figures.learning_rate_schedule(entry["records"], tr=t), key="cnn_lr_plot")
+def _learning_rate(run: CnnRun) -> None:
+    if run.records:
+        plot(training_figures.learning_rate_schedule(run.records, tr=t), key="cnn_lr_plot")
     else:
         st.info(t("This model was uploaded, so there is no training history."))
 

@@ -1,6 +1,8 @@
 """The CNN page's training tools: the doctor's findings with one-click fixes, the learning-rate finder, the run
 history (compare, pick the model the Draw page uses) and exporting a run as a script."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from core.cnn import doctor as cnn_doctor
@@ -9,11 +11,14 @@ from core.cnn import lr_finder
 from core.cnn import settings as cnn_settings
 from core.cnn import training_figures as cnn_training_figures
 from core.cnn.data import MnistUnavailable, choose_data, load_split
+from core.cnn.records import CnnRun, Source
+from core.cnn.settings import RunSettings
 from core.errors import UserError
 from core.serving.device import precision_offer, resolve_device
 from core.serving.jobs import QUEUE, Job
 from ui import background, training
 from ui.common import error_text, plain, plot, t
+from ui.state import Cnn
 
 LR_FINDER_STEPS, LR_FINDER_BATCH = 100, 64  # about 3 s of training for the lesson's CNN on 2 cores
 
@@ -34,22 +39,22 @@ def _fix_label(fix: dict) -> str:
     return t("Apply: {change}", change=", ".join(parts))
 
 
-def _dead_units(entry: dict):
-    """The dead-ReLU check for the entry's model, once per model (about 50 ms)."""
-    if "dead" not in entry:
+def _dead_units(run: CnnRun) -> cnn_doctor.DeadUnits | None:
+    """The dead-ReLU check for the run's model, once per model (about 50 ms)."""
+    if run.dead is None:
         try:
             images, _ = load_split(choose_data(background.data_dir(), download=False).root, train=False, download=False)
         except MnistUnavailable:
             return None
-        entry["dead"] = cnn_doctor.dead_units(entry["model"], images)
-    return entry["dead"]
+        run.dead = cnn_doctor.dead_units(run.model, images)
+    return run.dead
 
 
-def doctor(entry: dict, available_images: int) -> None:
+def doctor(run: CnnRun, available_images: int) -> None:
     """The training doctor's findings for the shown run, each with a button that applies its suggestion."""
-    if not entry.get("records"):
+    if not run.records:
         return
-    findings = cnn_doctor.diagnose(entry["records"], entry["settings"], _dead_units(entry), available_images)
+    findings = cnn_doctor.diagnose(run.records, run.settings, _dead_units(run), available_images)
     with st.expander(t("🩺 Training doctor"), expanded=bool(findings)):
         if not findings:
             st.success(
@@ -71,15 +76,15 @@ def doctor(entry: dict, available_images: int) -> None:
                 )
 
 
-def _start_lr_finder(config: dict, seed: int, optimizer: str) -> None:
-    root = background.data_dir()
+def _start_lr_finder(settings: RunSettings) -> None:
+    root, config, optimizer = background.data_dir(), settings.model_config(), settings.optimizer
 
     def run(should_stop):
         return lr_finder.lr_range_test(
             config,
             root,
             optimizer=optimizer,
-            seed=seed,
+            seed=settings.seed,
             steps=LR_FINDER_STEPS,
             batch_size=LR_FINDER_BATCH,
             should_stop=should_stop,
@@ -98,10 +103,10 @@ def _start_lr_finder(config: dict, seed: int, optimizer: str) -> None:
     except UserError as exc:
         st.error(error_text(exc))
         return
-    st.session_state["cnn_lr_job"] = job.id
+    Cnn.LR_JOB.set(job.id)
 
 
-def lr_finder_panel(config: dict, seed: int, optimizer: str) -> None:
+def lr_finder_panel(settings: RunSettings) -> None:
     """'Find a learning rate': runs the range test as a short background job and plots it as it goes."""
     st.markdown(
         t(
@@ -112,8 +117,8 @@ def lr_finder_panel(config: dict, seed: int, optimizer: str) -> None:
         )
     )
     if st.button(t("Find a learning rate"), key="cnn_lr_find"):
-        _start_lr_finder(config, seed, optimizer)
-    job = QUEUE.get(st.session_state.get("cnn_lr_job"))
+        _start_lr_finder(settings)
+    job = QUEUE.get(Cnn.LR_JOB.get())
     if job is not None:
         _lr_finder_result(job)
 
@@ -150,34 +155,31 @@ def _lr_finder_result(job: Job) -> None:
             st.caption(
                 t("Batch {step} of {steps} · learning rate {lr:.1e}", step=last.step, steps=last.steps, lr=last.lr)
             )
-        if not job.active and st.session_state.get("cnn_lr_seen") != job.id:
-            st.session_state["cnn_lr_seen"] = job.id
+        if not job.active and Cnn.LR_SEEN.get() != job.id:
+            Cnn.LR_SEEN.set(job.id)
             st.rerun()  # once, so the fragment is built again without its polling timer
 
     panel()
 
 
-def _ran_in(entry: dict) -> str | None:
+def _ran_in(run: CnnRun) -> str | None:
     """The precision a finished, unstopped run's forward pass ran in (its last record says), else None."""
-    records = entry.get("records") or []
-    if entry.get("source") != "trained" or not records or records[-1].get("stopped"):
+    if run.source != Source.TRAINED or not run.records or run.records[-1].stopped:
         return None
-    return records[-1].get("precision") if records[-1].get("test_accuracy") is not None else None
+    return run.records[-1].precision if run.accuracy is not None else None
 
 
-def _same_but_precision(a: dict, b: dict) -> bool:
-    return {k: v for k, v in a.items() if k != "precision"} == {k: v for k, v in b.items() if k != "precision"}
+def _same_but_precision(a: RunSettings, b: RunSettings) -> bool:
+    return replace(a, precision=b.precision) == b
 
 
-def _precision_pair() -> tuple[dict, dict] | None:
+def _precision_pair() -> tuple[CnnRun, CnnRun] | None:
     """The last 16-bit run and the last float32 run with the same other settings (seed included), if any."""
     finished = [e for e in training.runs() if _ran_in(e) is not None]
     low = next((e for e in reversed(finished) if _ran_in(e) != "float32"), None)
     if low is None:
         return None
-    same = (
-        e for e in reversed(finished) if _ran_in(e) == "float32" and _same_but_precision(e["settings"], low["settings"])
-    )
+    same = (e for e in reversed(finished) if _ran_in(e) == "float32" and _same_but_precision(e.settings, low.settings))
     full = next(same, None)
     return None if full is None else (full, low)
 
@@ -195,12 +197,12 @@ def precision_note() -> None:
             t(
                 "Runs {full} and {low}, the same settings: float32 {full_accuracy:.2%}, {name} {low_accuracy:.2%} "
                 "({gap:+.2f} points).",
-                full=full["number"],
-                low=low["number"],
-                full_accuracy=training.accuracy_of(full),
+                full=full.number,
+                low=low.number,
+                full_accuracy=full.accuracy,
                 name=_ran_in(low),
-                low_accuracy=training.accuracy_of(low),
-                gap=100 * (training.accuracy_of(low) - training.accuracy_of(full)),
+                low_accuracy=low.accuracy,
+                gap=100 * (low.accuracy - full.accuracy),
             )
         )
     st.caption(" ".join(lines))
@@ -217,13 +219,12 @@ def _value_text(value) -> str:
     return t(names.get(value, str(value)))
 
 
-def run_label(entry: dict, differences: list) -> str:
+def run_label(run: CnnRun, differences: list) -> str:
     """'Run 2 · 97.60% · Learning rate 0.01', naming only the settings that differ between the runs."""
-    parts = [t("Run {number}", number=entry["number"])]
-    accuracy = training.accuracy_of(entry)
-    if accuracy is not None:
-        parts.append(f"{accuracy:.2%}")
-    if entry["source"] == "uploaded":
+    parts = [t("Run {number}", number=run.number)]
+    if run.accuracy is not None:
+        parts.append(f"{run.accuracy:.2%}")
+    if run.source == Source.UPLOADED:
         parts.append(t("uploaded"))
     parts += [f"{t(label)} {_value_text(value)}" for label, value in differences]
     return " · ".join(parts)
@@ -235,15 +236,15 @@ def history() -> None:
     if not entries:
         return
     st.header(t("Your runs"))
-    trained = [e for e in entries if e["source"] == "trained"]
-    differences = dict(zip(map(id, trained), cnn_settings.differences([e["settings"] for e in trained])))
+    trained = [e for e in entries if e.source == Source.TRAINED]
+    differences = dict(zip(map(id, trained), cnn_settings.differences([e.settings for e in trained])))
     labels = {id(e): run_label(e, differences.get(id(e), [])) for e in entries}
     if trained:
         plot(
-            cnn_training_figures.runs_overlay([(labels[id(e)], e["records"]) for e in trained], tr=t),
+            cnn_training_figures.runs_overlay([(labels[id(e)], e.records) for e in trained], tr=t),
             key="cnn_runs_plot",
         )
-    shown = st.session_state.get("cnn")
+    shown = Cnn.RUN.get()
     index = next((i for i, e in enumerate(entries) if e is shown), len(entries) - 1)
     picked = st.radio(
         t("The model the pages use (the Draw page reads it)"),
@@ -258,11 +259,11 @@ def history() -> None:
     export(entries[picked])
 
 
-def export(entry: dict) -> None:
-    if entry["source"] != "trained":
+def export(run: CnnRun) -> None:
+    if run.source != Source.TRAINED:
         st.caption(t("An uploaded model has no training settings to export."))
         return
-    script = cnn_export.export_script(entry["settings"])
+    script = cnn_export.export_script(run.settings)
     st.download_button(
         t("Download this run as a Python script"),
         script,

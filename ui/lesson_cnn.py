@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from core.cnn.records import LessonModel
 from core.errors import UserError
 from core.lesson import reveals
 from core.lesson.cnn_script import BATCH_SIZE, EPOCHS, Kind, run_script, script_data
@@ -12,9 +13,9 @@ from core.serving.jobs import QUEUE, Job, estimate_cost, job_cost_problem
 from ui.background import data_dir, job_owner, live_job
 from ui.common import error_text, plain, plot, t
 from ui.lesson_common import code_block, explore, guess, heading
+from ui.state import Cnn
 
-JOB_KEY = "lesson_job"
-MODEL_KEY = "lesson_model"  # {"model", "test_accuracy", "job"}: the Draw page reads it
+MODEL_KEY = Cnn.LESSON_MODEL.key  # a LessonModel: the Draw page reads it
 CONSOLE_LINES = 40  # the console shows the script's last lines; full MNIST prints 111
 # The post's DataLoader loop trains about half as fast as the page's own trainer (bench/benchmark.py: 2.1–2.4×), so
 # its run is charged twice the page's estimate in the job queue's line.
@@ -148,7 +149,7 @@ def _run_script_section() -> None:
             "the test accuracy after each epoch (the script never looks at the test images), and Stop."
         )
     )
-    job = QUEUE.get(st.session_state.get(JOB_KEY))
+    job = QUEUE.get(Cnn.LESSON_JOB.get())
     running = job is not None and job.active
     if st.button(t("▶ Run the script"), key="lesson_run_cnn", type="primary", disabled=running) and not running:
         job = start_script_job()
@@ -179,8 +180,8 @@ def start_script_job() -> Job | None:
     except UserError as exc:
         st.error(error_text(exc))
         return None
-    st.session_state[JOB_KEY] = job.id
-    st.session_state.pop(MODEL_KEY, None)
+    Cnn.LESSON_JOB.set(job.id)
+    Cnn.LESSON_MODEL.pop()
     return job
 
 
@@ -221,15 +222,15 @@ def _keep_model(job: Job) -> bool:
     last = job.last
     if model is None or last is None or last.test_accuracy is None:
         return False
-    kept = st.session_state.get(MODEL_KEY)
-    if kept is not None and kept["job"] == job.id:
+    kept = Cnn.LESSON_MODEL.get()
+    if kept is not None and kept.job == job.id:
         return False
-    st.session_state[MODEL_KEY] = {"model": model, "test_accuracy": last.test_accuracy, "job": job.id}
+    Cnn.LESSON_MODEL.set(LessonModel(model, last.test_accuracy, job.id))
     return True
 
 
 def _first_epoch_accuracy() -> float | None:
-    job = QUEUE.get(st.session_state.get(JOB_KEY))
+    job = QUEUE.get(Cnn.LESSON_JOB.get())
     if job is None:
         return None
     return next((r.test_accuracy for r in list(job.records) if r.kind == Kind.EPOCH), None)
@@ -255,7 +256,7 @@ def _reveal_first_epoch() -> None:
 
 def then_draw() -> None:
     st.header(t("Then: draw a digit"))
-    kept = st.session_state.get(MODEL_KEY)
+    kept = Cnn.LESSON_MODEL.get()
     if kept is None:
         st.markdown(
             t(
@@ -268,7 +269,7 @@ def then_draw() -> None:
             t(
                 "Your run of the script is done: its CNN reads {accuracy:.2%} of the test digits right. Draw a "
                 "digit and see what it reads.",
-                accuracy=kept["test_accuracy"],
+                accuracy=kept.test_accuracy,
             )
         )
     st.page_link("views/draw.py", label=t("Draw a digit"), icon="✏️")

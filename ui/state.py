@@ -5,11 +5,19 @@ NameError, not a silent None, and one search shows everything a session holds. K
 tests (AppTest's session_state) and widgets (key=...) name them too.
 """
 
+from __future__ import annotations
+
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import streamlit as st
+
+if TYPE_CHECKING:  # types only: the pages that use the slots import these modules themselves
+    from core.cnn.model import CNN
+    from core.cnn.records import CnnRun, LessonModel
+    from core.cnn.report import TestReport
 
 T = TypeVar("T")
 
@@ -55,18 +63,25 @@ class Xor:
     MANY_RESULT: Slot[Any] = Slot("xor_many_result")
 
 
-# The CNN, Draw and Lesson pages' CNN side (typed records replace Any as the CNN side is typed).
+# The CNN, Draw and Lesson pages' CNN side.
 class Cnn:
-    RUN: Slot[Any] = Slot("cnn")
-    RUNS: Slot[list] = Slot("cnn_runs", list)
+    RUN: Slot[CnnRun] = Slot("cnn")  # the run whose model the pages use
+    RUNS: Slot[list[CnnRun]] = Slot("cnn_runs", list)
     RUN_NUMBER: Slot[int] = Slot("cnn_run_number", lambda: 0)
     JOB: Slot[str] = Slot("cnn_job")
     SHOWN_JOB: Slot[str] = Slot("cnn_shown_job")
     ADOPTED: Slot[str] = Slot("cnn_adopted")
-    NOTICE: Slot[Any] = Slot("cnn_notice")
-    REPORT: Slot[Any] = Slot("cnn_report")
-    UPLOADED: Slot[Any] = Slot("cnn_uploaded")
-    BYTES: Slot[bytes] = Slot("cnn_bytes")
+    NOTICE: Slot[tuple[str, dict]] = Slot("cnn_notice")  # (English template, values)
+    REPORT: Slot[tuple[CNN, TestReport]] = Slot("cnn_report")  # the shown model's test report, and for which model
+    UPLOADED: Slot[str] = Slot("cnn_uploaded")  # the file id of the last model loaded
+    BYTES: Slot[tuple[CNN, bytes]] = Slot("cnn_bytes")  # the shown model as a file, and for which model
+    CELL: Slot[tuple[int, int]] = Slot("cnn_cell")  # the (true, predicted) cell clicked in the confusion matrix
+    INSIDE_INDEX: Slot[int] = Slot("cnn_inside_index", lambda: 0)  # the test image opened inside the CNN
+    INSIDE_CACHE: Slot[OrderedDict] = Slot("cnn_inside_cache", OrderedDict)  # (model id, image digest) → activations
     LR_JOB: Slot[str] = Slot("cnn_lr_job")
     LR_SEEN: Slot[str] = Slot("cnn_lr_seen")
-    DRAW_MODEL: Slot[str] = Slot("draw_model")
+    LESSON_JOB: Slot[str] = Slot("lesson_job")  # the Lesson page's run of the post's script
+    LESSON_MODEL: Slot[LessonModel] = Slot("lesson_model")  # the model it left, for the Draw page
+    DRAW_MODEL: Slot[str] = Slot("draw_model")  # which model the Draw page reads with: "lesson", "own" or "ready"
+    # The id of the lesson's and the session's own model the Draw page last saw: a new one is switched to.
+    DRAW_SEEN: dict[str, Slot[int]] = {"lesson": Slot("draw_lesson_seen"), "own": Slot("draw_own_seen")}

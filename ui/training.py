@@ -1,8 +1,8 @@
 """The session's CNN: adopting a finished run, the run history, the model the pages use, and a run's live progress.
 
-The session keeps its runs in st.session_state["cnn_runs"] (newest last, at most MAX_RUNS) and the one the pages
-show and the Draw page reads in st.session_state["cnn"]: a dict with the model, its records, its settings, where it
-came from ("trained" or "uploaded"), the job that trained it and its run number.
+The session keeps its runs in the Cnn.RUNS slot (newest last, at most MAX_RUNS) and the one the pages show and the
+Draw page reads in Cnn.RUN: each a core.cnn.records.CnnRun (the model, its records, its settings, where it came from,
+the job that trained it and its run number).
 """
 
 import copy
@@ -11,65 +11,60 @@ import numpy as np
 import streamlit as st
 
 from core import cnn
-from core.cnn import figures as cnn_figures
+from core.cnn import training_figures
+from core.cnn.records import CnnRun, Progress, Source, Stage
+from core.cnn.settings import RunSettings
 from core.files.ready_model import load_ready_model
 from core.serving.jobs import QUEUE, Job, JobState
 from core.serving.memory import BUDGET, MemoryFull
 from ui.common import error_text, plain, plot, session_id, t
+from ui.state import Cnn
 
 MAX_RUNS = 5  # a max-size model is 13 MB; five per session bound the memory one visitor can hold
 
 
-def accuracy_of(entry: dict | None) -> float | None:
-    """The entry's final test accuracy when its run measured one (an uploaded model has no records)."""
-    if not entry or not entry.get("records"):
-        return None
-    return entry["records"][-1].get("test_accuracy")
+def runs() -> list[CnnRun]:
+    return Cnn.RUNS.setdefault()
 
 
-def runs() -> list[dict]:
-    return st.session_state.setdefault("cnn_runs", [])
-
-
-def _remember(entry: dict) -> dict:
+def _remember(run: CnnRun) -> CnnRun:
     history = runs()
-    entry["number"] = st.session_state.get("cnn_run_number", 0) + 1
-    st.session_state["cnn_run_number"] = entry["number"]
-    _count(entry, history)
-    history.append(entry)
-    kept = st.session_state.get("cnn")
+    run.number = Cnn.RUN_NUMBER.get() + 1
+    Cnn.RUN_NUMBER.set(run.number)
+    _count(run, history)
+    history.append(run)
+    kept = Cnn.RUN.get()
     while len(history) > MAX_RUNS:
-        oldest = next((run for run in history if run is not kept), history[0])
+        oldest = next((earlier for earlier in history if earlier is not kept), history[0])
         history.remove(oldest)
-        BUDGET.forget(oldest.get("budget_key", ""))
-    return entry
+        BUDGET.forget(oldest.budget_key)
+    return run
 
 
-def _count(entry: dict, history: list) -> None:
+def _count(run: CnnRun, history: list[CnnRun]) -> None:
     """Count the run's model in the process's memory budget (core.serving.memory). To make room for it, runs other
     sessions used least recently may be dropped from their histories (never the model a page shows); when the
     rest is this session's own, MemoryFull (a UserError) says so."""
-    model = entry["model"]
-    nbytes = sum(p.numel() * p.element_size() for p in model.parameters()) if hasattr(model, "parameters") else 0
-    entry["budget_key"] = key = f"{session_id()}:run:{entry['number']}"
-    BUDGET.keep(key, session_id(), nbytes, str(entry["number"]), lambda: _let_go(history, entry))
+    nbytes = sum(p.numel() * p.element_size() for p in run.model.parameters())
+    run.budget_key = key = f"{session_id()}:run:{run.number}"
+    BUDGET.keep(key, session_id(), nbytes, str(run.number), lambda: _let_go(history, run))
 
 
-def _let_go(history: list, entry: dict) -> None:
+def _let_go(history: list[CnnRun], run: CnnRun) -> None:
     """Called from another session's thread when the budget drops this run: out of the history, model freed."""
-    entry["evicted"] = True
-    if entry in history:
-        history.remove(entry)
-    entry["model"] = None
+    run.evicted = True
+    if run in history:
+        history.remove(run)
+    run.model = None
 
 
 def notice(template: str, **values) -> None:
     """A message about the session's model for the next run of the page (English template, translated there)."""
-    st.session_state["cnn_notice"] = (template, values)
+    Cnn.NOTICE.set((template, values))
 
 
 def show_notice() -> None:
-    message = st.session_state.get("cnn_notice")
+    message = Cnn.NOTICE.get()
     if message:
         template, values = message
         st.info(t(template, **values))
@@ -87,35 +82,29 @@ def show_notice() -> None:
 def adopt(job: Job) -> None:
     """A finished job's model joins the run history and becomes the session's model (once), unless the run was
     stopped below the model the session already has: then the page keeps that one and says so."""
-    if st.session_state.get("cnn_adopted") == job.id:
+    if Cnn.ADOPTED.get() == job.id:
         return
-    st.session_state["cnn_adopted"] = job.id
-    st.session_state["cnn_shown_job"] = job.id
-    st.session_state.pop("cnn_notice", None)
+    Cnn.ADOPTED.set(job.id)
+    Cnn.SHOWN_JOB.set(job.id)
+    Cnn.NOTICE.pop()
     last = job.last
-    if job.status not in (JobState.DONE, JobState.STOPPED) or not last or last.get("test_accuracy") is None:
+    if job.status not in (JobState.DONE, JobState.STOPPED) or not last or last.test_accuracy is None:
         return
     # A copy: a shared ?run= link must not hand two sessions the same nn.Module.
     model = copy.deepcopy(job.payload["model"]).cpu().eval()
-    entry = _remember_or_say(
-        {
-            "model": model,
-            "records": list(job.records),
-            "settings": dict(job.payload["settings"]),
-            "source": "trained",
-            "job": job.id,
-        }
-    )
-    if entry is None:
+    settings = RunSettings.of(job.payload["settings"])
+    run = _remember_or_say(CnnRun(model, list(job.records), settings, Source.TRAINED, job.id))
+    if run is None:
         return
-    before = accuracy_of(st.session_state.get("cnn"))
-    if job.status == JobState.STOPPED and before is not None and before > last["test_accuracy"]:
-        st.session_state["cnn_shown_job"] = st.session_state["cnn"].get("job")  # the kept model's run, not this one
+    shown = Cnn.RUN.get()
+    before = shown.accuracy if shown is not None else None
+    if job.status == JobState.STOPPED and before is not None and before > last.test_accuracy:
+        Cnn.SHOWN_JOB.set(shown.job)  # the kept model's run, not this one
         notice(
             "You stopped run {number} at {new:.2%} test accuracy. The model you had scores {old:.2%}, so the "
             "pages keep using it; both are in the run history below, where you can pick either.",
-            number=entry["number"],
-            new=last["test_accuracy"],
+            number=run.number,
+            new=last.test_accuracy,
             old=before,
         )
         return
@@ -123,48 +112,46 @@ def adopt(job: Job) -> None:
         notice(
             "You stopped run {number} at {new:.2%} test accuracy, better than the {old:.2%} of the model you had, "
             "so the pages use it now. The earlier model is still in the run history below.",
-            number=entry["number"],
-            new=last["test_accuracy"],
+            number=run.number,
+            new=last.test_accuracy,
             old=before,
         )
-    _show(entry)
+    _show(run)
 
 
-def set_model(model, records: list, settings: dict, source: str, job_id: str | None = None) -> None:
+def set_model(model: cnn.CNN, records: list[Progress], settings: RunSettings, source: Source) -> None:
     """Make a model (e.g. an uploaded one) the session's model and add it to the run history."""
-    st.session_state.pop("cnn_notice", None)
-    entry = _remember_or_say(
-        {"model": model.eval(), "records": records, "settings": settings, "source": source, "job": job_id}
-    )
-    if entry is not None:
-        _show(entry)
+    Cnn.NOTICE.pop()
+    run = _remember_or_say(CnnRun(model.eval(), records, settings, source))
+    if run is not None:
+        _show(run)
 
 
-def _remember_or_say(entry: dict) -> dict | None:
+def _remember_or_say(run: CnnRun) -> CnnRun | None:
     """_remember, or None after saying why the server's memory cannot keep it."""
     try:
-        return _remember(entry)
+        return _remember(run)
     except MemoryFull as exc:
         st.error(error_text(exc))
         return None
 
 
-def choose(entry: dict) -> None:
+def choose(run: CnnRun) -> None:
     """Show an earlier run of the history (the Draw page then reads its model)."""
-    if entry.get("evicted"):  # dropped for another visitor a moment ago
+    if run.evicted:  # dropped for another visitor a moment ago
         return
-    st.session_state.pop("cnn_notice", None)
-    _show(entry)
+    Cnn.NOTICE.pop()
+    _show(run)
 
 
-def _show(entry: dict) -> None:
-    before = st.session_state.get("cnn")
+def _show(run: CnnRun) -> None:
+    before = Cnn.RUN.get()
     if before is not None:
-        BUDGET.pin(before.get("budget_key", ""), False)
-    BUDGET.pin(entry.get("budget_key", ""))
-    st.session_state["cnn"] = entry
-    st.session_state["cnn_shown_job"] = entry.get("job")
-    st.session_state.pop("cnn_report", None)
+        BUDGET.pin(before.budget_key, False)
+    BUDGET.pin(run.budget_key)
+    Cnn.RUN.set(run)
+    Cnn.SHOWN_JOB.set(run.job)
+    Cnn.REPORT.pop()
 
 
 @st.cache_resource(show_spinner=False)
@@ -175,29 +162,31 @@ def ready_model():
     return model
 
 
-def session_model():
-    entry = st.session_state.get("cnn")
-    return entry["model"] if entry else None
+def session_model() -> cnn.CNN | None:
+    run = Cnn.RUN.get()
+    return run.model if run else None
 
 
 def progress_belongs_here(job: Job) -> bool:
     """Whether the CNN page should show this job's progress panel: while it runs or waits to be adopted, and after,
     only while its model (or its failure) is what the page shows, so one model is shown at a time."""
-    if job.active or st.session_state.get("cnn_adopted") != job.id:
+    if job.active or Cnn.ADOPTED.get() != job.id:
         return True
-    return st.session_state.get("cnn_shown_job", job.id) == job.id
+    if Cnn.SHOWN_JOB.key not in st.session_state:
+        return True
+    return Cnn.SHOWN_JOB.get() == job.id
 
 
-def _data_line(record) -> str:
-    if record.get("bundled"):
+def _data_line(record: Progress) -> str:
+    if record.bundled:
         return t(
             "Trained on {images:,} images of the bundled MNIST sample (the data directory has no MNIST).",
-            images=record["images"],
+            images=record.images,
         )
-    return t("Trained on {images:,} MNIST training images.", images=record["images"])
+    return t("Trained on {images:,} MNIST training images.", images=record.images)
 
 
-def _status_line(job: Job, record) -> None:
+def _status_line(job: Job, record: Progress | None) -> None:
     if job.status == JobState.QUEUED:
         running, waiting = QUEUE.counts()
         st.info(
@@ -209,12 +198,12 @@ def _status_line(job: Job, record) -> None:
         )
     elif job.status == JobState.RUNNING and record is None:
         st.info(t("Starting: loading MNIST and building the model…"))
-    elif job.status == JobState.RUNNING and record["stopped"]:
+    elif job.status == JobState.RUNNING and record.stopped:
         st.warning(
             t(
                 "Stopped at epoch {epoch}, batch {batch}; measuring its test accuracy…",
-                epoch=record["epoch"],
-                batch=record["batch"],
+                epoch=record.epoch,
+                batch=record.batch,
             )
         )
     elif job.paused:
@@ -233,50 +222,50 @@ def _status_line(job: Job, record) -> None:
         st.warning(
             t(
                 "Stopped at epoch {epoch}, batch {batch}.",
-                epoch=record["epoch"] if record else 0,
-                batch=record["batch"] if record else 0,
+                epoch=record.epoch if record else 0,
+                batch=record.batch if record else 0,
             )
             + reason
         )
     elif job.status == JobState.DONE and record:
-        epochs = record["epoch"]
+        epochs = record.epoch
         template = (
             "Done: test accuracy {accuracy:.2%} after 1 epoch in {seconds:.0f} s."
             if epochs == 1
             else "Done: test accuracy {accuracy:.2%} after {epochs} epochs in {seconds:.0f} s."
         )
-        st.success(t(template, accuracy=record["test_accuracy"], epochs=epochs, seconds=record["elapsed"]))
+        st.success(t(template, accuracy=record.test_accuracy, epochs=epochs, seconds=record.elapsed))
 
 
-def _metrics(record) -> None:
+def _metrics(record: Progress) -> None:
     st.progress(
         record.progress,
         text=t(
             "Epoch {epoch}/{epochs} · batch {batch}/{batches}",
-            epoch=record["epoch"],
-            epochs=record["epochs"],
-            batch=record["batch"],
-            batches=record["batches_per_epoch"],
+            epoch=record.epoch,
+            epochs=record.epochs,
+            batch=record.batch,
+            batches=record.batches_per_epoch,
         ),
     )
     top, bottom = st.columns(3), st.columns(3)
-    top[0].metric(t("loss"), f"{record['loss']:.4f}")
+    top[0].metric(t("loss"), f"{record.loss:.4f}")
     top[1].metric(
         t("train accuracy"),
-        f"{record['train_accuracy']:.1%}",
+        f"{record.train_accuracy:.1%}",
         help=t(
             "A running average over this epoch's batches so far, measured while the weights still "
             "change: that is why it trails the test accuracy after the first epoch."
         ),
     )
-    test = record.get("test_accuracy")
+    test = record.test_accuracy
     top[2].metric(t("test accuracy"), f"{test:.2%}" if test is not None else "…")
-    bottom[0].metric(t("learning rate"), f"{record['lr']:.2g}")
-    bottom[1].metric(t("samples/s"), f"{record['samples_per_s']:,.0f}")
-    bottom[2].metric(t("training images"), f"{record['images']:,}")
+    bottom[0].metric(t("learning rate"), f"{record.lr:.2g}")
+    bottom[1].metric(t("samples/s"), f"{record.samples_per_s:,.0f}")
+    bottom[2].metric(t("training images"), f"{record.images:,}")
     st.caption(
         _data_line(record)
-        + ("" if record["kind"] == "done" else " " + t("About {seconds:.0f} s left.", seconds=record["seconds_left"]))
+        + ("" if record.kind == Stage.DONE else " " + t("About {seconds:.0f} s left.", seconds=record.seconds_left))
     )
 
 
@@ -289,4 +278,4 @@ def show_progress(job: Job, key: str) -> None:
     if record:
         _metrics(record)
         if job.active or job.status in (JobState.DIVERGED, JobState.FAILED):
-            plot(cnn_figures.training_curves(records, tr=t), key=f"{key}_curves")
+            plot(training_figures.training_curves(records, tr=t), key=f"{key}_curves")

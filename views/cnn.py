@@ -6,12 +6,15 @@ import streamlit as st
 
 from core.cnn import settings as cs
 from core.cnn.data import MnistUnavailable, choose_data
+from core.cnn.records import CnnRun, Source
+from core.cnn.settings import RunSettings
 from core.files import model_file
 from core.serving.jobs import job_cost_problem
 from ui import background, cnn_runs, training
 from ui.cnn_results import results
 from ui.common import error_text, lazy_section, setting_widget, t
 from ui.data import data_panel
+from ui.state import Cnn
 from ui.teach import cnn_explained, recipe
 
 
@@ -23,8 +26,8 @@ def available_images() -> int:
         return cs.SUBSET_CHOICES[-1]
 
 
-def settings_form(available: int) -> tuple[dict, int, dict]:
-    """(model config, seed, training keyword arguments) from the widgets; defaults are the lesson's."""
+def settings_form(available: int) -> RunSettings:
+    """The run's settings from the widgets; defaults are the lesson's."""
     left, middle, right = st.columns(3)
     with left:
         conv1 = setting_widget(st.select_slider, cs.CONV1)
@@ -48,53 +51,59 @@ def settings_form(available: int) -> tuple[dict, int, dict]:
             st.session_state.pop(cs.SUBSET_KEY, None)  # the data changed: offer what this data holds
         subset = setting_widget(st.select_slider, subset_setting, format_func=lambda v: f"{v:,}")
         seed = setting_widget(st.number_input, cs.SEED)
-    config = {"conv1_channels": int(conv1), "conv2_channels": int(conv2), "hidden_size": int(hidden)}
-    kwargs = {
-        "epochs": int(epochs),
-        "lr": float(lr),
-        "batch_size": int(batch),
-        "optimizer": optimizer,
-        "step_lr": bool(step_lr),
-        "train_subset": int(subset),
+    return RunSettings(
+        conv1_channels=int(conv1),
+        conv2_channels=int(conv2),
+        hidden_size=int(hidden),
+        optimizer=optimizer,
+        lr=float(lr),
+        step_lr=bool(step_lr),
+        epochs=int(epochs),
+        batch_size=int(batch),
         # a crafted websocket message may carry anything; train() refuses it too
-        "precision": precision if cs.PRECISION.valid(precision) else cs.PRECISION.default,
-    }
-    return config, int(seed), kwargs
+        precision=precision if cs.PRECISION.valid(precision) else cs.PRECISION.default,
+        seed=int(seed),
+        train_subset=int(subset),
+    )
 
 
-def train_controls(config: dict, seed: int, kwargs: dict) -> None:
+def train_controls(run: RunSettings) -> None:
     job = background.current_job()
     busy = job is not None and job.active and background.controls(job)  # watching a shared run does not block Train
-    too_costly = job_cost_problem({**config, **kwargs})  # start_job refuses it too, whatever a crafted click says
+    # start_job refuses a run too costly too, whatever a crafted click says
+    too_costly = job_cost_problem(run.model_config() | run.train_kwargs())
     if too_costly is not None:
         st.warning(error_text(too_costly))
     if st.button(t("Train"), type="primary", key="cnn_train", disabled=busy or too_costly is not None):
         # download=False: a missing MNIST means the bundled sample; only the data line's Download button fetches it.
-        job = background.start_job(config, seed, log_every=None, download=False, **kwargs) or job
+        started = background.start_job(
+            run.model_config(), run.seed, log_every=None, download=False, **run.train_kwargs()
+        )
+        job = started or job
     background.queue_line()
     if job is not None and training.progress_belongs_here(job):
         background.live_progress(job, key="cnn")
 
 
-def model_bytes(entry: dict) -> bytes:
+def model_bytes(run: CnnRun) -> bytes:
     """The session model as a file, serialised once per model."""
-    cached = st.session_state.get("cnn_bytes")
-    if cached is None or cached[0] is not entry["model"]:
+    cached = Cnn.BYTES.get()
+    if cached is None or cached[0] is not run.model:
         buffer = io.BytesIO()
-        model_file.save_model(entry["model"], buffer)
-        cached = (entry["model"], buffer.getvalue())
-        st.session_state["cnn_bytes"] = cached
+        model_file.save_model(run.model, buffer)
+        cached = (run.model, buffer.getvalue())
+        Cnn.BYTES.set(cached)
     return cached[1]
 
 
-def save_and_load(entry: dict | None) -> None:
+def save_and_load(run: CnnRun | None) -> None:
     st.header(t("Save or load a model"))
     left, right = st.columns(2)
     with left:
-        if entry is not None:
+        if run is not None:
             st.download_button(
                 t("Download the model (.pt)"),
-                model_bytes(entry),
+                model_bytes(run),
                 file_name="nn-playground-cnn.pt",
                 mime="application/octet-stream",
                 key="cnn_save",
@@ -103,14 +112,14 @@ def save_and_load(entry: dict | None) -> None:
             st.caption(t("Train a model first to download it."))
     with right:
         upload = st.file_uploader(t("Load a saved model (.pt)"), type=["pt"], key="cnn_upload")
-        if upload is not None and st.session_state.get("cnn_uploaded") != upload.file_id:
+        if upload is not None and Cnn.UPLOADED.get() != upload.file_id:
             try:
                 model = model_file.load_model(upload)
             except ValueError as exc:
                 st.error(t("Could not load that file: {reason}", reason=error_text(exc)))
             else:
-                st.session_state["cnn_uploaded"] = upload.file_id
-                training.set_model(model, [], dict(model.config), source="uploaded")
+                Cnn.UPLOADED.set(upload.file_id)
+                training.set_model(model, [], RunSettings.of(model.config), Source.UPLOADED)
                 st.rerun()
 
 
@@ -128,19 +137,19 @@ if how_section.open:
     with how_section:
         cnn_explained()
 available = available_images()
-config, seed, kwargs = settings_form(available)
+run = settings_form(available)
 lr_section = lazy_section(t("🔎 Find a learning rate"), "cnn_open_lr")
 if lr_section.open:
     with lr_section:
-        cnn_runs.lr_finder_panel(config, seed, kwargs["optimizer"])
-train_controls(config, seed, kwargs)
+        cnn_runs.lr_finder_panel(run)
+train_controls(run)
 training.show_notice()
-entry = st.session_state.get("cnn")
-if entry is not None:
-    cnn_runs.doctor(entry, available)
-    results(entry)
+shown = Cnn.RUN.get()
+if shown is not None:
+    cnn_runs.doctor(shown, available)
+    results(shown)
 cnn_runs.history()
-save_and_load(entry)
+save_and_load(shown)
 recipe_section = lazy_section(t("🔥 The PyTorch recipe: XOR net and CNN side by side"), "cnn_open_recipe")
 if recipe_section.open:
     with recipe_section:

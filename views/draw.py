@@ -17,8 +17,8 @@ from core.files.ready_model import ready_model_info
 from ui import background, training
 from ui.cnn_inside import inside_cnn
 from ui.common import error_text, lazy_section, plot, t
-from ui.lesson_cnn import MODEL_KEY as LESSON_MODEL_KEY
 from ui.pad import drawing_pad
+from ui.state import Cnn
 from ui.teach_draw import preprocessing_explained
 
 PIXEL_ZOOM = 4  # 28×28 shown as 112×112 sharp pixels: an st.image, far cheaper for the browser than a plotly heatmap
@@ -46,21 +46,21 @@ def _ready_or_none():
 def available_models() -> dict[str, tuple[object, str]]:
     """The models this session can read with, newest kind first: key → (model, caption)."""
     models = {}
-    lesson = st.session_state.get(LESSON_MODEL_KEY)
+    lesson = Cnn.LESSON_MODEL.get()
     if lesson is not None:
         models["lesson"] = (
-            lesson["model"],
+            lesson.model,
             t(
                 "Reading with the CNN your run of the lesson's script trained (test accuracy {accuracy:.2%}).",
-                accuracy=lesson["test_accuracy"],
+                accuracy=lesson.test_accuracy,
             ),
         )
     own = training.session_model()
     if own is not None:
-        entry = st.session_state["cnn"]
-        accuracy = entry["records"][-1].get("test_accuracy") if entry["records"] else None
-        caption = t("Reading with your {source} model", source=t(entry["source"]))
-        models["own"] = (own, caption + (f" ({t('test accuracy')} {accuracy:.2%})." if accuracy is not None else "."))
+        run = Cnn.RUN.get()
+        caption = t("Reading with your {source} model", source=t(run.source.value))
+        accuracy = f" ({t('test accuracy')} {run.accuracy:.2%})." if run.accuracy is not None else "."
+        models["own"] = (own, caption + accuracy)
     ready = _ready_or_none()
     if ready is not None:
         models["ready"] = (
@@ -79,21 +79,21 @@ def chosen_model():
     models = available_models()
     if not models:
         return None, ""
-    for key in ("lesson", "own"):  # a model of one's own just arrived: read with it
-        if key in models and st.session_state.get(f"draw_{key}_seen") != id(models[key][0]):
-            st.session_state[f"draw_{key}_seen"] = id(models[key][0])
-            st.session_state["draw_model"] = key
-    if st.session_state.get("draw_model") not in models:
-        st.session_state["draw_model"] = next(iter(models))
+    for key, seen in Cnn.DRAW_SEEN.items():  # a model of one's own just arrived: read with it
+        if key in models and seen.get() != id(models[key][0]):
+            seen.set(id(models[key][0]))
+            Cnn.DRAW_MODEL.set(key)
+    if Cnn.DRAW_MODEL.get() not in models:
+        Cnn.DRAW_MODEL.set(next(iter(models)))
     if len(models) > 1:
         st.radio(
             t("Read with"),
             list(models),
             horizontal=True,
-            key="draw_model",
+            key=Cnn.DRAW_MODEL.key,
             format_func=lambda k: t(MODEL_LABELS[k]),
         )
-    return models[st.session_state["draw_model"]]
+    return models[Cnn.DRAW_MODEL.get()]
 
 
 def zoom(image: np.ndarray) -> np.ndarray:
@@ -247,9 +247,7 @@ st.markdown(
 with st.expander(t("📖 Why preprocessing matters, and the code that does it")):
     preprocessing_explained()
 job = background.current_job()
-if job is not None and (
-    job.active or job.status in ("failed", "diverged") or st.session_state.get("cnn_adopted") != job.id
-):
+if job is not None and (job.active or job.status in ("failed", "diverged") or Cnn.ADOPTED.get() != job.id):
     background.live_progress(job, key="draw")
 model, caption = chosen_model()
 if model is not None:

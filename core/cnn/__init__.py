@@ -1,18 +1,14 @@
-"""The MNIST CNN: `from core import cnn` gives the network and its training, evaluation and prediction."""
+"""The MNIST CNN: `from core import cnn` gives the network (model.py), its training (training.py), evaluation and
+prediction (inference.py)."""
 
+from core.cnn.inference import EVAL_BATCH, evaluate, feature_maps, predict_proba, saliency
 from core.cnn.model import CNN, build_model, difference_from_lesson, lesson_forward, model_device
 from core.cnn.training import (
-    EVAL_BATCH,
     RECIPE,
     check_fits,
-    evaluate,
-    feature_maps,
     lesson_loader,
     loss_and_optimizer,
     normalized_loader,
-    predict_proba,
-    saliency,
-    test_report,
     train,
     train_epoch,
 )
@@ -33,7 +29,6 @@ __all__ = [
     "normalized_loader",
     "predict_proba",
     "saliency",
-    "test_report",
     "train",
     "train_epoch",
 ]

@@ -12,6 +12,7 @@ import torch
 
 from core.cnn import settings
 from core.cnn.data import normalize
+from core.cnn.records import Progress, Stage
 
 LN10 = math.log(10)  # cross-entropy of a uniform guess over ten digits: −log(1/10)
 GUESSING_BAND = 0.15  # a loss within this of ln 10 has learned (almost) nothing
@@ -55,20 +56,23 @@ def dead_units(model, images_uint8: torch.Tensor) -> DeadUnits:
     was_training = model.training
     model.eval()
     with torch.inference_mode():
-        x = model.pool(torch.relu(model.conv1(x)))
-        x = model.pool(torch.relu(model.conv2(x)))
-        hidden = torch.relu(model.fc1(torch.flatten(x, 1)))
+        hidden = model.activations(x).fc1
     model.train(was_training)
     return DeadUnits(int((hidden <= 0).all(0).sum()), hidden.shape[1], len(x))
 
 
-def diagnose(records, run: dict, dead: DeadUnits | None = None, available_images: int | None = None):
-    """Findings for a run: its records, its settings (train()'s names) and optionally dead_units of its model."""
-    logs = [r for r in records if r.get("kind") == "log"]
+def diagnose(
+    records: list[Progress],
+    run: settings.RunSettings,
+    dead: DeadUnits | None = None,
+    available_images: int | None = None,
+) -> list[Finding]:
+    """Findings for a run: its records, its settings and optionally dead_units of its model."""
+    logs = [r for r in records if r.kind == Stage.LOG]
     if not records:
         return []
     findings = []
-    diverged = records[-1].get("diverged") or any(not math.isfinite(r["loss"]) for r in records)
+    diverged = records[-1].diverged or any(not math.isfinite(r.loss) for r in records)
     if diverged:
         return [_diverged(run)]
     if logs and _guessing(records):
@@ -80,16 +84,16 @@ def diagnose(records, run: dict, dead: DeadUnits | None = None, available_images
     return findings
 
 
-def _lr(run: dict) -> float:
-    return float(run.get("lr", settings.LEARNING_RATE.default))
+def _lr(run: settings.RunSettings) -> float:
+    return float(run.lr)
 
 
-def _lower_lr(run: dict, steps: int) -> dict:
+def _lower_lr(run: settings.RunSettings, steps: int) -> dict:
     lower = settings.step_options(settings.LEARNING_RATE, _lr(run), -steps)
     return {"lr": lower} if lower < _lr(run) else {}
 
 
-def _diverged(run: dict) -> Finding:
+def _diverged(run: settings.RunSettings) -> Finding:
     return Finding(
         Symptom.DIVERGED,
         "The loss became NaN or infinite: training diverged",
@@ -101,18 +105,18 @@ def _diverged(run: dict) -> Finding:
     )
 
 
-def _accuracy(record) -> float:
-    return record.get("test_accuracy", record.get("train_accuracy", 0.0))
+def _accuracy(record: Progress) -> float:
+    return record.test_accuracy if record.test_accuracy is not None else record.train_accuracy
 
 
 def _guessing(records) -> bool:
     last = records[-1]
-    return abs(last["loss"] - LN10) < GUESSING_BAND and _accuracy(last) < 0.2
+    return abs(last.loss - LN10) < GUESSING_BAND and _accuracy(last) < 0.2
 
 
-def _guessing_finding(records, run: dict) -> Finding:
+def _guessing_finding(records, run: settings.RunSettings) -> Finding:
     last = records[-1]
-    lr, optimizer = _lr(run), run.get("optimizer", "adam")
+    lr, optimizer = _lr(run), run.optimizer
     too_big = lr > (3e-3 if optimizer == "adam" else 3e-2)
     if too_big:
         advice, fix = "Lower the learning rate to 0.001 (the lesson's value for Adam) and train again.", {"lr": 1e-3}
@@ -126,16 +130,16 @@ def _guessing_finding(records, run: dict) -> Finding:
         "the same probability 1/10 has cross-entropy −log(1/10) = ln 10 ≈ 2.30, and is right one time in "
         "ten: it has learned nothing.",
         advice,
-        {"loss": last["loss"], "accuracy": _accuracy(last), "lr": lr},
+        {"loss": last.loss, "accuracy": _accuracy(last), "lr": lr},
         fix,
     )
 
 
-def _spikes(logs, run: dict) -> list[Finding]:
+def _spikes(logs, run: settings.RunSettings) -> list[Finding]:
     best = math.inf
     for index, record in enumerate(logs):
         window = logs[max(0, index - SPIKE_WINDOW + 1) : index + 1]
-        loss = sum(r["loss"] for r in window) / len(window)
+        loss = sum(r.loss for r in window) / len(window)
         if best < math.inf and loss > SPIKE_FACTOR * best and loss - best > SPIKE_RISE:
             return [
                 Finding(
@@ -152,22 +156,22 @@ def _spikes(logs, run: dict) -> list[Finding]:
     return []
 
 
-def _overfitting(records, run: dict, available_images: int | None) -> list[Finding]:
-    measured = [r for r in records if r.get("test_accuracy") is not None and not r.get("stopped")]
+def _overfitting(records, run: settings.RunSettings, available_images: int | None) -> list[Finding]:
+    measured = [r for r in records if r.test_accuracy is not None and not r.stopped]
     if not measured:
         return []
     last = measured[-1]
-    gap = last["train_accuracy"] - last["test_accuracy"]
+    gap = last.train_accuracy - last.test_accuracy
     if gap < OVERFIT_GAP:
         return []
-    used = last.get("images")
+    used = last.images
     if available_images and used and used < available_images:
         advice, fix = "Train on more images: {available:,} are available.", {"train_subset": available_images}
     else:
-        best = max(measured, key=lambda r: r["test_accuracy"])
+        best = max(measured, key=lambda r: r.test_accuracy)
         advice = "Train for fewer epochs (test accuracy was best after epoch {best_epoch}), or give it more data."
-        fix = {"epochs": best["epoch"]} if best["epoch"] < last["epoch"] else {}
-    best_epoch = max(measured, key=lambda r: r["test_accuracy"])["epoch"]
+        fix = {"epochs": best.epoch} if best.epoch < last.epoch else {}
+    best_epoch = max(measured, key=lambda r: r.test_accuracy).epoch
     return [
         Finding(
             Symptom.OVERFITTING,
@@ -176,8 +180,8 @@ def _overfitting(records, run: dict, available_images: int | None) -> list[Findi
             "only {test:.1%}. It is memorising its {images:,} training images instead of learning digits.",
             advice,
             {
-                "train": last["train_accuracy"],
-                "test": last["test_accuracy"],
+                "train": last.train_accuracy,
+                "test": last.test_accuracy,
                 "images": used or 0,
                 "available": available_images or 0,
                 "best_epoch": best_epoch,
@@ -187,7 +191,7 @@ def _overfitting(records, run: dict, available_images: int | None) -> list[Findi
     ]
 
 
-def _dead(dead: DeadUnits, run: dict) -> list[Finding]:
+def _dead(dead: DeadUnits, run: settings.RunSettings) -> list[Finding]:
     count, total = dead.count, dead.total
     if total == 0 or count / total < DEAD_SHARE:
         return []

@@ -1,54 +1,18 @@
 """The numbers behind "inside the CNN" for one digit: every layer's tensor, one output pixel's convolution
 arithmetic, the max-pool window that keeps it, and the softmax steps.
 
-The model's forward pools before ReLU for speed (the two commute, so the numbers are identical); this module
-follows the lesson's order, conv → ReLU → pool, because that is the order the student reads.
+The model's forward pools before ReLU for speed (the two commute, so the numbers are identical); CNN.activations,
+which this module reads, follows the lesson's order, conv → ReLU → pool, because that is the order the student reads.
 """
 
 import hashlib
 from dataclasses import dataclass
-from enum import Enum
 
 import numpy as np
 import torch
 
-from core.cnn import CNN, model_device
 from core.cnn.data import normalize_unit
-
-
-class ConvLayer(Enum):
-    CONV1 = 1
-    CONV2 = 2
-
-
-@dataclass(frozen=True)
-class Activations:
-    """One image's tensors through the network, in the lesson's order (float32 NumPy, batch dimension dropped)."""
-
-    image: np.ndarray  # 28×28 in [0, 1], as given
-    x: np.ndarray  # 1×28×28, normalised with MNIST's mean and std: what conv1 reads
-    conv1: np.ndarray  # C1×28×28 before ReLU
-    relu1: np.ndarray  # C1×28×28
-    pool1: np.ndarray  # C1×14×14
-    conv2: np.ndarray  # C2×14×14 before ReLU
-    relu2: np.ndarray  # C2×14×14
-    pool2: np.ndarray  # C2×7×7
-    flat: np.ndarray  # C2·7·7
-    fc1: np.ndarray  # hidden, after ReLU
-    logits: np.ndarray  # 10
-
-    def layer_input(self, layer: ConvLayer) -> np.ndarray:
-        return self.x if layer is ConvLayer.CONV1 else self.pool1
-
-    def layer_output(self, layer: ConvLayer) -> np.ndarray:
-        """The conv layer's output before ReLU."""
-        return self.conv1 if layer is ConvLayer.CONV1 else self.conv2
-
-    def after_relu(self, layer: ConvLayer) -> np.ndarray:
-        return self.relu1 if layer is ConvLayer.CONV1 else self.relu2
-
-    def pooled(self, layer: ConvLayer) -> np.ndarray:
-        return self.pool1 if layer is ConvLayer.CONV1 else self.pool2
+from core.cnn.model import CNN, Activations, ConvLayer, model_device
 
 
 def image_digest(image: np.ndarray) -> str:
@@ -65,22 +29,11 @@ def as_image(image) -> np.ndarray:
 
 
 def activations(model: CNN, image) -> Activations:
-    """Run one image through the model's own layers, conv → ReLU → pool as the lesson writes it."""
-    image = as_image(image)
+    """One 28×28 image in [0, 1] through the model's layers, conv → ReLU → pool as the lesson writes it."""
     parameter = next(model.parameters())
-    x = normalize_unit(torch.from_numpy(image)[None]).to(device=model_device(model), dtype=parameter.dtype)
+    x = normalize_unit(torch.from_numpy(as_image(image))[None]).to(device=model_device(model), dtype=parameter.dtype)
     with torch.inference_mode():
-        conv1 = model.conv1(x)
-        relu1 = torch.relu(conv1)
-        pool1 = model.pool(relu1)
-        conv2 = model.conv2(pool1)
-        relu2 = torch.relu(conv2)
-        pool2 = model.pool(relu2)
-        flat = torch.flatten(pool2, 1)
-        fc1 = torch.relu(model.fc1(flat))
-        logits = model.fc2(fc1)
-    arrays = [t[0].float().cpu().numpy() for t in (x, conv1, relu1, pool1, conv2, relu2, pool2, flat, fc1, logits)]
-    return Activations(image, *arrays)
+        return model.activations(x).first()
 
 
 def shapes(acts: Activations) -> list[tuple[str, tuple[int, ...]]]:

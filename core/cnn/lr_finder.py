@@ -14,7 +14,6 @@ import torch
 
 from core import cnn
 from core.cnn.data import choose_data, load_split, normalize
-from core.cnn.records import RecordView
 from core.errors import UserError
 
 MAX_STEPS = 200
@@ -24,7 +23,7 @@ BLOW_UP = 4.0  # stop once the smoothed loss is 4× its best: the rates beyond o
 
 
 @dataclass(frozen=True, eq=False)
-class LrStep(RecordView):
+class LrStep:
     step: int
     steps: int
     lr: float

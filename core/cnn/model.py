@@ -1,8 +1,12 @@
-"""The lesson's MNIST CNN, defined once: the network, the post's forward beside the page's, a seeded builder."""
+"""The lesson's MNIST CNN, defined once: the network, the post's forward beside the page's, every layer's
+activations (the one path the explainer, the training doctor and the feature maps read), a seeded builder."""
 
 import copy
 import threading
+from dataclasses import dataclass, fields
+from enum import Enum
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -21,12 +25,6 @@ class CNN(nn.Module):
         self.fc1 = nn.Linear(conv2_channels * 7 * 7, hidden_size)
         self.fc2 = nn.Linear(hidden_size, 10)
 
-    def features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """The two conv blocks' outputs after ReLU, before pooling."""
-        a1 = self.relu(self.conv1(x))
-        a2 = self.relu(self.conv2(self.pool(a1)))
-        return a1, a2
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # The lesson writes pool(relu(conv(x))). ReLU is non-decreasing, so it never changes which value of a 2x2
         # window is largest: relu(max(a, b)) = max(relu(a), relu(b)). Pooling first gives the same numbers and
@@ -36,6 +34,58 @@ class CNN(nn.Module):
         x = torch.flatten(x, 1)
         x = F.relu_(self.fc1(x))
         return self.fc2(x)
+
+    def activations(self, x: torch.Tensor) -> "Activations":
+        """Every layer's output for a batch, in the lesson's order conv → ReLU → pool: the one path the explainer,
+        the training doctor and the feature maps read (no gradients: call it under torch.inference_mode())."""
+        conv1 = self.conv1(x)
+        relu1 = self.relu(conv1)
+        pool1 = self.pool(relu1)
+        conv2 = self.conv2(pool1)
+        relu2 = self.relu(conv2)
+        pool2 = self.pool(relu2)
+        flat = torch.flatten(pool2, 1)
+        fc1 = self.relu(self.fc1(flat))
+        return Activations(x, conv1, relu1, pool1, conv2, relu2, pool2, flat, fc1, self.fc2(fc1))
+
+
+class ConvLayer(Enum):
+    CONV1 = 1
+    CONV2 = 2
+
+
+@dataclass(frozen=True)
+class Activations:
+    """The tensors of one pass through the CNN in the lesson's order, a batch of them (torch) or, after first(),
+    one image's (float32 NumPy, batch dimension dropped)."""
+
+    x: torch.Tensor | np.ndarray  # what conv1 reads: 1×28×28 per image
+    conv1: torch.Tensor | np.ndarray  # C1×28×28 before ReLU
+    relu1: torch.Tensor | np.ndarray  # C1×28×28
+    pool1: torch.Tensor | np.ndarray  # C1×14×14
+    conv2: torch.Tensor | np.ndarray  # C2×14×14 before ReLU
+    relu2: torch.Tensor | np.ndarray  # C2×14×14
+    pool2: torch.Tensor | np.ndarray  # C2×7×7
+    flat: torch.Tensor | np.ndarray  # C2·7·7
+    fc1: torch.Tensor | np.ndarray  # hidden, after ReLU
+    logits: torch.Tensor | np.ndarray  # 10
+
+    def first(self) -> "Activations":
+        """The first image's tensors as float32 NumPy arrays."""
+        return Activations(*(getattr(self, f.name)[0].float().cpu().numpy() for f in fields(self)))
+
+    def layer_input(self, layer: ConvLayer):
+        return self.x if layer is ConvLayer.CONV1 else self.pool1
+
+    def layer_output(self, layer: ConvLayer):
+        """The conv layer's output before ReLU."""
+        return self.conv1 if layer is ConvLayer.CONV1 else self.conv2
+
+    def after_relu(self, layer: ConvLayer):
+        return self.relu1 if layer is ConvLayer.CONV1 else self.relu2
+
+    def pooled(self, layer: ConvLayer):
+        return self.pool1 if layer is ConvLayer.CONV1 else self.pool2
 
 
 def lesson_forward(self: CNN, x: torch.Tensor) -> torch.Tensor:

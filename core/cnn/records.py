@@ -1,33 +1,16 @@
-"""Typed records that CNN training and the learning-rate finder yield.
+"""Typed CNN records, read by attribute: the Progress that training yields, and a session's CnnRun."""
 
-Each record is a frozen dataclass. It also reads like a dict (record["loss"], record.get("test_accuracy"),
-"test_accuracy" in record), because figures and the job queue read records that way; a field that is None is
-simply absent from that view, as the key was before records had types.
-"""
+from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
+from core.cnn.settings import RunSettings
 
-class RecordView(Mapping):
-    """Read-only dict view of a dataclass's fields that are not None."""
-
-    def __getitem__(self, name: str):
-        value = getattr(self, name, None) if name in self._names() else None
-        if value is None:
-            raise KeyError(name)
-        return value
-
-    def __iter__(self):
-        return (name for name in self._names() if getattr(self, name) is not None)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-    @classmethod
-    def _names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+if TYPE_CHECKING:  # the doctor imports these records; the run record only names its type
+    from core.cnn.doctor import DeadUnits
+    from core.cnn.model import CNN
 
 
 class Stage(StrEnum):
@@ -37,7 +20,7 @@ class Stage(StrEnum):
 
 
 @dataclass(frozen=True, eq=False)
-class Progress(RecordView):
+class Progress:
     """One moment of a training run."""
 
     kind: Stage
@@ -69,3 +52,40 @@ class Progress(RecordView):
     def epoch_position(self) -> float:
         """Epochs done as a fraction (1.5 = halfway through the second epoch), for plotting."""
         return self.epoch - 1 + self.batch / max(1, self.batches_per_epoch)
+
+
+class Source(StrEnum):
+    TRAINED = "trained"
+    UPLOADED = "uploaded"
+
+
+@dataclass(eq=False)
+class CnnRun:
+    """One model of a session's run history: the model, how it was trained and where it came from.
+
+    Not frozen: the memory budget may take its model back for another visitor (evicted), and the training doctor's
+    dead-unit count is kept once measured. Compared by identity: the pages ask whether it is the run shown."""
+
+    model: CNN | None
+    records: list[Progress]
+    settings: RunSettings
+    source: Source
+    job: str | None = None  # the job that trained it
+    number: int = 0  # "Run 3" in the history, counted per session
+    budget_key: str = ""  # its entry in core.serving.memory.BUDGET
+    evicted: bool = False
+    dead: DeadUnits | None = None
+
+    @property
+    def accuracy(self) -> float | None:
+        """The final test accuracy when its run measured one (an uploaded model has no records)."""
+        return self.records[-1].test_accuracy if self.records else None
+
+
+@dataclass(frozen=True)
+class LessonModel:
+    """The model the Lesson page's run of the post's script left, which the Draw page offers too."""
+
+    model: CNN
+    test_accuracy: float
+    job: str

@@ -1,10 +1,12 @@
 """The CNN page's settings, each declared once (URL key, English label, default, allowed values).
 
 The widgets, the links, the training doctor's suggested fixes, the run history's labels and the exported script all
-read these records. A run's settings travel as a dict keyed by train()'s and CNN()'s own argument names (RUN_KEYS).
+read these records. A run's settings travel as a RunSettings record whose field names are train()'s and CNN()'s own
+argument names (RUN_KEYS).
 """
 
 import math
+from dataclasses import dataclass, fields, replace
 
 from core.serving.device import PRECISIONS
 from core.settings import Setting
@@ -33,17 +35,22 @@ SUBSET_CHOICES = (1000, 2000, 5000, 10000, 20000, 30000, 60000)
 OPTIMIZER_NAMES = {"adam": "Adam", "sgd": "SGD + momentum 0.9"}
 
 
+# How many training images a run draws: any whole number up to full MNIST's; the widget offers training_images().
+TRAIN_SUBSET = Setting(
+    SUBSET_KEY,
+    "Training images (a subset trains faster)",
+    SUBSET_CHOICES[-1],
+    low=1,
+    high=SUBSET_CHOICES[-1],
+    help="A run draws this many of the data's training images at random; the largest choice is all of them.",
+)
+
+
 def training_images(available: int) -> Setting:
-    """How many training images to use: round numbers below what the data holds, then all of it (the default)."""
+    """The widget's choices: round numbers below what the data holds, then all of it (the default)."""
     available = max(1, int(available))
     options = tuple(n for n in SUBSET_CHOICES if n < available) + (available,)
-    return Setting(
-        SUBSET_KEY,
-        "Training images (a subset trains faster)",
-        available,
-        options=options,
-        help="A run draws this many of the data's training images at random; the largest choice is all of them.",
-    )
+    return replace(TRAIN_SUBSET, default=available, options=options)
 
 
 MODEL_KEYS = {"conv1_channels": CONV1, "conv2_channels": CONV2, "hidden_size": HIDDEN}
@@ -56,6 +63,8 @@ TRAIN_KEYS = {
     "precision": PRECISION,
 }
 RUN_KEYS = {**MODEL_KEYS, **TRAIN_KEYS, "seed": SEED}
+# The largest model the page builds: what an uploaded model may be at most (core.files.model_file's PAGE_LIMITS).
+MODEL_MAXIMA = {name: max(setting.options) for name, setting in MODEL_KEYS.items()}
 
 
 def widget_key(name: str) -> str:
@@ -78,7 +87,38 @@ def step_options(setting: Setting, value, steps: int):
 LABELS = {**{name: setting.label for name, setting in RUN_KEYS.items()}, "train_subset": "Training images"}
 
 
-def differences(runs: list[dict]) -> list[list[tuple[str, object]]]:
+@dataclass(frozen=True)
+class RunSettings:
+    """One run's settings, the page's defaults (the lesson's) where not given. train_subset None: all images."""
+
+    conv1_channels: int = CONV1.default
+    conv2_channels: int = CONV2.default
+    hidden_size: int = HIDDEN.default
+    optimizer: str = OPTIMIZER.default
+    lr: float = LEARNING_RATE.default
+    step_lr: bool = STEP_LR.default
+    epochs: int = EPOCHS.default
+    batch_size: int = BATCH_SIZE.default
+    precision: str = PRECISION.default
+    seed: int = SEED.default
+    train_subset: int | None = None
+
+    @classmethod
+    def of(cls, values: dict) -> "RunSettings":
+        """The settings named in a dict of train()'s and CNN()'s arguments (other keys ignored)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{name: value for name, value in values.items() if name in names})
+
+    def model_config(self) -> dict:
+        """CNN()'s arguments."""
+        return {name: getattr(self, name) for name in MODEL_KEYS}
+
+    def train_kwargs(self) -> dict:
+        """train()'s arguments besides the model, the data and the seed."""
+        return {name: getattr(self, name) for name in TRAIN_KEYS} | {"train_subset": self.train_subset}
+
+
+def differences(runs: list[RunSettings]) -> list[list[tuple[str, object]]]:
     """For each run's settings, the (English label, value) pairs of the settings that are not the same in all runs."""
-    names = [name for name in LABELS if len({repr(run.get(name)) for run in runs}) > 1]
-    return [[(LABELS[name], run.get(name)) for name in names] for run in runs]
+    names = [name for name in LABELS if len({repr(getattr(run, name)) for run in runs}) > 1]
+    return [[(LABELS[name], getattr(run, name)) for name in names] for run in runs]

@@ -1,4 +1,4 @@
-"""The lesson's training loop wrapped to run fast and report progress; evaluation and prediction."""
+"""The lesson's training loop wrapped to run fast and report progress (evaluation and prediction: inference.py)."""
 
 import math
 import numbers
@@ -6,26 +6,18 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 
-import numpy as np
 import torch
 from torch import nn
 
-from core.cnn.data import MEAN, STD, choose_data, load_split, normalize, normalize_unit
-from core.cnn.model import CNN, model_device
+from core.cnn.data import MEAN, STD, choose_data, load_split, normalize
+from core.cnn.inference import evaluate
+from core.cnn.mixed_precision import ScaledSteps, forward_in
+from core.cnn.model import CNN
 from core.cnn.records import Progress, Stage
 from core.errors import UserError
 from core.serving.device import Precision, configure_torch, resolve_device, resolve_precision
 from core.serving.memory import keep_freed_memory
-
-# Keeps conv1's output (250×32×28×28 floats, 25 MB) under glibc's mmap threshold: see
-# core.serving.memory.keep_freed_memory.
-EVAL_BATCH = 250
-
-
-def _inference_ready(model: nn.Module) -> torch.device:
-    """Put the weights in channels_last, as training leaves them, so a reloaded model predicts bit for bit the same."""
-    model.to(memory_format=torch.channels_last)
-    return model_device(model)
+from core.settings import whole
 
 
 def _make_optimizer(model, name: str, lr: float, momentum: float, device: torch.device):
@@ -44,110 +36,18 @@ def loss_and_optimizer(model: nn.Module, optimizer: str = "adam", lr: float = 1e
     return nn.CrossEntropyLoss(), _make_optimizer(model, optimizer, lr, momentum, resolve_device(device))
 
 
-def _whole(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def _check_hyperparameters(epochs, lr, batch_size, train_subset):
-    if not _whole(epochs) or epochs < 1:
+    if not whole(epochs) or epochs < 1:
         raise UserError("Epochs must be a whole number of at least 1 (got {value}).", value=repr(epochs))
     if not (isinstance(lr, numbers.Real) and math.isfinite(lr) and lr > 0):
         raise UserError("The learning rate must be a positive finite number (got {value}).", value=repr(lr))
-    if not _whole(batch_size) or batch_size < 1:
+    if not whole(batch_size) or batch_size < 1:
         raise UserError("The batch size must be a whole number of at least 1 (got {value}).", value=repr(batch_size))
-    if train_subset is not None and (not _whole(train_subset) or train_subset < 1):
+    if train_subset is not None and (not whole(train_subset) or train_subset < 1):
         raise UserError(
             "The number of training images must be a whole number of at least 1 (got {value}).",
             value=repr(train_subset),
         )
-
-
-def evaluate(
-    model: nn.Module, images: torch.Tensor, labels: torch.Tensor, precision: str | Precision = "float32"
-) -> tuple[float, torch.Tensor]:
-    """(accuracy, predicted labels on the CPU) for uint8 images, in large inference batches.
-
-    precision: as train()'s; train() evaluates in the precision it trains in, the pages in float32 by default."""
-    keep_freed_memory()
-    device = _inference_ready(model)
-    forward = _forward_in(model, _resolved(precision, device))
-    was_training = model.training
-    model.eval()
-    predictions = []
-    with torch.inference_mode():
-        for start in range(0, len(images), EVAL_BATCH):
-            batch = normalize(images[start : start + EVAL_BATCH].to(device)).contiguous(
-                memory_format=torch.channels_last
-            )
-            predictions.append(forward(batch).argmax(1))
-    model.train(was_training)
-    predicted = torch.cat(predictions).cpu()
-    return float((predicted == labels.cpu()).float().mean()), predicted
-
-
-def _resolved(precision: str | Precision, device: torch.device) -> Precision:
-    return precision if isinstance(precision, Precision) else resolve_precision(precision, device)
-
-
-class _Autocast:
-    """The model as train_epoch and evaluate see it in a 16-bit run: its forward pass under torch.autocast, the
-    logits handed back in float32 for the loss. The weights stay float32 (autocast multiplies 16-bit copies of them)
-    and so does the optimizer.
-
-    It lives here, outside train_epoch, so the recipe the page shows stays the lesson's. One autocast per batch, not
-    one around the loop: autocast keeps its 16-bit copy of each weight until the context exits, so a loop inside one
-    context trains on stale copies (measured: with Adam's step inside it, the loss never moved from 2.2959).
-    """
-
-    def __init__(self, model: nn.Module, precision: Precision):
-        self.model, self.precision = model, precision
-
-    def train(self, mode: bool = True):
-        self.model.train(mode)
-        return self
-
-    def __call__(self, images: torch.Tensor) -> torch.Tensor:
-        with torch.autocast(self.precision.device_type, dtype=self.precision.dtype):
-            outputs = self.model(images)
-        return outputs.float()
-
-
-def _forward_in(model: nn.Module, precision: Precision):
-    return _Autocast(model, precision) if precision.autocast else model
-
-
-class _ScaledBackward(torch.autograd.Function):
-    """float16 only: the loss's value as it is (train_epoch's loss.item() reads the true loss), its backward
-    multiplied by the GradScaler's scale, so small gradients do not round to zero in float16."""
-
-    @staticmethod
-    def forward(ctx, loss, scale):
-        ctx.save_for_backward(scale)
-        return loss.clone()
-
-    @staticmethod
-    def backward(ctx, gradient):
-        (scale,) = ctx.saved_tensors
-        return gradient * scale, None
-
-
-class _ScaledSteps:
-    """float16 only: the optimizer as train_epoch sees it. step() unscales the gradients, skips a step whose
-    gradients overflowed, and adjusts the scale (torch.amp.GradScaler); the optimizer itself is the plain one."""
-
-    def __init__(self, optimizer, device: torch.device):
-        self.optimizer, self.scaler = optimizer, torch.amp.GradScaler(device.type)
-        self.one = torch.ones((), device=device)
-
-    def criterion(self, criterion):
-        return lambda outputs, labels: _ScaledBackward.apply(criterion(outputs, labels), self.scaler.scale(self.one))
-
-    def zero_grad(self) -> None:
-        self.optimizer.zero_grad()
-
-    def step(self) -> None:
-        self.scaler.step(self.optimizer)
-        self.scaler.update()
 
 
 def train_epoch(model: nn.Module, batches, criterion, optimizer) -> float:
@@ -243,9 +143,9 @@ def _loop_parts(model, precision: Precision, tally: _Tally, opt, device):
     """What train_epoch is handed: the model, the criterion and the optimizer, as they are in float32; in 16 bits the
     model runs under autocast, and for float16 the loss's backward is scaled and the step unscaled."""
     if not precision.scaled:
-        return _forward_in(model, precision), tally.loss, opt
-    steps = _ScaledSteps(opt, device)
-    return _forward_in(model, precision), steps.criterion(tally.loss), steps
+        return forward_in(model, precision), tally.loss, opt
+    steps = ScaledSteps(opt, device)
+    return forward_in(model, precision), steps.criterion(tally.loss), steps
 
 
 def check_fits(device: torch.device, model: nn.Module, images: int, batch_size: int) -> None:
@@ -393,72 +293,3 @@ def _finish(
         diverged=diverged,
         elapsed=time.perf_counter() - started,
     )
-
-
-def _as_unit_images(images) -> torch.Tensor:
-    arr = np.asarray(images, dtype=np.float32)
-    if arr.ndim == 2:
-        arr = arr[None]
-    if arr.ndim != 3 or arr.shape[1:] != (28, 28):
-        raise ValueError(f"expected images of shape (N, 28, 28), got {arr.shape}")
-    return torch.from_numpy(np.clip(np.nan_to_num(arr), 0.0, 1.0))
-
-
-def predict_proba(model: nn.Module, images, precision: str = "float32") -> np.ndarray:
-    """Float (N, 28, 28) in [0, 1], white digit on black → (N, 10) class probabilities.
-
-    precision: as train()'s. The Draw page keeps float32: for one image the time is overhead, not arithmetic, and
-    autocast adds a 16-bit copy of every weight per call."""
-    device = _inference_ready(model)
-    forward = _forward_in(model, _resolved(precision, device))
-    dtype = next(model.parameters()).dtype
-    x = (
-        normalize_unit(_as_unit_images(images))
-        .to(device=device, dtype=dtype)
-        .contiguous(memory_format=torch.channels_last)
-    )
-    was_training = model.training
-    model.eval()
-    with torch.inference_mode():
-        probabilities = torch.softmax(forward(x).float(), dim=1).cpu().numpy()
-    model.train(was_training)
-    return probabilities
-
-
-def feature_maps(model: CNN, image) -> tuple[np.ndarray, np.ndarray]:
-    """Activations of conv1 (C1×28×28) and conv2 (C2×14×14) for one image in [0, 1]."""
-    x = normalize_unit(_as_unit_images(image)).to(model_device(model))
-    with torch.inference_mode():
-        a1, a2 = model.features(x)
-    return a1[0].cpu().numpy(), a2[0].cpu().numpy()
-
-
-def saliency(model: CNN, image, label: int | None = None) -> np.ndarray:
-    """|d logit / d pixel| for the predicted (or given) class: the pixels that pushed the decision."""
-    parameter = next(model.parameters())
-    x = normalize_unit(_as_unit_images(image)).to(device=parameter.device, dtype=parameter.dtype).requires_grad_(True)
-    was_training = model.training
-    model.eval()
-    with torch.enable_grad():
-        logits = model(x)
-        target = int(logits.argmax(1)) if label is None else int(label)
-        (gradient,) = torch.autograd.grad(logits[0, target], x)
-    model.train(was_training)
-    return gradient[0, 0].abs().float().cpu().numpy()
-
-
-def test_report(model: CNN, data_root, max_mistakes: int = 40) -> dict:
-    """Accuracy, 10×10 confusion matrix and the first misclassified test digits."""
-    images, labels = load_split(data_root, train=False, download=False)
-    accuracy, predicted = evaluate(model, images, labels)
-    confusion = torch.bincount(labels * 10 + predicted, minlength=100).reshape(10, 10).numpy()
-    wrong = torch.nonzero(predicted != labels).flatten()[:max_mistakes]
-    return {
-        "accuracy": accuracy,
-        "confusion": confusion,
-        "count": len(labels),
-        "mistake_images": images[wrong].numpy().astype(np.float32) / 255.0,
-        "mistake_labels": labels[wrong].numpy(),
-        "mistake_predictions": predicted[wrong].numpy(),
-        "sample_images": images[:10].numpy().astype(np.float32) / 255.0,
-    }

@@ -19,8 +19,7 @@ from enum import StrEnum
 
 import torch
 
-from core.cnn import CNN
-from core.cnn.records import RecordView
+from core.cnn.model import CNN, Activations
 from core.lesson.code import BLOCK
 from core.lesson.programs import namespace, printer
 from core.cnn.data import MEAN, STD, choose_data, load_split
@@ -40,8 +39,8 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True, eq=False)
-class ScriptRecord(RecordView):
-    """One record of a script run; reads like a dict too, as the job queue reads records."""
+class ScriptRecord:
+    """One record of a script run."""
 
     kind: Kind
     text: str = ""
@@ -74,8 +73,8 @@ class LessonCNN(CNN):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return super().forward(x * STD + MEAN)
 
-    def features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return super().features(x * STD + MEAN)
+    def activations(self, x: torch.Tensor) -> Activations:
+        return super().activations(x * STD + MEAN)
 
 
 def script_data(data_root) -> ScriptData:

@@ -424,9 +424,9 @@ class JobQueue:
             last = job.last or {}
             job.status = (
                 JobState.DIVERGED
-                if last.get("diverged")
+                if getattr(last, "diverged", False)
                 else JobState.STOPPED
-                if last.get("stopped") or job.should_stop()
+                if getattr(last, "stopped", False) or job.should_stop()
                 else JobState.DONE
             )
         except Exception as exc:  # the page shows the message; the traceback goes to the server log

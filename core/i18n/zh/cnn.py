@@ -84,8 +84,7 @@ ZH: dict[str, str] = {
     "Unknown optimizer {name}: use adam or sgd.": "未知的优化器 {name}：请使用 adam 或 sgd。",
     "The learning-rate range must satisfy 0 < start < end ≤ 10 (got {start} to {end}).": "学习率范围必须满足 0 < 起点 < 终点 ≤ 10（当前为 {start} 到 {end}）。",
     "The range test takes 2 to {most} steps of batches of 1 to 512 images.": "学习率范围测试需要 2 到 {most} 步，每批 1 到 512 张图像。",
-    "The run's learning rate is {value}; it must be a positive number.": "这次训练的学习率为 {value}；它必须是正数。",
-    "The run's {name} is {value}; it must be a whole number from {low} to {high}.": "这次训练的 {name} 为 {value}；它必须是 {low} 到 {high} 之间的整数。",
+    "The run's {name} is {value}; it is not one of the page's values.": "这次训练的 {name} 为 {value}；它不是本页可选的值。",
     "Stopped at epoch {epoch}, batch {batch}; measuring its test accuracy…": "已在第 {epoch} 轮第 {batch} 批停止；正在测量它的测试准确率…",
     "Paused for a moment: a short run goes first; yours continues by itself.": "暂停片刻：一个短训练先运行；你的训练会自动继续。",
     # The recipe and "How it works" (ui/teach.py)
