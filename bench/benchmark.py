@@ -140,7 +140,7 @@ def project_worker(root, epochs, device, seed, precision, eval_repeats) -> dict:
     started = previous = time.perf_counter()
     for record in cnn.train(model, root, epochs=epochs, device=device, seed=seed, precision=precision):
         now = time.perf_counter()
-        if record["kind"] in ("epoch", "done"):
+        if record.kind in ("epoch", "done"):
             eval_s += now - previous
         previous, last = now, record
     sync(device)
@@ -153,7 +153,7 @@ def project_worker(root, epochs, device, seed, precision, eval_repeats) -> dict:
     return {
         "samples_per_s": n / (total_s - eval_s),
         "e2e_samples_per_s": n / total_s,
-        "accuracy": last["test_accuracy"],
+        "accuracy": last.test_accuracy,
         "eval_samples_per_s": eval_repeats * len(test_images) / (time.perf_counter() - started),
         "threads": torch.get_num_threads(),
         "ran_in": last.precision,

@@ -57,7 +57,7 @@ def project(root, epochs, seed) -> float:
             cnn.build_model(seed), root, epochs=epochs, lr=1e-3, batch_size=64, device="cpu", seed=seed, download=False
         )
     )
-    return records[-1]["test_accuracy"]
+    return records[-1].test_accuracy
 
 
 def main():
