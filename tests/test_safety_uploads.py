@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import safetensors.torch
 import torch
-from PIL import Image
+from PIL import ExifTags, Image
 
 from core import cnn
 from core.cnn import settings as cnn_settings
@@ -315,9 +315,18 @@ def test_degenerate_shapes_get_a_clear_message(size):
 def test_phone_photos_are_turned_upright():
     tall = Image.new("RGB", (60, 90), "white")
     exif = Image.Exif()
-    exif[image_file.ORIENTATION_TAG] = 6  # stored sideways: rotate 90° clockwise to show
+    exif[ExifTags.Base.Orientation] = 6  # stored sideways: rotate 90° clockwise to show
     assert digits.read_image_file(encode(tall, "JPEG", exif=exif)).shape == (60, 90, 4)
     assert digits.read_image_file(encode(tall, "JPEG")).shape == (90, 60, 4)
+
+
+def test_a_pngs_exif_orientation_is_followed_too():
+    marked = Image.new("L", (60, 90), 255)
+    marked.putpixel((0, 0), 0)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 3  # stored upside down
+    pixels = digits.read_image_file(encode(marked, "PNG", exif=exif))
+    assert pixels.shape == (90, 60, 4) and pixels[-1, -1, 0] == 0 and pixels[0, 0, 0] == 255
 
 
 def test_degenerate_uploads_on_the_draw_page_get_the_message(lesson_model_run):
