@@ -143,7 +143,8 @@ def test_a_file_declaring_a_smaller_model_than_its_weights_is_refused():
     [
         (lambda h: h.update({"extra": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}), "expected the tensors"),
         (lambda h: h.pop("fc2.bias"), "expected the tensors"),
-        (lambda h: h["fc2.bias"].update({"shape": [True] * 10}), "fc2.bias has shape"),
+        (lambda h: h["fc2.bias"].update({"shape": [True] * 10}), "describes weight fc2.bias oddly"),
+        (lambda h: h["fc2.bias"].update({"shape": [5, 2]}), "fc2.bias has shape"),
         (lambda h: h["fc2.bias"].update({"data_offsets": [0]}), "describes weight fc2.bias oddly"),
         (lambda h: h["fc2.bias"].update({"note": "x"}), "describes weight fc2.bias oddly"),
         (lambda h: h.pop("__metadata__"), "format tag is missing"),

@@ -75,12 +75,10 @@ def load_model(file):
 
 def _read_bytes(file) -> bytes:
     if isinstance(file, (str, Path)):
-        path = Path(file)
-        if not path.is_file():
-            raise ModelFileError("No model file at {path}.", path=str(path))
-        if path.stat().st_size > MAX_MODEL_BYTES:
-            raise ModelFileError("The model file is larger than {mb} MB.", mb=MAX_MODEL_BYTES // 2**20)
-        return path.read_bytes()
+        if not Path(file).is_file():
+            raise ModelFileError("No model file at {path}.", path=str(file))
+        with open(file, "rb") as opened:
+            return _read_bytes(opened)
     if isinstance(file, (bytes, bytearray)):
         data = bytes(file)
     elif hasattr(file, "read"):
@@ -197,7 +195,9 @@ def _check_tensors(header: dict, expected: dict, weight_bytes: int) -> None:
     spans = []
     for name, shape in expected.items():
         entry = header[name]
-        if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
+        if not (isinstance(entry, dict) and set(entry) == {"dtype", "shape", "data_offsets"}) or not (
+            _whole_numbers(entry["shape"]) and _whole_numbers(entry["data_offsets"]) and len(entry["data_offsets"]) == 2
+        ):
             raise ModelFileError("This model file's header describes weight {name} oddly.", name=name)
         if entry["dtype"] != DTYPE:
             raise ModelFileError(
@@ -205,7 +205,7 @@ def _check_tensors(header: dict, expected: dict, weight_bytes: int) -> None:
                 name=name,
                 dtype=str(entry["dtype"])[:20],
             )
-        if not _is_list_of_whole(entry["shape"]) or tuple(entry["shape"]) != shape:
+        if tuple(entry["shape"]) != shape:
             raise ModelFileError(
                 "Weight {name} has shape {shape}; the model needs {needed}.",
                 name=name,
@@ -213,8 +213,6 @@ def _check_tensors(header: dict, expected: dict, weight_bytes: int) -> None:
                 needed=str(shape),
             )
         offsets = entry["data_offsets"]
-        if not _is_list_of_whole(offsets) or len(offsets) != 2:
-            raise ModelFileError("This model file's header describes weight {name} oddly.", name=name)
         spans.append((offsets[0], offsets[1], math.prod(shape) * DTYPE_BYTES))
     end = 0
     for begin, stop, size in sorted(spans):
@@ -229,7 +227,7 @@ def _check_tensors(header: dict, expected: dict, weight_bytes: int) -> None:
         )
 
 
-def _is_list_of_whole(value) -> bool:
+def _whole_numbers(value) -> bool:
     return isinstance(value, list) and all(map(_whole, value))
 
 
