@@ -74,6 +74,13 @@ def wrong_dtype(dtype: str = "F64") -> bytes:
     return safetensors_file(header, bytes(size))
 
 
+def tensor_named_twice() -> bytes:
+    """fc2.bias declared twice: honestly, then again over conv1.weight's first 40 bytes."""
+    header, size = honest_header(LESSON)
+    text = json.dumps(header)[:-1] + ', "fc2.bias": {"dtype": "F32", "shape": [10], "data_offsets": [0, 40]}}'
+    return struct.pack("<Q", len(text)) + text.encode() + bytes(size)
+
+
 def huge_declared_model() -> bytes:
     """conv 256/256 and 2,048 hidden units declared in a file of a few kilobytes that holds none of them."""
     header, _ = honest_header(HUGE)

@@ -160,6 +160,12 @@ def test_odd_headers_are_refused(damage, message):
         model_file.load_model(hostile_files.safetensors_file(header, bytes(size)))
 
 
+def test_a_header_naming_a_tensor_twice_is_refused():
+    """Which of the two would count is up to the JSON reader, so neither does."""
+    with pytest.raises(model_file.ModelFileError, match="not a .safetensors file"):
+        model_file.load_model(hostile_files.tensor_named_twice())
+
+
 def test_anything_beside_config_weights_and_notes_is_refused():
     header, size = hostile_files.honest_header(hostile_files.LESSON)
     header["__metadata__"] = hostile_files.description(hostile_files.LESSON, {"notes": [[]] * 1000})

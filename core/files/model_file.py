@@ -119,8 +119,8 @@ def _read_header(data: bytes) -> tuple[dict, int]:
     if 8 + size > len(data):
         raise ModelFileError("This model file is cut short: its header is longer than the file.")
     try:
-        header = json.loads(data[8 : 8 + size].decode("utf-8"), parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, NaN, or nested too deep
+        header = _strict_json(data[8 : 8 + size].decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, NaN, a key twice, or nested too deep
         raise _not_safetensors(data) from exc
     if not isinstance(header, dict):
         raise _not_safetensors(data)
@@ -136,7 +136,19 @@ def _not_safetensors(data: bytes) -> ModelFileError:
     return ModelFileError("This is not a model saved by NN Playground (it is not a .safetensors file).")
 
 
-def _refuse_constant(name: str):
+def _strict_json(text: str):
+    """JSON without NaN or Infinity and without a key given twice: what was checked is what safetensors reads."""
+    return json.loads(text, parse_constant=_refuse, object_pairs_hook=_unique_keys)
+
+
+def _unique_keys(pairs: list) -> dict:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise ValueError("a key given twice")
+    return found
+
+
+def _refuse(name: str):
     raise ValueError(name)
 
 
@@ -144,7 +156,7 @@ def _read_description(metadata) -> tuple[dict, dict]:
     if not isinstance(metadata, dict) or set(metadata) != {MODEL_FORMAT} or not isinstance(metadata[MODEL_FORMAT], str):
         raise ModelFileError("This file is not an NN Playground CNN model (its format tag is missing).")
     try:
-        description = json.loads(metadata[MODEL_FORMAT], parse_constant=_refuse_constant)
+        description = _strict_json(metadata[MODEL_FORMAT])
     except (ValueError, RecursionError):
         description = None
     notes = description.get("metadata") if isinstance(description, dict) else None
