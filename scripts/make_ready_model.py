@@ -1,6 +1,6 @@
 """Train the ready-made lesson CNN the Draw page uses, from the bundled MNIST sample, reproducibly.
 
-    python scripts/make_ready_model.py            # writes models/ready_cnn.pt and models/ready_cnn.json
+    python scripts/make_ready_model.py            # writes models/ready_cnn.safetensors and models/ready_cnn.json
     python scripts/make_ready_model.py --epochs 1 --out /tmp/check   # a quick look elsewhere
 
 The lesson's CNN and optimizer (Adam, lr 1e-3, halved every 5 epochs, batch 64), with one addition: each batch is
@@ -90,7 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=SETTINGS["epochs"])
     parser.add_argument("--seed", type=int, default=SETTINGS["seed"])
-    parser.add_argument("--out", type=Path, default=MODEL_PATH.parent, help="folder for ready_cnn.pt and .json")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH.parent, help="folder for the model and its .json")
     args = parser.parse_args()
     settings = {**SETTINGS, "epochs": args.epochs, "seed": args.seed}
     model_path, metadata_path = args.out / MODEL_PATH.name, args.out / METADATA_PATH.name

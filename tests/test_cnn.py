@@ -4,11 +4,13 @@ import shutil
 
 import numpy as np
 import pytest
+import safetensors.torch
 import torch
 
 from core import cnn
 from core.cnn.data import RAW_FILES, MnistUnavailable, load_split
 from core.files import model_file
+from tests import hostile_files
 from tests.conftest import WritesAFile
 
 
@@ -51,7 +53,7 @@ def test_predict_proba_reads_test_digits(lesson_model_run, mnist_root):
 def test_saved_model_reloads_to_identical_predictions(lesson_model_run, mnist_root, tmp_path):
     model, _ = lesson_model_run
     images = load_split(mnist_root, train=False)[0][:50].numpy() / 255.0
-    path = tmp_path / "model.pt"
+    path = tmp_path / "model.safetensors"
     model_file.save_model(model, path)
     buffer = io.BytesIO()
     model_file.save_model(model, buffer)
@@ -63,8 +65,8 @@ def test_saved_model_reloads_to_identical_predictions(lesson_model_run, mnist_ro
 
 def test_other_architectures_round_trip(tmp_path):
     model = cnn.CNN(conv1_channels=8, conv2_channels=16, hidden_size=32)
-    model_file.save_model(model, tmp_path / "small.pt")
-    assert model_file.load_model(tmp_path / "small.pt").config == model.config
+    model_file.save_model(model, tmp_path / "small.safetensors")
+    assert model_file.load_model(tmp_path / "small.safetensors").config == model.config
 
 
 def test_crafted_pickle_is_refused_and_runs_nothing(tmp_path):
@@ -73,7 +75,7 @@ def test_crafted_pickle_is_refused_and_runs_nothing(tmp_path):
     torch.save({"format": "nn-playground-cnn", "payload": WritesAFile(str(target))}, evil)
     raw_pickle = pickle.dumps(WritesAFile(str(target)))
     for source in (evil, io.BytesIO(raw_pickle)):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="cannot read old .pt files"):
             model_file.load_model(source)
     assert not target.exists()
 
@@ -87,31 +89,21 @@ def test_wrong_files_get_readable_errors(tmp_path):
     for _name, data in cases.items():
         with pytest.raises(ValueError, match=r"\w"):
             model_file.load_model(io.BytesIO(data))
-    wrong_keys = {"format": "nn-playground-cnn", "config": cnn.CNN().config, "state_dict": {"w": torch.zeros(1)}}
-    wrong_shape = {
-        "format": "nn-playground-cnn",
-        "config": cnn.CNN().config,
-        "state_dict": {**good, "fc2.weight": torch.zeros(3, 3)},
-    }
-    bad_config = {
-        "format": "nn-playground-cnn",
-        "config": {"conv1_channels": -1, "conv2_channels": 64, "hidden_size": 128},
-        "state_dict": good,
-    }
-    plain_state_dict = good
-    for payload, message in [
+    tag = hostile_files.description(cnn.CNN().config)
+    wrong_keys = ({"w": torch.zeros(1)}, tag)
+    wrong_shape = ({**good, "fc2.weight": torch.zeros(3, 3)}, tag)
+    bad_config = (good, hostile_files.description({"conv1_channels": -1, "conv2_channels": 64, "hidden_size": 128}))
+    plain_state_dict = (good, None)
+    for (tensors, metadata), message in [
         (wrong_keys, "expected the tensors"),
         (wrong_shape, "fc2.weight"),
         (bad_config, "conv1_channels"),
         (plain_state_dict, "format"),
     ]:
-        buffer = io.BytesIO()
-        torch.save(payload, buffer)
-        buffer.seek(0)
         with pytest.raises(ValueError, match=message):
-            model_file.load_model(buffer)
+            model_file.load_model(io.BytesIO(safetensors.torch.save(tensors, metadata)))
     with pytest.raises(ValueError):
-        model_file.load_model(tmp_path / "missing.pt")
+        model_file.load_model(tmp_path / "missing.safetensors")
 
 
 def test_missing_data_gives_an_actionable_message(tmp_path):
@@ -213,12 +205,9 @@ def test_pooling_before_relu_matches_the_lessons_order_exactly():
 
 
 def test_load_model_refuses_odd_inputs_with_value_error():
-    state = cnn.CNN().state_dict()
-    sparse = {**state, "fc2.bias": state["fc2.bias"].to_sparse()}
-    buffer = io.BytesIO()
-    torch.save({"format": "nn-playground-cnn", "config": cnn.CNN().config, "state_dict": sparse}, buffer)
-    buffer.seek(0)
-    for bad in (buffer, None, 123, io.StringIO("text")):
+    state = {name: t.bfloat16() for name, t in cnn.CNN().state_dict().items()}
+    halved = io.BytesIO(safetensors.torch.save(state, hostile_files.description(cnn.CNN().config)))
+    for bad in (halved, None, 123, io.StringIO("text")):
         with pytest.raises(ValueError):
             model_file.load_model(bad)
 

@@ -7,6 +7,7 @@ import shutil
 
 import numpy as np
 import pytest
+import safetensors.torch
 import torch
 from PIL import Image
 from streamlit.testing.v1 import AppTest
@@ -17,6 +18,7 @@ from core.cnn.settings import RunSettings
 from core.files import model_file
 from core.serving.jobs import QUEUE, Job
 from core.xor.experiment import XorSettings
+from tests import hostile_files
 from tests.conftest import ROOT, WritesAFile
 from tests.digit_strokes import random_drawing, render_strokes
 
@@ -162,10 +164,9 @@ def upload(at: AppTest, key: str, name: str, data: bytes, mime="application/octe
     return at
 
 
-def saved(payload) -> bytes:
-    buffer = io.BytesIO()
-    torch.save(payload, buffer)
-    return buffer.getvalue()
+def saved(tensors: dict, config: dict | None = None) -> bytes:
+    """A .safetensors file of these tensors, tagged as a model of this config (untagged when config is None)."""
+    return safetensors.torch.save(tensors, hostile_files.description(config) if config else None)
 
 
 def bad_models(tmp_path):
@@ -175,31 +176,38 @@ def bad_models(tmp_path):
         "text": b"just some text, not a model",
         "empty": b"",
         "pickle that writes a file": pickle.dumps(WritesAFile(str(tmp_path / "pwned"))),
-        "torch.save of a file-writing object": saved(
+        "old .pt with a file-writing object": old_pt(
             {"format": "nn-playground-cnn", "x": WritesAFile(str(tmp_path / "pwned"))}
         ),
-        "wrong keys": saved({"format": "nn-playground-cnn", "config": config, "state_dict": {"w": torch.zeros(2)}}),
-        "wrong shapes": saved(
-            {"format": "nn-playground-cnn", "config": config, "state_dict": {**good, "fc1.weight": torch.zeros(2, 2)}}
-        ),
+        "wrong keys": saved({"w": torch.zeros(2)}, config),
+        "wrong shapes": saved({**good, "fc1.weight": torch.zeros(2, 2)}, config),
         "bare state_dict": saved(good),
-        "NaN weights": saved(
-            {
-                "format": "nn-playground-cnn",
-                "config": config,
-                "state_dict": {**good, "fc2.bias": torch.full((10,), float("nan"))},
-            }
-        ),
+        "NaN weights": saved({**good, "fc2.bias": torch.full((10,), float("nan"))}, config),
+        "1 GiB declared": hostile_files.huge_tensor(),
+        "truncated": hostile_files.truncated(),
     }
+
+
+def old_pt(payload) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    return buffer.getvalue()
 
 
 def test_bad_model_uploads_are_refused_and_run_nothing(tmp_path):
     at = page_app("views/cnn.py")
     for name, data in bad_models(tmp_path).items():
-        upload(at, "cnn_upload", f"{name}.pt", data)
+        upload(at, "cnn_upload", f"{name}.safetensors", data)
         assert "Could not load that file" in messages(at), name
         assert "cnn" not in at.session_state, name
     assert not (tmp_path / "pwned").exists()
+
+
+def test_an_old_pt_upload_is_told_the_format_changed():
+    at = page_app("views/cnn.py")
+    upload(at, "cnn_upload", "from-last-year.pt", hostile_files.old_pt_file())
+    assert "cannot read old .pt files" in messages(at)
+    assert "cnn" not in at.session_state
 
 
 def test_a_good_model_upload_becomes_the_session_model(lesson_model_run):
@@ -207,7 +215,7 @@ def test_a_good_model_upload_becomes_the_session_model(lesson_model_run):
     buffer = io.BytesIO()
     model_file.save_model(model, buffer)
     at = page_app("views/cnn.py")
-    upload(at, "cnn_upload", "mine.pt", buffer.getvalue())
+    upload(at, "cnn_upload", "mine.safetensors", buffer.getvalue())
     assert at.session_state["cnn"].source == Source.UPLOADED
     assert any(m.label == "Test accuracy" for m in at.metric)
 

@@ -9,7 +9,7 @@ import pytest
 from core import cnn
 from core.cnn import report as cnn_report
 from core.cnn.data import bundled_root
-from core.files import ready_model
+from core.files import model_file, ready_model
 from core.files.ready_model import METADATA_PATH, MODEL_PATH, ReadyModelMissing, load_ready_model, ready_model_info
 
 
@@ -33,9 +33,25 @@ def test_its_record_says_how_it_was_made():
     assert info["made_by"] == "scripts/make_ready_model.py" and 1_000_000 < info["bytes"] < 2_500_000
 
 
+def test_saving_its_weights_again_gives_the_shipped_bytes(tmp_path):
+    """save_model is deterministic, so the script's output can be checked byte for byte."""
+    model = model_file.load_model(MODEL_PATH)
+    assert model.metadata == {
+        "source": "ready-made",
+        "test_accuracy": pytest.approx(ready_model_info()["test_accuracy"], abs=5e-5),
+    }
+    model_file.save_model(model, tmp_path / "again.safetensors", **model.metadata)
+    assert (tmp_path / "again.safetensors").read_bytes() == MODEL_PATH.read_bytes()
+
+
+def test_it_is_a_safetensors_file_and_the_old_pt_is_gone():
+    assert MODEL_PATH.suffix == ".safetensors" and ready_model_info()["file"] == MODEL_PATH.name
+    assert not MODEL_PATH.with_suffix(".pt").exists()
+
+
 @pytest.mark.parametrize("where", [100, -1000])
 def test_an_altered_file_is_refused(tmp_path, where):
-    model_path, record_path = tmp_path / "ready_cnn.pt", tmp_path / "ready_cnn.json"
+    model_path, record_path = tmp_path / "ready_cnn.safetensors", tmp_path / "ready_cnn.json"
     shutil.copy(METADATA_PATH, record_path)
     data = bytearray(MODEL_PATH.read_bytes())
     data[where] ^= 0x01
@@ -46,8 +62,8 @@ def test_an_altered_file_is_refused(tmp_path, where):
 
 
 def test_a_copy_that_matches_its_record_loads_and_a_missing_one_is_explained(tmp_path):
-    shutil.copy(MODEL_PATH, tmp_path / "ready_cnn.pt")
+    shutil.copy(MODEL_PATH, tmp_path / "ready_cnn.safetensors")
     shutil.copy(METADATA_PATH, tmp_path / "ready_cnn.json")
-    assert isinstance(load_ready_model(tmp_path / "ready_cnn.pt", tmp_path / "ready_cnn.json"), cnn.CNN)
+    assert isinstance(load_ready_model(tmp_path / "ready_cnn.safetensors", tmp_path / "ready_cnn.json"), cnn.CNN)
     with pytest.raises(ReadyModelMissing, match="cannot be read"):
-        load_ready_model(tmp_path / "gone.pt", tmp_path / "ready_cnn.json")
+        load_ready_model(tmp_path / "gone.safetensors", tmp_path / "ready_cnn.json")

@@ -1,5 +1,6 @@
-"""Hostile uploads cost bounded memory: model-file zip bombs, models larger than the page builds and costly images
-are refused before anything large is allocated (the Draw pad's crafted messages: tests/test_strokes.py).
+"""Hostile uploads cost bounded memory: model files declaring what they do not hold, models larger than the page
+builds and costly images are refused before anything large is allocated (the Draw pad's crafted messages:
+tests/test_strokes.py).
 
 Memory is the peak (VmHWM) growth of a fresh process around one call; see tests/fresh_process.py.
 """
@@ -8,18 +9,18 @@ import io
 import pickle
 import re
 import struct
-import zipfile
 import zlib
 
 import numpy as np
 import pytest
+import safetensors.torch
 import torch
-from PIL import Image
+from PIL import ExifTags, Image
 
 from core import cnn
 from core.cnn import settings as cnn_settings
 from core.draw import digits, image_file
-from core.files import model_file
+from core.files import model_file, ready_model
 from core.i18n.strings import translate
 from tests import hostile_files
 from tests.conftest import WritesAFile
@@ -39,28 +40,30 @@ def encode(image: Image.Image, fmt: str, **options) -> bytes:
 # ---- Model files --------------------------------------------------------------------------------------------------
 
 
-def test_the_crafted_bombs_are_what_torch_load_accepts():
-    """Without the checks, torch.load takes them: a 10-number weight arrives with its whole (here 64 MiB) storage."""
-    payload = torch.load(io.BytesIO(hostile_files.view_bomb(64 * MB)), map_location="cpu", weights_only=True)
-    bias = payload["state_dict"]["fc2.bias"]
-    assert bias.shape == (10,) and bias.untyped_storage().nbytes() == 64 * MB
-    payload = torch.load(io.BytesIO(hostile_files.stored_view_bomb()), map_location="cpu", weights_only=True)
-    assert payload["state_dict"]["fc2.bias"].untyped_storage().nbytes() == 12 * MB
-    payload = torch.load(io.BytesIO(hostile_files.huge_declared_model()), map_location="cpu", weights_only=True)
-    assert payload["state_dict"]["fc1.weight"].shape == (2048, 256 * 7 * 7)
+def test_without_the_checks_safetensors_reads_weights_the_model_never_declared():
+    """safetensors checks the layout, not the model: float64 weights of any size are read as they are."""
+    tensors = safetensors.torch.load(hostile_files.wrong_dtype())
+    assert tensors["fc1.weight"].dtype == torch.float64 and tensors["fc1.weight"].shape == (128, 3136)
 
 
 MODEL_BOMBS = {
-    "1 GiB storage behind fc2.bias, deflated": (hostile_files.view_bomb, "compressed"),
-    "eight 1 GiB storages, deflated": (hostile_files.eight_storage_bomb, "compressed"),
-    "fc2.bias a view into a 12 MB stored storage": (hostile_files.stored_view_bomb, "storage larger than the weight"),
-    "conv 256/256, 2048 hidden, all zeros": (hostile_files.huge_declared_model, "conv1_channels is 256"),
-    "330,000 entries in a 15 MB zip directory": (hostile_files.directory_bomb, "archive directory is"),
+    "fc2.bias declared as 1 GiB": (hostile_files.huge_tensor, "fc2.bias has shape [268435456]"),
+    "offsets past the end of the file": (hostile_files.offsets_past_the_end, "its header declares"),
+    "overlapping offsets": (hostile_files.overlapping_offsets, "overlap, leave gaps"),
+    "float64 weights": (hostile_files.wrong_dtype, "stored as F64"),
+    "conv 256/256, 2048 hidden in 1 kB": (hostile_files.huge_declared_model, "conv1_channels is 256"),
+    "truncated half way": (hostile_files.truncated, "its header declares"),
+    "header longer than the file": (hostile_files.header_longer_than_the_file, "cut short"),
+    "header of 2**62 bytes": (hostile_files.huge_header_length, "at most 64 kB"),
+    "header of JSON nested 30,000 deep": (hostile_files.nested_header, "not a .safetensors file"),
+    "header that is not JSON": (hostile_files.not_json, "not a .safetensors file"),
+    "an old .pt file (a zip)": (hostile_files.old_pt_file, "cannot read old .pt files"),
+    "a pickle": (lambda: hostile_files.a_pickle({"format": model_file.MODEL_FORMAT}), "cannot read old .pt files"),
 }
 
 
 @pytest.mark.parametrize("name", list(MODEL_BOMBS))
-def test_model_bombs_are_refused_before_torch_allocates_them(name):
+def test_hostile_model_files_are_refused_from_their_header_within_bounds(name):
     build, message = MODEL_BOMBS[name]
     data = build()
     assert len(data) <= model_file.MAX_MODEL_BYTES
@@ -73,9 +76,18 @@ def test_model_bombs_are_refused_before_torch_allocates_them(name):
     assert result["grown_mb"] < REFUSAL_BUDGET_MB
 
 
+@pytest.mark.parametrize("name", list(MODEL_BOMBS))
+def test_hostile_model_files_are_refused_before_safetensors_reads_them(name, monkeypatch):
+    read = []
+    monkeypatch.setattr(model_file, "load_tensors", lambda data: read.append(data))
+    with pytest.raises(model_file.ModelFileError):
+        model_file.load_model(MODEL_BOMBS[name][0]())
+    assert read == []
+
+
 def test_the_largest_model_the_page_builds_loads_within_budget(tmp_path):
     model = cnn.CNN(**model_file.PAGE_LIMITS)
-    path = tmp_path / "largest.pt"
+    path = tmp_path / "largest.safetensors"
     model_file.save_model(model, path)
     result = measure(LOAD_MODEL, path.read_bytes())
     print(
@@ -86,7 +98,10 @@ def test_the_largest_model_the_page_builds_loads_within_budget(tmp_path):
     assert result["grown_mb"] < REFUSAL_BUDGET_MB
 
 
-def test_page_limits_are_the_cnn_pages_largest_choices():
+def test_config_limits_are_the_cnn_pages_own_choices():
+    assert model_file.CONFIG_LIMITS == {
+        key: (min(setting.options), max(setting.options)) for key, setting in cnn_settings.MODEL_KEYS.items()
+    }
     assert model_file.PAGE_LIMITS == {
         "conv1_channels": max(cnn_settings.CONV1.options),
         "conv2_channels": max(cnn_settings.CONV2.options),
@@ -95,9 +110,13 @@ def test_page_limits_are_the_cnn_pages_largest_choices():
 
 
 @pytest.mark.parametrize("key", list(model_file.PAGE_LIMITS))
-def test_a_model_one_step_beyond_the_page_is_refused_without_building_it(key, monkeypatch):
-    config = dict(hostile_files.LESSON, **{key: model_file.PAGE_LIMITS[key] + 1})
-    data = hostile_files.model_file(hostile_files.honest_state(config), config)
+@pytest.mark.parametrize("beyond", ["below", "above"])
+def test_a_model_one_step_beyond_the_page_is_refused_without_building_it(key, beyond, monkeypatch):
+    low, high = model_file.CONFIG_LIMITS[key]
+    config = dict(hostile_files.LESSON, **{key: low - 1 if beyond == "below" else high + 1})
+    header, size = hostile_files.honest_header(dict(hostile_files.LESSON, **{key: max(1, config[key])}))
+    header["__metadata__"] = hostile_files.description(config)
+    data = hostile_files.safetensors_file(header, bytes(size))
     built = []
     monkeypatch.setattr(cnn.CNN, "__init__", lambda *a, **k: built.append(k))
     with pytest.raises(ValueError, match=f"{key} is {config[key]}"):
@@ -107,79 +126,82 @@ def test_a_model_one_step_beyond_the_page_is_refused_without_building_it(key, mo
 
 def test_an_honest_file_the_page_could_build_loads():
     config = {"conv1_channels": 4, "conv2_channels": 8, "hidden_size": 16}
-    model = model_file.load_model(hostile_files.model_file(hostile_files.honest_state(config), config))
-    assert model.config == config and all(float(p.abs().sum()) == 0 for p in model.parameters())
+    model = model_file.load_model(hostile_files.honest_file(config))
+    assert model.config == config and all(float(p.detach().abs().sum()) == 0 for p in model.parameters())
 
 
-def rezipped(data: bytes, compression=zipfile.ZIP_STORED, extra: dict | None = None) -> bytes:
-    """The same archive written again by Python's zipfile (entries in order, no alignment)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", compression) as target:
-        for info in source.infolist():
-            target.writestr(info.filename, source.read(info.filename))
-        for name, content in (extra or {}).items():
-            target.writestr(name, content)
-    return out.getvalue()
-
-
-def saved_lesson_model() -> bytes:
-    buffer = io.BytesIO()
-    model_file.save_model(cnn.CNN(), buffer)
-    return buffer.getvalue()
-
-
-def test_a_real_model_rewritten_uncompressed_still_loads():
-    assert model_file.load_model(rezipped(saved_lesson_model())).config == cnn.CNN().config
+def test_a_file_declaring_a_smaller_model_than_its_weights_is_refused():
+    """The lesson model's weights under a 4/8/16 config: the header's shapes are checked against the config."""
+    header, size = hostile_files.honest_header(hostile_files.LESSON)
+    header["__metadata__"] = hostile_files.description({"conv1_channels": 4, "conv2_channels": 8, "hidden_size": 16})
+    with pytest.raises(ValueError, match="conv1.weight has shape"):
+        model_file.load_model(hostile_files.safetensors_file(header, bytes(size)))
 
 
 @pytest.mark.parametrize(
     "damage,message",
     [
-        (lambda data: rezipped(data, zipfile.ZIP_DEFLATED), "compressed"),
-        (lambda data: rezipped(data, extra={"archive/data/0": b"\0" * 1152}), "same entry twice"),
-        (lambda data: rezipped(data, extra={"elsewhere/data.pkl": b"x"}), "not a model saved by NN Playground"),
-        (lambda data: rezipped(data, extra={"outside.txt": b"x"}), "outside its folder"),
-        (lambda data: rezipped(data, extra={f"archive/pad{i}": b"" for i in range(80)}), "entries"),
+        (lambda h: h.update({"extra": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}), "expected the tensors"),
+        (lambda h: h.pop("fc2.bias"), "expected the tensors"),
+        (lambda h: h["fc2.bias"].update({"shape": [True] * 10}), "describes weight fc2.bias oddly"),
+        (lambda h: h["fc2.bias"].update({"shape": [5, 2]}), "fc2.bias has shape"),
+        (lambda h: h["fc2.bias"].update({"data_offsets": [0]}), "describes weight fc2.bias oddly"),
+        (lambda h: h["fc2.bias"].update({"note": "x"}), "describes weight fc2.bias oddly"),
+        (lambda h: h.pop("__metadata__"), "format tag is missing"),
+        (lambda h: h["__metadata__"].update({"other": "x"}), "format tag is missing"),
+        (lambda h: h.update({"__metadata__": {model_file.MODEL_FORMAT: "[]"}}), "more than a model's config"),
+        (lambda h: h.update({"__metadata__": {model_file.MODEL_FORMAT: "{"}}), "more than a model's config"),
     ],
 )
-def test_odd_archives_are_refused(damage, message):
-    with pytest.raises(ValueError, match=message):
-        model_file.load_model(damage(saved_lesson_model()))
+def test_odd_headers_are_refused(damage, message):
+    header, size = hostile_files.honest_header(hostile_files.LESSON)
+    damage(header)
+    with pytest.raises(model_file.ModelFileError, match=message):
+        model_file.load_model(hostile_files.safetensors_file(header, bytes(size)))
+
+
+def test_a_header_naming_a_tensor_twice_is_refused():
+    """Which of the two would count is up to the JSON reader, so neither does."""
+    with pytest.raises(model_file.ModelFileError, match="not a .safetensors file"):
+        model_file.load_model(hostile_files.tensor_named_twice())
 
 
 def test_anything_beside_config_weights_and_notes_is_refused():
-    buffer = io.BytesIO()
-    model = cnn.CNN()
-    torch.save(
-        {
-            "format": model_file.MODEL_FORMAT,
-            "version": 1,
-            "config": model.config,
-            "state_dict": model.state_dict(),
-            "metadata": {"notes": [[]] * 1000},
-        },
-        buffer,
-    )
+    header, size = hostile_files.honest_header(hostile_files.LESSON)
+    header["__metadata__"] = hostile_files.description(hostile_files.LESSON, {"notes": [[]] * 1000})
     with pytest.raises(ValueError, match="more than a model's config"):
-        model_file.load_model(buffer.getvalue())
+        model_file.load_model(hostile_files.safetensors_file(header, bytes(size)))
     buffer = io.BytesIO()
-    model_file.save_model(model, buffer, accuracy=0.98, source="trained", epochs=3)
+    model_file.save_model(cnn.CNN(), buffer, accuracy=0.98, source="trained", epochs=3, dropped=[1], nan=float("nan"))
     assert model_file.load_model(buffer.getvalue()).metadata == {"accuracy": 0.98, "source": "trained", "epochs": 3}
 
 
-def test_a_storage_that_does_not_match_its_entry_is_refused():
-    state = hostile_files.honest_state(hostile_files.LESSON)
-    data = hostile_files.model_file(state, hostile_files.LESSON, extra_entries={"archive/data/7": bytes(8)})
-    with pytest.raises(ValueError, match="do not match its description"):
-        model_file.load_model(data)
+def test_non_finite_weights_are_refused():
+    model = cnn.CNN()
+    with torch.no_grad():
+        model.fc2.bias[3] = float("inf")
+    buffer = io.BytesIO()
+    model_file.save_model(model, buffer)
+    with pytest.raises(ValueError, match="fc2.bias is not a finite"):
+        model_file.load_model(buffer.getvalue())
 
 
-def test_a_pickle_calling_anything_else_is_refused_by_name(tmp_path):
+def test_an_old_pt_file_runs_nothing_and_gets_the_clear_message(tmp_path):
     payload = {"format": model_file.MODEL_FORMAT, "config": hostile_files.LESSON, "x": WritesAFile(str(tmp_path / "p"))}
-    data = hostile_files.zip_archive({"archive/data.pkl": pickle.dumps(payload, protocol=2), "archive/version": b"3\n"})
-    with pytest.raises(ValueError, match="something other than plain tensors"):
-        model_file.load_model(data)
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    for data in (buffer.getvalue(), pickle.dumps(payload, protocol=2), hostile_files.old_pt_file()):
+        with pytest.raises(model_file.ModelFileError, match="now saves models as .safetensors files"):
+            model_file.load_model(data)
     assert not (tmp_path / "p").exists()
+
+
+def test_no_model_file_code_calls_torch_load_or_unpickles():
+    for module in (model_file, ready_model):
+        source = open(module.__file__, encoding="utf-8").read()
+        assert not re.search(r"torch\.load\(|^import pickle|^from pickle|pickle\.loads?\(", source, re.M), (
+            module.__name__
+        )
 
 
 # ---- Image uploads ------------------------------------------------------------------------------------------------
@@ -300,9 +322,18 @@ def test_degenerate_shapes_get_a_clear_message(size):
 def test_phone_photos_are_turned_upright():
     tall = Image.new("RGB", (60, 90), "white")
     exif = Image.Exif()
-    exif[image_file.ORIENTATION_TAG] = 6  # stored sideways: rotate 90° clockwise to show
+    exif[ExifTags.Base.Orientation] = 6  # stored sideways: rotate 90° clockwise to show
     assert digits.read_image_file(encode(tall, "JPEG", exif=exif)).shape == (60, 90, 4)
     assert digits.read_image_file(encode(tall, "JPEG")).shape == (90, 60, 4)
+
+
+def test_a_pngs_exif_orientation_is_followed_too():
+    marked = Image.new("L", (60, 90), 255)
+    marked.putpixel((0, 0), 0)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 3  # stored upside down
+    pixels = digits.read_image_file(encode(marked, "PNG", exif=exif))
+    assert pixels.shape == (90, 60, 4) and pixels[-1, -1, 0] == 0 and pixels[0, 0, 0] == 255
 
 
 def test_degenerate_uploads_on_the_draw_page_get_the_message(lesson_model_run):
@@ -319,7 +350,7 @@ def test_degenerate_uploads_on_the_draw_page_get_the_message(lesson_model_run):
 
 
 def refusal_templates() -> set[str]:
-    """Every ModelFileError / ImageError template written in core/model_file.py and core/image_file.py."""
+    """Every ModelFileError / ImageError template written in core/files/model_file.py and core/draw/image_file.py."""
     found = {image_file.NOT_AN_IMAGE}
     for module in (model_file, image_file):
         source = open(module.__file__, encoding="utf-8").read()
@@ -330,7 +361,7 @@ def refusal_templates() -> set[str]:
 
 def test_every_refusal_has_chinese_with_the_same_placeholders():
     templates = refusal_templates()
-    assert len(templates) > 25
+    assert len(templates) > 20
     for template in templates:
         chinese = translate(template, "zh")
         assert chinese != template, template

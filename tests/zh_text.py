@@ -19,6 +19,7 @@ NAMES = {
     "NumPy",
     "PyTorch",
     "torch",
+    "safetensors",
     "autograd",
     "ReLU",
     "relu",

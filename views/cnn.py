@@ -102,16 +102,16 @@ def save_and_load(run: CnnRun | None) -> None:
     with left:
         if run is not None:
             st.download_button(
-                t("Download the model (.pt)"),
+                t("Download the model (.safetensors)"),
                 model_bytes(run),
-                file_name="nn-playground-cnn.pt",
+                file_name="nn-playground-cnn.safetensors",
                 mime="application/octet-stream",
                 key="cnn_save",
             )
         else:
             st.caption(t("Train a model first to download it."))
     with right:
-        upload = st.file_uploader(t("Load a saved model (.pt)"), type=["pt"], key="cnn_upload")
+        upload = st.file_uploader(t("Load a saved model (.safetensors)"), type=["safetensors", "pt"], key="cnn_upload")
         if upload is not None and Cnn.UPLOADED.get() != upload.file_id:
             try:
                 model = model_file.load_model(upload)

@@ -10,7 +10,7 @@ import io
 import struct
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import UserError
 
@@ -50,7 +50,6 @@ MAX_JPEG_SCAN_PIXELS = 10 * MAX_UPLOAD_PIXELS
 MAX_JPEG_SEGMENTS = 1_000
 MAX_PNG_CHUNKS = 20_000
 FORMATS = ("PNG", "JPEG")  # what the uploader offers; MPO is how Pillow names many phone cameras' JPEGs
-ORIENTATION_TAG = 0x0112
 
 
 class ImageError(UserError):
@@ -78,9 +77,9 @@ def read_image_file(data: bytes, max_bytes: int = 10 * 1024 * 1024) -> np.ndarra
                 check_jpeg_coefficients(img)
                 img.draft(None, (MAX_UPLOAD_SIDE, MAX_UPLOAD_SIDE))  # decode at 1/2, 1/4 or 1/8 scale
             check_decode_cost(img)
-            img.load()
-            orientation = img.getexif().get(ORIENTATION_TAG)  # after load: a PNG's eXIf chunk may follow its pixels
-            return np.asarray(_to_rgba(_upright(_shrunk(img), orientation)))
+            small = _shrunk(img)  # loads first: a PNG's eXIf chunk may follow its pixels
+            ImageOps.exif_transpose(small, in_place=True)  # phone photos are often stored sideways
+            return np.asarray(_to_rgba(small))
     except ImageError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
@@ -177,20 +176,6 @@ def _shrunk(img: Image.Image) -> Image.Image:
     # (reducing_gap), except for 16- and 32-bit grey, which it refuses.
     img.thumbnail((MAX_UPLOAD_SIDE, MAX_UPLOAD_SIDE), reducing_gap=None if img.mode.startswith("I") else 2.0)
     return img
-
-
-def _upright(img: Image.Image, orientation) -> Image.Image:
-    """Turn the picture as the camera's EXIF orientation says (phone photos are often stored sideways)."""
-    method = {
-        2: Image.Transpose.FLIP_LEFT_RIGHT,
-        3: Image.Transpose.ROTATE_180,
-        4: Image.Transpose.FLIP_TOP_BOTTOM,
-        5: Image.Transpose.TRANSPOSE,
-        6: Image.Transpose.ROTATE_270,
-        7: Image.Transpose.TRANSVERSE,
-        8: Image.Transpose.ROTATE_90,
-    }.get(orientation)
-    return img.transpose(method) if method is not None else img
 
 
 def _to_rgba(img: Image.Image) -> Image.Image:

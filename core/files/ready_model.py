@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.errors import UserError
 
-MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "ready_cnn.pt"
+MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "ready_cnn.safetensors"
 METADATA_PATH = MODEL_PATH.with_suffix(".json")
 
 _verified: dict[str, bytes] = {}  # the file's bytes once their sha256 matched (1.7 MB), so new tabs skip the hashing
