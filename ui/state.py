@@ -11,6 +11,9 @@ from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
+from core.xor.session import BuiltReplay, HistoryRun, ManySeedsResult, Run, TrapResult
+from core.xor.steps import StepState
+
 T = TypeVar("T")
 
 
@@ -44,15 +47,15 @@ DATA_DIR: Slot[str] = Slot("data_dir")
 PACED: Slot[bool] = Slot("_paced")
 
 
-# The XOR page (typed records replace Any as the XOR side is typed).
+# The XOR page.
 class Xor:
-    RUN: Slot[Any] = Slot("xor_run")
+    RUN: Slot[Run] = Slot("xor_run")
     RUN_COUNT: Slot[int] = Slot("xor_run_count", lambda: 0)
-    HISTORY: Slot[list] = Slot("xor_history", list)
-    STEP: Slot[Any] = Slot("xor_step")
-    REPLAY: Slot[Any] = Slot("xor_replay")
-    TRAP_RESULT: Slot[Any] = Slot("xor_trap_result")
-    MANY_RESULT: Slot[Any] = Slot("xor_many_result")
+    HISTORY: Slot[list[HistoryRun]] = Slot("xor_history", list)
+    STEP: Slot[StepState] = Slot("xor_step")
+    REPLAY: Slot[BuiltReplay] = Slot("xor_replay")
+    TRAP_RESULT: Slot[TrapResult] = Slot("xor_trap_result")
+    MANY_RESULT: Slot[ManySeedsResult] = Slot("xor_many_result")
 
 
 # The CNN, Draw and Lesson pages' CNN side (typed records replace Any as the CNN side is typed).

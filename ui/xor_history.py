@@ -1,14 +1,14 @@
 """The session's XOR runs: overlaid loss curves labelled by what differs, with pin and remove."""
 
-from dataclasses import dataclass
-
-import numpy as np
 import streamlit as st
 
 from core.xor import experiment as xor_experiment
 from core.xor import figures as xor_figures
-from core.xor.experiment import XorSettings
+from core.xor.experiment import XorSettings, all_losses
+from core.xor.numpy_net import Record
+from core.xor.session import HistoryRun
 from ui.common import plot, t
+from ui.state import Xor
 
 MAX_RUNS = 8  # unpinned runs beyond this are dropped, oldest first; each keeps only ~300 points per curve
 FIELD_TEXT = {
@@ -43,24 +43,13 @@ def field_text(name: str, value) -> str:
     return t(FIELD_TEXT[name], value=shown)
 
 
-@dataclass
-class HistoryRun:
-    id: int
-    settings: XorSettings
-    curves: dict  # implementation name → (epochs, losses), thinned
-    final: dict  # implementation name → final loss
-    pinned: bool = False
-
-
 def runs() -> list[HistoryRun]:
-    return st.session_state.setdefault("xor_history", [])
+    return Xor.HISTORY.setdefault()
 
 
-def add(run_id: int, settings: XorSettings, results: dict) -> None:
-    curves = {
-        name: xor_figures.thinned(np.concatenate([r["losses"] for r in records])) for name, records in results.items()
-    }
-    final = {name: float(records[-1]["loss"]) for name, records in results.items()}
+def add(run_id: int, settings: XorSettings, results: dict[str, list[Record]]) -> None:
+    curves = {name: xor_figures.thinned(all_losses(records)) for name, records in results.items()}
+    final = {name: float(records[-1].loss) for name, records in results.items()}
     history = [run for run in runs() if run.settings != settings or run.pinned]
     history.append(HistoryRun(run_id, settings, curves, final))
     while len(history) > MAX_RUNS:
@@ -68,7 +57,7 @@ def add(run_id: int, settings: XorSettings, results: dict) -> None:
         if oldest is None:
             break
         history.remove(oldest)
-    st.session_state["xor_history"] = history
+    Xor.HISTORY.set(history)
 
 
 def label(run: HistoryRun, differing: list[str]) -> str:

@@ -2,13 +2,14 @@
 
 import threading
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from core.settings import Setting
 from core.xor import numpy_net as xor_numpy
 from core.xor import torch_net as xor_torch
+from core.xor.numpy_net import Record
 
 IMPLEMENTATIONS = ("numpy", "torch", "both")
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
@@ -45,50 +46,28 @@ TORCH_START = Setting(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class XorSettings:
-    implementation: str = "numpy"
+    """One experiment's settings, built by keyword; each default is its Setting's."""
+
+    implementation: str = IMPLEMENTATION.default
     hidden_size: int = HIDDEN.default
-    learning_rate: float = 0.5
-    epochs: int = 10_000
-    seed: int = 0
-    biases: bool = False
-    activation: str = "sigmoid"
-    init: str = "rand"
-    derivative_of: str = "output"
+    learning_rate: float = LEARNING_RATE.default
+    epochs: int = EPOCHS.default
+    seed: int = SEED.default
+    biases: bool = BIASES.default
+    activation: str = ACTIVATION.default
+    init: str = INIT.default
+    derivative_of: str = DERIVATIVE.default
     torch_start: str = TORCH_START.default
 
     def problems(self) -> list[tuple[str, dict]]:
         """What is wrong with these settings, as (message template, values); empty when they can be trained."""
-        found = []
-        if self.implementation not in IMPLEMENTATIONS:
-            found.append(("Unknown implementation {name}.", {"name": self.implementation}))
-        if not 1 <= self.hidden_size <= MAX_HIDDEN:
-            found.append(
-                (
-                    "The hidden layer needs 1 to {most} units (got {value}).",
-                    {"most": MAX_HIDDEN, "value": self.hidden_size},
-                )
-            )
-        if not (np.isfinite(self.learning_rate) and 0 < self.learning_rate <= 100):
-            found.append(
-                (
-                    "The learning rate must be a number above 0 and at most 100 (got {value}).",
-                    {"value": self.learning_rate},
-                )
-            )
-        if not 1 <= self.epochs <= MAX_EPOCHS:
-            found.append(
-                ("Epochs must be from 1 to {most:,} (got {value}).", {"most": MAX_EPOCHS, "value": self.epochs})
-            )
-        if self.activation not in xor_numpy.ACTIVATIONS:
-            found.append(("Unknown activation {name}.", {"name": self.activation}))
-        if self.init not in xor_numpy.INIT_SCHEMES:
-            found.append(("Unknown initialisation {name}.", {"name": self.init}))
-        if self.derivative_of not in xor_numpy.DERIVATIVE_OF:
-            found.append(("Unknown derivative choice {name}.", {"name": self.derivative_of}))
-        if self.torch_start not in TORCH_STARTS:
-            found.append(("Unknown PyTorch start {name}.", {"name": self.torch_start}))
+        found = [
+            (template, values(self))
+            for setting, field, template, values in CHECKS
+            if not setting.valid(getattr(self, field))
+        ]
         if not found and cost_seconds(self) > MAX_SECONDS_PER_RUN:
             found.append(
                 (
@@ -98,6 +77,40 @@ class XorSettings:
                 )
             )
         return found
+
+
+# Each setting's check is its Setting's own range; the message says what was wrong in the visitor's words.
+CHECKS = (
+    (IMPLEMENTATION, "implementation", "Unknown implementation {name}.", lambda s: {"name": s.implementation}),
+    (
+        HIDDEN,
+        "hidden_size",
+        "The hidden layer needs 1 to {most} units (got {value}).",
+        lambda s: {"most": HIDDEN.high, "value": s.hidden_size},
+    ),
+    (
+        LEARNING_RATE,
+        "learning_rate",
+        "The learning rate must be one of the page's choices, {low} to {high} (got {value}).",
+        lambda s: {"low": LEARNING_RATES[0], "high": LEARNING_RATES[-1], "value": s.learning_rate},
+    ),
+    (
+        EPOCHS,
+        "epochs",
+        "Epochs must be from 1 to {most:,} (got {value}).",
+        lambda s: {"most": EPOCHS.high, "value": s.epochs},
+    ),
+    (
+        SEED,
+        "seed",
+        "The random seed must be from 0 to {most} (got {value}).",
+        lambda s: {"most": SEED.high, "value": s.seed},
+    ),
+    (ACTIVATION, "activation", "Unknown activation {name}.", lambda s: {"name": s.activation}),
+    (INIT, "init", "Unknown initialisation {name}.", lambda s: {"name": s.init}),
+    (DERIVATIVE, "derivative_of", "Unknown derivative choice {name}.", lambda s: {"name": s.derivative_of}),
+    (TORCH_START, "torch_start", "Unknown PyTorch start {name}.", lambda s: {"name": s.torch_start}),
+)
 
 
 def implementations(settings: XorSettings) -> tuple[str, ...]:
@@ -161,26 +174,23 @@ class Summary:
     cause: str  # "" when it did not diverge; "trap" or "learning_rate" when it did
 
 
-def summary(records: list[dict], settings: XorSettings | None = None, name: str = "NumPy") -> Summary:
+def summary(records: list[Record], settings: XorSettings | None = None, name: str = "NumPy") -> Summary:
     """What a run ended with; a diverged run names its cause (the derivative trap changes only the NumPy net)."""
     last = records[-1]
-    diverged = not np.isfinite(last["loss"])
+    diverged = not np.isfinite(last.loss)
     trap = settings is not None and settings.derivative_of == "pre_activation" and name == "NumPy"
     cause = ("trap" if trap else "learning_rate") if diverged else ""
-    return Summary(last["epoch"], float(last["loss"]), xor_numpy.solves_xor(last["outputs"]), diverged, cause)
+    return Summary(last.epoch, float(last.loss), xor_numpy.solves_xor(last.outputs), diverged, cause)
 
 
-def as_dict(settings: XorSettings) -> dict:
-    return asdict(settings)
+def all_losses(records: list[Record]) -> np.ndarray:
+    """The run's loss at every epoch, from its records."""
+    return np.concatenate([record.losses for record in records])
 
 
 def differences(runs_settings: list[XorSettings]) -> list[str]:
     """The names of the fields that differ between the given settings, in declaration order."""
     return [f.name for f in fields(XorSettings) if len({getattr(s, f.name) for s in runs_settings}) > 1]
-
-
-def with_changes(settings: XorSettings, **changes) -> XorSettings:
-    return replace(settings, **changes)
 
 
 class ResultCache:

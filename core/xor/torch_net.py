@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.xor.numpy_net import HIDDEN_SIZE, X_XOR, Y_XOR, SimpleNeuralNetwork, gradients, options_of
+from core.xor.numpy_net import HIDDEN_SIZE, X_XOR, Y_XOR, Params, Record, SimpleNeuralNetwork, gradients, options_of
 
 TORCH_ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 # The post's cost is C = ½·Σ(y − ŷ)² over the 4 points; MSELoss is the mean of (y − ŷ)², so C = 4/2 · MSELoss.
@@ -68,19 +68,19 @@ def from_numpy_net(net: SimpleNeuralNetwork, dtype=torch.float32) -> XORNet:
     return model
 
 
-def params_of(model: XORNet) -> dict:
+def params_of(model: XORNet) -> Params:
     """The weights in the NumPy net's orientation, for plotting."""
 
     def arr(tensor, shape):
         return None if tensor is None else tensor.detach().double().numpy().T.reshape(shape).copy()
 
     hidden, output = model.hidden, model.output
-    return {
-        "w1": arr(hidden.weight, hidden.weight.T.shape),
-        "b1": arr(hidden.bias, (1, -1)),
-        "w2": arr(output.weight, output.weight.T.shape),
-        "b2": arr(output.bias, (1, -1)),
-    }
+    return Params(
+        arr(hidden.weight, hidden.weight.T.shape),
+        arr(output.weight, output.weight.T.shape),
+        arr(hidden.bias, (1, -1)),
+        arr(output.bias, (1, -1)),
+    )
 
 
 def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snapshots: int = 50):
@@ -97,26 +97,15 @@ def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snaps
         with torch.no_grad():
             outputs = model(X)
             losses.append(COST_PER_MSE * criterion(outputs, y).item())
-        yield {
-            "epoch": epoch,
-            "loss": losses[-1],
-            "losses": losses,
-            "params": params_of(model),
-            "outputs": outputs.double().numpy().reshape(-1),
-        }
+        yield Record(epoch, losses[-1], losses, params_of(model), outputs.double().numpy().reshape(-1))
         if epoch == epochs or not np.isfinite(losses[-1]):
             return
         steps = min(every, epochs - epoch)
         chunk = [COST_PER_MSE * value for value in training_loop(model, criterion, optimizer, X, y, steps)]
         bad = [i for i, value in enumerate(chunk) if not np.isfinite(value)]
         if bad:  # the loss before step i was already non-finite: report that epoch
-            yield {
-                "epoch": epoch + bad[0],
-                "loss": chunk[bad[0]],
-                "losses": chunk[1 : bad[0] + 1],
-                "params": params_of(model),
-                "outputs": np.full(len(X_XOR), np.nan),
-            }
+            nan_outputs = np.full(len(X_XOR), np.nan)
+            yield Record(epoch + bad[0], chunk[bad[0]], chunk[1 : bad[0] + 1], params_of(model), nan_outputs)
             return
         epoch, losses = epoch + steps, chunk[1:]
 

@@ -124,4 +124,6 @@ ZH: dict[str, str] = {
     "what each hidden unit and the output give for the four points. Below: the loss, marked at the snapshot shown.": "左：输入正方形上的输出 ŷ，以及每个隐藏单元的分界线（它的加权输入为 0 的地方）。"
     "右：每个隐藏单元和输出在四个点上的值。下：损失曲线，标出当前快照所在的位置。",
     "A net that solves XOR: its output ŷ": "一个解出 XOR 的网络：它的输出 ŷ",
+    "The learning rate must be one of the page's choices, {low} to {high} (got {value}).": "学习率必须是本页提供的选项之一，范围 {low} 到 {high}（收到的是 {value}）。",
+    "The random seed must be from 0 to {most} (got {value}).": "随机种子必须在 0 到 {most} 之间（收到的是 {value}）。",
 }
