@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.xor.session import BuiltReplay, HistoryRun, ManySeedsResult, Run, TrapResult
 from core.xor.steps import StepState
+from core.xor.watch import Watch
 
 T = TypeVar("T")
 
@@ -56,6 +57,7 @@ class Xor:
     REPLAY: Slot[BuiltReplay] = Slot("xor_replay")
     TRAP_RESULT: Slot[TrapResult] = Slot("xor_trap_result")
     MANY_RESULT: Slot[ManySeedsResult] = Slot("xor_many_result")
+    WATCH: Slot[Watch] = Slot("xor_watch")
 
 
 # The CNN, Draw and Lesson pages' CNN side (typed records replace Any as the CNN side is typed).

@@ -228,6 +228,8 @@ def show_sections(run: Run) -> None:
             lambda: show_many_seeds(run.settings),
         ),
     )
+    if not xe.is_post_xor(run.settings):  # these views follow the post's four points and two inputs
+        sections = sections[1:2]
     for label, key, draw in sections:
         section = lazy_section(label, key)
         if section.open:

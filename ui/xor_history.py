@@ -22,6 +22,11 @@ FIELD_TEXT = {
     "init": "init {value}",
     "derivative_of": "σ' of {value}",
     "torch_start": "PyTorch start: {value}",
+    "dataset": "{value}",
+    "noise": "noise {value}",
+    "points": "{value} points",
+    "test_percent": "test {value}%",
+    "features": "inputs +{value}",
 }
 VALUE_TEXT = {
     True: "yes",
@@ -34,11 +39,20 @@ VALUE_TEXT = {
     "rand": "U[0, 1)",  # the post's np.random.rand: a formula reads the same in every language
     "uniform": "U[−1, 1)",
     "xavier": "Xavier/Glorot",
+    "xor": "the post's 4 points",
+    "xor_clouds": "XOR clouds",
+    "circle": "Circle",
+    "spirals": "Two spirals",
+    "moons": "Two moons",
+    "blobs": "Gaussian blobs",
 }
+DATA_FIELDS = ("dataset", "noise", "points", "test_percent", "features")
 NAMES = {"numpy": "NumPy", "torch": "PyTorch"}  # the same in every language
 
 
 def field_text(name: str, value) -> str:
+    if name == "features":
+        return t(FIELD_TEXT[name], value=", ".join(value)) if value else t("no extra inputs")
     shown = t(VALUE_TEXT[value]) if isinstance(value, (bool, str)) and value in VALUE_TEXT else NAMES.get(value, value)
     return t(FIELD_TEXT[name], value=shown)
 
@@ -91,4 +105,6 @@ def show() -> None:
 
 def describe(settings: XorSettings, skip: tuple = ()) -> str:
     """Every setting of a run in one line, for results that must say which settings produced them."""
+    if settings.dataset == "xor":
+        skip = (*skip, *DATA_FIELDS[1:4])
     return " · ".join(field_text(name, getattr(settings, name)) for name in FIELD_TEXT if name not in skip)

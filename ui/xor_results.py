@@ -19,18 +19,19 @@ def show_summary(run: Run) -> None:
     left, right = st.columns([2, 3])
     with left:
         show_verdicts(run)
-        st.download_button(
-            t("⬇ Download this run as a Python script (NumPy only)"),
-            xor_script(run.settings),
-            file_name="xor_run.py",
-            mime="text/x-python",
-            on_click="ignore",
-            key="xor_export",
-        )
+        if xe.is_post_xor(run.settings):
+            st.download_button(
+                t("⬇ Download this run as a Python script (NumPy only)"),
+                xor_script(run.settings),
+                file_name="xor_run.py",
+                mime="text/x-python",
+                on_click="ignore",
+                key="xor_export",
+            )
     with right:
         losses = {name: all_losses(records) for name, records in run.results.items()}
         plot(xor_figures.loss_curve(losses, tr=t), key="xor_loss")
-        if "PyTorch" in run.results:
+        if "PyTorch" in run.results and not xe.on_points(run.settings):
             st.caption(
                 t(
                     "PyTorch's MSELoss is the mean of (y − ŷ)² over the 4 points; its curve is drawn as 2 × MSELoss, "
@@ -73,9 +74,24 @@ def show_verdicts(run: Run) -> None:
                     )
                 )
                 continue
+            if info.test_accuracy is not None:
+                show_test_metrics(name, info)
+                continue
             verdict = t("solves XOR ✅") if info.solved else t("does not solve XOR yet ❌")
             st.metric(t("{name} final loss", name=name), f"{info.final_loss:.5f}", help=verdict)
             st.caption(f"{name} {verdict}")
+
+
+def show_test_metrics(name: str, info: xe.Summary) -> None:
+    """On a data set: the test accuracy first (what the net does on points it never learned from), then both losses."""
+    st.metric(t("{name}: Test accuracy", name=name), f"{info.test_accuracy:.1%}")
+    st.caption(
+        t(
+            "Training loss {train:.4f} · test loss {test:.4f} (C averaged over the points)",
+            train=info.final_loss,
+            test=info.test_loss,
+        )
+    )
 
 
 def _outputs_table(record: Record, settings: XorSettings) -> list[dict]:
@@ -115,6 +131,9 @@ def show_inside(run: Run) -> None:
         else next(iter(results))
     )
     records = results[name]
+    if not xe.is_post_xor(run.settings):
+        show_inside_points(run, records[-1])
+        return
     record, epoch = records[-1], records[-1].epoch
     st.markdown(t("**Watch it learn.** Press ▶ Play, or drag the slider through the training snapshots."))
     plot(replay_figure(run, name), key="xor_replay")
@@ -153,3 +172,23 @@ def show_inside(run: Run) -> None:
                     "layer solves XOR while a single neuron cannot."
                 )
             )
+
+
+def show_inside_points(run: Run, record: Record) -> None:
+    """On a data set or with extra inputs: the boundary over every point (test points hollow) and the network."""
+    settings = run.settings
+    left, right = st.columns(2)
+    with left:
+        title = t("Output ŷ at epoch {epoch:,}", epoch=record.epoch)
+        plot(
+            xor_figures.decision_boundary(record.params, settings.activation, title, t, xe.dataset(settings)),
+            key="xor_points_boundary",
+        )
+        st.caption(t("Filled points are training points, hollow ones test points the net never learns from."))
+    with right:
+        plot(
+            network_diagram(
+                record.params, settings.activation, tr=t, title=t("The network at epoch {epoch:,}", epoch=record.epoch)
+            ),
+            key="xor_diagram",
+        )

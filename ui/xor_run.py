@@ -35,7 +35,9 @@ def _live_update(placeholder, name: str, records: list[Record], settings: XorSet
                 t("Someone is training a CNN on this shared server, so XOR takes turns with it and runs slower.")
             )
         plot(
-            xor_figures.live_view(losses, records[-1].params, settings.activation, settings.epochs, tr=t),
+            xor_figures.live_view(
+                losses, records[-1].params, settings.activation, settings.epochs, tr=t, data=xe.dataset(settings)
+            ),
             key=f"xor_live_{name}_{records[-1].epoch}",
         )
 

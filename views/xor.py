@@ -7,9 +7,11 @@ from ui.state import Xor
 from ui.teach import recipe
 from ui.teach_xor import xor_numpy_explained
 from ui.xor_checks import show_sections
+from ui.xor_link import challenge_met, challenge_picker, class_link_section, hidden_controls, show_challenge
 from ui.xor_results import show_inside, show_summary
 from ui.xor_run import start_run
-from ui.xor_settings import settings_form, show_problems
+from ui.xor_settings import settings_form, show_problems, spirals_hint
+from ui.xor_watch import show_watch
 
 st.title(t("XOR: why a hidden layer is needed"))
 st.markdown(
@@ -23,19 +25,29 @@ how = lazy_section(t("📖 How it works: forward pass, backward pass, and the co
 if how.open:
     with how:
         xor_numpy_explained()
-settings = settings_form()
+hidden = hidden_controls()
+challenge = challenge_picker(hidden)
+settings = settings_form(hidden)
+spirals_hint(settings)
 problems = show_problems(settings)
 clicked = st.button(t("Train"), type="primary", key="xor_train", disabled=problems)
 # A crafted click on a disabled button trains nothing.
 if not problems and (clicked or Xor.RUN.get() is None):
     start_run(settings)
 current = Xor.RUN.get()
+if challenge is not None:
+    show_challenge(challenge, challenge_met(challenge, current))
+watch = lazy_section(t("🎬 Watch it learn, live: play, pause, step"), "xor_open_watch")
+if watch.open and not problems:
+    with watch:
+        show_watch(settings)
 if current is not None:
     if current.settings != settings:
         st.info(t("The settings changed: press **Train** to train with them. Showing the last run."))
     show_summary(current)
     show_inside(current)
     show_sections(current)
+class_link_section(settings, hidden)
 recipe_section = lazy_section(t("🔥 The PyTorch recipe: XOR net and CNN side by side"), "xor_open_recipe")
 if recipe_section.open:
     with recipe_section:

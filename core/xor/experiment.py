@@ -7,8 +7,11 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from core.settings import Setting
+from core.xor import datasets
 from core.xor import numpy_net as xor_numpy
 from core.xor import torch_net as xor_torch
+from core.xor.datasets import DATASET, NOISE, POINTS, POST_XOR, TEST_SHARE, Dataset
+from core.xor.features import FEATURES, expand
 from core.xor.numpy_net import Record
 
 IMPLEMENTATIONS = ("numpy", "torch", "both")
@@ -19,6 +22,9 @@ MAX_HIDDEN = 16
 # (its OpenMP threads spin, which counts as CPU),
 # the 100-seed batch for one hidden size 45–60 µs (1–8 hidden units).
 SECONDS_PER_EPOCH = {"numpy": 24e-6, "torch": 250e-6}
+# ...plus, on a data set, about this much per training point and hidden unit (NumPy, 1 thread: 1,000 points and 16
+# units add ~0.17 ms an epoch on the loaded dev machine)
+SECONDS_PER_POINT_UNIT = 12e-9
 SEEDS_SECONDS_PER_EPOCH = 60e-6
 MAX_SECONDS_PER_RUN = 3.0  # the lesson's 10,000 epochs with both implementations fit
 MANY_SEEDS_MAX_EPOCHS = 10_000
@@ -60,10 +66,18 @@ class XorSettings:
     init: str = INIT.default
     derivative_of: str = DERIVATIVE.default
     torch_start: str = TORCH_START.default
+    dataset: str = DATASET.default
+    noise: float = NOISE.default
+    points: int = POINTS.default
+    test_percent: int = TEST_SHARE.default
+    features: tuple[str, ...] = ()  # extra inputs, in core.xor.features.FEATURES' order
 
     def problems(self) -> list[tuple[str, dict]]:
         """What is wrong with these settings, as (message template, values); empty when they can be trained."""
-        found = [
+        found = [("Unknown extra inputs {name}.", {"name": ", ".join(map(str, self.features))})]
+        if set(self.features) <= set(FEATURES) and isinstance(self.features, tuple):
+            found = []
+        found += [
             (template, values(self))
             for setting, field, template, values in CHECKS
             if not setting.valid(getattr(self, field))
@@ -110,7 +124,82 @@ CHECKS = (
     (INIT, "init", "Unknown initialisation {name}.", lambda s: {"name": s.init}),
     (DERIVATIVE, "derivative_of", "Unknown derivative choice {name}.", lambda s: {"name": s.derivative_of}),
     (TORCH_START, "torch_start", "Unknown PyTorch start {name}.", lambda s: {"name": s.torch_start}),
+    (DATASET, "dataset", "Unknown dataset {name}.", lambda s: {"name": s.dataset}),
+    (NOISE, "noise", "The noise must be one of the page's choices (got {value}).", lambda s: {"value": s.noise}),
+    (
+        POINTS,
+        "points",
+        "The number of points must be from {low} to {high:,} (got {value}).",
+        lambda s: {"low": POINTS.low, "high": POINTS.high, "value": s.points},
+    ),
+    (
+        TEST_SHARE,
+        "test_percent",
+        "The test share must be one of the page's choices (got {value}).",
+        lambda s: {"value": s.test_percent},
+    ),
 )
+# Picking a data set other than the post's four points sets these (a teacher's link may still change each). Biases
+# are on: the post's net has none, so every hidden unit's line passes through the origin (0, 0), a corner of the
+# window; a circle or blob in the middle needs lines that can sit anywhere. tanh and Xavier's start learn these sets
+# in a few thousand epochs; the cost is averaged over the points, so the learning rate suits any number of them.
+DATASET_START = {
+    "biases": True,
+    "activation": "tanh",
+    "init": "xavier",
+    "hidden_size": 8,
+    "learning_rate": 2.0,
+    "epochs": 2000,
+}
+
+
+# Settings that solve the two spirals (test accuracy 96–100% over seeds 0–3, measured): the page offers them.
+SPIRALS_RECIPE = {
+    **DATASET_START,
+    "dataset": "spirals",
+    "noise": 0.05,
+    "points": 300,
+    "hidden_size": 12,
+    "learning_rate": 3.0,
+    "epochs": 5000,
+    "features": tuple(FEATURES),
+}
+
+
+# Every setting of the page by its XorSettings field (features apart: one checkbox each, datasets.FEATURE_SETTINGS).
+FIELD_SETTINGS = {
+    "implementation": IMPLEMENTATION,
+    "hidden_size": HIDDEN,
+    "learning_rate": LEARNING_RATE,
+    "epochs": EPOCHS,
+    "seed": SEED,
+    "biases": BIASES,
+    "activation": ACTIVATION,
+    "init": INIT,
+    "derivative_of": DERIVATIVE,
+    "torch_start": TORCH_START,
+    "dataset": DATASET,
+    "noise": NOISE,
+    "points": POINTS,
+    "test_percent": TEST_SHARE,
+}
+
+
+def is_post_xor(settings: XorSettings) -> bool:
+    """The post's four points and inputs: the step-through, gradient check, trap and seeds views follow them."""
+    return settings.dataset == POST_XOR and not settings.features
+
+
+def on_points(settings: XorSettings) -> bool:
+    """True for a generated data set; False for the post's four points (trained exactly as the post does)."""
+    return settings.dataset != POST_XOR
+
+
+def dataset(settings: XorSettings) -> Dataset:
+    """The settings' points, drawn with the run's seed."""
+    return datasets.make_dataset(
+        settings.dataset, settings.noise, settings.points, settings.test_percent, settings.seed
+    )
 
 
 def implementations(settings: XorSettings) -> tuple[str, ...]:
@@ -119,7 +208,8 @@ def implementations(settings: XorSettings) -> tuple[str, ...]:
 
 def cost_seconds(settings: XorSettings) -> float:
     """Estimated CPU seconds to train these settings."""
-    return settings.epochs * sum(SECONDS_PER_EPOCH.get(name, 0.0) for name in implementations(settings))
+    per_point = SECONDS_PER_POINT_UNIT * settings.points * settings.hidden_size if on_points(settings) else 0.0
+    return settings.epochs * sum(SECONDS_PER_EPOCH.get(name, 0.0) + per_point for name in implementations(settings))
 
 
 def many_seeds_epochs(settings: XorSettings) -> int:
@@ -134,33 +224,43 @@ def many_seeds_cost(settings: XorSettings) -> float:
 
 def numpy_net(settings: XorSettings) -> xor_numpy.SimpleNeuralNetwork:
     """The lesson's class for the lesson's options, else a PlaygroundNet; seeded by settings.seed."""
-    return xor_numpy.new_net(
+    net = xor_numpy.new_net(
         settings.hidden_size,
         seed=settings.seed,
         biases=settings.biases,
         init=settings.init,
         activation=settings.activation,
         derivative_of=settings.derivative_of,
+        input_size=2 + len(settings.features),
     )
+    if settings.features:
+        net.features = settings.features  # read by params_of: figures compute the same inputs from x1, x2
+    return net
 
 
 def torch_model(settings: XorSettings) -> xor_torch.XORNet:
     """The PyTorch net as the post builds it, or (the option) holding the NumPy net's starting weights."""
     if settings.torch_start == "numpy_start":
-        return xor_torch.from_numpy_net(numpy_net(settings))
-    return xor_torch.seeded_model(settings.hidden_size, settings.seed, settings.activation)
+        model = xor_torch.from_numpy_net(numpy_net(settings))
+    else:
+        inputs = 2 + len(settings.features)
+        model = xor_torch.seeded_model(settings.hidden_size, settings.seed, settings.activation, inputs)
+    model.features = settings.features
+    return model
 
 
 def runs(settings: XorSettings, snapshots: int = 50) -> dict:
     """name → training generator, for the implementations the settings ask for."""
+    data, averaged = dataset(settings), on_points(settings)
+    X = expand(data.X_train, settings.features)
     chosen = {}
     if "numpy" in implementations(settings):
         chosen["NumPy"] = xor_numpy.train(
-            numpy_net(settings), epochs=settings.epochs, learning_rate=settings.learning_rate, snapshots=snapshots
+            numpy_net(settings), X, data.y_train, settings.epochs, settings.learning_rate, snapshots, averaged
         )
     if "torch" in implementations(settings):
         chosen["PyTorch"] = xor_torch.train(
-            torch_model(settings), epochs=settings.epochs, learning_rate=settings.learning_rate, snapshots=snapshots
+            torch_model(settings), settings.epochs, settings.learning_rate, snapshots, X, data.y_train, averaged
         )
     return chosen
 
@@ -172,6 +272,8 @@ class Summary:
     solved: bool
     diverged: bool
     cause: str  # "" when it did not diverge; "trap" or "learning_rate" when it did
+    test_loss: float | None = None  # on a data set's test points (the same averaged cost); None for the post's four
+    test_accuracy: float | None = None
 
 
 def summary(records: list[Record], settings: XorSettings | None = None, name: str = "NumPy") -> Summary:
@@ -180,7 +282,14 @@ def summary(records: list[Record], settings: XorSettings | None = None, name: st
     diverged = not np.isfinite(last.loss)
     trap = settings is not None and settings.derivative_of == "pre_activation" and name == "NumPy"
     cause = ("trap" if trap else "learning_rate") if diverged else ""
-    return Summary(last.epoch, float(last.loss), xor_numpy.solves_xor(last.outputs), diverged, cause)
+    data = dataset(settings) if settings is not None and on_points(settings) else None
+    solved = xor_numpy.solves_xor(last.outputs, data.y_train if data is not None else xor_numpy.Y_XOR)
+    if data is None:
+        return Summary(last.epoch, float(last.loss), solved, diverged, cause)
+    _, outputs = xor_numpy.predict(last.params, data.X_test, settings.activation)
+    test_loss = xor_numpy.cost(data.y_test, outputs) / len(data.y_test)
+    accuracy = float(np.mean(xor_numpy.correct(outputs, data.y_test)))
+    return Summary(last.epoch, float(last.loss), solved, diverged, cause, test_loss, accuracy)
 
 
 def all_losses(records: list[Record]) -> np.ndarray:

@@ -5,6 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.xor.datasets import POST_XOR, Dataset
 from core.xor.numpy_net import X_XOR, Y_XOR, Params, predict
 
 GRID = np.linspace(-0.5, 1.5, 33)
@@ -93,6 +94,31 @@ def points_trace(tr=same_text) -> go.Scatter:
     )
 
 
+def data_points_trace(data: Dataset | None, tr=same_text) -> go.Scatter:
+    """A data set's points coloured by class: training points filled, test points hollow. None: the post's four."""
+    if data is None or data.name == POST_XOR:
+        return points_trace(tr)
+    X = np.concatenate([data.X_train, data.X_test])
+    y = np.concatenate([data.y_train, data.y_test]).reshape(-1)
+    test = np.arange(len(X)) >= len(data.X_train)
+    colors = np.where(y > 0.5, "#d62728", "#1f77b4")
+    return go.Scatter(
+        x=X[:, 0],
+        y=X[:, 1],
+        mode="markers",
+        marker=dict(
+            size=7,
+            color=colors,
+            symbol=np.where(test, "circle-open", "circle").tolist(),
+            line=dict(width=np.where(test, 2, 0.5).tolist(), color=np.where(test, colors, "white").tolist()),
+        ),
+        text=np.where(test, tr("test"), tr("training")).tolist(),
+        name=tr("points"),
+        showlegend=False,
+        hovertemplate="%{text}: (%{x:.2f}, %{y:.2f})<extra></extra>",
+    )
+
+
 def _surface_trace(z, tr=same_text, showscale=True, zmin=0.0, zmax=1.0) -> go.Heatmap:
     return go.Heatmap(
         x=GRID,
@@ -171,15 +197,20 @@ def loss_curve(
     return fig
 
 
-def live_view(losses, params: Params, activation: str, epochs: int, tr=same_text) -> go.Figure:
+def live_view(
+    losses, params: Params, activation: str, epochs: int, tr=same_text, data: Dataset | None = None, test_losses=None
+) -> go.Figure:
     """While a run trains: its loss so far and its output over the input square, in one figure."""
     fig = make_subplots(
         rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.14, subplot_titles=(tr("loss C"), tr("output ŷ"))
     )
     x, y = thinned(losses)
     fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=tr("loss C")), 1, 1)
+    if test_losses is not None:
+        tx, ty = test_losses
+        fig.add_trace(go.Scatter(x=tx, y=ty, mode="lines", name=tr("test loss"), line=dict(dash="dash")), 1, 1)
     fig.add_trace(_surface_trace(output_surface(params, activation), tr, showscale=False), 1, 2)
-    fig.add_trace(points_trace(tr), 1, 2)
+    fig.add_trace(data_points_trace(data, tr), 1, 2)
     fig.update_layout(
         height=300,
         margin=SMALL_MARGIN,
@@ -192,9 +223,12 @@ def live_view(losses, params: Params, activation: str, epochs: int, tr=same_text
     return fig
 
 
-def decision_boundary(params: Params, activation: str, title: str = "Output ŷ", tr=same_text) -> go.Figure:
+def decision_boundary(
+    params: Params, activation: str, title: str = "Output ŷ", tr=same_text, data: Dataset | None = None
+) -> go.Figure:
+    """The output over the input square with its ŷ = 0.5 line, and the points (a data set's: test ones hollow)."""
     surface = output_surface(params, activation)
-    fig = go.Figure([_surface_trace(surface, tr), points_trace(tr)])
+    fig = go.Figure([_surface_trace(surface, tr), data_points_trace(data, tr)])
     fig.add_trace(
         go.Contour(
             x=GRID,
@@ -208,7 +242,8 @@ def decision_boundary(params: Params, activation: str, title: str = "Output ŷ",
             showlegend=False,
         )
     )
-    _point_annotations(fig)
+    if data is None or data.name == POST_XOR:
+        _point_annotations(fig)
     fig.update_layout(
         title=title,
         height=360,

@@ -87,7 +87,11 @@ def network_diagram(
     """
     w1, w2 = params.w1, params.w2
     hidden_count = w1.shape[1]
-    inputs, hidden, output = (_layer_positions(2, 0.0), _layer_positions(hidden_count, 1.0), _layer_positions(1, 2.0))
+    inputs, hidden, output = (
+        _layer_positions(w1.shape[0], 0.0),
+        _layer_positions(hidden_count, 1.0),
+        _layer_positions(1, 2.0),
+    )
     scale = float(np.nanmax(np.abs(np.concatenate([w1.ravel(), w2.ravel()])))) if np.isfinite(w1).any() else 1.0
     lit = STAGE_LAYER.get(stage, "")
     fig = go.Figure()
@@ -120,7 +124,7 @@ def network_diagram(
             x=[p[0] for p in inputs],
             y=[p[1] for p in inputs],
             mode="markers+text",
-            text=["x1", "x2"],
+            text=["x1", "x2", *params.features],
             textposition="middle left",
             showlegend=False,
             name=tr("inputs"),
@@ -130,10 +134,10 @@ def network_diagram(
     )
     _node_pictures(fig, params, activation, hidden, output[0])
     _node_labels(fig, hidden, output[0], node_values, stage)
-    extent = max(hidden_count, 2) / 2
+    extent = max(hidden_count, w1.shape[0], 2) / 2
     fig.update_layout(
         title=title,
-        height=int(140 + 46 * max(hidden_count, 3)),
+        height=int(140 + 46 * max(hidden_count, w1.shape[0], 3)),
         margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(visible=False, range=[-0.45, 2.6]),
         plot_bgcolor="white",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.xor.features import expand
 from lesson.xor_numpy import SimpleNeuralNetwork, sigmoid, sigmoid_derivative
 
 X_XOR = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
@@ -74,14 +75,19 @@ class Params:
     w2: np.ndarray
     b1: np.ndarray | None = None
     b2: np.ndarray | None = None
+    features: tuple[str, ...] = ()  # the extra inputs after x1 and x2 (core.xor.features)
+
+    def weights(self) -> tuple:
+        return self.w1, self.w2, self.b1, self.b2
 
     def stepped(self, gradient: "Params", learning_rate: float) -> "Params":
         """These weights after one gradient-descent step down `gradient`."""
-        pairs = zip(vars(self).values(), vars(gradient).values())
-        return Params(*(None if value is None else value - learning_rate * slope for value, slope in pairs))
+        pairs = zip(self.weights(), gradient.weights())
+        moved = [None if value is None else value - learning_rate * slope for value, slope in pairs]
+        return Params(*moved, features=self.features)
 
     def copy(self) -> "Params":
-        return Params(*(None if value is None else value.copy() for value in (self.w1, self.w2, self.b1, self.b2)))
+        return Params(*(None if value is None else value.copy() for value in self.weights()), features=self.features)
 
 
 @dataclass(frozen=True)
@@ -217,7 +223,7 @@ def options_of(net: SimpleNeuralNetwork) -> dict:
 
 def params_of(net: SimpleNeuralNetwork) -> Params:
     """The net's weights (and biases) now, as the arrays it holds: `.copy()` to keep them."""
-    return Params(net.w1, net.w2, getattr(net, "b1", None), getattr(net, "b2", None))
+    return Params(net.w1, net.w2, getattr(net, "b1", None), getattr(net, "b2", None), getattr(net, "features", ()))
 
 
 def forward_of(net: SimpleNeuralNetwork) -> Forward:
@@ -235,7 +241,7 @@ def gradients(net: SimpleNeuralNetwork, X, y) -> dict:
     """name → dC/dparam for C = ½·Σ(y − ŷ)², from the net's last forward(): the negated updates of backward()
     before the learning rate."""
     found = descent(X, forward_of(net), net_deltas(net, y), options_of(net)["biases"])
-    return {name: value for name, value in vars(found).items() if value is not None}
+    return {name: value for name, value in zip(("w1", "w2", "b1", "b2"), found.weights()) if value is not None}
 
 
 def step_trace(net: SimpleNeuralNetwork, X, y, learning_rate) -> dict:
@@ -255,9 +261,10 @@ def cost(y, y_hat) -> float:
 
 
 def predict(params: Params, X, activation: str = "sigmoid"):
-    """(hidden activations, outputs) of a 2-layer net; works on any batch of points."""
+    """(hidden activations, outputs) of a 2-layer net for any batch of points (x1, x2) of the input square; the
+    net's extra inputs, if any, are computed from them."""
     with np.errstate(over="ignore"):  # the post's sigmoid overflows to exactly 0 for a diverged net's huge inputs
-        done = forward_pass(X, params, activation)
+        done = forward_pass(expand(X, params.features), params, activation)
     return done.H, done.Y_hat
 
 
@@ -289,16 +296,24 @@ class Record:
 
 
 def train(
-    net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR, epochs: int = 10_000, learning_rate: float = 0.5, snapshots: int = 50
+    net: SimpleNeuralNetwork,
+    X=X_XOR,
+    y=Y_XOR,
+    epochs: int = 10_000,
+    learning_rate: float = 0.5,
+    snapshots: int = 50,
+    averaged: bool = False,
 ):
     """Full-batch training: one epoch is one update from all the points, as in the post. Yields a Record at
-    ~`snapshots` evenly spaced epochs, the last, and the first non-finite loss (then stops)."""
+    ~`snapshots` evenly spaced epochs, the last, and the first non-finite loss (then stops). `averaged` divides the
+    cost, and so each step, by the number of points (C = ½·Σ(y − ŷ)²/n), so one learning rate suits 4 or 1,000."""
+    scale = 1.0 / len(X) if averaged else 1.0
     every = max(1, epochs // max(1, snapshots))
     losses = []
     for epoch in range(epochs + 1):
         with np.errstate(all="ignore"):  # a diverging run is reported by its loss, not by warnings in the log
             outputs = net.forward(X)
-        losses.append(cost(y, outputs))
+        losses.append(scale * cost(y, outputs))
         finite = np.isfinite(losses[-1])
         if epoch % every == 0 or epoch == epochs or not finite:
             yield Record(epoch, losses[-1], losses, params_of(net).copy(), outputs.reshape(-1).copy())
@@ -307,7 +322,7 @@ def train(
                 return
         if epoch < epochs:
             with np.errstate(all="ignore"):
-                net.backward(X, y, learning_rate)
+                net.backward(X, y, learning_rate * scale)
 
 
 @dataclass(frozen=True)

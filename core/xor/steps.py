@@ -23,7 +23,7 @@ class StepState:
 def net_with(params: Params, settings: XorSettings) -> xor_numpy.SimpleNeuralNetwork:
     """The net the run trained (lesson class or PlaygroundNet) holding the given weights."""
     net = numpy_net(settings)
-    for name, value in vars(params).items():
+    for name, value in zip(("w1", "w2", "b1", "b2"), params.weights()):
         if value is not None and hasattr(net, name):
             setattr(net, name, value.copy())
     return net
