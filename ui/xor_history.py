@@ -52,7 +52,7 @@ NAMES = {"numpy": "NumPy", "torch": "PyTorch"}  # the same in every language
 
 def field_text(name: str, value) -> str:
     if name == "features":
-        return t(FIELD_TEXT[name], value=", ".join(value)) if value else t("no extra inputs")
+        return t(FIELD_TEXT[name], value=", ".join(map(t, value))) if value else t("no extra inputs")
     shown = t(VALUE_TEXT[value]) if isinstance(value, (bool, str)) and value in VALUE_TEXT else NAMES.get(value, value)
     return t(FIELD_TEXT[name], value=shown)
 

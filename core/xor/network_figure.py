@@ -124,7 +124,7 @@ def network_diagram(
             x=[p[0] for p in inputs],
             y=[p[1] for p in inputs],
             mode="markers+text",
-            text=["x1", "x2", *params.features],
+            text=["x1", "x2", *(tr(name) for name in params.features)],
             textposition="middle left",
             showlegend=False,
             name=tr("inputs"),
