@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
-from core.xor.session import BuiltReplay, HistoryRun, ManySeedsResult, Run, TrapResult
+from core.xor.session import BuiltFigure, HistoryRun, ManySeedsResult, Run, TrapResult
 from core.xor.steps import StepState
 from core.xor.watch import Watch
 
@@ -54,10 +54,11 @@ class Xor:
     RUN_COUNT: Slot[int] = Slot("xor_run_count", lambda: 0)
     HISTORY: Slot[list[HistoryRun]] = Slot("xor_history", list)
     STEP: Slot[StepState] = Slot("xor_step")
-    REPLAY: Slot[BuiltReplay] = Slot("xor_replay")
+    REPLAY: Slot[BuiltFigure] = Slot("xor_replay")
     TRAP_RESULT: Slot[TrapResult] = Slot("xor_trap_result")
     MANY_RESULT: Slot[ManySeedsResult] = Slot("xor_many_result")
     WATCH: Slot[Watch] = Slot("xor_watch")
+    WATCH_FIGURE: Slot[BuiltFigure] = Slot("xor_watch_figure")
 
 
 # The CNN, Draw and Lesson pages' CNN side (typed records replace Any as the CNN side is typed).

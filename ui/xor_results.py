@@ -9,7 +9,7 @@ from core.xor.export import xor_script
 from core.xor.network_figure import hidden_space, network_diagram
 from core.xor.numpy_net import X_XOR, Y_XOR, Record, correct, predict
 from core.xor.replay import replay
-from core.xor.session import BuiltReplay, Run
+from core.xor.session import BuiltFigure, Run
 from ui.common import lazy_section, plot, t
 from ui.state import Xor
 
@@ -115,7 +115,7 @@ def replay_figure(run: Run, name: str):
     key = (run.id, name, t("epoch"))
     kept = Xor.REPLAY.get()
     if kept is None or kept.key != key:
-        kept = BuiltReplay(key, replay(run.results[name], run.settings.activation, tr=t))
+        kept = BuiltFigure(key, replay(run.results[name], run.settings.activation, tr=t))
         Xor.REPLAY.set(kept)
     return kept.figure
 

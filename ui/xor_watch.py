@@ -5,10 +5,11 @@ import streamlit as st
 
 from core.serving import compute
 from core.serving.compute import ServerBusy
-from core.xor import figures as xor_figures
 from core.xor import watch as xor_watch
+from core.xor import watch_figure
 from core.xor.experiment import XorSettings, on_points
 from core.xor.network_figure import network_diagram
+from core.xor.session import BuiltFigure
 from ui.background import session_id
 from ui.common import error_text, plot, t
 from ui.state import Xor
@@ -50,6 +51,18 @@ def _buttons(watch: xor_watch.Watch, settings: XorSettings) -> None:
         st.rerun()
 
 
+def _figure(watch: xor_watch.Watch):
+    """The live figure, built once per watch and language; each redraw changes only its data."""
+    key = (watch.number, t("epoch"))
+    kept = Xor.WATCH_FIGURE.get()
+    if kept is None or kept.key != key:
+        kept = BuiltFigure(key, watch_figure.build(watch, t))
+        Xor.WATCH_FIGURE.set(kept)
+    else:
+        watch_figure.refresh(kept.figure, watch)
+    return kept.figure
+
+
 def _draw(watch: xor_watch.Watch) -> None:
     settings, last = watch.settings, watch.last
     accuracy = xor_watch.test_accuracy(watch)
@@ -59,13 +72,10 @@ def _draw(watch: xor_watch.Watch) -> None:
     if accuracy is not None:
         text += " · " + t("test accuracy {accuracy:.0%}", accuracy=accuracy)
     st.caption(text)
-    test = None
-    if watch.test_losses:
-        epochs, losses = zip(*watch.test_losses)
-        test = (list(epochs), list(losses))
-    figure = xor_figures.live_view(watch.losses, last.params, settings.activation, settings.epochs, t, watch.data, test)
-    plot(figure, key="xor_watch_view")
-    plot(network_diagram(last.params, settings.activation, tr=t), key="xor_watch_net")
+    plot(_figure(watch), key="xor_watch_view")
+    if not watch.playing:  # drawn while paused: its pictures cost ~100 ms, too much for 5 redraws a second
+        plot(network_diagram(last.params, settings.activation, tr=t), key="xor_watch_net")
+        st.caption(t("Each hidden unit's picture shows what it outputs over the input square."))
 
 
 def _live(settings: XorSettings) -> None:

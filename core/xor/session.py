@@ -30,8 +30,9 @@ class HistoryRun:
 
 
 @dataclass(frozen=True)
-class BuiltReplay:
-    """A run's replay figure, built once per (run, implementation, language)."""
+class BuiltFigure:
+    """A figure kept for as long as its key holds: a run's replay per (run, implementation, language), the live
+    view's per (watch, language)."""
 
     key: tuple
     figure: go.Figure

@@ -190,4 +190,6 @@ ZH: dict[str, str] = {
     "The test share must be one of the page's choices (got {value}).": "测试集占比必须是本页提供的选项之一（收到的是 {value}）。",
     "sin x1": "x1 的正弦",
     "sin x2": "x2 的正弦",
+    "output ŷ and the hidden units' lines": "输出 ŷ 与各隐藏单元的分界线",
+    "Each hidden unit's picture shows what it outputs over the input square.": "每个隐藏单元的小图显示它在输入平面上的输出。",
 }
