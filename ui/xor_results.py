@@ -30,7 +30,8 @@ def show_summary(run: Run) -> None:
             )
     with right:
         losses = {name: all_losses(records) for name, records in run.results.items()}
-        plot(xor_figures.loss_curve(losses, tr=t), key="xor_loss")
+        title = t("Loss C = ½Σ(y − ŷ)² averaged over the training points") if xe.on_points(run.settings) else None
+        plot(xor_figures.loss_curve(losses, title=title, tr=t), key="xor_loss")
         if "PyTorch" in run.results and not xe.on_points(run.settings):
             st.caption(
                 t(

@@ -23,28 +23,45 @@ SURFACE, LINES, POINTS, LOSS, TEST_LOSS = range(5)  # the figure's traces, in th
 
 
 def build(watch: Watch, tr=same_text) -> go.Figure:
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.5, 0.5],
-        horizontal_spacing=0.12,
+    fig = make_subplots(  # one above the other: side by side, a phone's width squeezed both
+        rows=2,
+        cols=1,
+        row_heights=[0.62, 0.38],
+        vertical_spacing=0.16,
         subplot_titles=(tr("output ŷ and the hidden units' lines"), tr("loss C")),
     )
     fig.add_trace(
-        go.Heatmap(x=GRID, y=GRID, zmin=0.0, zmax=1.0, colorscale=COLORSCALE, showscale=False, hoverinfo="skip"), 1, 1
+        go.Heatmap(
+            x=GRID,
+            y=GRID,
+            zmin=0.0,
+            zmax=1.0,
+            colorscale=COLORSCALE,
+            showscale=False,
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+        1,
+        1,
     )
     fig.add_trace(
-        go.Scatter(mode="lines", line=dict(color="black", width=2, dash="dash"), hoverinfo="skip", cliponaxis=True),
+        go.Scatter(
+            mode="lines",
+            line=dict(color="black", width=2, dash="dash"),
+            name=tr("each hidden unit's line"),
+            hoverinfo="skip",
+            cliponaxis=True,
+        ),
         1,
         1,
     )
     fig.add_trace(data_points_trace(watch.data, tr), 1, 1)
-    fig.add_trace(go.Scatter(mode="lines", name=tr("training loss"), line=dict(color="#1f77b4", width=2)), 1, 2)
-    fig.add_trace(go.Scatter(mode="lines", name=tr("test loss"), line=dict(color="#d62728", dash="dash")), 1, 2)
+    fig.add_trace(go.Scatter(mode="lines", name=tr("training loss"), line=dict(color="#1f77b4", width=2)), 2, 1)
+    fig.add_trace(go.Scatter(mode="lines", name=tr("test loss"), line=dict(color="#d62728", dash="dash")), 2, 1)
     fig.update_layout(
-        height=340,
+        height=620,
         margin=SMALL_MARGIN,
-        legend=dict(orientation="h", y=-0.2, x=0.55),
+        legend=dict(orientation="h", y=-0.12),
         xaxis=dict(range=[-0.5, 1.5], constrain="domain", title="x1"),
         yaxis=dict(range=[-0.5, 1.5], scaleanchor="x", constrain="domain", title="x2"),
         xaxis2=dict(range=[0, watch.settings.epochs], title=tr("epoch")),
