@@ -119,6 +119,8 @@ def test_a_challenge_link_opens_it_with_its_settings_and_says_when_it_is_met():
     at.checkbox(key="xor_f_2").check().run()
     at.button(key="xor_train").click().run()
     assert any("Challenge met" in s.value for s in at.success)
+    kept = page(challenge="circle_linear", hide="challenge")
+    assert not kept.warning and "challenge" not in [w.key for w in kept.selectbox], "a class can be held to it"
     unknown = page(challenge="<script>")
     assert any("challenge" in w.value and "script" in w.value for w in unknown.warning)
     assert unknown.session_state["challenge"] == ""

@@ -17,7 +17,7 @@ from ui.common import plain, t
 
 HIDE = "hide"
 MAX_HIDE_TEXT = 400  # a longer ?hide= is cut here: it names every control well within this
-CONTROLS = {setting.key: setting for setting in (*xe.FIELD_SETTINGS.values(), *FEATURE_SETTINGS.values())}
+CONTROLS = {setting.key: setting for setting in (CHALLENGE, *xe.FIELD_SETTINGS.values(), *FEATURE_SETTINGS.values())}
 CHALLENGE_TITLES = {challenge.id: challenge.title for challenge in CHALLENGES.values()}
 
 
