@@ -149,8 +149,12 @@ def test_the_live_view_steps_and_resets():
     epoch = at.session_state["xor_watch"].last.epoch
     assert epoch == xor_watch.chunk_epochs(at.session_state["xor_watch"].settings)
     figure = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "xor_watch_view" in c.proto.id)
-    symbols = next(trace["marker"]["symbol"] for trace in figure["data"] if "symbol" in trace.get("marker", {}))
-    assert "circle-open" in symbols and "circle" in symbols, "test points hollow, training points filled"
+    symbols = {trace["name"]: trace["marker"]["symbol"] for trace in figure["data"] if trace.get("mode") == "markers"}
+    assert symbols == {"training": "circle", "test": "circle-open"}, "test points hollow, training points filled"
+    watch = at.session_state["xor_watch"]
+    kept = at.session_state["xor_watch_figure"].figure
+    sizes = {trace.name: len(trace.x) for trace in kept.data if getattr(trace, "mode", "") == "markers"}
+    assert sizes == {"training": len(watch.data.X_train), "test": len(watch.data.X_test)}
     at.button(key="xor_watch_reset").click().run()
     assert at.session_state["xor_watch"].last.epoch == 0
 

@@ -94,28 +94,28 @@ def points_trace(tr=same_text) -> go.Scatter:
     )
 
 
-def data_points_trace(data: Dataset | None, tr=same_text) -> go.Scatter:
-    """A data set's points coloured by class: training points filled, test points hollow. None: the post's four."""
+def data_points_traces(data: Dataset | None, tr=same_text) -> list[go.Scatter]:
+    """A data set's points coloured by class: training points filled, test points hollow, one trace each (a symbol
+    per point cost the browser ~50 ms a redraw for 200 points). None or the post's set: its four points."""
     if data is None or data.name == POST_XOR:
-        return points_trace(tr)
-    X = np.concatenate([data.X_train, data.X_test])
-    y = np.concatenate([data.y_train, data.y_test]).reshape(-1)
-    test = np.arange(len(X)) >= len(data.X_train)
-    colors = np.where(y > 0.5, "#d62728", "#1f77b4")
+        return [points_trace(tr)]
+    return [
+        _points_of(data.X_train, data.y_train, tr("training"), "circle", tr),
+        _points_of(data.X_test, data.y_test, tr("test"), "circle-open", tr),
+    ]
+
+
+def _points_of(X, y, name: str, symbol: str, tr) -> go.Scatter:
+    colors = np.where(np.asarray(y).reshape(-1) > 0.5, "#d62728", "#1f77b4")
+    hollow = symbol.endswith("open")
     return go.Scatter(
         x=X[:, 0],
         y=X[:, 1],
         mode="markers",
-        marker=dict(
-            size=7,
-            color=colors,
-            symbol=np.where(test, "circle-open", "circle").tolist(),
-            line=dict(width=np.where(test, 2, 0.5).tolist(), color=np.where(test, colors, "white").tolist()),
-        ),
-        text=np.where(test, tr("test"), tr("training")).tolist(),
-        name=tr("points"),
+        marker=dict(size=7, color=colors, symbol=symbol, line=dict(width=2 if hollow else 0.5, color="white")),
+        name=name,
         showlegend=False,
-        hovertemplate="%{text}: (%{x:.2f}, %{y:.2f})<extra></extra>",
+        hovertemplate=name + ": (%{x:.2f}, %{y:.2f})<extra></extra>",
     )
 
 
@@ -210,7 +210,7 @@ def live_view(
         tx, ty = test_losses
         fig.add_trace(go.Scatter(x=tx, y=ty, mode="lines", name=tr("test loss"), line=dict(dash="dash")), 1, 1)
     fig.add_trace(_surface_trace(output_surface(params, activation), tr, showscale=False), 1, 2)
-    fig.add_trace(data_points_trace(data, tr), 1, 2)
+    fig.add_traces(data_points_traces(data, tr), rows=1, cols=2)
     fig.update_layout(
         height=300,
         margin=SMALL_MARGIN,
@@ -228,7 +228,7 @@ def decision_boundary(
 ) -> go.Figure:
     """The output over the input square with its ŷ = 0.5 line, and the points (a data set's: test ones hollow)."""
     surface = output_surface(params, activation)
-    fig = go.Figure([_surface_trace(surface, tr), data_points_trace(data, tr)])
+    fig = go.Figure([_surface_trace(surface, tr), *data_points_traces(data, tr)])
     fig.add_trace(
         go.Contour(
             x=GRID,

@@ -15,9 +15,9 @@ from core.xor.features import expand
 from core.xor.numpy_net import Record
 
 _NUMBERS = itertools.count()
-TICK_SECONDS = (
-    0.12  # asked for 8 redraws a second; each takes its time, so about 5 arrive (measured: bench/xor_watch_fps.py)
-)
+# Redraws are asked for about 8 times a second; the server's part takes 10–50 ms, the browser's drawing sets the
+# pace (bench/xor_watch_fps.py).
+TICK_SECONDS = 0.12
 PLAY_TICKS = 75  # a whole run plays in about 15 s at 5 redraws a second...
 TICK_CPU_SECONDS = 0.02  # ...unless its chunks would cost more than this estimate each: then it plays longer
 

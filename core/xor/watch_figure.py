@@ -11,7 +11,7 @@ from core.xor.figures import (
     GRID,
     LOSS_AXIS,
     SMALL_MARGIN,
-    data_points_trace,
+    data_points_traces,
     output_surface,
     same_text,
     thinned,
@@ -19,7 +19,7 @@ from core.xor.figures import (
 from core.xor.replay import unit_lines
 from core.xor.watch import Watch
 
-SURFACE, LINES, POINTS, LOSS, TEST_LOSS = range(5)  # the figure's traces, in the order they are added
+SURFACE, LINES, LOSS, TEST_LOSS = range(4)  # the traces a redraw changes, in the order they are added; points last
 
 
 def build(watch: Watch, tr=same_text) -> go.Figure:
@@ -55,9 +55,9 @@ def build(watch: Watch, tr=same_text) -> go.Figure:
         1,
         1,
     )
-    fig.add_trace(data_points_trace(watch.data, tr), 1, 1)
     fig.add_trace(go.Scatter(mode="lines", name=tr("training loss"), line=dict(color="#1f77b4", width=2)), 2, 1)
     fig.add_trace(go.Scatter(mode="lines", name=tr("test loss"), line=dict(color="#d62728", dash="dash")), 2, 1)
+    fig.add_traces(data_points_traces(watch.data, tr), rows=1, cols=1)
     fig.update_layout(
         height=620,
         margin=SMALL_MARGIN,
