@@ -62,7 +62,7 @@ def build(watch: Watch, tr=same_text) -> go.Figure:
         height=620,
         margin=SMALL_MARGIN,
         legend=dict(orientation="h", y=-0.12),
-        xaxis=dict(range=[-0.5, 1.5], constrain="domain", title="x1"),
+        xaxis=dict(range=[-0.5, 1.5], constrain="domain"),  # no "x1" title: on a phone it ran into the loss title
         yaxis=dict(range=[-0.5, 1.5], scaleanchor="x", constrain="domain", title="x2"),
         xaxis2=dict(range=[0, watch.settings.epochs], title=tr("epoch")),
         yaxis2=dict(type="log", title=LOSS_AXIS),
