@@ -14,7 +14,7 @@ UI_FILES = [
     ROOT / "app.py",
     *sorted((ROOT / "views").glob("*.py")),
     *sorted((ROOT / "ui").glob("*.py")),
-    ROOT / "core" / "xor" / "figures.py",
+    *(ROOT / "core" / "xor" / name for name in ("figures.py", "network_figure.py", "replay.py", "watch_figure.py")),
     *sorted((ROOT / "core" / "cnn").glob("*figures.py")),
 ]
 LABEL_DICTS = ("IMPLEMENTATION_LABELS", "INIT_LABELS", "DERIVATIVE_LABELS", "TORCH_START_LABELS")

@@ -7,9 +7,14 @@ from core.xor.gradcheck import autograd_gradients, finite_difference_gradients, 
 from core.xor.numpy_net import (
     X_XOR,
     Y_XOR,
+    Params,
     PlaygroundNet,
     SimpleNeuralNetwork,
+    deltas,
+    descent,
+    forward_pass,
     new_net,
+    params_of,
     sigmoid,
     sigmoid_derivative,
     solves_xor,
@@ -89,7 +94,7 @@ def test_lesson_setup_solves_xor_with_a_fixed_seed():
 
 def test_one_hidden_unit_cannot_solve_xor():
     result = train_many(1, range(20), epochs=5000)
-    assert not result["solved"].any()
+    assert not result.solved.any()
 
 
 def test_vectorised_trainer_equals_single_nets():
@@ -99,24 +104,24 @@ def test_vectorised_trainer_equals_single_nets():
         for i, seed in enumerate(seeds):
             net = PlaygroundNet(2, 3, 1, seed=seed, biases=biases, activation=activation, init="uniform")
             out = trained(net, epochs=1500)
-            assert np.allclose(result["w1"][i], net.w1, atol=1e-10)
-            assert np.allclose(result["w2"][i], net.w2, atol=1e-10)
-            assert result["solved"][i] == solves_xor(net.forward(X_XOR))
-            assert np.allclose(result["outputs"][i], out.reshape(-1), atol=1e-10)
+            assert np.allclose(result.params.w1[i], net.w1, atol=1e-10)
+            assert np.allclose(result.params.w2[i], net.w2, atol=1e-10)
+            assert result.solved[i] == solves_xor(net.forward(X_XOR))
+            assert np.allclose(result.outputs[i], out.reshape(-1), atol=1e-10)
 
 
 def test_success_rate_grows_with_hidden_size():
-    rates = [train_many(h, range(50))["solved"].mean() for h in (1, 2, 3)]
+    rates = [train_many(h, range(50)).solved.mean() for h in (1, 2, 3)]
     assert rates[0] == 0.0 and rates[1] > 0.85 and rates[2] == 1.0
     solved = train_many(3, range(50))
-    assert (solved["epochs_to_solve"][solved["solved"]] > 0).all()
+    assert (solved.epochs_to_solve[solved.solved] > 0).all()
 
 
 def test_train_generator_records_loss_history():
     records = list(train(new_net(2, seed=0), epochs=1000, snapshots=10))
-    assert [r["epoch"] for r in records][0] == 0 and records[-1]["epoch"] == 1000
-    assert sum(len(r["losses"]) for r in records) == 1001
-    assert records[-1]["loss"] < records[0]["loss"]
+    assert [r.epoch for r in records][0] == 0 and records[-1].epoch == 1000
+    assert sum(len(r.losses) for r in records) == 1001
+    assert records[-1].loss < records[0].loss
 
 
 def test_torch_version_starts_from_the_same_weights_and_learns():
@@ -125,16 +130,45 @@ def test_torch_version_starts_from_the_same_weights_and_learns():
     with torch.no_grad():
         assert np.allclose(model(torch.tensor(X_XOR)).numpy(), net.forward(X_XOR))
     records = list(xor_torch.train(xor_torch.from_numpy_net(net), epochs=10_000))
-    assert solves_xor(records[-1]["outputs"])
-    assert records[-1]["loss"] < records[0]["loss"] / 5
-    assert records[-1]["params"]["w1"].shape == (2, 3)
+    assert solves_xor(records[-1].outputs)
+    assert records[-1].loss < records[0].loss / 5
+    assert records[-1].params.w1.shape == (2, 3)
 
 
-def test_huge_learning_rate_does_not_crash():
+def test_a_huge_learning_rate_saturates_the_net_without_crashing():
     records = list(train(new_net(2, seed=0), epochs=200, learning_rate=1e6))
-    last = records[-1]
-    assert (last["epoch"] == 200 and np.isfinite(last["loss"])) or not np.isfinite(last["loss"])
-    assert all(np.isfinite(r["loss"]) for r in records[:-1])
+    losses = np.concatenate([r.losses for r in records])
+    assert records[-1].epoch == 200 and len(losses) == 201 and np.isfinite(losses).all(), "every epoch ran"
+    assert not solves_xor(records[-1].outputs)
+    assert losses[0] != losses[5] and np.all(losses[5:] == losses[5]), "one jump, then saturated sigmoids stop it"
+
+
+def test_the_posts_class_computes_what_the_batched_pair_computes():
+    for seed in range(3):
+        post = new_net(3, seed=seed)
+        assert type(post) is SimpleNeuralNetwork
+        before = params_of(post).copy()
+        post.forward(X_XOR)
+        done = forward_pass(X_XOR, before)
+        for name in ("A1", "H", "A2", "Y_hat"):
+            assert np.array_equal(getattr(post, name), getattr(done, name)), name
+        post.backward(X_XOR, Y_XOR, 0.5)
+        after = before.stepped(descent(X_XOR, done, deltas(Y_XOR, done, before.w2), biases=False), 0.5)
+        assert np.allclose(post.w1, after.w1, rtol=0, atol=1e-15) and np.allclose(post.w2, after.w2, rtol=0, atol=1e-15)
+
+
+def test_the_pair_runs_stacked_nets_as_each_alone():
+    nets = [new_net(3, seed=seed, biases=True, init="uniform", activation="tanh") for seed in range(4)]
+    stacked = Params(*(np.stack([getattr(net, name) for net in nets]) for name in ("w1", "w2", "b1", "b2")))
+    together = forward_pass(X_XOR, stacked, "tanh")
+    assert together.Y_hat.shape == (4, 4, 1)
+    for i, net in enumerate(nets):
+        alone = forward_pass(X_XOR, params_of(net), "tanh")
+        assert np.allclose(together.Y_hat[i], alone.Y_hat, atol=1e-15)
+        steps = descent(X_XOR, together, deltas(Y_XOR, together, stacked.w2, "tanh"), biases=True)
+        own = descent(X_XOR, alone, deltas(Y_XOR, alone, net.w2, "tanh"), biases=True)
+        for name in ("w1", "w2", "b1", "b2"):
+            assert np.allclose(getattr(steps, name)[i], getattr(own, name), atol=1e-14), name
 
 
 def test_the_page_runs_the_posts_own_code():
@@ -152,10 +186,10 @@ def test_the_cost_is_the_posts_sum_not_a_mean():
     assert cost(Y_XOR, np.zeros_like(Y_XOR)) == 1.0  # ½ · (0 + 1 + 1 + 0)
     records = list(train(new_net(seed=0), epochs=10, snapshots=10))
     first = new_net(seed=0).forward(X_XOR)
-    assert np.isclose(records[0]["loss"], 0.5 * np.sum((Y_XOR - first) ** 2))
+    assert np.isclose(records[0].loss, 0.5 * np.sum((Y_XOR - first) ** 2))
     many = train_many(3, [0], epochs=10)
     single = list(train(new_net(3, seed=0), epochs=10))[-1]
-    assert np.isclose(many["final_loss"][0], single["loss"])
+    assert np.isclose(many.final_loss[0], single.loss)
 
 
 @pytest.mark.parametrize("biases", [False, True])

@@ -3,28 +3,29 @@
 import numpy as np
 
 from core.xor import figures as xor_figures
-from core.xor.numpy_net import new_net, params_of
+from core.xor import network_figure, replay
+from core.xor.numpy_net import Params, Record, new_net, params_of
 
 
 def test_the_diagram_draws_every_weight_by_sign_and_size_with_a_picture_per_unit():
     net = new_net(3, seed=1, init="uniform")
     params = params_of(net)
-    fig = xor_figures.network_diagram(params, "sigmoid")
+    fig = network_figure.network_diagram(params, "sigmoid")
     edges = [trace for trace in fig.data if trace.mode == "lines"]
-    weights = np.concatenate([params["w1"].ravel(), params["w2"].ravel()])
+    weights = np.concatenate([params.w1.ravel(), params.w2.ravel()])
     assert len(edges) == weights.size
     for edge, weight in zip(edges, weights):
-        assert edge.line.color == (xor_figures.POSITIVE if weight >= 0 else xor_figures.NEGATIVE)
+        assert edge.line.color == (network_figure.POSITIVE if weight >= 0 else network_figure.NEGATIVE)
     widths = np.array([edge.line.width for edge in edges])
     assert widths[np.argmax(np.abs(weights))] == widths.max()
     hover = next(trace for trace in fig.data if trace.hovertext is not None)
-    assert "w1[0,1] = " + f"{params['w1'][0, 1]:.4f}" in hover.hovertext
+    assert "w1[0,1] = " + f"{params.w1[0, 1]:.4f}" in hover.hovertext
     assert len(fig.layout.images) == 3 + 1  # one picture per hidden unit and one for the output
 
 
 def test_the_diagram_lights_the_stage_and_prints_the_values():
     params = params_of(new_net(2, seed=0))
-    fig = xor_figures.network_diagram(params, "sigmoid", stage="w2")
+    fig = network_figure.network_diagram(params, "sigmoid", stage="w2")
     edges = [trace for trace in fig.data if trace.mode == "lines"]
     assert [edge.opacity for edge in edges] == [0.3] * 4 + [1.0] * 2
     assert [a.text for a in fig.layout.annotations] == ["h1", "h2", "ŷ"], "no values: each node's name"
@@ -32,11 +33,11 @@ def test_the_diagram_lights_the_stage_and_prints_the_values():
 
 def test_each_stage_labels_its_values_with_the_quantity_shown_not_the_node():
     params = params_of(new_net(3, seed=0))
-    fig = xor_figures.network_diagram(params, "sigmoid", stage="output_error", node_values={"output": [-0.759]})
+    fig = network_figure.network_diagram(params, "sigmoid", stage="output_error", node_values={"output": [-0.759]})
     texts = [a.text for a in fig.layout.annotations]
     assert "<b>output_error</b>" in texts and "-0.759" in texts and "ŷ" not in texts
     assert any(a.hovertext == "output_error = -0.759" for a in fig.layout.annotations)
-    fig = xor_figures.network_diagram(
+    fig = network_figure.network_diagram(
         params, "sigmoid", stage="hidden_delta", node_values={"hidden": [1e-3, 2e-3, 3e-3]}
     )
     hovers = [a.hovertext for a in fig.layout.annotations if a.hovertext]
@@ -45,7 +46,7 @@ def test_each_stage_labels_its_values_with_the_quantity_shown_not_the_node():
 
 def test_value_boxes_sit_on_their_own_node_so_they_never_cover_the_output():
     # Beside a node, the middle of 3 hidden units' label ran into the output's picture (same height, next column).
-    fig = xor_figures.network_diagram(
+    fig = network_figure.network_diagram(
         params_of(new_net(3, seed=0)), "sigmoid", stage="H", node_values={"hidden": [0.5] * 3}
     )
     boxes = [a for a in fig.layout.annotations if a.yref == "y"]
@@ -53,17 +54,17 @@ def test_value_boxes_sit_on_their_own_node_so_they_never_cover_the_output():
 
 
 def test_coinciding_points_in_hidden_space_share_one_marker_with_both_labels():
-    params = {"w1": np.zeros((2, 2)), "b1": None, "w2": np.ones((2, 1)), "b2": None}
-    fig = xor_figures.hidden_space(params, "relu")
+    params = Params(w1=np.zeros((2, 2)), w2=np.ones((2, 1)))
+    fig = network_figure.hidden_space(params, "relu")
     assert len(fig.data[0].x) == 1 and fig.data[0].text[0].count("&") == 3
 
 
 def test_labels_of_nearby_points_in_hidden_space_go_above_and_below():
     # The solved net of the phone screenshot: (0,1) and (1,0) share a marker right beside (1,1).
     xs, ys = [0.5, 0.72, 0.85, 0.9], [0.5, 1.0, 1.0, 0.2]
-    assert xor_figures.label_positions(xs, ys) == ["top center", "top left", "bottom right", "top center"]
-    assert xor_figures.label_positions([0.0, 1.0], [0.0, 1.0]) == ["top center"] * 2, "far apart: both above"
-    one_unit = xor_figures.label_positions([0.1, 0.2, 0.3], [0, 0, 0])
+    assert network_figure.label_positions(xs, ys) == ["top center", "top left", "bottom right", "top center"]
+    assert network_figure.label_positions([0.0, 1.0], [0.0, 1.0]) == ["top center"] * 2, "far apart: both above"
+    one_unit = network_figure.label_positions([0.1, 0.2, 0.3], [0, 0, 0])
     assert one_unit == ["top left", "bottom right", "top center"], "on one line they alternate"
 
 
@@ -97,14 +98,14 @@ def trained_records(epochs=10_000, hidden=3):
 
 def test_the_replay_has_a_frame_per_kept_snapshot_opening_at_the_runs_end():
     records = trained_records()
-    fig = xor_figures.replay(records, "sigmoid")
-    kept = xor_figures.replay_records(records)
-    assert len(kept) == min(len(records), xor_figures.MAX_FRAMES) and kept[0] is records[0] and kept[-1] is records[-1]
-    assert [frame.name for frame in fig.frames] == [str(r["epoch"]) for r in kept]
+    fig = replay.replay(records, "sigmoid")
+    kept = replay.replay_records(records)
+    assert len(kept) == min(len(records), replay.MAX_FRAMES) and kept[0] is records[0] and kept[-1] is records[-1]
+    assert [frame.name for frame in fig.frames] == [str(r.epoch) for r in kept]
     for frame in fig.frames:  # ŷ over the square, the hidden units' lines, their values at the 4 points, the marker
         assert [trace.type for trace in frame.data] == ["heatmap", "scatter", "heatmap", "scatter"]
-        assert list(frame.traces) == list(xor_figures.REPLAY_TRACES)
-    assert fig.frames[-1].data[3].x == (10_000,) and fig.frames[-1].data[3].y == (records[-1]["loss"],)
+        assert list(frame.traces) == list(replay.REPLAY_TRACES)
+    assert fig.frames[-1].data[3].x == (10_000,) and fig.frames[-1].data[3].y == (records[-1].loss,)
     assert fig.data[5].x == (10_000,)  # opens at the end: the marker, and the slider on its last step
     slider = fig.layout.sliders[0]
     assert slider.active == len(kept) - 1 and [s.label for s in slider.steps][-1] == "10,000"
@@ -117,7 +118,7 @@ def test_the_replay_has_a_frame_per_kept_snapshot_opening_at_the_runs_end():
 
 def test_replay_frames_are_plain_lists_that_plotly_js_animates():
     """plotly.py turns numpy arrays into base64 typed arrays, which plotly.js does not decode in frames."""
-    fig = xor_figures.replay(trained_records(2_000), "sigmoid")
+    fig = replay.replay(trained_records(2_000), "sigmoid")
     frame = fig.to_plotly_json()["frames"][0]["data"]
     assert isinstance(frame[0]["z"], (list, tuple)) and isinstance(frame[2]["z"], (list, tuple))
     assert "bdata" not in str(fig.to_plotly_json()["frames"])
@@ -125,24 +126,24 @@ def test_replay_frames_are_plain_lists_that_plotly_js_animates():
 
 def test_a_long_run_is_thinned_to_sixty_frames_keeping_both_ends():
     records = [
-        {"epoch": e, "loss": 1.0 / (e + 1), "losses": [1.0 / (e + 1)] * 10, "params": p}
+        Record(e, 1.0 / (e + 1), [1.0 / (e + 1)] * 10, p, np.zeros(4))
         for e, p in enumerate([params_of(new_net(2, seed=0))] * 251)
     ]
-    kept = xor_figures.replay_records(records)
-    assert len(kept) == xor_figures.MAX_FRAMES and kept[0] is records[0] and kept[-1] is records[-1]
+    kept = replay.replay_records(records)
+    assert len(kept) == replay.MAX_FRAMES and kept[0] is records[0] and kept[-1] is records[-1]
 
 
 def test_each_hidden_units_line_is_where_its_weighted_input_is_zero():
     params = xor_figures.PREVIEW_PARAMS  # h1: 20·x1 + 20·x2 − 10 = 0, h2: −20·x1 − 20·x2 + 30 = 0
-    xs, ys, labels = xor_figures.unit_lines(params)
+    xs, ys, labels = replay.unit_lines(params)
     assert [label for label in labels if label] == ["h1", "h2"]
     points = [(x, y) for x, y in zip(xs, ys) if x is not None]
     for x, y in points[:3]:
         assert abs(20 * x + 20 * y - 10) < 1e-6
     for x, y in points[3:]:
         assert abs(-20 * x - 20 * y + 30) < 1e-6
-    flat = {"w1": np.zeros((2, 1)), "b1": np.ones((1, 1)), "w2": np.ones((1, 1))}
-    assert xor_figures.unit_lines(flat) == ([], [], [])  # a unit with no line draws none
+    flat = Params(w1=np.zeros((2, 1)), w2=np.ones((1, 1)), b1=np.ones((1, 1)))
+    assert replay.unit_lines(flat) == ([], [], [])  # a unit with no line draws none
 
 
 def test_the_home_preview_is_a_solved_xor():

@@ -124,7 +124,7 @@ def test_exported_script_needs_only_numpy_and_prints_the_pages_final_loss(settin
     last_line = run_script(script)
     assert last_line.startswith("final loss: ")
     value = float(last_line.removeprefix("final loss: "))
-    page = records[-1]["loss"]
+    page = records[-1].loss
     assert (np.isnan(value) and np.isnan(page)) or value == page
 
 
@@ -135,13 +135,13 @@ def test_half_and_nan_never_solve_xor():
     assert solves_xor([0.1, 0.9, 0.9, 0.1])
     many = xor_numpy.train_many(2, [0], epochs=1, learning_rate=0.5, activation="relu")
     net = new_net(2, seed=0, activation="relu")
-    assert many["solved"][0] == solves_xor(net.forward(X_XOR))
+    assert many.solved[0] == solves_xor(net.forward(X_XOR))
 
 
 def test_relu_without_biases_outputs_exactly_half_at_the_origin_and_that_is_not_solved():
     settings = XorSettings(activation="relu", epochs=3000)
     records = list(xor_experiment.runs(settings)["NumPy"])
-    assert records[-1]["outputs"][0] == 0.5
+    assert records[-1].outputs[0] == 0.5
     assert not xor_experiment.summary(records, settings).solved
 
 
@@ -149,7 +149,7 @@ def test_the_trap_reports_its_real_nan_epoch_and_its_cause():
     settings = XorSettings(derivative_of="pre_activation", learning_rate=0.5)
     records = list(xor_experiment.runs(settings)["NumPy"])
     info = xor_experiment.summary(records, settings)
-    losses = np.concatenate([r["losses"] for r in records])
+    losses = np.concatenate([r.losses for r in records])
     first_nan = int(np.argmin(np.isfinite(losses)))
     assert info.diverged and info.cause == "trap" and info.epochs_run == first_nan
     assert 0 < first_nan < 200 and np.isfinite(losses[:first_nan]).all()
@@ -160,8 +160,8 @@ def test_the_trap_reports_its_real_nan_epoch_and_its_cause():
 def test_torch_records_use_the_posts_cost_and_end_at_the_right_epoch(torch_start):
     settings = XorSettings(implementation="torch", epochs=300, seed=2, torch_start=torch_start)
     records = list(xor_experiment.runs(settings)["PyTorch"])
-    losses = np.concatenate([r["losses"] for r in records])
-    assert len(losses) == 301 and records[-1]["epoch"] == 300
+    losses = np.concatenate([r.losses for r in records])
+    assert len(losses) == 301 and records[-1].epoch == 300
     with torch.no_grad():
         start = xor_experiment.torch_model(settings)(torch.tensor(X_XOR, dtype=torch.float32)).double().numpy()
     assert np.isclose(losses[0], 0.5 * np.sum((Y_XOR - start) ** 2), rtol=1e-6), "C = ½Σ(y − ŷ)², a sum"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import streamlit as st
 
@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # types only: the pages that use the slots import these modul
     from core.cnn.model import CNN
     from core.cnn.records import CnnRun, LessonModel
     from core.cnn.report import TestReport
+    from core.xor.session import BuiltFigure, HistoryRun, ManySeedsResult, Run, TrapResult
+    from core.xor.steps import StepState
+    from core.xor.watch import Watch
 
 T = TypeVar("T")
 
@@ -52,15 +55,17 @@ DATA_DIR: Slot[str] = Slot("data_dir")
 PACED: Slot[bool] = Slot("_paced")
 
 
-# The XOR page (typed records replace Any as the XOR side is typed).
+# The XOR page.
 class Xor:
-    RUN: Slot[Any] = Slot("xor_run")
+    RUN: Slot[Run] = Slot("xor_run")
     RUN_COUNT: Slot[int] = Slot("xor_run_count", lambda: 0)
-    HISTORY: Slot[list] = Slot("xor_history", list)
-    STEP: Slot[Any] = Slot("xor_step")
-    REPLAY: Slot[Any] = Slot("xor_replay")
-    TRAP_RESULT: Slot[Any] = Slot("xor_trap_result")
-    MANY_RESULT: Slot[Any] = Slot("xor_many_result")
+    HISTORY: Slot[list[HistoryRun]] = Slot("xor_history", list)
+    STEP: Slot[StepState] = Slot("xor_step")
+    REPLAY: Slot[BuiltFigure] = Slot("xor_replay")
+    TRAP_RESULT: Slot[TrapResult] = Slot("xor_trap_result")
+    MANY_RESULT: Slot[ManySeedsResult] = Slot("xor_many_result")
+    WATCH: Slot[Watch] = Slot("xor_watch")
+    WATCH_FIGURE: Slot[BuiltFigure] = Slot("xor_watch_figure")
 
 
 # The CNN, Draw and Lesson pages' CNN side.

@@ -99,19 +99,18 @@ def under_the_hood_xor() -> None:
 
 
 def step_code(net) -> list[str]:
-    """The lines that computed one step on `net`: its forward, and the backward that ran (with deltas for options)."""
-    parts = [type(net).forward]
-    parts += (
-        [xor_numpy.deltas, type(net).backward]
-        if type(net) is not xor_numpy.SimpleNeuralNetwork
-        else [type(net).backward]
-    )
+    """The lines that computed one step on `net`: the post's forward and backward, or (with options) the batched
+    forward pass and deltas the page's net calls, then its update."""
+    if type(net) is xor_numpy.SimpleNeuralNetwork:
+        parts = [net.forward, net.backward]
+    else:
+        parts = [xor_numpy.forward_pass, xor_numpy.deltas, type(net).backward]
     return [line for part in parts for line in textwrap.dedent(inspect.getsource(part)).splitlines()]
 
 
 def line_of(lines: list[str], stage: str) -> int:
     """The index of the line that computes `stage` (a lesson name, or w1/w2 for the updates)."""
-    pattern = re.compile(rf"^\s*(self\.)?{re.escape(stage)}\s*(\+?=)")
+    pattern = re.compile(rf"^\s*(self\.)?{re.escape(stage)}\s*([+-]?=)")
     return next((i for i, line in enumerate(lines) if pattern.match(line)), -1)
 
 

@@ -1,14 +1,14 @@
 """The session's XOR runs: overlaid loss curves labelled by what differs, with pin and remove."""
 
-from dataclasses import dataclass
-
-import numpy as np
 import streamlit as st
 
 from core.xor import experiment as xor_experiment
 from core.xor import figures as xor_figures
-from core.xor.experiment import XorSettings
+from core.xor.experiment import XorSettings, all_losses
+from core.xor.numpy_net import Record
+from core.xor.session import HistoryRun
 from ui.common import plot, t
+from ui.state import Xor
 
 MAX_RUNS = 8  # unpinned runs beyond this are dropped, oldest first; each keeps only ~300 points per curve
 FIELD_TEXT = {
@@ -22,6 +22,11 @@ FIELD_TEXT = {
     "init": "init {value}",
     "derivative_of": "σ' of {value}",
     "torch_start": "PyTorch start: {value}",
+    "dataset": "{value}",
+    "noise": "noise {value}",
+    "points": "{value} points",
+    "test_percent": "test {value}%",
+    "features": "inputs +{value}",
 }
 VALUE_TEXT = {
     True: "yes",
@@ -34,33 +39,31 @@ VALUE_TEXT = {
     "rand": "U[0, 1)",  # the post's np.random.rand: a formula reads the same in every language
     "uniform": "U[−1, 1)",
     "xavier": "Xavier/Glorot",
+    "xor": "the post's 4 points",
+    "xor_clouds": "XOR clouds",
+    "circle": "Circle",
+    "spirals": "Two spirals",
+    "moons": "Two moons",
+    "blobs": "Gaussian blobs",
 }
+DATA_FIELDS = ("dataset", "noise", "points", "test_percent", "features")
 NAMES = {"numpy": "NumPy", "torch": "PyTorch"}  # the same in every language
 
 
 def field_text(name: str, value) -> str:
+    if name == "features":
+        return t(FIELD_TEXT[name], value=", ".join(map(t, value))) if value else t("no extra inputs")
     shown = t(VALUE_TEXT[value]) if isinstance(value, (bool, str)) and value in VALUE_TEXT else NAMES.get(value, value)
     return t(FIELD_TEXT[name], value=shown)
 
 
-@dataclass
-class HistoryRun:
-    id: int
-    settings: XorSettings
-    curves: dict  # implementation name → (epochs, losses), thinned
-    final: dict  # implementation name → final loss
-    pinned: bool = False
-
-
 def runs() -> list[HistoryRun]:
-    return st.session_state.setdefault("xor_history", [])
+    return Xor.HISTORY.setdefault()
 
 
-def add(run_id: int, settings: XorSettings, results: dict) -> None:
-    curves = {
-        name: xor_figures.thinned(np.concatenate([r["losses"] for r in records])) for name, records in results.items()
-    }
-    final = {name: float(records[-1]["loss"]) for name, records in results.items()}
+def add(run_id: int, settings: XorSettings, results: dict[str, list[Record]]) -> None:
+    curves = {name: xor_figures.thinned(all_losses(records)) for name, records in results.items()}
+    final = {name: float(records[-1].loss) for name, records in results.items()}
     history = [run for run in runs() if run.settings != settings or run.pinned]
     history.append(HistoryRun(run_id, settings, curves, final))
     while len(history) > MAX_RUNS:
@@ -68,7 +71,7 @@ def add(run_id: int, settings: XorSettings, results: dict) -> None:
         if oldest is None:
             break
         history.remove(oldest)
-    st.session_state["xor_history"] = history
+    Xor.HISTORY.set(history)
 
 
 def label(run: HistoryRun, differing: list[str]) -> str:
@@ -102,4 +105,6 @@ def show() -> None:
 
 def describe(settings: XorSettings, skip: tuple = ()) -> str:
     """Every setting of a run in one line, for results that must say which settings produced them."""
+    if settings.dataset == "xor":
+        skip = (*skip, *DATA_FIELDS[1:4])
     return " · ".join(field_text(name, getattr(settings, name)) for name in FIELD_TEXT if name not in skip)

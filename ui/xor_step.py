@@ -1,16 +1,17 @@
 """One update, slowed down: step the NumPy net from any snapshot and see every quantity of the lesson's backward."""
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
-from core.xor import experiment as xor_experiment
 from core.xor import figures as xor_figures
-from core.xor import numpy_net as xor_numpy
 from core.xor.experiment import XorSettings
-from core.xor.numpy_net import X_XOR, Y_XOR
+from core.xor.network_figure import network_diagram
+from core.xor.numpy_net import Record
+from core.xor.steps import StepState, net_with, take_steps
 from ui.common import plot, t
+from ui.state import Xor
 from ui.teach_xor import code_with_values, step_code
 
 STAGES = ("A1", "H", "A2", "Y_hat", "output_error", "output_delta", "hidden_error", "hidden_delta", "w2", "w1")
@@ -18,54 +19,23 @@ HIDDEN_STAGES = ("A1", "H", "hidden_error", "hidden_delta")
 STEP_BUTTONS = (("Step", 1), ("×10", 10), ("×100", 100))
 
 
-@dataclass
-class StepState:
-    start: tuple  # (run id, start epoch): a new start resets the steps
-    params: dict  # the weights now
-    steps: int = 0
-    losses: list = field(default_factory=list)  # the loss before each step, then the loss now
-    trace: dict | None = None
-
-
-def net_with(params: dict, settings: XorSettings) -> xor_numpy.SimpleNeuralNetwork:
-    """The net the run trained (lesson class or PlaygroundNet) holding the given weights."""
-    net = xor_experiment.numpy_net(settings)
-    for name, value in params.items():
-        if value is not None and hasattr(net, name):
-            setattr(net, name, value.copy())
-    return net
-
-
-def take_steps(state: StepState, settings: XorSettings, count: int) -> None:
-    net = net_with(state.params, settings)
-    with np.errstate(all="ignore"):
-        for _ in range(count):
-            state.trace = xor_numpy.step_trace(net, X_XOR, Y_XOR, settings.learning_rate)
-            state.losses.append(xor_numpy.cost(Y_XOR, state.trace["Y_hat"]))
-        state.losses.append(xor_numpy.cost(Y_XOR, net.forward(X_XOR)))
-    state.losses = state.losses[-1000:]  # bounded: the curve shows the last 1,000 steps at most
-    state.params = xor_numpy.params_of(net)
-    state.steps += count
-
-
-def _state(run_id: int, records: list[dict], start_epoch: int) -> StepState:
-    state = st.session_state.get("xor_step")
+def _state(run_id: int, records: list[Record], start_epoch: int) -> StepState:
+    state = Xor.STEP.get()
     if state is None or state.start != (run_id, start_epoch):
-        record = next(r for r in records if r["epoch"] == start_epoch)
-        params = {name: None if value is None else value.copy() for name, value in record["params"].items()}
-        state = StepState((run_id, start_epoch), params)
-        st.session_state["xor_step"] = state
+        record = next(r for r in records if r.epoch == start_epoch)
+        state = StepState((run_id, start_epoch), record.params.copy())
+        Xor.STEP.set(state)
     return state
 
 
-def _controls(run_id: int, records: list[dict], start: int, settings: XorSettings) -> StepState:
+def _controls(run_id: int, records: list[Record], start: int, settings: XorSettings) -> StepState:
     state = _state(run_id, records, start)
     row = st.container(horizontal=True)  # one row that wraps on phones, instead of four stacked columns
     for text, count in STEP_BUTTONS:
         if row.button(t(text), key=f"xor_step_{count}", type="primary" if count == 1 else "secondary"):
             take_steps(state, settings, count)
     if row.button(t("Back to start"), key="xor_step_reset"):
-        st.session_state.pop("xor_step", None)
+        Xor.STEP.pop()
         state = _state(run_id, records, start)
     return state
 
@@ -104,16 +74,16 @@ def _stage_table(trace: dict, stage: str) -> list[dict]:
 
 
 @st.fragment
-def show(run_id: int, records: list[dict], settings: XorSettings) -> None:
+def show(run_id: int, records: list[Record], settings: XorSettings) -> None:
     """Runs alone: stepping and choosing a stage rerun only this view."""
-    epochs = [r["epoch"] for r in records if np.isfinite(r["loss"])]
+    epochs = [r.epoch for r in records if np.isfinite(r.loss)]
     start = st.select_slider(
         t("Start from the weights at epoch"), epochs, value=epochs[0], key=f"xor_step_from_{run_id}"
     )
     state = _controls(run_id, records, start, settings)
     if state.trace is None:
         st.info(t("Press **Step** to take one gradient-descent step from these weights and see every number of it."))
-        plot(xor_figures.network_diagram(state.params, settings.activation, tr=t), key="xor_step_diagram")
+        plot(network_diagram(state.params, settings.activation, tr=t), key="xor_step_diagram")
         return
     st.markdown(
         t(
@@ -149,9 +119,9 @@ def show(run_id: int, records: list[dict], settings: XorSettings) -> None:
             "w1": trace["w1"] if stage == "w1" else trace["w1_before"],
             "w2": trace["w2"] if stage in ("w1", "w2") else trace["w2_before"],
         }
-        params = {**state.params, **shown}
+        params = replace(state.params, **shown)
         plot(
-            xor_figures.network_diagram(
+            network_diagram(
                 params, settings.activation, tr=t, stage=stage, node_values=_node_values(trace, stage, point)
             ),
             key="xor_step_diagram",

@@ -57,7 +57,7 @@ def _trained(seed: int, derivative_of: str) -> tuple[np.ndarray, int]:
     hidden layer."""
     net = xor_numpy.new_net(POST_HIDDEN, seed=seed, derivative_of=derivative_of)
     records = list(xor_numpy.train(net, epochs=POST_EPOCHS, learning_rate=POST_LEARNING_RATE, snapshots=1))
-    return records[-1]["outputs"], records[-1]["epoch"]
+    return records[-1].outputs, records[-1].epoch
 
 
 @Once
@@ -85,7 +85,7 @@ def share_solved(hidden_size: int) -> float:
     """Of 100 random starts (np.random.rand weights, seeds 0–99), the share that solve XOR after the post's 10,000
     epochs at lr 0.5."""
     result = xor_numpy.train_many(hidden_size, SEEDS, epochs=POST_EPOCHS, learning_rate=POST_LEARNING_RATE)
-    return float(np.mean(result["solved"]))
+    return float(np.mean(result.solved))
 
 
 @Once

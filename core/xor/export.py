@@ -14,9 +14,17 @@ OPTION_PARTS = (
     xor_numpy.relu,
     xor_numpy.relu_derivative,
     xor_numpy.initial_weights,
+    xor_numpy.Params,
+    xor_numpy.Forward,
+    xor_numpy.Deltas,
+    xor_numpy.forward_pass,
+    xor_numpy.deltas,
+    xor_numpy.descent,
     xor_numpy.PlaygroundNet,
     xor_numpy.options_of,
-    xor_numpy.deltas,
+    xor_numpy.params_of,
+    xor_numpy.forward_of,
+    xor_numpy.net_deltas,
 )
 POST_RUN = XorSettings()  # the page's defaults are the post's run: 3 hidden units, lr 0.5, 10,000 epochs
 OPTIONS_TABLE = f"""HIDDEN_SIZE = {xor_numpy.HIDDEN_SIZE!r}
@@ -58,7 +66,7 @@ def xor_script(settings: XorSettings = POST_RUN) -> str:
     """The script's last printed line is `final loss: <value>`, the page's final loss, the post's C = ½Σ(y − ŷ)²."""
     code = [
         '"""XOR from scratch, exported from NN Playground. Needs only NumPy: python this_file.py"""\n'
-        "import numpy as np\n\n\n",
+        "from dataclasses import dataclass\n\nimport numpy as np\n\n\n",
         _sources(LESSON_PARTS),
     ]
     if not is_lesson(settings):

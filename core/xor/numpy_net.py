@@ -6,8 +6,11 @@ The page's options (activation, initialisation, biases, the derivative trap) liv
 that runs. The post's sigmoid warns when exp overflows; the page's own code silences that where a run may diverge.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from core.xor.features import expand
 from lesson.xor_numpy import SimpleNeuralNetwork, sigmoid, sigmoid_derivative
 
 X_XOR = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
@@ -64,6 +67,80 @@ def initial_weights(rng, shape, scheme: str = "rand") -> np.ndarray:
     raise ValueError(f"unknown init scheme {scheme!r}; choose one of {INIT_SCHEMES}")
 
 
+@dataclass(frozen=True)
+class Params:
+    """A 2-layer net's weights (and biases, None when it has none). Stacked nets add a leading axis to each."""
+
+    w1: np.ndarray
+    w2: np.ndarray
+    b1: np.ndarray | None = None
+    b2: np.ndarray | None = None
+    features: tuple[str, ...] = ()  # the extra inputs after x1 and x2 (core.xor.features)
+
+    def weights(self) -> tuple:
+        return self.w1, self.w2, self.b1, self.b2
+
+    def stepped(self, gradient: "Params", learning_rate: float) -> "Params":
+        """These weights after one gradient-descent step down `gradient`."""
+        pairs = zip(self.weights(), gradient.weights())
+        moved = [None if value is None else value - learning_rate * slope for value, slope in pairs]
+        return Params(*moved, features=self.features)
+
+    def copy(self) -> "Params":
+        return Params(*(None if value is None else value.copy() for value in self.weights()), features=self.features)
+
+
+@dataclass(frozen=True)
+class Forward:
+    """What one forward pass computed, under the post's names."""
+
+    A1: np.ndarray
+    H: np.ndarray
+    A2: np.ndarray
+    Y_hat: np.ndarray
+
+
+@dataclass(frozen=True)
+class Deltas:
+    """The backward pass's quantities under the post's names."""
+
+    output_error: np.ndarray
+    output_delta: np.ndarray
+    hidden_error: np.ndarray
+    hidden_delta: np.ndarray
+
+
+def forward_pass(X, params: Params, activation: str = "sigmoid") -> Forward:
+    """The post's forward pass, for any batch of points; with stacked weights (nets, ...) for many nets at once."""
+    A1 = X @ params.w1 + (0.0 if params.b1 is None else params.b1)
+    H = ACTIVATIONS[activation][0](A1)
+    A2 = H @ params.w2 + (0.0 if params.b2 is None else params.b2)
+    Y_hat = sigmoid(A2)
+    return Forward(A1, H, A2, Y_hat)
+
+
+def deltas(y, forward: Forward, w2, activation: str = "sigmoid", derivative_of: str = "output") -> Deltas:
+    """The post's backward quantities from a forward pass; "pre_activation" is the lesson's trap (σ' given A)."""
+    derivative = ACTIVATIONS[activation][1]
+    trap = derivative_of == "pre_activation"
+    output_error = y - forward.Y_hat  # = −dC/dŷ, which is why the updates are added
+    output_delta = output_error * sigmoid_derivative(forward.A2 if trap else forward.Y_hat)
+    hidden_error = output_delta @ np.swapaxes(w2, -1, -2)
+    hidden_delta = hidden_error * derivative(forward.A1 if trap else forward.H)
+    return Deltas(output_error, output_delta, hidden_error, hidden_delta)
+
+
+def descent(X, forward: Forward, quantities: Deltas, biases: bool) -> Params:
+    """dC/dparam for C = ½·Σ(y − ŷ)², from the forward pass and its deltas (stacked nets give stacked gradients)."""
+    w1 = -np.swapaxes(X, -1, -2) @ quantities.hidden_delta
+    w2 = -np.swapaxes(forward.H, -1, -2) @ quantities.output_delta
+    if not biases:
+        return Params(w1, w2)
+    b1 = -quantities.hidden_delta.sum(axis=-2, keepdims=True)
+    b2 = -quantities.output_delta.sum(axis=-2, keepdims=True)
+    return Params(w1, w2, b1, b2)
+
+
 class PlaygroundNet(SimpleNeuralNetwork):
     """The lesson's net with the page's options: hidden activation, initialisation, biases, and the derivative trap."""
 
@@ -93,19 +170,17 @@ class PlaygroundNet(SimpleNeuralNetwork):
         self.derivative_of = derivative_of
 
     def forward(self, X):
-        self.A1 = X.dot(self.w1) + (0.0 if self.b1 is None else self.b1)
-        self.H = ACTIVATIONS[self.activation][0](self.A1)
-        self.A2 = self.H.dot(self.w2) + (0.0 if self.b2 is None else self.b2)
-        self.Y_hat = sigmoid(self.A2)
+        done = forward_pass(X, params_of(self), self.activation)
+        self.A1, self.H, self.A2, self.Y_hat = done.A1, done.H, done.A2, done.Y_hat
         return self.Y_hat
 
     def backward(self, X, y, learning_rate):
-        quantities = deltas(self, X, y)
-        self.w2 += self.H.T.dot(quantities["output_delta"]) * learning_rate
-        self.w1 += X.T.dot(quantities["hidden_delta"]) * learning_rate
+        step = descent(X, forward_of(self), net_deltas(self, y), self.b1 is not None)
+        self.w2 -= step.w2 * learning_rate
+        self.w1 -= step.w1 * learning_rate
         if self.b1 is not None:
-            self.b2 += quantities["output_delta"].sum(axis=0, keepdims=True) * learning_rate
-            self.b1 += quantities["hidden_delta"].sum(axis=0, keepdims=True) * learning_rate
+            self.b2 -= step.b2 * learning_rate
+            self.b1 -= step.b1 * learning_rate
 
 
 def new_net(
@@ -146,56 +221,38 @@ def options_of(net: SimpleNeuralNetwork) -> dict:
     }
 
 
-def deltas(net: SimpleNeuralNetwork, X, y) -> dict:
-    """The backward pass's quantities under the lesson's names, from the activations of the last forward()."""
+def params_of(net: SimpleNeuralNetwork) -> Params:
+    """The net's weights (and biases) now, as the arrays it holds: `.copy()` to keep them."""
+    return Params(net.w1, net.w2, getattr(net, "b1", None), getattr(net, "b2", None), getattr(net, "features", ()))
+
+
+def forward_of(net: SimpleNeuralNetwork) -> Forward:
+    """The activations of the net's last forward()."""
+    return Forward(net.A1, net.H, net.A2, net.Y_hat)
+
+
+def net_deltas(net: SimpleNeuralNetwork, y) -> Deltas:
+    """The backward pass's quantities of the net's last forward(), with the net's own options."""
     options = options_of(net)
-    derivative = ACTIVATIONS[options["activation"]][1]
-    trap = options["derivative_of"] == "pre_activation"
-    output_error = y - net.Y_hat  # = −dC/dŷ, which is why backward() adds its updates
-    output_delta = output_error * sigmoid_derivative(net.A2 if trap else net.Y_hat)
-    hidden_error = output_delta.dot(net.w2.T)
-    hidden_delta = hidden_error * derivative(net.A1 if trap else net.H)
-    return {
-        "output_error": output_error,
-        "output_delta": output_delta,
-        "hidden_error": hidden_error,
-        "hidden_delta": hidden_delta,
-    }
+    return deltas(y, forward_of(net), net.w2, options["activation"], options["derivative_of"])
 
 
 def gradients(net: SimpleNeuralNetwork, X, y) -> dict:
-    """dC/dparam for C = ½·Σ(y − ŷ)²: the negated updates of backward() before the learning rate."""
-    quantities = deltas(net, X, y)
-    grads = {"w1": -X.T.dot(quantities["hidden_delta"]), "w2": -net.H.T.dot(quantities["output_delta"])}
-    if getattr(net, "b1", None) is not None:
-        grads["b1"] = -quantities["hidden_delta"].sum(axis=0, keepdims=True)
-        grads["b2"] = -quantities["output_delta"].sum(axis=0, keepdims=True)
-    return grads
+    """name → dC/dparam for C = ½·Σ(y − ŷ)², from the net's last forward(): the negated updates of backward()
+    before the learning rate."""
+    found = descent(X, forward_of(net), net_deltas(net, y), options_of(net)["biases"])
+    return {name: value for name, value in zip(("w1", "w2", "b1", "b2"), found.weights()) if value is not None}
 
 
 def step_trace(net: SimpleNeuralNetwork, X, y, learning_rate) -> dict:
     """Take exactly one training step on `net` (forward, then its own backward) and return every quantity of it."""
     w1_before, w2_before = net.w1.copy(), net.w2.copy()
     net.forward(X)
-    trace = {"A1": net.A1.copy(), "H": net.H.copy(), "A2": net.A2.copy(), "Y_hat": net.Y_hat.copy()}
-    trace.update({name: value.copy() for name, value in deltas(net, X, y).items()})
+    trace = {name: value.copy() for name, value in vars(forward_of(net)).items()}
+    trace.update({name: value.copy() for name, value in vars(net_deltas(net, y)).items()})
     net.backward(X, y, learning_rate)
     trace.update(w1_before=w1_before, w2_before=w2_before, w1=net.w1.copy(), w2=net.w2.copy())
     return trace
-
-
-def params_of(net: SimpleNeuralNetwork) -> dict:
-    """Copies of the weights (and biases, None when the net has none)."""
-
-    def copy(value):
-        return None if value is None else value.copy()
-
-    return {
-        "w1": copy(net.w1),
-        "b1": copy(getattr(net, "b1", None)),
-        "w2": copy(net.w2),
-        "b2": copy(getattr(net, "b2", None)),
-    }
 
 
 def cost(y, y_hat) -> float:
@@ -203,19 +260,20 @@ def cost(y, y_hat) -> float:
     return float(0.5 * np.sum((y - y_hat) ** 2))
 
 
-def predict(params: dict, X, activation: str = "sigmoid"):
-    """(hidden activations, outputs) of a 2-layer net given as a dict of weights; works on any batch of points."""
-    act, _ = ACTIVATIONS[activation]
-    a1 = X @ params["w1"] + (params["b1"] if params.get("b1") is not None else 0.0)
-    z1 = act(a1)
-    a2 = z1 @ params["w2"] + (params["b2"] if params.get("b2") is not None else 0.0)
+def predict(params: Params, X, activation: str = "sigmoid"):
+    """(hidden activations, outputs) of a 2-layer net for any batch of points (x1, x2) of the input square; the
+    net's extra inputs, if any, are computed from them."""
     with np.errstate(over="ignore"):  # the post's sigmoid overflows to exactly 0 for a diverged net's huge inputs
-        return z1, sigmoid(a2)
+        done = forward_pass(expand(X, params.features), params, activation)
+    return done.H, done.Y_hat
 
 
 def correct(outputs, targets=Y_XOR) -> np.ndarray:
-    """Per point: the output is on the target's side of 0.5. Exactly 0.5 is undecided and NaN is wrong."""
-    outputs = np.asarray(outputs, dtype=np.float64).reshape(-1)
+    """Per point: the output is on the target's side of 0.5. Exactly 0.5 is undecided and NaN is wrong. Stacked nets'
+    outputs (nets, points, 1) give one row per net."""
+    outputs = np.asarray(outputs, dtype=np.float64)
+    if outputs.ndim > 1 and outputs.shape[-1] == 1:  # a column of outputs, as forward() gives
+        outputs = outputs[..., 0]
     positive = np.asarray(targets).reshape(-1) > 0.5
     return np.where(positive, outputs > 0.5, outputs < 0.5)
 
@@ -225,33 +283,65 @@ def solves_xor(outputs, targets=Y_XOR) -> bool:
     return bool(np.all(correct(outputs, targets)))
 
 
+@dataclass(frozen=True)
+class Record:
+    """One moment of a training run: the loss before this epoch's update, the per-epoch losses since the previous
+    record (this one's last), the weights and the outputs for the training points."""
+
+    epoch: int
+    loss: float
+    losses: list
+    params: Params
+    outputs: np.ndarray
+
+
 def train(
-    net: SimpleNeuralNetwork, X=X_XOR, y=Y_XOR, epochs: int = 10_000, learning_rate: float = 0.5, snapshots: int = 50
+    net: SimpleNeuralNetwork,
+    X=X_XOR,
+    y=Y_XOR,
+    epochs: int = 10_000,
+    learning_rate: float = 0.5,
+    snapshots: int = 50,
+    averaged: bool = False,
 ):
-    """Full-batch training: one epoch is one update from all four points, as in the post. Yields a record at
-    ~`snapshots` evenly spaced epochs, the last, and the first non-finite loss (then stops), each with the losses since
-    the previous record."""
+    """Full-batch training: one epoch is one update from all the points, as in the post. Yields a Record at
+    ~`snapshots` evenly spaced epochs, the last, and the first non-finite loss (then stops). `averaged` divides the
+    cost, and so each step, by the number of points (C = ½·Σ(y − ŷ)²/n), so one learning rate suits 4 or 1,000."""
+    scale = 1.0 / len(X) if averaged else 1.0
     every = max(1, epochs // max(1, snapshots))
     losses = []
     for epoch in range(epochs + 1):
         with np.errstate(all="ignore"):  # a diverging run is reported by its loss, not by warnings in the log
             outputs = net.forward(X)
-        losses.append(cost(y, outputs))
+        losses.append(scale * cost(y, outputs))
         finite = np.isfinite(losses[-1])
         if epoch % every == 0 or epoch == epochs or not finite:
-            yield {
-                "epoch": epoch,
-                "loss": losses[-1],
-                "losses": losses,
-                "params": params_of(net),
-                "outputs": outputs.reshape(-1).copy(),
-            }
+            yield Record(epoch, losses[-1], losses, params_of(net).copy(), outputs.reshape(-1).copy())
             losses = []
             if not finite:
                 return
         if epoch < epochs:
             with np.errstate(all="ignore"):
-                net.backward(X, y, learning_rate)
+                net.backward(X, y, learning_rate * scale)
+
+
+@dataclass(frozen=True)
+class ManySeeds:
+    """Nets trained side by side, one per seed: their final weights and outputs, whether and when each solved."""
+
+    seeds: np.ndarray
+    params: Params  # stacked: a leading axis of one net per seed
+    outputs: np.ndarray  # (seeds, points)
+    solved: np.ndarray
+    epochs_to_solve: np.ndarray  # −1 where not solved
+    final_loss: np.ndarray  # the post's C per net
+
+
+def _stacked(nets: list, biases: bool) -> Params:
+    def stack(name: str) -> np.ndarray:
+        return np.stack([getattr(net, name) for net in nets])
+
+    return Params(stack("w1"), stack("w2"), stack("b1") if biases else None, stack("b2") if biases else None)
 
 
 def train_many(
@@ -264,41 +354,27 @@ def train_many(
     activation: str = "sigmoid",
     X=X_XOR,
     y=Y_XOR,
-) -> dict:
+) -> ManySeeds:
     """Train one net per seed at once, vectorised over the seeds; each equals new_net(seed=s) trained alone."""
     nets = [
         PlaygroundNet(X.shape[1], hidden_size, y.shape[1], seed=int(s), biases=biases, init=init, activation=activation)
         for s in seeds
     ]
-    w1 = np.stack([n.w1 for n in nets])
-    w2 = np.stack([n.w2 for n in nets])
-    b1 = np.stack([n.b1 for n in nets]) if biases else 0.0
-    b2 = np.stack([n.b2 for n in nets]) if biases else 0.0
-    act, act_derivative = ACTIVATIONS[activation]
-    positive = (y > 0.5).reshape(1, -1)
+    params = _stacked(nets, biases)
     first_solved = np.full(len(nets), -1)
     for epoch in range(epochs + 1):
-        z1 = act(X @ w1 + b1)
         with np.errstate(over="ignore"):  # a net whose weights blew up is simply not solved: no warnings
-            y_hat = sigmoid(z1 @ w2 + b2)
-        out = y_hat[:, :, 0]
-        solved = np.all(np.where(positive, out > 0.5, out < 0.5), axis=1)
+            done = forward_pass(X, params, activation)
+        solved = np.all(correct(done.Y_hat, y), axis=1)
         first_solved[(first_solved < 0) & solved] = epoch
         if epoch == epochs:
             break
-        output_delta = (y - y_hat) * sigmoid_derivative(y_hat)
-        hidden_delta = (output_delta @ w2.transpose(0, 2, 1)) * act_derivative(z1)
-        w2 = w2 + learning_rate * (z1.transpose(0, 2, 1) @ output_delta)
-        w1 = w1 + learning_rate * (X.T @ hidden_delta)
-        if biases:
-            b2 = b2 + learning_rate * output_delta.sum(axis=1, keepdims=True)
-            b1 = b1 + learning_rate * hidden_delta.sum(axis=1, keepdims=True)
-    return {
-        "seeds": np.asarray(seeds),
-        "w1": w1,
-        "w2": w2,
-        "outputs": out,
-        "solved": solved,
-        "epochs_to_solve": np.where(solved, first_solved, -1),
-        "final_loss": 0.5 * np.sum((y - y_hat) ** 2, axis=(1, 2)),  # the post's C per net
-    }
+        params = params.stepped(descent(X, done, deltas(y, done, params.w2, activation), biases), learning_rate)
+    return ManySeeds(
+        np.asarray(seeds),
+        params,
+        done.Y_hat[:, :, 0],
+        solved,
+        np.where(solved, first_solved, -1),
+        0.5 * np.sum((y - done.Y_hat) ** 2, axis=(1, 2)),
+    )

@@ -6,20 +6,20 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.xor.numpy_net import HIDDEN_SIZE, X_XOR, Y_XOR, SimpleNeuralNetwork, gradients, options_of
+from core.xor.numpy_net import HIDDEN_SIZE, X_XOR, Y_XOR, Params, Record, SimpleNeuralNetwork, gradients, options_of
 
 TORCH_ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
-# The post's cost is C = ½·Σ(y − ŷ)² over the 4 points; MSELoss is the mean of (y − ŷ)², so C = 4/2 · MSELoss.
-COST_PER_MSE = 2.0
 _SEEDING = threading.Lock()  # torch's global generator is shared by every visitor's thread
 
 
 class XORNet(nn.Module):
     """Step 1, define the model: Linear → activation → Linear → Sigmoid (nn.Linear has biases by default)."""
 
-    def __init__(self, hidden_size: int = HIDDEN_SIZE, biases: bool = True, activation: str = "sigmoid"):
+    def __init__(
+        self, hidden_size: int = HIDDEN_SIZE, biases: bool = True, activation: str = "sigmoid", input_size: int = 2
+    ):
         super().__init__()
-        self.hidden = nn.Linear(2, hidden_size, bias=biases)
+        self.hidden = nn.Linear(input_size, hidden_size, bias=biases)
         self.activation = TORCH_ACTIVATIONS[activation]()
         self.output = nn.Linear(hidden_size, 1, bias=biases)
         self.sigmoid = nn.Sigmoid()
@@ -47,18 +47,20 @@ def training_loop(model, criterion, optimizer, X, y, epochs):
     return losses
 
 
-def seeded_model(hidden_size: int = HIDDEN_SIZE, seed: int = 0, activation: str = "sigmoid") -> XORNet:
+def seeded_model(
+    hidden_size: int = HIDDEN_SIZE, seed: int = 0, activation: str = "sigmoid", input_size: int = 2
+) -> XORNet:
     """The model as the post builds it (biases, PyTorch's own initialisation), its draw seeded by `seed` so a run can
     be repeated; fork_rng leaves the global generator as it was for everyone else."""
     with _SEEDING, torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return XORNet(hidden_size, biases=True, activation=activation)
+        return XORNet(hidden_size, biases=True, activation=activation, input_size=input_size)
 
 
 def from_numpy_net(net: SimpleNeuralNetwork, dtype=torch.float32) -> XORNet:
     """An XORNet holding the same starting weights as a NumPy net (nn.Linear stores them transposed)."""
     options = options_of(net)
-    model = XORNet(net.w1.shape[1], options["biases"], options["activation"]).to(dtype)
+    model = XORNet(net.w1.shape[1], options["biases"], options["activation"], net.w1.shape[0]).to(dtype)
     with torch.no_grad():
         model.hidden.weight.copy_(torch.from_numpy(net.w1.T))
         model.output.weight.copy_(torch.from_numpy(net.w2.T))
@@ -68,55 +70,55 @@ def from_numpy_net(net: SimpleNeuralNetwork, dtype=torch.float32) -> XORNet:
     return model
 
 
-def params_of(model: XORNet) -> dict:
+def params_of(model: XORNet) -> Params:
     """The weights in the NumPy net's orientation, for plotting."""
 
     def arr(tensor, shape):
         return None if tensor is None else tensor.detach().double().numpy().T.reshape(shape).copy()
 
     hidden, output = model.hidden, model.output
-    return {
-        "w1": arr(hidden.weight, hidden.weight.T.shape),
-        "b1": arr(hidden.bias, (1, -1)),
-        "w2": arr(output.weight, output.weight.T.shape),
-        "b2": arr(output.bias, (1, -1)),
-    }
+    return Params(
+        arr(hidden.weight, hidden.weight.T.shape),
+        arr(output.weight, output.weight.T.shape),
+        arr(hidden.bias, (1, -1)),
+        arr(output.bias, (1, -1)),
+        getattr(model, "features", ()),
+    )
 
 
-def train(model: XORNet, epochs: int = 10_000, learning_rate: float = 0.5, snapshots: int = 50):
+def train(
+    model: XORNet,
+    epochs: int = 10_000,
+    learning_rate: float = 0.5,
+    snapshots: int = 50,
+    X=X_XOR,
+    y=Y_XOR,
+    averaged: bool = False,
+):
     """Runs the lesson's training_loop between snapshots; yields records like core.xor.numpy_net.train.
 
-    Losses are the post's C = ½·Σ(y − ŷ)², 2 × MSELoss (a mean), so both implementations share one axis.
+    Losses are the post's C = ½·Σ(y − ŷ)² = n/2 × MSELoss (a mean over the n points), or ½ × MSELoss when `averaged`,
+    so both implementations share one axis.
     """
-    X = torch.tensor(X_XOR, dtype=torch.float32)
-    y = torch.tensor(Y_XOR, dtype=torch.float32)
+    cost_per_mse = 0.5 if averaged else len(X) / 2
+    X = torch.tensor(X, dtype=torch.float32)
+    y = torch.tensor(y, dtype=torch.float32)
     criterion, optimizer = loss_and_optimizer(model, learning_rate)
     every = max(1, epochs // max(1, snapshots))
     epoch, losses = 0, []
     while True:
         with torch.no_grad():
             outputs = model(X)
-            losses.append(COST_PER_MSE * criterion(outputs, y).item())
-        yield {
-            "epoch": epoch,
-            "loss": losses[-1],
-            "losses": losses,
-            "params": params_of(model),
-            "outputs": outputs.double().numpy().reshape(-1),
-        }
+            losses.append(cost_per_mse * criterion(outputs, y).item())
+        yield Record(epoch, losses[-1], losses, params_of(model), outputs.double().numpy().reshape(-1))
         if epoch == epochs or not np.isfinite(losses[-1]):
             return
         steps = min(every, epochs - epoch)
-        chunk = [COST_PER_MSE * value for value in training_loop(model, criterion, optimizer, X, y, steps)]
+        chunk = [cost_per_mse * value for value in training_loop(model, criterion, optimizer, X, y, steps)]
         bad = [i for i, value in enumerate(chunk) if not np.isfinite(value)]
         if bad:  # the loss before step i was already non-finite: report that epoch
-            yield {
-                "epoch": epoch + bad[0],
-                "loss": chunk[bad[0]],
-                "losses": chunk[1 : bad[0] + 1],
-                "params": params_of(model),
-                "outputs": np.full(len(X_XOR), np.nan),
-            }
+            nan_outputs = np.full(len(X), np.nan)
+            yield Record(epoch + bad[0], chunk[bad[0]], chunk[1 : bad[0] + 1], params_of(model), nan_outputs)
             return
         epoch, losses = epoch + steps, chunk[1:]
 
