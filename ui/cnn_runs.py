@@ -11,9 +11,10 @@ from core.cnn import training_figures as cnn_training_figures
 from core.cnn.data import MnistUnavailable, choose_data, load_split
 from core.errors import UserError
 from core.serving.device import precision_offer, resolve_device
-from core.serving.jobs import QUEUE, Job
+from core.serving.jobs import Job
 from ui import background, training
 from ui.common import error_text, plain, plot, t
+from ui.server import server
 
 LR_FINDER_STEPS, LR_FINDER_BATCH = 100, 64  # about 3 s of training for the lesson's CNN on 2 cores
 
@@ -86,10 +87,11 @@ def _start_lr_finder(config: dict, seed: int, optimizer: str) -> None:
         )
 
     try:
-        job = QUEUE.submit(
+        job = server().queue.submit(
             Job(
                 run,
                 payload={"kind": "lr_finder", "optimizer": optimizer},
+                linked=False,  # no ?run= link leads back to it: stopped soon after its tab closes
                 owner=background.job_owner(),
                 owner_browser=background.this_browser(),
                 cost=lr_finder.job_cost(config, LR_FINDER_STEPS, LR_FINDER_BATCH),
@@ -113,7 +115,7 @@ def lr_finder_panel(config: dict, seed: int, optimizer: str) -> None:
     )
     if st.button(t("Find a learning rate"), key="cnn_lr_find"):
         _start_lr_finder(config, seed, optimizer)
-    job = QUEUE.get(st.session_state.get("cnn_lr_job"))
+    job = server().queue.get(st.session_state.get("cnn_lr_job"))
     if job is not None:
         _lr_finder_result(job)
 

@@ -13,9 +13,10 @@ import streamlit as st
 from core import cnn
 from core.cnn import figures as cnn_figures
 from core.files.ready_model import load_ready_model
-from core.serving.jobs import QUEUE, Job, JobState
-from core.serving.memory import BUDGET, MemoryFull
+from core.serving.jobs import Job, JobState
+from core.serving.memory import MemoryFull
 from ui.common import error_text, plain, plot, session_id, t
+from ui.server import server
 
 MAX_RUNS = 5  # a max-size model is 13 MB; five per session bound the memory one visitor can hold
 
@@ -41,7 +42,7 @@ def _remember(entry: dict) -> dict:
     while len(history) > MAX_RUNS:
         oldest = next((run for run in history if run is not kept), history[0])
         history.remove(oldest)
-        BUDGET.forget(oldest.get("budget_key", ""))
+        server().budget.forget(oldest.get("budget_key", ""))
     return entry
 
 
@@ -52,7 +53,7 @@ def _count(entry: dict, history: list) -> None:
     model = entry["model"]
     nbytes = sum(p.numel() * p.element_size() for p in model.parameters()) if hasattr(model, "parameters") else 0
     entry["budget_key"] = key = f"{session_id()}:run:{entry['number']}"
-    BUDGET.keep(key, session_id(), nbytes, str(entry["number"]), lambda: _let_go(history, entry))
+    server().budget.keep(key, session_id(), nbytes, str(entry["number"]), lambda: _let_go(history, entry))
 
 
 def _let_go(history: list, entry: dict) -> None:
@@ -73,7 +74,7 @@ def show_notice() -> None:
     if message:
         template, values = message
         st.info(t(template, **values))
-    dropped = [label for label in BUDGET.dropped(session_id()) if label.isdigit()]  # run numbers of its history
+    dropped = [label for label in server().budget.dropped(session_id()) if label.isdigit()]  # its history's run numbers
     if dropped:
         st.info(
             t(
@@ -160,8 +161,8 @@ def choose(entry: dict) -> None:
 def _show(entry: dict) -> None:
     before = st.session_state.get("cnn")
     if before is not None:
-        BUDGET.pin(before.get("budget_key", ""), False)
-    BUDGET.pin(entry.get("budget_key", ""))
+        server().budget.pin(before.get("budget_key", ""), False)
+    server().budget.pin(entry.get("budget_key", ""))
     st.session_state["cnn"] = entry
     st.session_state["cnn_shown_job"] = entry.get("job")
     st.session_state.pop("cnn_report", None)
@@ -199,11 +200,11 @@ def _data_line(record) -> str:
 
 def _status_line(job: Job, record) -> None:
     if job.status == JobState.QUEUED:
-        running, waiting = QUEUE.counts()
+        running, waiting = server().queue.counts()
         st.info(
             t(
                 "Waiting for a free trainer: you are number {position} in line ({running} running now).",
-                position=QUEUE.position(job),
+                position=server().queue.position(job),
                 running=running,
             )
         )

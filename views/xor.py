@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
-from core.serving.compute import ServerBusy, Turn, short_work
+from core.serving.compute import ServerBusy, Turn
 from core.xor import experiment as xe
 from core.xor import figures as xor_figures
 from core.xor.experiment import XorSettings
@@ -16,6 +16,7 @@ from core.xor.numpy_net import X_XOR, Y_XOR, correct, predict, train_many
 from ui import xor_history, xor_step
 from ui.background import session_id
 from ui.common import error_text, lazy_section, plain, plot, setting_widget, t
+from ui.server import short_work
 from ui.teach import recipe
 from ui.teach_xor import xor_numpy_explained
 
