@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+import torch
 
 from core.cnn import cost
 from core.errors import UserError
@@ -98,10 +99,11 @@ def test_a_reload_that_comes_back_through_the_link_keeps_the_job():
     assert job.status == JobState.DONE
 
 
-def test_without_a_server_to_ask_no_job_counts_as_abandoned(queue, monkeypatch):
-    monkeypatch.setattr(jobs, "ABANDON_AFTER_SECONDS", 0.0)
-    queue.session_alive = lambda session: None
+def test_without_a_server_to_ask_no_job_counts_as_abandoned():
+    clock = FakeClock()
+    queue = JobQueue(max_running=1, clock=clock, session_alive=lambda session: None)
     job = queue.submit(Job(fake_training(20), owner="apptest", cost=BIG))
+    clock.work(jobs.ABANDON_AFTER_SECONDS)
     wait_until(lambda: finished(job))
     assert job.status == JobState.DONE
 
@@ -467,7 +469,7 @@ def test_a_newcomers_first_small_job_starts_within_15_s_of_trainer_time_whatever
 
 
 def test_a_closed_tabs_lr_finder_run_is_stopped_within_seconds(queue, monkeypatch):
-    monkeypatch.setattr(jobs, "UNLINKED_ABANDON_SECONDS", 0.2)
+    monkeypatch.setattr("core.serving.job.UNLINKED_ABANDON_SECONDS", 0.2)
     finder = Job(fake_training(100_000, 0.001), owner="finder-tab", cost=SMALL, linked=False)
     assert finder.abandon_after == 0.2  # no link leads back to it: a reload cannot find it
     training = Job(fake_training(100_000, 0.001), owner="train-tab", cost=BIG)
@@ -503,3 +505,24 @@ def test_an_lr_finders_cost_follows_its_model_size():
     assert lesson == pytest.approx(6400)
     largest = dict(conv1_channels=64, conv2_channels=128, hidden_size=512)
     assert lr_finder.job_cost(largest, 100, 64) == pytest.approx(6400 * 2.39, rel=0.02)
+
+
+def test_a_runs_cost_is_counted_from_the_layers_of_the_model_it_builds(monkeypatch):
+    """core.cnn.cost walks the Conv2d and Linear modules of the CNN its settings build: the lesson's model is its
+    conv 28×28×32×9 + 14×14×64×32×9, fc 3136×128 + 128×10 multiply-adds, and a wider layer in the model costs more
+    without anything restated in cost.py."""
+    assert cost.LESSON_MACS == 28 * 28 * 32 * 9 + 14 * 14 * 64 * 32 * 9 + 64 * 7 * 7 * 128 + 128 * 10
+    largest = dict(conv1_channels=64, conv2_channels=128, hidden_size=512)
+    assert cost.macs_per_image(largest) / cost.LESSON_MACS == pytest.approx(4.27, abs=0.01)
+
+    class Wider(cost.CNN):
+        def __init__(self, conv1_channels=32, conv2_channels=64, hidden_size=128):
+            super().__init__(conv1_channels, conv2_channels, hidden_size)
+            self.fc2 = torch.nn.Linear(hidden_size, 1000)  # a made-up change to the architecture
+
+    monkeypatch.setattr(cost, "CNN", Wider)
+    cost._macs_of.cache_clear()  # counted once per settings: forget the real model's counts
+    wider = cost.macs_per_image({"conv1_channels": 16})
+    monkeypatch.undo()
+    cost._macs_of.cache_clear()
+    assert wider - cost.macs_per_image({"conv1_channels": 16}) == 128 * (1000 - 10)
