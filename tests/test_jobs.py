@@ -526,3 +526,17 @@ def test_a_runs_cost_is_counted_from_the_layers_of_the_model_it_builds(monkeypat
     monkeypatch.undo()
     cost._macs_of.cache_clear()
     assert wider - cost.macs_per_image({"conv1_channels": 16}) == 128 * (1000 - 10)
+
+
+def test_the_finish_hook_sets_what_a_job_keeps_and_a_failing_one_frees_the_slot_anyway(queue):
+    kept = queue.submit(Job(fake_training(2, 0), owner="a", cost=SMALL, on_finish=lambda: 5 * 2**20))
+    wait_until(lambda: finished(kept))
+    assert kept.nbytes == 5 * 2**20 and queue.budget.owned("a") == kept.kept_bytes
+
+    def broken() -> int:
+        raise RuntimeError("hook failed")
+
+    first = queue.submit(Job(fake_training(2, 0), owner="b", cost=SMALL, on_finish=broken))
+    after = queue.submit(Job(fake_training(2, 0), owner="c", cost=SMALL))
+    wait_until(lambda: finished(first, after))
+    assert first.status == after.status == JobState.DONE

@@ -284,7 +284,10 @@ class JobQueue:
         """Keep what the results need, then free its slot and hand it on. The job reads as ended only once the next
         one is dispatched (the same locked step): whoever sees it ended sees the line as it now is."""
         if job.on_finish is not None:
-            job.nbytes = max(job.nbytes, job.on_finish())
+            try:
+                job.nbytes = max(job.nbytes, job.on_finish())
+            except Exception:  # a failing hook must not keep the trainer slot
+                log.exception("finish hook of job %s failed", job.id)
         job.finished = self.clock()
         self._count_finished(job)
         with self._cond:
