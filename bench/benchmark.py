@@ -115,7 +115,7 @@ def run_lesson(args) -> dict:
 
 
 # --------------------------------------------------------------------------------------------------
-# The project's side, as the app runs it: core imported first (its OpenMP setting), core.serving.device's threads,
+# The project's side, as the app runs it: configure_process() first (its OpenMP setting), core.serving.device's threads,
 # the data cached in memory as after the app's first page, core.cnn.train consumed record by record
 # --------------------------------------------------------------------------------------------------
 

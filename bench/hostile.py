@@ -131,13 +131,15 @@ class Visitor:
     def close(self) -> None:
         self.ws.close()
 
-    def put_file(self, port: int, size: int, file_id: str = "", content: bytes | None = None) -> int:
+    def put_file(
+        self, port: int, size: int, file_id: str = "", content: bytes | None = None, name: str = "x.bin"
+    ) -> int:
         """PUT a file (`content`, else `size` zero bytes) to the session's upload endpoint, as an uploader does or as
         none asked: the HTTP status."""
         boundary = "benchboundary"
         body = (
             (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.bin"\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
                 "Content-Type: application/octet-stream\r\n\r\n"
             ).encode()
             + (content if content is not None else bytes(size))
@@ -472,14 +474,20 @@ def phase_finder(port: int, finders: int, rows: list) -> None:
 def whole_server_phases(args, phases: list[str], port: int, pid: int, rows: list) -> None:
     from bench import hostile_load  # it builds on this module's Visitor
 
-    if "history" in phases:
-        hostile_load.phase_history(port, pid, args.sessions or args.history_sessions, args.history_loads, rows)
-    if "inside" in phases:
-        hostile_load.phase_inside(port, args.inside_rate, rows)
-    if "confusion" in phases:
-        hostile_load.phase_confusion(port, args.confusion_rate, rows)
-    if "mix40" in phases:
-        hostile_load.phase_mix(port, pid, args.sessions or args.mix, args.mix_seconds, rows)
+    runs = {
+        "history": lambda: hostile_load.phase_history(
+            port, pid, args.sessions or args.history_sessions, args.history_loads, rows
+        ),
+        "inside": lambda: hostile_load.phase_inside(port, args.inside_rate, rows),
+        "confusion": lambda: hostile_load.phase_confusion(port, args.confusion_rate, rows),
+        "mix40": lambda: hostile_load.phase_mix(port, pid, args.sessions or args.mix, args.mix_seconds, rows),
+    }
+    for name, run in runs.items():
+        if name in phases:
+            shown = len(rows)
+            run()
+            for row in rows[shown:]:  # as it goes: these phases take minutes
+                print(*row, sep="  |  ", flush=True)
 
 
 def main() -> None:

@@ -207,11 +207,12 @@ class TokenBucket:
 
 
 MAX_RERUN_WAIT = 10.0
-# A fragment rerun (a drawing pad message, a step of the XOR view) redraws one part of the page: the pad's, with its
-# prediction, takes 40-70 ms (ui/pad.py), about a quarter of a full rerun, so it spends a quarter token of the same
-# bucket. A pad sending every 100 ms while drawn (10 a second, 2.5 tokens) is slowed only after a few seconds of
-# nonstop drawing, and then to 8 redraws a second; a raw websocket client sending 100 a second gets those 8.
-FRAGMENT_RERUN_TOKENS = 0.25
+# A fragment rerun (a drawing pad message, a tab or chart click inside a fragment, the XOR step view) spends a whole
+# token of the same bucket, as a full rerun does. A quarter token let two sessions picking test images in "Inside the
+# CNN" 14.5 times a second compute 8 times a second each, and another visitor's Quick train took 23.5 s instead of
+# 5.8 s (bench/hostile.py --phases inside, this machine shared with other work). While drawn on, the pad's prediction
+# follows at 2 updates a second after the burst, and the end of each stroke is the latest message, so it computes.
+FRAGMENT_RERUN_TOKENS = 1.0
 
 
 class RerunRates:
