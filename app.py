@@ -1,15 +1,18 @@
 """NN Playground: train real neural networks and watch them learn, step by step through one blog post."""
 
-import core  # noqa: F401  (sets thread policy before torch loads)
+from core.serving.process import configure_process
+
+configure_process()  # first: OpenMP's spin and malloc's thresholds are read when torch loads
 
 # isort: split
-import streamlit as st
+import streamlit as st  # noqa: E402
 
-from ui.common import bound_session_memory, pace_this_rerun, t
-from ui.sidebar import sidebar
+from ui.common import t  # noqa: E402
+from ui.server import pace_this_rerun, server  # noqa: E402
+from ui.sidebar import sidebar  # noqa: E402
 
 st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
-bound_session_memory()  # the upload store and widget values bounded, closed sessions' memory released
+server()  # made once per process: job queue, fair gate, memory budget; upload store and widget values bounded
 pace_this_rerun()  # a rate per session for reruns that compute (clicks, canvas messages, reloads)
 
 sidebar()

@@ -24,14 +24,16 @@ import tempfile
 import time
 from pathlib import Path
 
-# The environment as the user started this command, before `import core` adds its OpenMP spin setting: the post's
+# The environment as the user started this command, before configure_process() adds its OpenMP spin setting: the post's
 # script runs with exactly this one, as it would from the user's shell.
 USER_ENV = dict(os.environ)
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "lesson" / "mnist_cnn.py"
 sys.path.insert(0, str(ROOT))
 
-import core  # noqa: E402,F401  (first, as app.py does: it sets the OpenMP wait policy before torch loads)
+from core.serving.process import configure_process  # noqa: E402
+
+configure_process()  # first, as app.py does: the OpenMP wait policy is read when torch loads
 
 # isort: split
 import numpy as np  # noqa: E402
@@ -113,7 +115,7 @@ def run_lesson(args) -> dict:
 
 
 # --------------------------------------------------------------------------------------------------
-# The project's side, as the app runs it: core imported first (its OpenMP setting), core.serving.device's threads,
+# The project's side, as the app runs it: configure_process() first (its OpenMP setting), core.serving.device's threads,
 # the data cached in memory as after the app's first page, core.cnn.train consumed record by record
 # --------------------------------------------------------------------------------------------------
 
@@ -302,7 +304,7 @@ def machine_lines(device, threads) -> list[str]:
         f"{threads[0]} (torch's default), project {threads[1]} (core.serving.device.cpu_threads)",
         "Environment of the post's script, as this command was started: "
         + ", ".join(f"{k}={v}" for k, v in spin.items())
-        + f"; the project's: GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', 'unset')} (core/__init__.py, as the app)",
+        + f"; the project's: GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', 'unset')} (as the app sets it)",
     ]
 
 

@@ -20,6 +20,8 @@ Phases:
           60 s after they closed.
   storm   a reload storm: --storm new sessions as fast as one address can open them: how many ran at once.
   finder  --finder sessions (that had a turn) queue the LR finder; a new visitor's Quick train: wait and run.
+  history, inside, confusion, mix40: the whole-server phases, see bench/hostile_load.py (not in the default run:
+          `--phases history,inside,confusion,mix40`, about 10 minutes; `--sessions 3` for a small try).
 Memory is the server process's VmRSS and VmHWM (peak) from /proc. Not part of CI.
 """
 
@@ -70,6 +72,7 @@ class Visitor:
         self.session_id = ""
         self.page, self.query = page, urllib.parse.urlencode(query)
         self.buttons: dict[str, str] = {}  # label → widget id
+        self.widgets: dict[str, str] = {}  # widget id → the fragment it is drawn in ("" outside any)
         self.fragment = ""  # the auto-refreshing progress fragment's id, once the page has one
         self.texts: list[str] = []
 
@@ -94,7 +97,9 @@ class Visitor:
             if kind == "new_session":
                 self.session_id = message.new_session.initialize.session_id
             if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-                self._element(message.delta.new_element)
+                self._element(message.delta.new_element, message.delta.fragment_id)
+            elif kind == "delta" and message.delta.add_block.tab_container.id:
+                self.widgets[message.delta.add_block.tab_container.id] = message.delta.fragment_id
             elif kind == "auto_rerun":
                 self.fragment = message.auto_rerun.fragment_id
             elif kind == "stop_auto_rerun":
@@ -102,9 +107,11 @@ class Visitor:
             elif kind == "script_finished" and message.script_finished in FINISHED:
                 return "\n".join(self.texts)
 
-    def _element(self, element) -> None:
+    def _element(self, element, fragment: str = "") -> None:
         kind = element.WhichOneof("type")
         body = getattr(element, kind)
+        if getattr(body, "id", ""):
+            self.widgets[body.id] = fragment
         if kind == "button":
             self.buttons[body.label] = body.id
         if kind == "exception":
@@ -114,22 +121,32 @@ class Visitor:
             if isinstance(value, str) and value:
                 self.texts.append(value)
 
+    def widget(self, key: str) -> tuple[str, str]:
+        """(widget id, its fragment id) of the widget whose key is `key` (Streamlit puts the key in the id)."""
+        for widget_id, fragment in self.widgets.items():
+            if widget_id.endswith(f"-{key}"):
+                return widget_id, fragment
+        raise KeyError(key)
+
     def close(self) -> None:
         self.ws.close()
 
-    def put_file(self, port: int, size: int) -> int:
-        """PUT a file to the session's upload endpoint, as no uploader on the page asked: the HTTP status."""
+    def put_file(
+        self, port: int, size: int, file_id: str = "", content: bytes | None = None, name: str = "x.bin"
+    ) -> int:
+        """PUT a file (`content`, else `size` zero bytes) to the session's upload endpoint, as an uploader does or as
+        none asked: the HTTP status."""
         boundary = "benchboundary"
         body = (
             (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.bin"\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
                 "Content-Type: application/octet-stream\r\n\r\n"
             ).encode()
-            + bytes(size)
+            + (content if content is not None else bytes(size))
             + f"\r\n--{boundary}--\r\n".encode()
         )
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/_stcore/upload_file/{self.session_id}/{random.getrandbits(64):x}",
+            f"http://127.0.0.1:{port}/_stcore/upload_file/{self.session_id}/{file_id or f'{random.getrandbits(64):x}'}",
             data=body,
             method="PUT",
             headers={
@@ -144,6 +161,19 @@ class Visitor:
             return error.code
         except urllib.error.URLError:
             return 0
+
+    def message(self, *widgets: WidgetState, fragment: str = "") -> BackMsg:
+        """A rerun of the page (or of one fragment) with these widget values, as the browser sends a click."""
+        message = BackMsg()
+        message.rerun_script.query_string, message.rerun_script.page_name = self.query, self.page
+        message.rerun_script.fragment_id = fragment
+        message.rerun_script.widget_states.widgets.extend(widgets)
+        return message
+
+    def send(self, *widgets: WidgetState, fragment: str = "", timeout: float = 120) -> str:
+        """Send those widget values and wait for the run to finish: the text shown."""
+        self.ws.send(self.message(*widgets, fragment=fragment).SerializeToString())
+        return self._collect(timeout)
 
     def send_value(self, widget_id: str, json_text: str) -> None:
         """A widget value the page never sends, as a raw client can."""
@@ -441,6 +471,25 @@ def phase_finder(port: int, finders: int, rows: list) -> None:
         visitor.close()
 
 
+def whole_server_phases(args, phases: list[str], port: int, pid: int, rows: list) -> None:
+    from bench import hostile_load  # it builds on this module's Visitor
+
+    runs = {
+        "history": lambda: hostile_load.phase_history(
+            port, pid, args.sessions or args.history_sessions, args.history_loads, rows
+        ),
+        "inside": lambda: hostile_load.phase_inside(port, args.inside_rate, rows),
+        "confusion": lambda: hostile_load.phase_confusion(port, args.confusion_rate, rows),
+        "mix40": lambda: hostile_load.phase_mix(port, pid, args.sessions or args.mix, args.mix_seconds, rows),
+    }
+    for name, run in runs.items():
+        if name in phases:
+            shown = len(rows)
+            run()
+            for row in rows[shown:]:  # as it goes: these phases take minutes
+                print(*row, sep="  |  ", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
@@ -465,6 +514,13 @@ def main() -> None:
     parser.add_argument("--widget-sessions", type=int, default=20)
     parser.add_argument("--storm", type=int, default=60)
     parser.add_argument("--finder", type=int, default=32)
+    parser.add_argument("--history-sessions", type=int, default=15)
+    parser.add_argument("--history-loads", type=int, default=5)
+    parser.add_argument("--inside-rate", type=float, default=14.5, help="picks of a test image a second, each session")
+    parser.add_argument("--confusion-rate", type=float, default=33.0, help="confusion-cell clicks a second")
+    parser.add_argument("--mix", type=int, default=40, help="sessions in the mix40 phase")
+    parser.add_argument("--mix-seconds", type=float, default=60.0, help="how long the mix40 sessions attack")
+    parser.add_argument("--sessions", type=int, help="a small try: this many sessions in history and mix40")
     parser.add_argument("--phases", default="uploads,widgets,storm,memory,finder,flood,xor")
     args = parser.parse_args()
     port = free_port()
@@ -489,6 +545,7 @@ def main() -> None:
             phase_flood(port, server.pid, args.flood, rows)
         if "xor" in phases:
             phase_xor(port, args.hammer, args.xor_epochs, args.xor_rounds, args.cnn_epochs, rows)
+        whole_server_phases(args, phases, port, server.pid, rows)
     finally:
         server.terminate()
         server.wait(30)

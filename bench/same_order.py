@@ -17,7 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import core  # noqa: E402,F401  (first: it sets the OpenMP wait policy before torch loads)
+from core.serving.process import configure_process  # noqa: E402
+
+configure_process()  # first, as app.py does: the OpenMP wait policy is read when torch loads
 
 # isort: split
 import torch  # noqa: E402

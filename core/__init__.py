@@ -1,11 +1,4 @@
-"""NN Playground's computation: plain Python, no Streamlit, usable from any script."""
+"""NN Playground's computation: plain Python, no Streamlit, usable from any script.
 
-import os
-
-# How long torch's idle OpenMP threads spin before sleeping. GNU OpenMP's default (300,000 spins) steals the CPU
-# from other sessions and the UI: with another busy process, training ran up to 3x slower. A short spin keeps
-# back-to-back kernels fast and yields quickly under load. Measured here (2 cores, samples/s training the lesson's
-# CNN): idle, PASSIVE 5,600 vs 2,000 spins 7,800; next to a busy process, PASSIVE 2,900 vs 2,000 spins 2,900
-# (20,000 spins: 1,400). Set before torch loads; an OMP_WAIT_POLICY or GOMP_SPINCOUNT from the environment wins.
-if "OMP_WAIT_POLICY" not in os.environ:
-    os.environ.setdefault("GOMP_SPINCOUNT", "2000")
+Importing it changes nothing in the process: the start-up policy (OpenMP spin, malloc tuning) is
+core.serving.process.configure_process(), which app.py and the benchmarks call before torch loads."""

@@ -5,8 +5,8 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.serving.jobs import QUEUE
 from tests.conftest import ROOT
+from ui.server import server
 
 PAGES = ["views/home.py", "views/xor.py", "views/cnn.py", "views/draw.py"]
 
@@ -87,7 +87,7 @@ def test_xor_many_seeds():
 
 def wait_for_job(at: AppTest, seconds=120):
     deadline = time.time() + seconds
-    job = QUEUE.get(at.session_state["cnn_job"])
+    job = server().queue.get(at.session_state["cnn_job"])
     while job.active and time.time() < deadline:
         time.sleep(0.5)
     assert not job.active, "training did not finish in time"

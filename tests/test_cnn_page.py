@@ -11,8 +11,8 @@ from core import cnn
 from core.cnn import training
 from core.cnn.records import Source
 from core.files import model_file
-from core.serving.jobs import QUEUE
 from tests.conftest import ROOT
+from ui.server import server
 
 
 def cnn_page() -> AppTest:
@@ -26,7 +26,7 @@ def cnn_page() -> AppTest:
 
 def train(at: AppTest, stop_at_once: bool = False):
     at.button(key="cnn_train").click().run()
-    job = QUEUE.get(at.session_state["cnn_job"])
+    job = server().queue.get(at.session_state["cnn_job"])
     if stop_at_once:
         job.stop()
     deadline = time.time() + 300
@@ -95,7 +95,7 @@ def test_the_lr_finder_suggests_a_rate_and_one_click_sets_it():
     at.session_state["cnn_open_lr"] = True
     at.run()
     at.button(key="cnn_lr_find").click().run()
-    job = QUEUE.get(at.session_state["cnn_lr_job"])
+    job = server().queue.get(at.session_state["cnn_lr_job"])
     deadline = time.time() + 120
     while job.active and time.time() < deadline:
         time.sleep(0.2)
@@ -186,7 +186,7 @@ def test_everything_the_training_tools_show_is_chinese_under_zh(monkeypatch):
     at.run()
     train(at)
     at.button(key="cnn_lr_find").click().run()
-    job = QUEUE.get(at.session_state["cnn_lr_job"])
+    job = server().queue.get(at.session_state["cnn_lr_job"])
     while job.active:
         time.sleep(0.2)
     at.run()

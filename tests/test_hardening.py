@@ -16,11 +16,12 @@ from core import cnn
 from core.cnn.records import CnnRun, Source
 from core.cnn.settings import RunSettings
 from core.files import model_file
-from core.serving.jobs import QUEUE, Job
+from core.serving.jobs import Job
 from core.xor.experiment import XorSettings
 from tests import hostile_files
 from tests.conftest import ROOT, WritesAFile
 from tests.digit_strokes import random_drawing, render_strokes
+from ui.server import server
 
 
 def page_app(page: str, query: dict | None = None, state: dict | None = None) -> AppTest:
@@ -123,7 +124,7 @@ def test_damaged_mnist_files_give_a_message_and_training_uses_the_sample(tmp_pat
     at.text_input(key="data_dir").set_value(str(damaged_copy(tmp_path, mnist_root, damage))).run()
     assert "train-labels-idx1-ubyte" in messages(at) and "bundled 8,000-image sample" in messages(at)
     at.button(key="cnn_train").click().run()
-    job = QUEUE.get(at.session_state["cnn_job"])
+    job = server().queue.get(at.session_state["cnn_job"])
     wait(job)
     at.run()
     assert not at.exception
@@ -142,7 +143,7 @@ def test_data_dir_that_is_a_file_gets_a_message(tmp_path, local_mode):
 
 def test_diverging_training_says_so_and_suggests_a_lower_rate(mnist_root):
     model = cnn.build_model(0, hidden_size=16)
-    job = QUEUE.submit(
+    job = server().queue.submit(
         Job(
             lambda stop: cnn.train(
                 model, mnist_root, epochs=1, lr=1e4, optimizer="sgd", train_subset=1000, log_every=2, should_stop=stop
@@ -290,7 +291,7 @@ def test_unusable_data_directories_get_a_message(path, local_mode):
 def test_quick_training_without_mnist_trains_on_the_sample(tmp_path, local_mode):
     at = page_app("views/draw.py", state={"data_dir": str(tmp_path)})
     at.button(key="quick_train").click().run()
-    job = QUEUE.get(at.session_state["cnn_job"])
+    job = server().queue.get(at.session_state["cnn_job"])
     wait(job)
     at.run()
     at.run()

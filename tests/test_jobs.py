@@ -7,9 +7,12 @@ import threading
 import time
 
 import pytest
+import torch
 
+from core.cnn import cost
 from core.errors import UserError
 from core.serving import compute, jobs
+from core.serving.clock import Clock
 from core.serving.jobs import Job, JobQueue, JobState
 from core.serving.memory import MemoryBudget
 from tests.conftest import ROOT
@@ -71,13 +74,14 @@ def test_one_waiting_or_running_job_per_session(queue):
     assert first.status == other.status == again.status == JobState.DONE
 
 
-def test_jobs_of_a_closed_session_are_dropped_but_not_those_of_an_open_one(queue, monkeypatch):
-    monkeypatch.setattr(jobs, "ABANDON_AFTER_SECONDS", 0.3)
-    connected = {"open-tab"}
-    queue.session_alive = lambda session: session in connected
+def test_jobs_of_a_closed_session_are_dropped_but_not_those_of_an_open_one():
+    clock, connected = FakeClock(), {"open-tab"}
+    queue = JobQueue(max_running=1, clock=clock, session_alive=lambda session: session in connected)
     running = queue.submit(Job(fake_training(2000), owner="closed-tab", cost=BIG))
     waiting = queue.submit(Job(fake_training(5), owner="closed-tab-2", cost=BIG))
     kept = queue.submit(Job(fake_training(5), owner="open-tab", cost=BIG))
+    wait_until(lambda: running.records)
+    clock.work(jobs.ABANDON_AFTER_SECONDS)  # nobody polled any of them since
     wait_until(lambda: finished(running, waiting, kept))
     assert running.status == waiting.status == JobState.STOPPED
     assert running.records[-1]["stopped"] and not waiting.records
@@ -85,19 +89,21 @@ def test_jobs_of_a_closed_session_are_dropped_but_not_those_of_an_open_one(queue
     assert kept.status == JobState.DONE, "nobody polled it, but its session is connected (on another page)"
 
 
-def test_a_reload_that_comes_back_through_the_link_keeps_the_job(queue, monkeypatch):
-    monkeypatch.setattr(jobs, "ABANDON_AFTER_SECONDS", 0.3)
-    queue.session_alive = lambda session: session == "after-reload"
+def test_a_reload_that_comes_back_through_the_link_keeps_the_job():
+    clock = FakeClock()
+    queue = JobQueue(max_running=1, clock=clock, session_alive=lambda session: session == "after-reload")
     job = queue.submit(Job(fake_training(60, 0.02), owner="before-reload", cost=BIG))
     job.touch("after-reload")
+    clock.work(jobs.ABANDON_AFTER_SECONDS)
     wait_until(lambda: finished(job))
     assert job.status == JobState.DONE
 
 
-def test_without_a_server_to_ask_no_job_counts_as_abandoned(queue, monkeypatch):
-    monkeypatch.setattr(jobs, "ABANDON_AFTER_SECONDS", 0.0)
-    queue.session_alive = lambda session: None
+def test_without_a_server_to_ask_no_job_counts_as_abandoned():
+    clock = FakeClock()
+    queue = JobQueue(max_running=1, clock=clock, session_alive=lambda session: None)
     job = queue.submit(Job(fake_training(20), owner="apptest", cost=BIG))
+    clock.work(jobs.ABANDON_AFTER_SECONDS)
     wait_until(lambda: finished(job))
     assert job.status == JobState.DONE
 
@@ -163,15 +169,15 @@ def test_stop_takes_effect_at_the_next_batch_even_while_paused(queue):
 def test_a_public_run_is_capped_in_images_and_time(queue, monkeypatch):
     monkeypatch.delenv("NN_PLAYGROUND_LOCAL", raising=False)
     lesson = {"conv1_channels": 32, "conv2_channels": 64, "hidden_size": 128, "batch_size": 64}
-    assert jobs.job_cost_problem({**lesson, "epochs": 10, "train_subset": 60_000}) is None
-    problem = jobs.job_cost_problem({**lesson, "epochs": 30, "train_subset": 60_000})
+    assert cost.job_cost_problem({**lesson, "epochs": 10, "train_subset": 60_000}) is None
+    problem = cost.job_cost_problem({**lesson, "epochs": 30, "train_subset": 60_000})
     assert isinstance(problem, UserError) and "600,000" in str(problem) and "1,800,000" in str(problem)
     monkeypatch.setattr(jobs, "MAX_RUN_SECONDS", 0.3)
     job = queue.submit(Job(fake_training(100_000), owner="a", cost=BIG))
     wait_until(lambda: finished(job))
     assert job.status == JobState.STOPPED and "longest a run may train" in str(job.stop_reason)
     monkeypatch.setenv("NN_PLAYGROUND_LOCAL", "1")
-    assert jobs.job_cost_problem({**lesson, "epochs": 30, "train_subset": 60_000}) is None
+    assert cost.job_cost_problem({**lesson, "epochs": 30, "train_subset": 60_000}) is None
     local = queue.submit(Job(fake_training(60, 0.01), owner="b", cost=BIG))
     wait_until(lambda: finished(local))
     assert local.status == JobState.DONE
@@ -187,9 +193,9 @@ def test_quick_train_goes_express_and_the_largest_model_does_not():
         "epochs": 1,
         "train_subset": 10_000,
     }
-    assert Job(fake_training(), cost=jobs.estimate_cost(quick)).express
-    assert not Job(fake_training(), cost=jobs.estimate_cost(largest)).express
-    assert jobs.estimate_cost({**largest, "batch_size": 64}) < jobs.estimate_cost(largest)
+    assert Job(fake_training(), cost=cost.estimate_cost(quick)).express
+    assert not Job(fake_training(), cost=cost.estimate_cost(largest)).express
+    assert cost.estimate_cost({**largest, "batch_size": 64}) < cost.estimate_cost(largest)
 
 
 def test_finished_jobs_are_bounded_by_count_and_by_the_memory_budget(monkeypatch):
@@ -222,7 +228,10 @@ def test_a_full_queue_refuses_with_a_message(queue, monkeypatch):
 
 MEMORY_SCRIPT = """
 import sys, time
+from core.serving.process import configure_process
+configure_process()  # as app.py does, before torch loads
 from core import cnn
+from core.cnn.cost import weights_only
 from core.serving import jobs
 def rss_mb():
     for line in open('/proc/self/status'):
@@ -236,7 +245,7 @@ for run in range(8):
     nbytes = sum(p.numel() * p.element_size() for p in model.parameters())
     job = queue.submit(jobs.Job(lambda stop, model=model: cnn.train(model, sys.argv[1], epochs=1, batch_size=16,
                                                                     train_subset=400, should_stop=stop, seed=run),
-                                payload={"model": model}, owner=f"s{run}", cost=1e9, nbytes=nbytes))
+                                owner=f"s{run}", cost=1e9, nbytes=nbytes, on_finish=weights_only({"model": model})))
     while job.active:
         time.sleep(0.05)
     time.sleep(0.2)
@@ -262,107 +271,97 @@ def test_memory_goes_back_after_real_runs(mnist_root):
     assert max(after[1:]) - after[0] < 100, f"memory after each run, MB: {after}"
 
 
-@pytest.fixture
-def gate(monkeypatch):
-    fresh = compute._Gate()
-    monkeypatch.setattr(compute, "_gate", fresh)
-    monkeypatch.setattr(compute, "_training", lambda: False)
-    return fresh
+def make_gate(clock: "FakeClock", training: bool = False) -> compute.Gate:
+    """The fair gate on fake time: waiting and pausing move the clock on, nothing sleeps."""
+    return compute.Gate(training=lambda: training, clock=clock)
 
 
-def test_short_work_is_one_at_a_time_per_visitor(gate, monkeypatch):
-    monkeypatch.setattr(compute, "MAX_WAIT_SECONDS", 0.3)
-    inside = threading.Event()
-    release = threading.Event()
-
-    def long_click():
-        with compute.short_work("alice", 1.0):
-            inside.set()
-            release.wait(10)
-
-    worker = threading.Thread(target=long_click)
-    worker.start()
-    inside.wait(10)
-    with pytest.raises(compute.ServerBusy, match="still being computed"):
-        with compute.short_work("alice", 0.1):
-            pass
-    release.set()
-    worker.join()
+def test_short_work_is_one_at_a_time_per_visitor():
+    gate = make_gate(FakeClock())
+    with gate.short_work("alice", 1.0):
+        with pytest.raises(compute.ServerBusy, match="still being computed"):
+            with gate.short_work("alice", 0.1):
+                pass
+        with pytest.raises(compute.ServerBusy, match="busy with other visitors"):  # one piece at a time in all
+            with gate.short_work("bob", 0.1):
+                pass
 
 
-def test_a_visitors_short_work_fills_at_most_half_the_time(gate):
-    with compute.short_work("alice", 0.2):
-        time.sleep(0.2)
-    started = time.monotonic()
-    with compute.short_work("bob", 0.1):
-        bob_waited = time.monotonic() - started
-    with compute.short_work("alice", 0.2):
-        alice_waited = time.monotonic() - started
-    assert alice_waited >= 0.19 * (1 / compute.OWNER_SHARE - 1)
-    assert bob_waited < alice_waited, "another visitor is not held back by alice's share"
+def test_a_visitors_short_work_fills_at_most_half_the_time():
+    clock = FakeClock()
+    gate = make_gate(clock)
+    with gate.short_work("alice", 0.2):
+        clock.work(0.2)
+    started = clock()
+    with gate.short_work("bob", 0.1):
+        bob_waited = clock() - started
+    with gate.short_work("alice", 0.2):
+        alice_waited = clock() - started
+    assert bob_waited == 0.0, "another visitor is not held back by alice's share"
+    assert alice_waited >= 0.2 * (1 / compute.OWNER_SHARE - 1)
 
 
-def test_short_work_takes_a_small_share_while_training(gate, monkeypatch):
-    monkeypatch.setattr(compute, "_training", lambda: True)
-    with compute.short_work("alice", 0.1):
-        time.sleep(0.1)
-    started = time.monotonic()
-    with compute.short_work("bob", 0.1):
-        waited = time.monotonic() - started
-    assert waited >= 0.099 * (1 / compute.SHARE_WHILE_TRAINING - 1)
+def test_short_work_takes_a_small_share_while_training():
+    clock = FakeClock()
+    gate = make_gate(clock, training=True)
+    with gate.short_work("alice", 0.1):
+        clock.work(0.1)
+    started = clock()
+    with gate.short_work("bob", 0.1):
+        waited = clock() - started
+    assert waited >= 0.1 * (1 / compute.SHARE_WHILE_TRAINING - 1)
 
 
-def _busy(seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        pass
-
-
-def test_paced_short_work_keeps_its_share_at_every_moment_while_training(gate, monkeypatch):
-    monkeypatch.setattr(compute, "_training", lambda: True)
+def test_paced_short_work_keeps_its_share_at_every_moment_while_training():
+    clock = FakeClock()
+    gate = make_gate(clock, training=True)
     gaps, last = [], None
-    started = time.monotonic()
-    with compute.short_work("alice", 0.2) as turn:
+    started = clock()
+    with gate.short_work("alice", 0.2) as turn:
         for _ in turn.paced(range(5)):
-            now = time.monotonic()
             if last is not None:
-                gaps.append(now - last)
-            _busy(0.02)
-            last = time.monotonic()
-    took = time.monotonic() - started
+                gaps.append(clock() - last)
+            clock.work(0.02)
+            last = clock()
+    took = clock() - started
     share = compute.SHARE_WHILE_TRAINING
-    assert turn.paused and took >= 0.1 / share * 0.95, "0.1 s of work fills at most its share of the time"
-    assert min(gaps) >= 0.02 * (1 / share - 1) * 0.9, "it pauses after every piece, not once at the end"
-    assert turn.total == pytest.approx(0.1, abs=0.03), "the pauses are not charged as work"
-    assert gate.global_ready - time.monotonic() < 0.1, "paid-for work does not hold the others back again"
+    assert turn.paused and took >= 0.1 / share * 0.999, "0.1 s of work fills at most its share of the time"
+    assert min(gaps) >= 0.02 * (1 / share - 1) * 0.999, "it pauses after every piece, not once at the end"
+    assert turn.total == pytest.approx(0.1), "the pauses are not charged as work"
+    assert gate.global_ready <= clock(), "paid-for work does not hold the others back again"
 
 
-def test_paced_short_work_runs_at_full_speed_when_nothing_trains(gate):
-    started = time.monotonic()
-    with compute.short_work("alice", 0.2) as turn:
+def test_paced_short_work_runs_at_full_speed_when_nothing_trains():
+    clock = FakeClock()
+    gate = make_gate(clock)
+    started = clock()
+    with gate.short_work("alice", 0.2) as turn:
         for _ in turn.paced(range(5)):
-            _busy(0.02)
-    assert not turn.paused and time.monotonic() - started < 0.2
+            clock.work(0.02)
+    assert not turn.paused and clock() - started == pytest.approx(0.1)
 
 
-def test_short_work_refuses_instead_of_queueing_long(gate, monkeypatch):
-    monkeypatch.setattr(compute, "_training", lambda: True)
-    monkeypatch.setattr(compute, "MAX_WAIT_SECONDS", 0.2)
-    with compute.short_work("alice", 0.1):
-        time.sleep(0.1)
+def test_short_work_refuses_instead_of_queueing_long():
+    clock = FakeClock()
+    gate = make_gate(clock, training=True)
+    with gate.short_work("alice", 1.0):
+        clock.work(1.0)  # the others' turn comes 5.7 s later: beyond MAX_WAIT_SECONDS
+    asked = clock()
     with pytest.raises(compute.ServerBusy, match="try again in") as busy:
-        with compute.short_work("bob", 0.1):
+        with gate.short_work("bob", 0.1):
             pass
+    assert clock() - asked == pytest.approx(compute.MAX_WAIT_SECONDS, abs=0.3), "refused only after the full wait"
     assert isinstance(busy.value, UserError) and busy.value.values["seconds"] >= 1
     with pytest.raises(compute.ServerBusy, match="more work than one click"):
-        with compute.short_work("carol", float("nan")):
+        with gate.short_work("carol", float("nan")):
             pass
     assert not gate.active and not gate.busy
 
 
-def test_an_error_inside_short_work_frees_the_gate(gate):
+def test_an_error_inside_short_work_frees_the_gate():
+    gate = make_gate(FakeClock())
     with pytest.raises(ZeroDivisionError):
-        with compute.short_work("alice", 0.1):
+        with gate.short_work("alice", 0.1):
             _ = 1 / 0
     assert not gate.busy and "alice" not in gate.active
 
@@ -405,8 +404,8 @@ def test_the_small_job_lane_takes_the_least_served_session_first(queue):
     wait_until(lambda: finished(heavy, light))
 
 
-class FakeClock:
-    """Trainer time that passes only when a fake job says it worked."""
+class FakeClock(Clock):
+    """Server time that passes only when a fake job says it worked, or when the server sleeps or waits."""
 
     def __init__(self):
         self.now = 1000.0
@@ -418,6 +417,12 @@ class FakeClock:
     def work(self, seconds: float) -> None:
         with self.lock:
             self.now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.work(seconds)
+
+    def wait(self, cond: threading.Condition, seconds: float) -> None:
+        self.work(seconds)
 
 
 def clocked_training(clock: FakeClock, batches: int, seconds_per_batch: float, starts: dict, name: str):
@@ -464,8 +469,8 @@ def test_a_newcomers_first_small_job_starts_within_15_s_of_trainer_time_whatever
 
 
 def test_a_closed_tabs_lr_finder_run_is_stopped_within_seconds(queue, monkeypatch):
-    monkeypatch.setattr(jobs, "UNLINKED_ABANDON_SECONDS", 0.2)
-    finder = Job(fake_training(100_000, 0.001), payload={"kind": "lr_finder"}, owner="finder-tab", cost=SMALL)
+    monkeypatch.setattr("core.serving.job.UNLINKED_ABANDON_SECONDS", 0.2)
+    finder = Job(fake_training(100_000, 0.001), owner="finder-tab", cost=SMALL, linked=False)
     assert finder.abandon_after == 0.2  # no link leads back to it: a reload cannot find it
     training = Job(fake_training(100_000, 0.001), owner="train-tab", cost=BIG)
     queue.session_alive = {"finder-tab": True, "train-tab": True}.get
@@ -480,11 +485,13 @@ def test_a_closed_tabs_lr_finder_run_is_stopped_within_seconds(queue, monkeypatc
 def test_the_cnn_page_line_says_how_many_runs_wait(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    from ui.server import server
+
+    monkeypatch.setattr(server().queue, "counts", lambda: (1, 7))  # the page's server is the process's one
+
     def page():
-        from core.serving.jobs import QUEUE
         from ui import background
 
-        QUEUE.counts = lambda: (1, 7)
         background.queue_line()
 
     at = AppTest.from_function(page).run()
@@ -498,3 +505,38 @@ def test_an_lr_finders_cost_follows_its_model_size():
     assert lesson == pytest.approx(6400)
     largest = dict(conv1_channels=64, conv2_channels=128, hidden_size=512)
     assert lr_finder.job_cost(largest, 100, 64) == pytest.approx(6400 * 2.39, rel=0.02)
+
+
+def test_a_runs_cost_is_counted_from_the_layers_of_the_model_it_builds(monkeypatch):
+    """core.cnn.cost walks the Conv2d and Linear modules of the CNN its settings build: the lesson's model is its
+    conv 28×28×32×9 + 14×14×64×32×9, fc 3136×128 + 128×10 multiply-adds, and a wider layer in the model costs more
+    without anything restated in cost.py."""
+    assert cost.LESSON_MACS == 28 * 28 * 32 * 9 + 14 * 14 * 64 * 32 * 9 + 64 * 7 * 7 * 128 + 128 * 10
+    largest = dict(conv1_channels=64, conv2_channels=128, hidden_size=512)
+    assert cost.macs_per_image(largest) / cost.LESSON_MACS == pytest.approx(4.27, abs=0.01)
+
+    class Wider(cost.CNN):
+        def __init__(self, conv1_channels=32, conv2_channels=64, hidden_size=128):
+            super().__init__(conv1_channels, conv2_channels, hidden_size)
+            self.fc2 = torch.nn.Linear(hidden_size, 1000)  # a made-up change to the architecture
+
+    monkeypatch.setattr(cost, "CNN", Wider)
+    cost._macs_of.cache_clear()  # counted once per settings: forget the real model's counts
+    wider = cost.macs_per_image({"conv1_channels": 16})
+    monkeypatch.undo()
+    cost._macs_of.cache_clear()
+    assert wider - cost.macs_per_image({"conv1_channels": 16}) == 128 * (1000 - 10)
+
+
+def test_the_finish_hook_sets_what_a_job_keeps_and_a_failing_one_frees_the_slot_anyway(queue):
+    kept = queue.submit(Job(fake_training(2, 0), owner="a", cost=SMALL, on_finish=lambda: 5 * 2**20))
+    wait_until(lambda: finished(kept))
+    assert kept.nbytes == 5 * 2**20 and queue.budget.owned("a") == kept.kept_bytes
+
+    def broken() -> int:
+        raise RuntimeError("hook failed")
+
+    first = queue.submit(Job(fake_training(2, 0), owner="b", cost=SMALL, on_finish=broken))
+    after = queue.submit(Job(fake_training(2, 0), owner="c", cost=SMALL))
+    wait_until(lambda: finished(first, after))
+    assert first.status == after.status == JobState.DONE

@@ -56,11 +56,10 @@ def test_refilled_buckets_are_forgotten_when_many_are_remembered():
     assert len(bucket._tokens) == 1
 
 
-def test_a_reload_storm_from_one_address_is_paced_but_others_are_not(monkeypatch):
+def test_a_reload_storm_from_one_address_is_paced_but_others_are_not():
     clock = Clock()
-    monkeypatch.setattr(compute, "NEW_SESSIONS", TokenBucket(10, 4.0, clock=clock))
-    monkeypatch.setattr(compute, "RERUNS", TokenBucket(4, 2.0, clock=clock))
-    waits = [compute.rerun_delay(f"storm{i}", first_run=True, address="10.0.0.9") for i in range(58)]
-    assert waits.count(0.0) == 10  # the burst, then each new session waits
-    assert compute.rerun_delay("newcomer", first_run=True, address="10.0.0.7") == 0.0
-    assert compute.rerun_delay("storm0", first_run=False) == 0.0  # its own page's reruns have their own bucket
+    rates = compute.RerunRates(clock)
+    waits = [rates.rerun_delay(f"storm{i}", first_run=True, address="10.0.0.9") for i in range(58)]
+    assert waits.count(0.0) == compute.NEW_SESSION_BURST  # the burst, then each new session waits
+    assert rates.rerun_delay("newcomer", first_run=True, address="10.0.0.7") == 0.0
+    assert rates.rerun_delay("storm0", first_run=False) == 0.0  # its own page's reruns have their own bucket

@@ -8,8 +8,9 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from core import cnn
-from core.serving.jobs import QUEUE, Job, browser_key
+from core.serving.jobs import Job, browser_key
 from tests.conftest import ROOT
+from ui.server import server
 
 
 def xsrf_cookie(token: bytes, mask: bytes) -> str:
@@ -50,9 +51,9 @@ def someone_elses_job(mnist_root, finish: bool) -> Job:
             while not should_stop() and not release.wait(0.05):
                 pass
 
-    # An owner of its own: a stopped job of the test before may still be winding down under the shared QUEUE.
+    # An owner of its own: a stopped job of the test before may still be winding down under the process's one queue.
     owner = f"someone-else-{next(OWNERS)}"
-    job = QUEUE.submit(Job(run, payload={"model": model, "settings": {}}, owner=owner, cost=1.0))
+    job = server().queue.submit(Job(run, payload={"model": model, "settings": {}}, owner=owner, cost=1.0))
     job.release = release
     deadline = time.time() + 20
     while (job.active if finish else len(job.records) < 2) and time.time() < deadline:

@@ -9,9 +9,9 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 from streamlit.runtime.state.session_state import SessionState
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
-import ui.common
+import ui.server
 from core.serving.memory import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, MemoryBudget, uploads_to_drop
-from ui.common import BoundedUploads, _bounded_widget_states
+from ui.server import BoundedUploads, bounded_widget_states
 
 MB = 2**20
 
@@ -25,10 +25,15 @@ class Clock:
 
 
 @pytest.fixture
-def budget(monkeypatch):
-    fresh = MemoryBudget(limit=100 * MB)
-    monkeypatch.setattr(ui.common, "BUDGET", fresh)
-    return fresh
+def budget():
+    return MemoryBudget(limit=100 * MB)
+
+
+def bounded_store(budget: MemoryBudget) -> BoundedUploads:
+    """The upload store as ui.server installs it: Streamlit's, bounded and counted in the server's budget."""
+    store = BoundedUploads("/_stcore/upload_file")
+    store.budget = budget
+    return store
 
 
 def put(store: BoundedUploads, session: str, name: str, mb: float) -> None:
@@ -45,7 +50,7 @@ def test_the_oldest_uploads_go_first_and_the_newest_always_stays():
 
 
 def test_a_flood_of_puts_keeps_a_few_files_per_session_and_counts_them(budget):
-    store = BoundedUploads("/_stcore/upload_file")
+    store = bounded_store(budget)
     for i in range(140):  # the attack: 16 MB files no uploader refers to
         put(store, "flooder", f"f{i}", 16)
     kept = store.file_storage["flooder"]
@@ -58,7 +63,7 @@ def test_a_flood_of_puts_keeps_a_few_files_per_session_and_counts_them(budget):
 
 
 def test_another_sessions_need_drops_the_least_recently_used_uploads(budget):
-    store = BoundedUploads("/_stcore/upload_file")
+    store = bounded_store(budget)
     budget.limit = 40 * MB
     put(store, "early", "model.pt", 13)
     put(store, "early", "photo.png", 16)
@@ -68,7 +73,7 @@ def test_another_sessions_need_drops_the_least_recently_used_uploads(budget):
 
 
 def test_an_ended_sessions_uploads_go_after_the_grace(budget):
-    store = BoundedUploads("/_stcore/upload_file")
+    store = bounded_store(budget)
     clock = Clock()
     budget.clock, budget.grace = clock, 20.0
     put(store, "closed", "a", 8)
@@ -102,7 +107,7 @@ def test_a_widget_value_larger_than_the_page_sends_is_refused_before_it_is_parse
     attack = "[" + ",".join(["[]"] * 620_000) + "]"  # 1.86 MB: 47-49 MB of lists once parsed
     assert len(attack) > 1.8e6
     strokes = "[[[10.5,20.5],[30.5,40.5]]]"
-    _bounded_widget_states(state, WidgetStates(widgets=[widget("pad", attack), widget("other", strokes)]))
+    bounded_widget_states(state, WidgetStates(widgets=[widget("pad", attack), widget("other", strokes)]), budget)
     assert "pad" not in state._new_widget_state.states
     assert state._new_widget_state.states["other"].value.json_value == strokes
 
@@ -110,19 +115,20 @@ def test_a_widget_value_larger_than_the_page_sends_is_refused_before_it_is_parse
 def test_a_json_value_that_is_not_json_is_refused_and_the_session_goes_on(budget):
     state = SessionState()
     strokes = "[[[10.5,20.5],[30.5,40.5]]]"
-    _bounded_widget_states(state, WidgetStates(widgets=[widget("pad", "[[[1,2],"), widget("other", strokes)]))
+    bounded_widget_states(state, WidgetStates(widgets=[widget("pad", "[[[1,2],"), widget("other", strokes)]), budget)
     assert "pad" not in state._new_widget_state.states
     assert state._new_widget_state.states["other"].value.json_value == strokes
-    _bounded_widget_states(state, WidgetStates(widgets=[widget("pad", strokes)]))  # the next honest value is read
+    bounded_widget_states(
+        state, WidgetStates(widgets=[widget("pad", strokes)]), budget
+    )  # the next honest value is read
     assert state._new_widget_state.states["pad"].value.json_value == strokes
 
 
 def test_widget_values_count_in_the_budget_and_go_with_their_session(budget, monkeypatch):
-    monkeypatch.setattr(ui.common.Runtime, "exists", staticmethod(lambda: True))
-    monkeypatch.setattr(ui.common, "session_id", lambda: "drawer")
+    monkeypatch.setattr(ui.server, "session_id", lambda: "drawer")
     state = SessionState()
     value = "[" + ",".join(["[1.5,2.5]"] * 20_000) + "]"  # 200 kB: the largest kind the door lets through
-    _bounded_widget_states(state, WidgetStates(widgets=[widget("pad", value)]))
+    bounded_widget_states(state, WidgetStates(widgets=[widget("pad", value)]), budget)
     assert budget.owned("drawer") >= 25 * len(value)  # parsed JSON keeps about 25× its text
     state._old_state["pad"] = "parsed"
     assert budget.release_owner("drawer") > 0

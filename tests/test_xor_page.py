@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from streamlit.testing.v1 import AppTest
 
+import ui.server
 from core.serving import compute
 from tests.conftest import ROOT
 
@@ -123,7 +124,7 @@ def test_a_busy_server_answers_with_a_message(monkeypatch):
         yield
 
     at = xor_page(xor_epochs="700", xor_seed="123")
-    monkeypatch.setattr(compute, "short_work", busy)
+    monkeypatch.setattr(ui.server, "short_work", busy)
     at.number_input(key="xor_seed").set_value(124)
     at.button(key="xor_train").click().run()
     assert not at.exception

@@ -5,13 +5,14 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import cnn
+from core.cnn.cost import estimate_cost, job_cost_problem, weights_only
 from core.cnn.data import default_data_dir
 from core.errors import UserError
 from core.serving.deployment import local_mode
-from core.serving.jobs import QUEUE, Job, browser_key, estimate_cost, job_cost_problem
-from core.serving.memory import BUDGET
+from core.serving.jobs import Job, browser_key
 from ui import training
 from ui.common import error_text, t
+from ui.server import server
 
 JOB_PARAM = "run"
 
@@ -19,15 +20,6 @@ JOB_PARAM = "run"
 def session_id() -> str:
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else "no-session"
-
-
-def session_alive(session: str) -> bool | None:
-    """Whether that session's browser is still connected; None where no server runs (AppTest)."""
-    return Runtime.instance().is_active_session(session) if Runtime.exists() else None
-
-
-QUEUE.session_alive = session_alive
-BUDGET.session_alive = session_alive  # what a closed session kept is released at the next admission
 
 
 def job_owner() -> str:
@@ -75,9 +67,16 @@ def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
         model = payload["model"] = cnn.build_model(seed, **model_config)
         return cnn.train(model, root, seed=seed, should_stop=should_stop, **train_kwargs)
 
-    job = Job(run, payload=payload, owner=job_owner(), cost=estimate_cost(settings), owner_browser=this_browser())
+    job = Job(
+        run,
+        payload=payload,
+        owner=job_owner(),
+        cost=estimate_cost(settings),
+        owner_browser=this_browser(),
+        on_finish=weights_only(payload),
+    )
     try:
-        QUEUE.submit(job)
+        server().queue.submit(job)
     except UserError as exc:
         st.error(error_text(exc))
         return None
@@ -88,7 +87,7 @@ def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
 
 def current_job() -> Job | None:
     job_id = st.session_state.get("cnn_job") or st.query_params.get(JOB_PARAM)
-    job = QUEUE.get(job_id)
+    job = server().queue.get(job_id)
     if job is not None:
         job.touch(session_id())
         if not controls(job):  # someone's shared link: shown, never this session's own run
@@ -106,7 +105,7 @@ def live_job(job: Job, body, stop_label: str, stop_key: str, on_finished) -> Non
 
     @st.fragment(run_every=1.0 if job.active else None)
     def panel():
-        job = QUEUE.get(job_id)
+        job = server().queue.get(job_id)
         if job is None:  # forgotten meanwhile (finished results are bounded)
             return
         job.touch(session_id())
@@ -139,7 +138,7 @@ def _adopt_once(job: Job) -> bool:
 def queue_line() -> None:
     """One small line for the CNN page while runs wait: how many train and wait now, so a visitor on a busy public
     server knows why a run starts late (nothing while none waits)."""
-    running, waiting = QUEUE.counts()
+    running, waiting = server().queue.counts()
     if waiting:
         st.caption(
             t("Server: {running} runs training, {waiting} waiting for a trainer.", running=running, waiting=waiting)

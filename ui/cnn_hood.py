@@ -8,8 +8,8 @@ from core import cnn
 from core.cnn import mixed_precision
 from core.cnn import timing as cnn_timing
 from core.cnn import training as cnn_training
+from core.cnn.cost import LESSON_MACS
 from core.serving.device import precision_offer, resolve_device, resolve_precision
-from core.serving.jobs import LESSON_MACS
 from ui import training
 from ui.common import t
 from ui.teach import source

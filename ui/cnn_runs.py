@@ -15,9 +15,10 @@ from core.cnn.records import CnnRun, Source
 from core.cnn.settings import RunSettings
 from core.errors import UserError
 from core.serving.device import precision_offer, resolve_device
-from core.serving.jobs import QUEUE, Job
+from core.serving.jobs import Job
 from ui import background, training
 from ui.common import error_text, plain, plot, t
+from ui.server import server
 from ui.state import Cnn
 
 LR_FINDER_STEPS, LR_FINDER_BATCH = 100, 64  # about 3 s of training for the lesson's CNN on 2 cores
@@ -91,10 +92,11 @@ def _start_lr_finder(settings: RunSettings) -> None:
         )
 
     try:
-        job = QUEUE.submit(
+        job = server().queue.submit(
             Job(
                 run,
                 payload={"kind": "lr_finder", "optimizer": optimizer},
+                linked=False,  # no ?run= link leads back to it: stopped soon after its tab closes
                 owner=background.job_owner(),
                 owner_browser=background.this_browser(),
                 cost=lr_finder.job_cost(config, LR_FINDER_STEPS, LR_FINDER_BATCH),
@@ -118,7 +120,7 @@ def lr_finder_panel(settings: RunSettings) -> None:
     )
     if st.button(t("Find a learning rate"), key="cnn_lr_find"):
         _start_lr_finder(settings)
-    job = QUEUE.get(Cnn.LR_JOB.get())
+    job = server().queue.get(Cnn.LR_JOB.get())
     if job is not None:
         _lr_finder_result(job)
 

@@ -4,15 +4,17 @@ from dataclasses import replace
 
 import streamlit as st
 
+from core.cnn.cost import estimate_cost, job_cost_problem, weights_only
 from core.cnn.records import LessonModel
 from core.errors import UserError
 from core.lesson import reveals
 from core.lesson.cnn_script import BATCH_SIZE, EPOCHS, Kind, run_script, script_data
 from core.lesson.figures import script_curves
-from core.serving.jobs import QUEUE, Job, estimate_cost, job_cost_problem
+from core.serving.jobs import Job
 from ui.background import data_dir, job_owner, live_job
 from ui.common import error_text, plain, plot, t
 from ui.lesson_common import code_block, explore, guess, heading
+from ui.server import server
 from ui.state import Cnn
 
 MODEL_KEY = Cnn.LESSON_MODEL.key  # a LessonModel: the Draw page reads it
@@ -149,7 +151,7 @@ def _run_script_section() -> None:
             "the test accuracy after each epoch (the script never looks at the test images), and Stop."
         )
     )
-    job = QUEUE.get(Cnn.LESSON_JOB.get())
+    job = server().queue.get(Cnn.LESSON_JOB.get())
     running = job is not None and job.active
     if st.button(t("▶ Run the script"), key="lesson_run_cnn", type="primary", disabled=running) and not running:
         job = start_script_job()
@@ -174,9 +176,11 @@ def start_script_job() -> Job | None:
                 record = replace(record, model=None)
             yield record
 
-    job = Job(run, payload=payload, owner=job_owner(), cost=estimate_cost(settings) * LESSON_LOOP_SLOWDOWN)
+    job = Job(
+        run, payload, job_owner(), LESSON_LOOP_SLOWDOWN * estimate_cost(settings), on_finish=weights_only(payload)
+    )
     try:
-        QUEUE.submit(job)
+        server().queue.submit(job)
     except UserError as exc:
         st.error(error_text(exc))
         return None
@@ -205,7 +209,7 @@ def _console_body(job: Job) -> None:
 
 def _status(job: Job) -> str:
     if job.status == "queued":
-        return t("Waiting for a free trainer: number {place} in line.", place=QUEUE.position(job))
+        return t("Waiting for a free trainer: number {place} in line.", place=server().queue.position(job))
     if job.status == "running":
         return t("Running the script… (console: its last {count} lines)", count=CONSOLE_LINES)
     if job.status == "failed":
@@ -230,7 +234,7 @@ def _keep_model(job: Job) -> bool:
 
 
 def _first_epoch_accuracy() -> float | None:
-    job = QUEUE.get(Cnn.LESSON_JOB.get())
+    job = server().queue.get(Cnn.LESSON_JOB.get())
     if job is None:
         return None
     return next((r.test_accuracy for r in list(job.records) if r.kind == Kind.EPOCH), None)

@@ -12,7 +12,8 @@ from core.draw.strokes import MAX_POINTS, MAX_STROKES, PAD_SIZE, PEN_WIDTH
 from ui.common import t
 
 # A fragment rerun with the prediction takes 40-70 ms on the ready model (2 busy cores), so a message every 100 ms
-# lets each run finish before the next begins; a 1.2 s stroke sends about 12 times.
+# lets each run finish before the next begins; a 1.2 s stroke sends about 12 times. A raw client sends faster: the
+# server paces every fragment rerun from the session's rerun rate (ui.server.pace_this_fragment).
 SEND_EVERY_MS = 100
 MIN_STEP = 2  # pad units between kept points: at 20 px per MNIST pixel-width of pen, finer adds nothing
 

@@ -15,9 +15,10 @@ from core.cnn import training_figures
 from core.cnn.records import CnnRun, Progress, Source, Stage
 from core.cnn.settings import RunSettings
 from core.files.ready_model import load_ready_model
-from core.serving.jobs import QUEUE, Job, JobState
-from core.serving.memory import BUDGET, MemoryFull
+from core.serving.jobs import Job, JobState
+from core.serving.memory import MemoryFull
 from ui.common import error_text, plain, plot, session_id, t
+from ui.server import server
 from ui.state import Cnn
 
 MAX_RUNS = 5  # a max-size model is 13 MB; five per session bound the memory one visitor can hold
@@ -37,7 +38,7 @@ def _remember(run: CnnRun) -> CnnRun:
     while len(history) > MAX_RUNS:
         oldest = next((earlier for earlier in history if earlier is not kept), history[0])
         history.remove(oldest)
-        BUDGET.forget(oldest.budget_key)
+        server().budget.forget(oldest.budget_key)
     return run
 
 
@@ -47,7 +48,7 @@ def _count(run: CnnRun, history: list[CnnRun]) -> None:
     rest is this session's own, MemoryFull (a UserError) says so."""
     nbytes = sum(p.numel() * p.element_size() for p in run.model.parameters())
     run.budget_key = key = f"{session_id()}:run:{run.number}"
-    BUDGET.keep(key, session_id(), nbytes, str(run.number), lambda: _let_go(history, run))
+    server().budget.keep(key, session_id(), nbytes, str(run.number), lambda: _let_go(history, run))
 
 
 def _let_go(history: list[CnnRun], run: CnnRun) -> None:
@@ -68,7 +69,7 @@ def show_notice() -> None:
     if message:
         template, values = message
         st.info(t(template, **values))
-    dropped = [label for label in BUDGET.dropped(session_id()) if label.isdigit()]  # run numbers of its history
+    dropped = [label for label in server().budget.dropped(session_id()) if label.isdigit()]  # its history's run numbers
     if dropped:
         st.info(
             t(
@@ -147,8 +148,8 @@ def choose(run: CnnRun) -> None:
 def _show(run: CnnRun) -> None:
     before = Cnn.RUN.get()
     if before is not None:
-        BUDGET.pin(before.budget_key, False)
-    BUDGET.pin(run.budget_key)
+        server().budget.pin(before.budget_key, False)
+    server().budget.pin(run.budget_key)
     Cnn.RUN.set(run)
     Cnn.SHOWN_JOB.set(run.job)
     Cnn.REPORT.pop()
@@ -188,11 +189,11 @@ def _data_line(record: Progress) -> str:
 
 def _status_line(job: Job, record: Progress | None) -> None:
     if job.status == JobState.QUEUED:
-        running, waiting = QUEUE.counts()
+        running, waiting = server().queue.counts()
         st.info(
             t(
                 "Waiting for a free trainer: you are number {position} in line ({running} running now).",
-                position=QUEUE.position(job),
+                position=server().queue.position(job),
                 running=running,
             )
         )

@@ -5,7 +5,6 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.serving import compute
 from core.serving.compute import ServerBusy
 from core.xor import experiment as xe
 from core.xor import figures as xor_figures
@@ -13,6 +12,7 @@ from core.xor.experiment import XorSettings, all_losses
 from core.xor.gradcheck import check_summary, gradient_check
 from core.xor.numpy_net import train_many
 from core.xor.session import ManySeedsResult, Run, TrapResult
+from ui import server as serving
 from ui import xor_history, xor_step
 from ui.background import session_id
 from ui.common import error_text, lazy_section, plot, t
@@ -158,7 +158,7 @@ def _run_many_seeds(settings: XorSettings) -> None:
     bar = st.progress(0.0)
     try:
         for size in sizes:  # one hidden size at a time: fair turns
-            with compute.short_work(session_id(), xe.many_seeds_cost(settings)):
+            with serving.short_work(session_id(), xe.many_seeds_cost(settings)):
                 solved, epochs_to_solve = many_seeds(
                     size, epochs, settings.learning_rate, settings.biases, settings.init, settings.activation
                 )

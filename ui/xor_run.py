@@ -4,13 +4,13 @@ import time
 
 import streamlit as st
 
-from core.serving import compute
 from core.serving.compute import ServerBusy, Turn
 from core.xor import experiment as xe
 from core.xor import figures as xor_figures
 from core.xor.experiment import XorSettings, all_losses
 from core.xor.numpy_net import Record
 from core.xor.session import Run
+from ui import server as serving
 from ui import xor_history
 from ui.background import session_id
 from ui.common import error_text, plot, t
@@ -61,7 +61,7 @@ def trained(settings: XorSettings, live: bool = False) -> dict:
     """The records for these settings: shared across visitors, trained under the fair CPU gate when new."""
     results = xe.RESULTS.get(settings)
     if results is None:
-        with compute.short_work(session_id(), xe.cost_seconds(settings)) as turn:
+        with serving.short_work(session_id(), xe.cost_seconds(settings)) as turn:
             if live:
                 results = train_live(settings, turn)
             else:

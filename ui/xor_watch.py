@@ -3,13 +3,13 @@ chunk through the fair CPU gate, and the boundary, the loss curve and the hidden
 
 import streamlit as st
 
-from core.serving import compute
 from core.serving.compute import ServerBusy
 from core.xor import watch as xor_watch
 from core.xor import watch_figure
 from core.xor.experiment import XorSettings, on_points
 from core.xor.network_figure import network_diagram
 from core.xor.session import BuiltFigure
+from ui import server as serving
 from ui.background import session_id
 from ui.common import error_text, plot, t
 from ui.state import Xor
@@ -26,7 +26,7 @@ def _current(settings: XorSettings) -> xor_watch.Watch:
 def _step(watch: xor_watch.Watch) -> bool:
     """One chunk of training under the fair gate; False (and paused) when the server is busy."""
     try:
-        with compute.short_work(session_id(), xor_watch.chunk_cost(watch.settings)):
+        with serving.short_work(session_id(), xor_watch.chunk_cost(watch.settings)):
             xor_watch.advance(watch, xor_watch.chunk_epochs(watch.settings))
     except ServerBusy as exc:
         watch.playing = False

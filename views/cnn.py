@@ -5,11 +5,11 @@ import io
 import streamlit as st
 
 from core.cnn import settings as cs
+from core.cnn.cost import job_cost_problem
 from core.cnn.data import MnistUnavailable, choose_data
 from core.cnn.records import CnnRun, Source
 from core.cnn.settings import RunSettings
 from core.files import model_file
-from core.serving.jobs import job_cost_problem
 from ui import background, cnn_runs, training
 from ui.cnn_results import results
 from ui.common import error_text, lazy_section, setting_widget, t

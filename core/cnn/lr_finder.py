@@ -38,9 +38,7 @@ class LrStep:
 def job_cost(model_config: dict, steps: int, batch_size: int) -> float:
     """The range test's work for the training queue, in lesson-model image passes like a training run's: `steps`
     batches of this model, so an LR finder on the largest model (conv 64/128, fc 512) weighs 2.3× the lesson's."""
-    from core.serving.jobs import (
-        estimate_cost,  # core.serving.jobs never imports this module; imported here to keep it light
-    )
+    from core.cnn.cost import estimate_cost  # lazily: cost builds a model to count its layers
 
     return estimate_cost({**model_config, "epochs": 1, "train_subset": steps * batch_size, "batch_size": batch_size})
 

@@ -72,7 +72,7 @@ class CnnRun:
     source: Source
     job: str | None = None  # the job that trained it
     number: int = 0  # "Run 3" in the history, counted per session
-    budget_key: str = ""  # its entry in core.serving.memory.BUDGET
+    budget_key: str = ""  # its entry in the server's memory budget (core.serving.memory)
     evicted: bool = False
     dead: DeadUnits | None = None
 

@@ -9,16 +9,18 @@ Every visitor shares one process with 1–2 CPUs; this gate keeps one visitor's 
   taken whole, then paid for by waiting, slowed a 5 s CNN run by up to 1.95× when it fell inside it;
 - nobody waits in line for long: after MAX_WAIT_SECONDS the visitor is told to try again; and each piece is
   charged what it really took, whatever its estimate said.
+
+The gate and the rerun rates live in the Server (core.serving.server), one per process, with its clock.
 """
 
 import math
 import threading
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
 from core.errors import UserError
+from core.serving.clock import Clock
 
 T = TypeVar("T")
 
@@ -34,8 +36,12 @@ class ServerBusy(UserError):
     """Too much short work is waiting; the visitor should try again shortly."""
 
 
-class _Gate:
-    def __init__(self):
+class Gate:
+    """The fair gate for short work. `training` says whether CNN jobs train now (the Server asks its queue)."""
+
+    def __init__(self, training: Callable[[], bool] = lambda: False, clock: Clock | None = None):
+        self.training = training
+        self.clock = clock or Clock()
         self.cond = threading.Condition()
         self.busy = False
         self.active: set[str] = set()
@@ -52,12 +58,12 @@ class _Gate:
         once was reloaded 7 times a second by each of three hammering visitors, and those reruns alone slowed a
         training run 3.7× (bench/hostile.py). Waiting costs no CPU.
         """
-        deadline = time.monotonic() + MAX_WAIT_SECONDS
+        deadline = self.clock() + MAX_WAIT_SECONDS
         with self.cond:
             while (refusal := self._refusal(owner, cost)) is not None:
-                if time.monotonic() >= deadline:
+                if self.clock() >= deadline:
                     raise refusal
-                self.cond.wait(timeout=min(0.25, max(0.01, deadline - time.monotonic())))
+                self.clock.wait(self.cond, min(0.25, max(0.01, deadline - self.clock())))
             self.active.add(owner)
             self.busy = True
 
@@ -72,8 +78,8 @@ class _Gate:
             )
         if owner in self.active:
             return ServerBusy("Your previous request is still being computed. Please wait for it to finish.")
-        now = time.monotonic()
-        ready = self.ready_at(owner, _training())
+        now = self.clock()
+        ready = self.ready_at(owner, self.training())
         if self.busy or ready > now:
             return ServerBusy(
                 "The server is busy with other visitors' work. Please try again in {seconds} s.",
@@ -83,29 +89,44 @@ class _Gate:
 
     def done(self, owner: str, seconds: float, unpaid: float) -> None:
         """Charge the owner for all the seconds it worked, and everyone for those not yet paid for by pausing."""
-        end = time.monotonic()
+        end = self.clock()
         with self.cond:
             self.busy = False
             self.active.discard(owner)
-            if _training():
+            if self.training():
                 self.global_ready = max(self.global_ready, end + unpaid * (1 / SHARE_WHILE_TRAINING - 1))
             if len(self.owner_ready) >= MAX_OWNERS_REMEMBERED:
                 self.owner_ready = {k: v for k, v in self.owner_ready.items() if v > end}
             self.owner_ready[owner] = end + seconds * (1 / OWNER_SHARE - 1)
             self.cond.notify_all()
 
+    @contextmanager
+    def short_work(self, owner: str, cost: float) -> Iterator["Turn"]:
+        """Run the block when the server has room for `cost` (estimated CPU seconds) of work for `owner` (a session).
+
+        Waits at most a few seconds for its turn; raises ServerBusy (a UserError) when the visitor must try again.
+        Yields the Turn: work that comes in pieces calls its pace() between them. Only the time worked is charged.
+        """
+        self.admit(owner, float(cost))
+        turn = Turn(self)
+        try:
+            yield turn
+        finally:
+            self.done(owner, *turn.finish())
+
 
 class Turn:
     """One admitted piece of short work: it knows how long it has worked, and can pause to leave the CPU to training."""
 
-    def __init__(self):
+    def __init__(self, gate: Gate):
+        self.gate = gate
         self.total = 0.0  # seconds worked, pauses left out
         self.unpaid = 0.0  # of which since the last pause
-        self.mark = time.monotonic()
+        self.mark = gate.clock()
         self.paused = False  # whether it ever gave way to training (the page says why it runs slower)
 
     def _count(self) -> None:
-        now = time.monotonic()
+        now = self.gate.clock()
         self.total += now - self.mark
         self.unpaid += now - self.mark
         self.mark = now
@@ -116,12 +137,12 @@ class Turn:
         Work done while nothing trained took nobody's time, so it is never paid for later.
         """
         self._count()
-        if not _training():
+        if not self.gate.training():
             self.unpaid = 0.0
             return
-        time.sleep(min(MAX_PAUSE_SECONDS, self.unpaid * (1 / SHARE_WHILE_TRAINING - 1)))
+        self.gate.clock.sleep(min(MAX_PAUSE_SECONDS, self.unpaid * (1 / SHARE_WHILE_TRAINING - 1)))
         self.unpaid, self.paused = 0.0, True
-        self.mark = time.monotonic()
+        self.mark = self.gate.clock()
 
     def paced(self, items: Iterable[T]) -> Iterator[T]:
         """The items, with a pace() after each one (the work of making and of using it both count)."""
@@ -135,32 +156,8 @@ class Turn:
         return self.total, self.unpaid
 
 
-def _training() -> bool:
-    from core.serving.jobs import QUEUE
-
-    return QUEUE.counts()[0] > 0
-
-
 def _seconds(value: float) -> int:
     return max(1, math.ceil(value)) if math.isfinite(value) else 0
-
-
-_gate = _Gate()
-
-
-@contextmanager
-def short_work(owner: str, cost: float) -> Iterator[Turn]:
-    """Run the block when the server has room for `cost` (estimated CPU seconds) of work for `owner` (a session id).
-
-    Waits at most a few seconds for its turn; raises ServerBusy (a UserError) when the visitor must try again.
-    Yields the Turn: work that comes in pieces calls its pace() between them. Only the time worked is charged.
-    """
-    _gate.admit(owner, float(cost))
-    turn = Turn()
-    try:
-        yield turn
-    finally:
-        _gate.done(owner, *turn.finish())
 
 
 # Full reruns of the page (a click, a canvas stroke, a reload) per session: a burst, then a steady rate. Two sessions
@@ -181,20 +178,22 @@ class TokenBucket:
     there. A waiting rerun does no work: the next message from the same page replaces it (Streamlit interrupts the
     run), so the latest request is the one that computes."""
 
-    def __init__(self, burst: float, rate: float, clock=time.monotonic, remember: int = MAX_OWNERS_REMEMBERED):
-        self.burst, self.rate, self.clock, self.remember = float(burst), float(rate), clock, remember
+    def __init__(
+        self, burst: float, rate: float, clock: Callable[[], float] | None = None, remember: int = MAX_OWNERS_REMEMBERED
+    ):
+        self.burst, self.rate, self.clock, self.remember = float(burst), float(rate), clock or Clock(), remember
         self._lock = threading.Lock()
         self._tokens: dict[str, tuple[float, float]] = {}  # key → (tokens, when counted)
 
-    def take(self, key: str) -> float:
-        """0.0 after spending a token; otherwise the seconds until the next one (nothing spent)."""
+    def take(self, key: str, cost: float = 1.0) -> float:
+        """0.0 after spending `cost` tokens; otherwise the seconds until they are there (nothing spent)."""
         with self._lock:
             now = self.clock()
             tokens, then = self._tokens.get(key, (self.burst, now))
             tokens = min(self.burst, tokens + (now - then) * self.rate)
-            wait = 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+            wait = 0.0 if tokens >= cost else (cost - tokens) / self.rate
             self._forget_full(now)
-            self._tokens[key] = (tokens - 1.0 if wait == 0.0 else tokens, now)
+            self._tokens[key] = (tokens - cost if wait == 0.0 else tokens, now)
             return wait
 
     def _forget_full(self, now: float) -> None:
@@ -207,17 +206,31 @@ class TokenBucket:
             }
 
 
-RERUNS = TokenBucket(RERUN_BURST, RERUNS_PER_SECOND)
-NEW_SESSIONS = TokenBucket(NEW_SESSION_BURST, NEW_SESSIONS_PER_SECOND)
-
-
 MAX_RERUN_WAIT = 10.0
+# A fragment rerun (a drawing pad message, a tab or chart click inside a fragment, the XOR step view) spends a whole
+# token of the same bucket, as a full rerun does. A quarter token let two sessions picking test images in "Inside the
+# CNN" 14.5 times a second compute 8 times a second each, and another visitor's Quick train took 23.5 s instead of
+# 5.8 s (bench/hostile.py --phases inside, this machine shared with other work). While drawn on, the pad's prediction
+# follows at 2 updates a second after the burst, and the end of each stroke is the latest message, so it computes.
+FRAGMENT_RERUN_TOKENS = 1.0
 
 
-def rerun_delay(session: str, first_run: bool, address: str | None = None) -> float:
-    """How long this full rerun of a session's page should wait before it computes; 0.0 when it may go now."""
-    if first_run:
-        wait = NEW_SESSIONS.take(address or "")
-        if wait:
-            return wait
-    return RERUNS.take(session)
+class RerunRates:
+    """The per-session rate for reruns that compute (full page reruns and fragment reruns from one bucket), and the
+    per-address rate for new sessions."""
+
+    def __init__(self, clock: Clock | None = None):
+        self.reruns = TokenBucket(RERUN_BURST, RERUNS_PER_SECOND, clock)
+        self.new_sessions = TokenBucket(NEW_SESSION_BURST, NEW_SESSIONS_PER_SECOND, clock)
+
+    def rerun_delay(self, session: str, first_run: bool, address: str | None = None) -> float:
+        """How long this full rerun of a session's page should wait before it computes; 0.0 when it may go now."""
+        if first_run:
+            wait = self.new_sessions.take(address or "")
+            if wait:
+                return wait
+        return self.reruns.take(session)
+
+    def fragment_delay(self, session: str) -> float:
+        """How long this fragment rerun should wait before it computes; 0.0 when it may go now."""
+        return self.reruns.take(session, FRAGMENT_RERUN_TOKENS)

@@ -6,7 +6,8 @@ neither stop nor lose it; the page keeps only the job's id and polls its records
 The queue is built for a public server where some visitors mean harm:
 - one waiting or running job per session, and a job whose session is gone (closed, not back through its ?run=
   link within ABANDON_AFTER_SECONDS) is stopped;
-- on a public deployment one job may train on at most MAX_IMAGE_PASSES images and run MAX_RUN_SECONDS;
+- on a public deployment one job may run at most MAX_RUN_SECONDS (what a job may ask for is its caller's rule:
+  core.cnn.cost for CNN runs);
 - small jobs (a Quick train) go in an express lane: a running big job pauses at its next batch and lets them
   through, so thirty queued max-size jobs cannot keep a new visitor waiting. Only big jobs pause (and a small one
   for a newcomer's first job, at most `max_running` at once); a paused job resumes before any other big job starts,
@@ -14,36 +15,36 @@ The queue is built for a public server where some visitors mean harm:
 - finished jobs are kept for their session (and its link) bounded by age and count, and their bytes (model,
   records, an LR finder's results) count in the process's one memory budget (core.serving.memory), which drops other
   sessions' least recently used ones first; the freed memory goes back to the system when a job ends.
+
+The queue knows nothing of what a job computes: it is handed a cost (EXPRESS_COST's units) and a finish hook that
+lets go of what the results need not keep and says how many bytes they still hold. Time comes from an injected
+clock (the Server's), so the tests run it on a fake one.
 """
 
-import hashlib
 import logging
 import os
-import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
-from enum import Enum
+from collections.abc import Callable
 
 from core.errors import UserError
 from core.serving.deployment import local_mode
 from core.serving.device import usable_cores
-from core.serving.memory import BUDGET, MemoryBudget, MemoryFull, keep_freed_memory, release_freed_memory
+from core.serving.job import (  # noqa: F401  (the queue's public names: pages and tests import them from here)
+    ABANDON_AFTER_SECONDS,
+    EXPRESS_COST,
+    Job,
+    JobState,
+    browser_key,
+)
+from core.serving.memory import MemoryBudget, MemoryFull, release_freed_memory
 
 log = logging.getLogger(__name__)
 
 KEEP_FINISHED_SECONDS = 3600
 MAX_FINISHED = 60
-RECORD_BYTES = 1024  # a progress record, roughly, for the byte bound
 MAX_WAITING = 32  # in each lane
-ABANDON_AFTER_SECONDS = 25  # a reload reconnects in a few seconds; a closed tab never does
-# A job no link leads back to (the LR finder: a reload starts a new session that cannot find it) is stopped soon
-# after its tab closes; a few seconds still ride out a network blip.
-UNLINKED_ABANDON_SECONDS = 3
-MAX_IMAGE_PASSES = 600_000  # epochs × training images: the lesson's 10 epochs over all 60,000
 MAX_RUN_SECONDS = 600
-EXPRESS_COST = 30_000  # lesson-model image passes: a Quick train (up to 3 epochs × 10,000 images) fits
-FULL_TRAIN_SET = 60_000
 # Fair turns in the express lane: 32 sessions re-queueing LR-finder runs there made a new visitor's Quick train
 # finish 189 s after the click, and it was refused ("busy: 32 waiting") 19 times in 20. The lane is ordered by the
 # trainer time each session had lately, so a newcomer's first job goes next; a newcomer is admitted past
@@ -51,19 +52,6 @@ FULL_TRAIN_SET = 60_000
 SERVED_HALF_LIFE = 300.0
 MAX_SERVED_REMEMBERED = 1000
 MAX_NEWCOMERS = 32
-
-
-class JobState(str, Enum):
-    """A job's status. A str, so `job.status == "done"` keeps working."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    STOPPED = "stopped"
-    FAILED = "failed"
-    DIVERGED = "diverged"
-
-    __str__ = str.__str__
 
 
 class QueueFull(UserError):
@@ -82,162 +70,22 @@ def default_max_running() -> int:
     return max(1, usable_cores() // 2)
 
 
-def _macs_per_image(conv1_channels: int = 32, conv2_channels: int = 64, hidden_size: int = 128) -> int:
-    """Multiply-adds of one forward pass of the page's CNN (its two convolutions and two linear layers)."""
-    return (
-        28 * 28 * conv1_channels * 9
-        + 14 * 14 * conv2_channels * conv1_channels * 9
-        + conv2_channels * 7 * 7 * hidden_size
-        + hidden_size * 10
-    )
-
-
-LESSON_MACS = _macs_per_image()
-
-
-def _image_passes(settings: dict) -> int:
-    images = min(int(settings.get("train_subset") or FULL_TRAIN_SET), FULL_TRAIN_SET)
-    return int(settings.get("epochs", 1)) * images
-
-
-def estimate_cost(settings: dict) -> float:
-    """A run's work in lesson-model image passes: epochs × images × its time per image relative to the lesson CNN.
-
-    Fitted to training speeds measured on 2 cores (images/s, lesson model at batch 64 = 1): the lesson model at
-    batch 16 is 2.4× slower, the largest model (conv 64/128, fc 512; 4.3× the multiply-adds) 2.3× at batch 64
-    and 4× at batch 16. Bigger layers use the CPU better, and each step has a fixed overhead.
-    """
-    macs = _macs_per_image(
-        int(settings.get("conv1_channels", 32)),
-        int(settings.get("conv2_channels", 64)),
-        int(settings.get("hidden_size", 128)),
-    )
-    batch_overhead = (1 + 40 / max(1, int(settings.get("batch_size", 64)))) / (1 + 40 / 64)
-    return _image_passes(settings) * (macs / LESSON_MACS) ** 0.6 * batch_overhead
-
-
-def browser_key(xsrf_cookie: str | None) -> str | None:
-    """A browser's identity from Streamlit's XSRF cookie, or None without one: the cookie holds 32 random bytes
-    that the server keeps for the browser's life and a reload sends back, masked afresh each time it is set
-    ("2|mask|masked|time", hex, the 4-byte mask repeated; version 1 is the bare hex token). Only a hash is kept,
-    never the token itself."""
-    value = (xsrf_cookie or "").strip("\"'")
-    parts = value.split("|")
-    try:
-        if len(parts) == 4 and parts[0] == "2":
-            mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
-            token = bytes(byte ^ mask[i % len(mask)] for i, byte in enumerate(masked)) if mask else b""
-        else:
-            token = value.encode()
-    except ValueError:
-        return None
-    return hashlib.sha256(token).hexdigest() if len(token) >= 16 else None
-
-
-def job_cost_problem(settings: dict) -> UserError | None:
-    """Why these settings are too costly for one run on this (public) server, or None when they may run."""
-    if local_mode():
-        return None
-    asked = _image_passes(settings)
-    if asked > MAX_IMAGE_PASSES:
-        return UserError(
-            "On this public server one run may train on at most {limit} images in all (epochs × "
-            "training images); these settings ask for {asked}. Lower the epochs or the training images.",
-            limit=f"{MAX_IMAGE_PASSES:,}",
-            asked=f"{asked:,}",
-        )
-    return None
-
-
-class Job:
-    """One training run: its records so far, status, and a stop flag."""
-
-    def __init__(
-        self,
-        run: Callable[[Callable[[], bool]], Iterator[dict]],
-        payload=None,
-        owner: str = "",
-        cost: float | None = None,
-        nbytes: int = 0,
-        owner_browser: str | None = None,
-    ):
-        self.id = secrets.token_urlsafe(12)
-        self.owner = owner  # the session that started it
-        self.owner_browser = owner_browser  # its browser (see browser_key): a reload there is still the owner
-        self.watchers = {owner} if owner else set()  # sessions that looked at it: the owner, or a reload via ?run=
-        self.seen = time.time()  # when a page last polled it: see touch()
-        self.run = run
-        self.payload = payload
-        self.cost = cost  # estimated lesson-model image passes; None: unknown (never express)
-        self.nbytes = nbytes  # what it keeps when finished (its model), for the bound on finished jobs
-        self.records: list[dict] = []
-        self.status = JobState.QUEUED
-        self.error: str | None = None
-        self.failure: Exception | None = None  # what ended it, so the page can translate a UserError whole
-        self.stop_reason: UserError | None = None  # why the server stopped it, for the page to say
-        self.paused = False  # let an express job through; resumes by itself
-        self.created = time.time()
-        self.finished: float | None = None
-        self.run_seconds = 0.0  # time it held a trainer slot, not counting pauses
-        linked = not (isinstance(payload, dict) and payload.get("kind") == "lr_finder")
-        self.abandon_after = ABANDON_AFTER_SECONDS if linked else UNLINKED_ABANDON_SECONDS
-        self._slice_started: float | None = None
-        self._stop = threading.Event()
-
-    def touch(self, session: str | None = None) -> None:
-        """A page is still looking at it (a reload comes back with a new session id through the ?run= link)."""
-        self.seen = time.time()
-        BUDGET.touch(self.budget_key)  # a result looked at is not the least recently used
-        if session and session not in self.watchers and len(self.watchers) < 8:
-            self.watchers.add(session)
-
-    def controlled_by(self, session: str, browser: str | None = None) -> bool:
-        """Whether that session may stop the run and take its model: the session that started it, or a reload in
-        the same browser. Anyone else with its ?run= link only watches. Without a server (AppTest) no job has an
-        owner and every page controls it."""
-        if not self.owner or session == self.owner:
-            return True
-        return browser is not None and browser == self.owner_browser
-
-    def stop(self, reason: UserError | None = None) -> None:
-        if reason is not None and not self._stop.is_set():
-            self.stop_reason = reason
-        self._stop.set()
-
-    def should_stop(self) -> bool:
-        return self._stop.is_set()
-
-    @property
-    def express(self) -> bool:
-        return self.cost is not None and self.cost <= EXPRESS_COST
-
-    @property
-    def active(self) -> bool:
-        return self.status in (JobState.QUEUED, JobState.RUNNING)
-
-    @property
-    def last(self) -> dict | None:
-        return self.records[-1] if self.records else None
-
-    @property
-    def budget_key(self) -> str:
-        return f"job:{self.id}"
-
-    @property
-    def kept_bytes(self) -> int:
-        return self.nbytes + RECORD_BYTES * len(self.records)
-
-
 class JobQueue:
     """Runs jobs in threads, at most `max_running` at a time: express jobs first, then paused ones, then the rest
     by estimated cost (smallest first, first come first served among equals)."""
 
     def __init__(
-        self, max_running: int | None = None, budget: MemoryBudget = BUDGET, clock: Callable[[], float] = time.monotonic
+        self,
+        max_running: int | None = None,
+        budget: MemoryBudget | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        session_alive: Callable[[str], bool | None] | None = None,
     ):
         self.max_running = max_running or default_max_running()
-        self.budget, self.clock = budget, clock  # the clock times turns and fair shares (a fake one in tests)
-        self.session_alive: Callable[[str], bool | None] | None = None  # set by the UI: is that session connected?
+        self.budget = budget if budget is not None else MemoryBudget(clock=clock)
+        self.clock = clock  # times turns, fair shares, abandoned and finished jobs (a fake one in tests)
+        # Whether that session's browser is connected; None (or a None answer): the runtime cannot tell (AppTest)
+        self.session_alive = session_alive
         self._cond = threading.Condition()
         self._express: list[Job] = []
         self._paused: list[Job] = []
@@ -259,6 +107,7 @@ class JobQueue:
         self._served[owner] = (self._served_seconds(owner) + max(seconds, 0.01), self.clock())
 
     def submit(self, job: Job) -> Job:
+        job.budget, job.clock, job.seen = self.budget, self.clock, self.clock()
         with self._cond:
             self._check_admission(job)
             self._forget_old()
@@ -302,7 +151,7 @@ class JobQueue:
 
     def _forget_old(self) -> None:
         """Drop finished jobs past their age, then the oldest ones beyond the count bound (bytes: the budget)."""
-        now = time.time()
+        now = self.clock()
         finished = sorted((j for j in self._jobs.values() if j.finished), key=lambda j: j.finished)
         count = len(finished)
         for job in finished:  # oldest first: once one may stay, all newer ones may
@@ -352,7 +201,7 @@ class JobQueue:
 
     def _gone(self, job: Job) -> bool:
         """Its session closed and no page came back to it (through its ?run= link) for a while."""
-        if not job.owner or time.time() - job.seen < job.abandon_after or self.session_alive is None:
+        if not job.owner or self.clock() - job.seen < job.abandon_after or self.session_alive is None:
             return False
         # None: the runtime cannot tell (no server, as under AppTest), so the job is kept
         return all(self.session_alive(session) is False for session in list(job.watchers))
@@ -416,37 +265,50 @@ class JobQueue:
 
     def _work(self, job: Job) -> None:
         if not self._wait_for_slot(job):
-            job.status, job.finished = JobState.STOPPED, time.time()
+            job.status, job.finished = JobState.STOPPED, self.clock()
             return
+        outcome = JobState.FAILED
         try:
             for record in job.run(lambda: self.checkpoint(job)):
                 job.records.append(record)
-            last = job.last or {}
-            job.status = (
-                JobState.DIVERGED
-                if getattr(last, "diverged", False)
-                else JobState.STOPPED
-                if getattr(last, "stopped", False) or job.should_stop()
-                else JobState.DONE
-            )
+            outcome = _outcome(job)
         except Exception as exc:  # the page shows the message; the traceback goes to the server log
             log.exception("training job %s failed", job.id)
             job.error = str(exc) or type(exc).__name__
             job.failure = exc
-            job.status = JobState.FAILED
         finally:
-            _keep_results_only(job)
-            job.finished = time.time()
-            self._count_finished(job)
-            with self._cond:
-                self._running.discard(job)
-                for lane in (self._express, self._paused, self._waiting):
-                    if job in lane:
-                        lane.remove(job)
-                self._end_slice(job)
-                self._forget_old()
-                self._dispatch()
+            self._finish(job, outcome)
             _release_memory_after(threading.current_thread())
+
+    def _finish(self, job: Job, outcome: JobState) -> None:
+        """Keep what the results need, then free its slot and hand it on. The job reads as ended only once the next
+        one is dispatched (the same locked step): whoever sees it ended sees the line as it now is."""
+        if job.on_finish is not None:
+            try:
+                job.nbytes = max(job.nbytes, job.on_finish())
+            except Exception:  # a failing hook must not keep the trainer slot
+                log.exception("finish hook of job %s failed", job.id)
+        job.finished = self.clock()
+        self._count_finished(job)
+        with self._cond:
+            self._running.discard(job)
+            for lane in (self._express, self._paused, self._waiting):
+                if job in lane:
+                    lane.remove(job)
+            self._end_slice(job)
+            self._forget_old()
+            self._dispatch()
+            job.status = outcome
+
+
+def _outcome(job: Job) -> JobState:
+    """How a run that went through to its last record ended."""
+    last = job.last
+    if getattr(last, "diverged", False):
+        return JobState.DIVERGED
+    if getattr(last, "stopped", False) or job.should_stop():
+        return JobState.STOPPED
+    return JobState.DONE
 
 
 def _release_memory_after(thread: threading.Thread) -> None:
@@ -458,16 +320,3 @@ def _release_memory_after(thread: threading.Thread) -> None:
         release_freed_memory()
 
     threading.Thread(target=trim, name="trim-after-job", daemon=True).start()
-
-
-def _keep_results_only(job: Job) -> None:
-    """What a finished run keeps for its session is its weights: no gradients (the optimizer state went with the
-    training generator). Counts their bytes for the bound on finished jobs."""
-    model = job.payload.get("model") if isinstance(job.payload, dict) else None
-    if hasattr(model, "zero_grad"):
-        model.zero_grad(set_to_none=True)
-        job.nbytes = max(job.nbytes, sum(p.numel() * p.element_size() for p in model.parameters()))
-
-
-keep_freed_memory()  # before any job thread picks its malloc arena
-QUEUE = JobQueue()

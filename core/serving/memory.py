@@ -23,8 +23,8 @@ def keep_freed_memory() -> None:
     A training step frees and re-allocates ~30 MB of activations and gradients. With glibc's default thresholds
     those pages went back to the kernel after every step and were faulted in again on the next one: ~3,900 minor
     page faults a step, a third of its CPU time (measured on the benchmark machine, see bench/README.md).
-    Process-wide and done once (before training threads start: core.serving.jobs calls it on import); skipped off glibc
-    and when the user tunes malloc through the environment.
+    Process-wide and done once (before training threads start: core.serving.process.configure_process calls it
+    first thing, each training run again); skipped off glibc and when the user tunes malloc through the environment.
     """
     global _malloc_tuned
     with _malloc_lock:
@@ -111,9 +111,15 @@ class MemoryBudget:
     ends (release_owner), or found when the runtime says the session is gone (session_alive, checked at admission).
     """
 
-    def __init__(self, limit: int = BUDGET_BYTES, clock: Callable[[], float] = time.monotonic, grace: float = 0.0):
+    def __init__(
+        self,
+        limit: int = BUDGET_BYTES,
+        clock: Callable[[], float] = time.monotonic,
+        grace: float = 0.0,
+        session_alive: Callable[[str], bool | None] | None = None,
+    ):
         self.limit, self.clock, self.grace = limit, clock, grace
-        self.session_alive: Callable[[str], bool | None] | None = None
+        self.session_alive = session_alive  # is that session connected? None where the runtime cannot tell
         self._lock = threading.Lock()
         self._kept: dict[str, Kept] = {}
         self._dropped: dict[str, list[str]] = {}  # owner → labels dropped since it last looked
@@ -245,6 +251,3 @@ def uploads_to_drop(files: list[tuple[str, int]], max_files: int = MAX_UPLOAD_FI
         drop.append(file_id)
         total, count = total - nbytes, count - 1
     return drop
-
-
-BUDGET = MemoryBudget(grace=GONE_GRACE_SECONDS)
