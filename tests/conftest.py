@@ -1,10 +1,12 @@
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -15,6 +17,38 @@ from core.cnn.data import bundled_root  # noqa: E402
 # beside it; NN_PLAYGROUND_TEST_DATA points elsewhere (any folder with MNIST/raw).
 MNIST_MINI = Path(os.environ.get("NN_PLAYGROUND_TEST_DATA") or bundled_root()).resolve()
 os.environ.setdefault("NN_PLAYGROUND_DATA", str(MNIST_MINI))
+
+
+def open_page(page: str | None = None, *, query: dict | None = None, state: dict | None = None, timeout=120) -> AppTest:
+    """The app in AppTest, the one way every test opens it: `query` as the link's values, `state` put in the session
+    before the switch to `page` (e.g. "views/cnn.py"); no exception shown. `timeout`: the seconds one run may take."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def wait_until(condition, seconds: float = 300, every: float = 0.05, what: str = "it") -> None:
+    """Poll `condition` until it holds. `seconds` only guards against a hang (a busy 2-core box is slow, so it is
+    generous): it is never a claim about speed."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} did not happen within {seconds:.0f} s")
+        time.sleep(every)
+
+
+def wait_for_job(job, seconds: float = 300):
+    """The job, once it finished (done, failed or stopped)."""
+    wait_until(lambda: not job.active, seconds, what=f"job {job.id} finishing")
+    return job
 
 
 @pytest.fixture(autouse=True)

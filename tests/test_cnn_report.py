@@ -10,7 +10,7 @@ from core import cnn
 from core.cnn import figures as cnn_figures
 from core.cnn import report as cnn_report
 from core.cnn.data import load_split
-from tests.conftest import ROOT
+from tests.conftest import open_page
 
 
 @pytest.fixture(scope="module")
@@ -67,14 +67,8 @@ def test_accuracy_curves_plot_every_logged_step(lesson_model_run):
 
 
 def page_with_model(model, records, lang="en", **state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = lang
-    at.run()
-    at.session_state["cnn"] = {"model": model, "records": records, "settings": dict(model.config), "source": "trained"}
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.switch_page("views/cnn.py")
-    return at.run()
+    entry = {"model": model, "records": records, "settings": dict(model.config), "source": "trained"}
+    return open_page("views/cnn.py", query={"lang": lang}, state={"cnn": entry, **state})
 
 
 def test_the_results_render_and_a_clicked_cell_lists_its_images(lesson_model_run, report):

@@ -21,9 +21,9 @@ from core.cnn import settings as cnn_settings
 from core.draw import digits, image_file
 from core.files import model_file
 from core.i18n.strings import translate
+from harness.fresh_process import LOAD_MODEL, READ_IMAGE, measure
 from tests import hostile_files
 from tests.conftest import WritesAFile
-from tests.fresh_process import LOAD_MODEL, READ_IMAGE, measure
 
 MB = 2**20
 REFUSAL_BUDGET_MB = 150  # issue 10: refusing a bomb grows the process's peak by less than this

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from bench.page_timing import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+from harness.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
 from tests.conftest import MNIST_MINI
 
 
@@ -55,6 +55,23 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def trained_run(browser, server) -> str:
+    """The link (?…) to a CNN trained once through the CNN page (the lesson's CNN, 1 epoch on the 8,000-image
+    sample): its run, finished, and the settings it was trained with. Shared by every browser test that needs one."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/cnn?cnn_epochs=1")
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text("Your model", exact=True).wait_for(timeout=300_000)
+        query = page.url.split("?", 1)[1]
+    finally:
+        context.close()
+    assert "run=" in query, query
+    return query
 
 
 @pytest.fixture

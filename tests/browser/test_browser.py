@@ -5,9 +5,9 @@ import time
 
 import numpy as np
 
-from bench.page_timing import draw_strokes, pad_of
+from harness.page import draw_strokes, pad_of
+from harness.strokes import random_drawing
 from tests.browser.conftest import no_exception_shown
-from tests.digit_strokes import random_drawing
 
 
 def metric_value(page, label: str) -> str:
@@ -34,9 +34,8 @@ def test_xor_page_trains_and_shows_the_chart(page, server):
     no_exception_shown(page)
 
 
-def test_cnn_page_trains_and_shows_the_accuracy(page, server):
-    page.goto(f"{server}/cnn?cnn_epochs=1")
-    page.get_by_role("button", name="Train", exact=True).click()
+def test_cnn_page_trains_and_shows_the_accuracy(page, server, trained_run):
+    page.goto(f"{server}/cnn?{trained_run}")  # trained through the page's Train button (tests/browser/conftest.py)
     page.get_by_text("Your model", exact=True).wait_for(timeout=120_000)
     accuracy = float(metric_value(page, "Test accuracy").rstrip("%"))
     assert accuracy > 90
