@@ -1,14 +1,16 @@
 """Images a hostile visitor could upload, made here so that a test and a benchmark read the same bytes."""
 
 import io
+import struct
+import zlib
 
 import numpy as np
 from PIL import Image
 
 
-def png(gray: np.ndarray) -> bytes:
+def encode(image: Image.Image, fmt: str, **options) -> bytes:
     buffer = io.BytesIO()
-    Image.fromarray(gray).save(buffer, format="PNG")
+    image.save(buffer, format=fmt, **options)
     return buffer.getvalue()
 
 
@@ -23,4 +25,27 @@ def serpentine_png(side=320, pitch=6, joined=True):
         x = side - 5 if k % 2 == 0 else 3
         if joined and y + pitch < side - 3:
             gray[y : y + pitch + 2, x : x + 2] = 0
-    return png(gray)
+    return encode(Image.fromarray(gray), "PNG")
+
+
+def repeated_scan_jpeg(repeats: int) -> bytes:
+    """A 4000×4000 progressive JPEG whose smallest scan is repeated: each repeat is another pass over the image."""
+    data = encode(Image.new("RGB", (4000, 4000), "white"), "JPEG", progressive=True)
+    starts = [i for i in range(len(data) - 1) if data[i : i + 2] == b"\xff\xda"]
+    scans = [data[a:b] for a, b in zip(starts, starts[1:])]
+    end = data.rfind(b"\xff\xd9")
+    return data[:end] + min(scans, key=len) * repeats + b"\xff\xd9"
+
+
+def chunk(kind: bytes, content: bytes) -> bytes:
+    return struct.pack(">I", len(content)) + kind + content + struct.pack(">I", zlib.crc32(kind + content))
+
+
+def png_with_empty_chunks(count: int) -> bytes:
+    png = encode(Image.new("L", (100, 100), 255), "PNG")
+    return png[:33] + chunk(b"abCd", b"") * count + png[33:]
+
+
+def jpeg_with_empty_comments(count: int) -> bytes:
+    jpeg = encode(Image.new("RGB", (100, 100), "white"), "JPEG")
+    return jpeg[:2] + b"\xff\xfe\x00\x02" * count + jpeg[2:]

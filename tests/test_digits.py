@@ -125,9 +125,15 @@ def test_bad_uploads_get_a_clear_error():
         digits.read_image_file(huge)
 
 
-def test_drawn_digits_are_read_right(lesson_model_run):
+@pytest.fixture(scope="module")
+def drawn_digits():
+    """200 mouse-drawn digits (20 of each), rendered once: drawing them costs more than reading them."""
+    return drawn_digit_set(n_per_digit=20, seed=0)
+
+
+def test_drawn_digits_are_read_right(lesson_model_run, drawn_digits):
     model, _ = lesson_model_run
-    images, labels = drawn_digit_set(n_per_digit=20, seed=0)
+    images, labels = drawn_digits
     prepared = np.stack([preprocess(image) for image in images])
     predicted = cnn.predict_proba(model, prepared).argmax(1)
     accuracy = (predicted == np.array(labels)).mean()
@@ -150,8 +156,8 @@ def test_huge_uploads_are_shrunk_on_reading():
     assert max(digits.read_image_file(data).shape[:2]) <= digits.MAX_UPLOAD_SIDE
 
 
-def test_drawn_digits_are_read_right_by_the_ready_model(ready_model):
-    images, labels = drawn_digit_set(n_per_digit=20, seed=0)
+def test_drawn_digits_are_read_right_by_the_ready_model(ready_model, drawn_digits):
+    images, labels = drawn_digits
     prepared = np.stack([preprocess(image) for image in images])
     accuracy = (cnn.predict_proba(ready_model, prepared).argmax(1) == np.array(labels)).mean()
     assert accuracy >= 0.99, f"{accuracy:.1%}"
