@@ -104,22 +104,24 @@ OVERFLOW = """
 
 @pytest.fixture(scope="module")
 def context_factory(browser):
-    contexts = []
+    """One browser context per viewport and language, kept for the module: its cache holds the app's scripts after
+    the first page, as a visitor's browser does, so each check costs a page, not a cold start."""
+    contexts = {}
 
     def make(viewport: str, lang: str):
-        size = VIEWPORTS[viewport]
-        context = browser.new_context(
-            viewport=size,
-            is_mobile=viewport == "phone",
-            has_touch=viewport == "phone",
-            locale="zh-CN" if lang == "zh" else "en-US",
-        )
-        context.add_init_script(MONITOR)
-        contexts.append(context)
-        return context
+        if (viewport, lang) not in contexts:
+            context = browser.new_context(
+                viewport=VIEWPORTS[viewport],
+                is_mobile=viewport == "phone",
+                has_touch=viewport == "phone",
+                locale="zh-CN" if lang == "zh" else "en-US",
+            )
+            context.add_init_script(MONITOR)
+            contexts[viewport, lang] = context
+        return contexts[viewport, lang]
 
     yield make
-    for context in contexts:
+    for context in contexts.values():
         context.close()
 
 
