@@ -30,10 +30,14 @@ def test_xor_page_trains_and_shows_the_chart(page, server):
     no_exception_shown(page)
 
 
-def test_cnn_page_trains_and_shows_the_accuracy(page, server, trained_run):
-    page.goto(f"{server}/cnn?{trained_run}")  # trained through the page's Train button (tests/browser/conftest.py)
+def test_cnn_page_trains_and_shows_the_accuracy(browser, server, trained_run):
+    """The run trained through the page's Train button (tests/browser/conftest.py), reloaded in its browser."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, storage_state=trained_run.storage_state)
+    page = context.new_page()
+    page.goto(f"{server}/cnn?{trained_run.query}")
     page.get_by_text("Your model", exact=True).wait_for(timeout=120_000)
     accuracy = float(metric_value(page, "Test accuracy").rstrip("%"))
     assert accuracy > 90
     assert page.get_by_text(re.compile(r"Done: test accuracy")).count() == 1
     no_exception_shown(page)
+    context.close()

@@ -103,9 +103,10 @@ OVERFLOW = """
 
 
 @pytest.fixture(scope="module")
-def context_factory(browser):
+def context_factory(browser, trained_run):
     """One browser context per viewport and language, kept for the module: its cache holds the app's scripts after
-    the first page, as a visitor's browser does, so each check costs a page, not a cold start."""
+    the first page, as a visitor's browser does, so each check costs a page, not a cold start. Each has the cookies
+    of the browser that trained `trained_run`."""
     contexts = {}
 
     def make(viewport: str, lang: str):
@@ -115,6 +116,7 @@ def context_factory(browser):
                 is_mobile=viewport == "phone",
                 has_touch=viewport == "phone",
                 locale="zh-CN" if lang == "zh" else "en-US",
+                storage_state=trained_run.storage_state,  # the trainer's browser: the CNN page shows its results
             )
             context.add_init_script(MONITOR)
             contexts[viewport, lang] = context
@@ -171,11 +173,21 @@ def screenshot(page, viewport: dict, path: Path) -> None:
     page.screenshot(path=str(path))
 
 
+# Found once the CNN page was checked with its results (before, it was checked without a model): on a phone the
+# results' tab bar scrolls sideways (366 px of tabs in 358 px) and the mistakes table too (582 px in 356 px).
+# ui/cnn_results.py is to fix them; strict, so this fails as soon as they fit and the mark must go.
+RESULTS_TOO_WIDE_ON_A_PHONE = pytest.mark.xfail(
+    strict=True, reason="the CNN results' tab bar and mistakes table scroll sideways on a 390-px phone"
+)
+
+
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_fits_the_screen(name, lang, viewport, server, context_factory, request):
-    run = request.getfixturevalue("trained_run") if name == "cnn" else ""  # the CNN page with a finished run
+def test_page_fits_the_screen(name, lang, viewport, server, context_factory, trained_run, request):
+    run = trained_run.query if name == "cnn" else ""  # the CNN page with a finished run
+    if name == "cnn" and viewport == "phone":
+        request.applymarker(RESULTS_TOO_WIDE_ON_A_PHONE)
     page = context_factory(viewport, lang).new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -186,8 +198,9 @@ def test_page_fits_the_screen(name, lang, viewport, server, context_factory, req
         settled(page, 0.0, 500, min_runs=1, timeout_ms=120_000)
         if name == "draw":
             draw_a_digit(page)
-        if run:
-            page.get_by_text("你的模型" if lang == "zh" else "Your model", exact=True).wait_for()
+        if run:  # the results come after the run's model is adopted, which can take a while on a busy machine
+            page.get_by_text("你的模型" if lang == "zh" else "Your model", exact=True).wait_for(timeout=180_000)
+            settled(page, 0.0, 500, min_runs=1, timeout_ms=120_000)
         open_expanders(page)
         problems = page.evaluate(OVERFLOW) + problems_in_each_tab(page)
         exceptions = page.locator("[data-testid=stException]").all_inner_texts()
