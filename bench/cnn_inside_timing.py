@@ -14,15 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.page_timing import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    MONITOR,
-    Timing,
-    now,
-    settled,
-    timing_main,
-)
+from bench.page_timing import Timing, timing_main  # noqa: E402
+from harness.page import MONITOR, now, settled  # noqa: E402
+from harness.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # Counts finished script runs from the attribute's old value: a fragment run can start and end between two checks
 # of the current value, which page_timing's monitor then misses.

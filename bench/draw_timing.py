@@ -23,8 +23,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.page_timing import CHROMIUM, CHROMIUM_ARGS, free_port, pad_of, start_server  # noqa: E402
-from tests.digit_strokes import random_drawing  # noqa: E402
+from harness.page import pad_of  # noqa: E402
+from harness.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+from harness.strokes import random_drawing  # noqa: E402
 
 WATCH = """() => {
   window.__t = {up: null, visible: null, last: null};

@@ -17,13 +17,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core import cnn
 from core.files import model_file
-from tests import hostile_files  # noqa: E402
-from tests.fresh_process import LOAD_MODEL, READ_IMAGE, measure  # noqa: E402
-from tests.test_digits import serpentine_png  # noqa: E402
-from tests.test_safety_uploads import (  # noqa: E402
+from harness import hostile_files  # noqa: E402
+from harness.fresh_process import LOAD_MODEL, READ_IMAGE, measure  # noqa: E402
+from harness.images import (  # noqa: E402
     jpeg_with_empty_comments,
     png_with_empty_chunks,
     repeated_scan_jpeg,
+    serpentine_png,  # noqa: E402
 )
 
 # The whole clean-up a photo gets, as the Draw page's upload does: read, ink map, preprocess.

@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.page_timing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from harness.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 ALL_DRAWN = """() => {
   const running = document.querySelector('[data-testid="stStatusWidget"]');

@@ -1,10 +1,12 @@
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -15,6 +17,75 @@ from core.cnn.data import bundled_root  # noqa: E402
 # beside it; NN_PLAYGROUND_TEST_DATA points elsewhere (any folder with MNIST/raw).
 MNIST_MINI = Path(os.environ.get("NN_PLAYGROUND_TEST_DATA") or bundled_root()).resolve()
 os.environ.setdefault("NN_PLAYGROUND_DATA", str(MNIST_MINI))
+
+
+# Tests marked slow (pytest.ini): `pytest -m "not slow"` is the quick local run; CI runs everything. Listed here,
+# by node id without parameters, so that the files stay as their owners wrote them; every browser test is slow.
+# Chosen from `--durations`: each of these took 10 s or more on the shared 2-core box.
+SLOW = {
+    "tests/test_cnn.py::test_lesson_defaults_reach_96_percent_in_three_epochs",
+    "tests/test_cnn_export.py::test_the_exported_script_trains_with_only_torch_and_torchvision",
+    "tests/test_cnn_precision.py::test_bfloat16_and_float32_from_one_seed_give_close_losses",
+    "tests/test_cnn_recipe.py::test_train_epoch_fed_by_the_lessons_dataloader_learns",
+    "tests/test_data.py::test_one_epoch_on_the_sample_reaches_94_percent",
+    "tests/test_digits.py::test_drawn_digits_are_read_right",
+    "tests/test_digits.py::test_drawn_digits_are_read_right_by_the_ready_model",
+    "tests/test_hardening.py::test_damaged_mnist_files_give_a_message_and_training_uses_the_sample",
+    "tests/test_jobs.py::test_memory_goes_back_after_real_runs",
+    "tests/test_lesson_page.py::test_the_script_runs_live_and_its_model_reaches_the_draw_page",
+    "tests/test_lesson_programs.py::test_the_cnn_script_runs_as_written_and_the_page_prints_the_same_lines",
+    "tests/test_lesson_programs.py::test_xor_programs_run_from_the_command_line_and_the_page_prints_the_same_shape",
+    "tests/test_photos.py::test_photo_like_images_are_read_right",
+    "tests/test_safety_uploads.py::test_model_bombs_are_refused_before_torch_allocates_them",
+    "tests/test_safety_uploads.py::test_the_largest_accepted_images_stay_within_budget",
+    "tests/test_strokes.py::test_a_million_points_are_answered_at_once",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k and -m deselect: a name is stale only if it was never collected
+def pytest_collection_modifyitems(config, items):
+    files = {item.nodeid.split("::")[0] for item in items}
+    found = set()
+    for item in items:
+        name = item.nodeid.split("[")[0]
+        if name in SLOW or name.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.slow)
+            found.add(name)
+    stale = sorted(name for name in SLOW - found if name.split("::")[0] in files)
+    if stale:
+        raise pytest.UsageError(f"tests/conftest.py SLOW names tests that do not exist (renamed?): {stale}")
+
+
+def open_page(page: str | None = None, *, query: dict | None = None, state: dict | None = None, timeout=120) -> AppTest:
+    """The app in AppTest, the one way every test opens it: `query` as the link's values, `state` put in the session
+    before the switch to `page` (e.g. "views/cnn.py"); no exception shown. `timeout`: the seconds one run may take."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def wait_until(condition, seconds: float = 300, every: float = 0.05, what: str = "it") -> None:
+    """Poll `condition` until it holds. `seconds` only guards against a hang (a busy 2-core box is slow, so it is
+    generous): it is never a claim about speed."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} did not happen within {seconds:.0f} s")
+        time.sleep(every)
+
+
+def wait_for_job(job, seconds: float = 300):
+    """The job, once it finished (done, failed or stopped)."""
+    wait_until(lambda: not job.active, seconds, what=f"job {job.id} finishing")
+    return job
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from tests.digit_strokes import random_drawing, render_strokes
+from harness.strokes import random_drawing, render_strokes
 
 PAPERS = [(250, 250, 247), (245, 238, 220), (236, 232, 214), (226, 232, 240), (240, 240, 240), (252, 244, 205)]
 INKS = [(20, 20, 25), (25, 30, 80), (15, 25, 60), (40, 40, 40), (60, 20, 25)]

@@ -1,23 +1,13 @@
 """The app and every page render without exceptions, and widgets change results (Streamlit AppTest)."""
 
-import time
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from core.xor import experiment as xe
+from tests.conftest import open_page, wait_for_job
 from ui.server import server
 
 PAGES = ["views/home.py", "views/xor.py", "views/cnn.py", "views/draw.py"]
-
-
-def app(page=None, timeout=60) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
 
 
 def no_exceptions(at: AppTest):
@@ -36,11 +26,11 @@ def plotly_traces(at: AppTest, name_fragment=None) -> list[dict]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders(page):
-    no_exceptions(app(page))
+    no_exceptions(open_page(page))
 
 
 def test_xor_trains_on_load_and_shows_the_figures():
-    at = app("views/xor.py")
+    at = open_page("views/xor.py")
     no_exceptions(at)
     traces = plotly_traces(at)
     types = {trace["type"] for trace in traces}
@@ -51,7 +41,7 @@ def test_xor_trains_on_load_and_shows_the_figures():
 
 
 def test_xor_settings_and_train_change_results():
-    at = app("views/xor.py")
+    at = open_page("views/xor.py")
     first = at.metric[0].value
     at.slider(key="xor_hidden").set_value(1).run()
     assert at.metric[0].value == first
@@ -63,7 +53,7 @@ def test_xor_settings_and_train_change_results():
 
 
 def test_xor_both_implementations_side_by_side():
-    at = app("views/xor.py")
+    at = open_page("views/xor.py")
     at.radio(key="xor_impl").set_value("both")
     at.number_input(key="xor_epochs").set_value(2000)
     at.button(key="xor_train").click().run()
@@ -72,7 +62,7 @@ def test_xor_both_implementations_side_by_side():
 
 
 def test_xor_many_seeds():
-    at = app("views/xor.py")
+    at = open_page("views/xor.py")
     at.number_input(key="xor_epochs").set_value(3000)
     at.button(key="xor_train").click().run()
     at.session_state["xor_open_seeds"] = True  # the section computes only while open
@@ -85,19 +75,16 @@ def test_xor_many_seeds():
     assert rates[0] == 0 and min(rates[2:]) >= 95
 
 
-def wait_for_job(at: AppTest, seconds=120):
-    deadline = time.time() + seconds
-    job = server().queue.get(at.session_state["cnn_job"])
-    while job.active and time.time() < deadline:
-        time.sleep(0.5)
-    assert not job.active, "training did not finish in time"
+def finished_run(at: AppTest):
+    """The page's training job, once it finished and the page showed it."""
+    job = wait_for_job(server().queue.get(at.session_state["cnn_job"]))
     at.run()
     at.run()
     return job
 
 
 def test_cnn_page_trains_a_tiny_model_and_shows_results():
-    at = app("views/cnn.py")
+    at = open_page("views/cnn.py")
     at.number_input(key="cnn_epochs").set_value(2)
     at.select_slider(key="cnn_subset").set_value(2000)
     at.select_slider(key="cnn_c1").set_value(8)
@@ -105,7 +92,7 @@ def test_cnn_page_trains_a_tiny_model_and_shows_results():
     at.select_slider(key="cnn_fc").set_value(32)
     at.button(key="cnn_train").click().run()
     no_exceptions(at)
-    job = wait_for_job(at)
+    job = finished_run(at)
     assert job.status == "done", job.error
     no_exceptions(at)
     assert any(m.label == "Test accuracy" for m in at.metric)
@@ -117,13 +104,13 @@ def test_cnn_page_trains_a_tiny_model_and_shows_results():
 
 
 def test_cnn_page_trains_on_the_bundled_sample_when_the_folder_has_no_mnist(tmp_path, local_mode):
-    at = app("views/cnn.py")
+    at = open_page("views/cnn.py")
     at.text_input(key="data_dir").set_value(str(tmp_path)).run()
     assert any("bundled 8,000-image sample" in w.value for w in at.warning)
     at.number_input(key="cnn_epochs").set_value(1)
     at.select_slider(key="cnn_subset").set_value(2000)
     at.button(key="cnn_train").click().run()
-    job = wait_for_job(at, seconds=90)
+    job = finished_run(at)
     assert job.status == "done", job.error
     no_exceptions(at)
     assert job.last.bundled
@@ -132,22 +119,29 @@ def test_cnn_page_trains_on_the_bundled_sample_when_the_folder_has_no_mnist(tmp_
 
 
 def test_draw_page_reads_with_the_ready_model_and_still_offers_quick_training():
-    at = app("views/draw.py")
+    at = open_page("views/draw.py")
     no_exceptions(at)
     assert any("ready-made model" in c.value for c in at.caption)
     assert at.button(key="quick_train")
 
 
+# The lesson's own settings, pinned in the link so that the trap's outcome is one known run, not whichever the
+# page's defaults of the day give.
+LESSON_XOR = xe.XorSettings(hidden_size=3, learning_rate=0.5, epochs=10_000, seed=0)
+LESSON_LINK = {"xor_hidden": "3", "xor_lr": "0.5", "xor_epochs": "10000", "xor_seed": "0"}
+
+
 def test_the_derivative_trap_trains_worse_than_the_right_way():
-    at = app("views/xor.py")
-    at.session_state["xor_open_trap"] = True  # the section computes only while open
-    at.run()
+    trap = xe.with_changes(LESSON_XOR, derivative_of="pre_activation")
+    expected = xe.summary(list(xe.runs(trap)["NumPy"]), trap)
+    assert expected.diverged, "with the lesson's settings the trap blows the weights up"
+    at = open_page(query=LESSON_LINK, state={"xor_open_trap": True}, page="views/xor.py")
     at.button(key="xor_trap").click().run()
     no_exceptions(at)
-    captions = " ".join(c.value for c in at.caption)
-    assert "σ'(ŷ): right: final loss" in captions and "solves XOR ✅" in captions
-    assert "σ'(A): the trap: diverged" in captions or "σ'(A): the trap: final loss" in captions
-    assert "does not solve" in captions.split("σ'(A): the trap")[1] or "diverged" in captions
+    captions = [c.value for c in at.caption]
+    assert "σ'(ŷ): right: final loss" in " ".join(captions) and "solves XOR ✅" in " ".join(captions)
+    blew_up = f"the weights blew up and the loss became NaN at epoch {expected.epochs_run:,} ❌"
+    assert f"σ'(A): the trap: diverged; {blew_up}" in captions, captions
 
 
 def test_pages_show_the_code_that_runs():
@@ -157,14 +151,14 @@ def test_pages_show_the_code_that_runs():
     from core.xor import numpy_net as xor_numpy
     from core.xor import torch_net as xor_torch
 
-    xor_page = app("views/xor.py")
+    xor_page = open_page("views/xor.py")
     xor_page.session_state["xor_open_how"] = True  # the explanations render only while open
     xor_page.session_state["xor_open_recipe"] = True
     xor_page.run()
     shown = " ".join(code.value for code in xor_page.code)
     assert inspect.getsource(xor_numpy.sigmoid_derivative).strip() in shown
     assert "def loss_and_optimizer" in shown and "nn.MSELoss()" in shown and "nn.CrossEntropyLoss()" in shown
-    cnn_page = app("views/cnn.py")
+    cnn_page = open_page("views/cnn.py")
     cnn_page.session_state["cnn_open_how"] = True
     cnn_page.session_state["cnn_open_recipe"] = True
     cnn_page.run()
@@ -176,7 +170,6 @@ def test_pages_show_the_code_that_runs():
 
 
 def test_a_link_restores_the_settings():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     link = {
         "xor_impl": "both",
         "xor_hidden": "5",
@@ -188,12 +181,7 @@ def test_a_link_restores_the_settings():
         "xor_init": "xavier",
         "xor_deriv": "pre_activation",
     }
-    for key, value in link.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("views/xor.py")
-    at.run()
-    no_exceptions(at)
+    at = open_page("views/xor.py", query=link)
     assert at.radio(key="xor_impl").value == "both"
     assert at.slider(key="xor_hidden").value == 5
     assert at.select_slider(key="xor_lr").value == 0.1
@@ -210,8 +198,7 @@ def test_a_link_restores_the_settings():
 
 
 def test_cnn_link_restores_the_settings():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in {
+    link = {
         "cnn_c1": "16",
         "cnn_fc": "64",
         "cnn_opt": "sgd",
@@ -220,12 +207,8 @@ def test_cnn_link_restores_the_settings():
         "cnn_batch": "128",
         "cnn_subset": "5000",
         "cnn_steplr": "false",
-    }.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("views/cnn.py")
-    at.run()
-    no_exceptions(at)
+    }
+    at = open_page("views/cnn.py", query=link)
     assert at.select_slider(key="cnn_c1").value == 16 and at.select_slider(key="cnn_fc").value == 64
     assert at.radio(key="cnn_opt").value == "sgd" and at.select_slider(key="cnn_lr").value == 0.01
     assert at.number_input(key="cnn_epochs").value == 3 and at.select_slider(key="cnn_batch").value == 128

@@ -3,7 +3,6 @@ kept and compared, Stop never silently replaces a better model, one model is sho
 
 import io
 import re
-import time
 
 from streamlit.testing.v1 import AppTest
 
@@ -11,17 +10,12 @@ from core import cnn
 from core.cnn import training
 from core.cnn.records import Source
 from core.files import model_file
-from tests.conftest import ROOT
+from tests.conftest import open_page, wait_for_job
 from ui.server import server
 
 
 def cnn_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("views/cnn.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("views/cnn.py")
 
 
 def train(at: AppTest, stop_at_once: bool = False):
@@ -29,10 +23,7 @@ def train(at: AppTest, stop_at_once: bool = False):
     job = server().queue.get(at.session_state["cnn_job"])
     if stop_at_once:
         job.stop()
-    deadline = time.time() + 300
-    while job.active and time.time() < deadline:
-        time.sleep(0.2)
-    assert not job.active
+    wait_for_job(job)
     at.run()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -96,9 +87,7 @@ def test_the_lr_finder_suggests_a_rate_and_one_click_sets_it():
     at.run()
     at.button(key="cnn_lr_find").click().run()
     job = server().queue.get(at.session_state["cnn_lr_job"])
-    deadline = time.time() + 120
-    while job.active and time.time() < deadline:
-        time.sleep(0.2)
+    wait_for_job(job)
     at.run()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -177,18 +166,13 @@ def test_everything_the_training_tools_show_is_chinese_under_zh(monkeypatch):
     from tests.zh_text import element_texts, english_in
 
     monkeypatch.setattr(ui.common, "lang", lambda: "zh")  # format_func runs outside the script in AppTest
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params.update({"lang": "zh", "cnn_epochs": "1", "cnn_subset": "1000", "cnn_fc": "16", "cnn_lr": "0.1"})
-    at.run()
-    at.switch_page("views/cnn.py")
-    for key in ("cnn_open_how", "cnn_open_lr", "cnn_open_recipe"):
-        at.session_state[key] = True
-    at.run()
+    link = {"lang": "zh", "cnn_epochs": "1", "cnn_subset": "1000", "cnn_fc": "16", "cnn_lr": "0.1"}
+    at = open_page(
+        "views/cnn.py", query=link, state=dict.fromkeys(("cnn_open_how", "cnn_open_lr", "cnn_open_recipe"), True)
+    )
     train(at)
     at.button(key="cnn_lr_find").click().run()
-    job = server().queue.get(at.session_state["cnn_lr_job"])
-    while job.active:
-        time.sleep(0.2)
+    wait_for_job(server().queue.get(at.session_state["cnn_lr_job"]))
     at.run()
     at.run()
     seen = list(element_texts(at._tree))

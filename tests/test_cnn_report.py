@@ -12,7 +12,7 @@ from core.cnn import training_figures
 from core.cnn.data import load_split
 from core.cnn.records import CnnRun, Source
 from core.cnn.settings import RunSettings
-from tests.conftest import ROOT
+from tests.conftest import open_page
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +69,8 @@ def test_accuracy_curves_plot_every_logged_step(lesson_model_run):
 
 
 def page_with_model(model, records, lang="en", **state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = lang
-    at.run()
-    at.session_state["cnn"] = CnnRun(model, records, RunSettings.of(model.config), Source.TRAINED)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.switch_page("views/cnn.py")
-    return at.run()
+    run = CnnRun(model, records, RunSettings.of(model.config), Source.TRAINED)
+    return open_page("views/cnn.py", query={"lang": lang}, state={"cnn": run, **state})
 
 
 def test_the_results_render_and_a_clicked_cell_lists_its_images(lesson_model_run, report):

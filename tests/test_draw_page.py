@@ -8,19 +8,12 @@ from streamlit.testing.v1 import AppTest
 from core.cnn.data import load_split
 from core.cnn.records import CnnRun, Source
 from core.cnn.settings import RunSettings
-from tests.conftest import ROOT
+from tests.conftest import open_page
 from tests.photo_digits import photo_set
 
 
 def draw_page(state: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    at.switch_page("views/draw.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("views/draw.py", state=state)
 
 
 def a_photo(mnist_root):

@@ -18,23 +18,14 @@ from core.cnn.settings import RunSettings
 from core.files import model_file
 from core.serving.jobs import Job
 from core.xor.experiment import XorSettings
-from tests import hostile_files
-from tests.conftest import ROOT, WritesAFile
-from tests.digit_strokes import random_drawing, render_strokes
+from harness import hostile_files
+from harness.strokes import random_drawing, render_strokes
+from tests.conftest import WritesAFile, open_page, wait_for_job
 from ui.server import server
 
 
 def page_app(page: str, query: dict | None = None, state: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, query=query, state=state)
 
 
 def messages(at: AppTest) -> str:
@@ -96,13 +87,8 @@ def test_bad_cnn_settings_in_a_link_are_refused_with_a_message(key, value):
     assert at.button(key="cnn_train")
 
 
-def wait(job: Job, seconds=90):
-    import time
-
-    deadline = time.time() + seconds
-    while job.active and time.time() < deadline:
-        time.sleep(0.2)
-    assert not job.active
+def wait(job: Job, seconds=300):
+    wait_for_job(job, seconds)
 
 
 def damaged_copy(tmp_path, mnist_root, damage):

@@ -9,19 +9,13 @@ from streamlit.testing.v1 import AppTest
 
 from core.lesson import reveals
 from core.lesson.code import BLOCKS, in_language
-from tests.conftest import ROOT
+from tests.conftest import open_page
 
 FINAL_OUTPUT = re.compile(r"^Final Output after training:\n\[\[")
 
 
 def lesson_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("views/the_lesson.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("views/the_lesson.py", query={"lang": lang}, timeout=300)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import sys
 from streamlit.testing.v1 import AppTest
 
 from core.errors import QuietRepeats, one_line
-from tests.conftest import ROOT
+from tests.conftest import open_page
 
 
 class Clock:
@@ -73,10 +73,7 @@ class Lines(logging.Handler):
 
 
 def cnn_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page("views/cnn.py")
-    return at.run()
+    return open_page("views/cnn.py")
 
 
 def test_raw_nan_widget_values_on_the_page_log_one_short_line():

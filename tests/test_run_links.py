@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import cnn
 from core.serving.jobs import Job, browser_key
-from tests.conftest import ROOT
+from tests.conftest import open_page, wait_until
 from ui.server import server
 
 
@@ -55,20 +55,12 @@ def someone_elses_job(mnist_root, finish: bool) -> Job:
     owner = f"someone-else-{next(OWNERS)}"
     job = server().queue.submit(Job(run, payload={"model": model, "settings": {}}, owner=owner, cost=1.0))
     job.release = release
-    deadline = time.time() + 20
-    while (job.active if finish else len(job.records) < 2) and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: not job.active if finish else len(job.records) >= 2, what="the run's records")
     return job
 
 
 def open_link(job: Job) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params["run"] = job.id
-    at.run()
-    at.switch_page("views/cnn.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("views/cnn.py", query={"run": job.id})
 
 
 def test_a_link_to_a_running_run_shows_it_without_a_stop_button(mnist_root):

@@ -8,8 +8,6 @@ Memory is the peak (VmHWM) growth of a fresh process around one call; see tests/
 import io
 import pickle
 import re
-import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -22,9 +20,10 @@ from core.cnn import settings as cnn_settings
 from core.draw import digits, image_file
 from core.files import model_file, ready_model
 from core.i18n.strings import translate
-from tests import hostile_files
+from harness import hostile_files
+from harness.fresh_process import LOAD_MODEL, READ_IMAGE, measure
+from harness.images import jpeg_with_empty_comments, png_with_empty_chunks, repeated_scan_jpeg
 from tests.conftest import WritesAFile
-from tests.fresh_process import LOAD_MODEL, READ_IMAGE, measure
 
 MB = 2**20
 REFUSAL_BUDGET_MB = 150  # issue 10: refusing a bomb grows the process's peak by less than this
@@ -263,29 +262,6 @@ def test_a_big_baseline_jpeg_is_reduced_while_decoding():
     """6000×6000 RGB decoded whole would hold 144 MB; decoded at 1/4 scale it holds 9 MB."""
     result = measure(READ_IMAGE, encode(Image.new("RGB", (6000, 6000), "white"), "JPEG"))
     assert result["error"] is None and result["grown_mb"] < 40
-
-
-def repeated_scan_jpeg(repeats: int) -> bytes:
-    """A 4000×4000 progressive JPEG whose smallest scan is repeated: each repeat is another pass over the image."""
-    data = encode(Image.new("RGB", (4000, 4000), "white"), "JPEG", progressive=True)
-    starts = [i for i in range(len(data) - 1) if data[i : i + 2] == b"\xff\xda"]
-    scans = [data[a:b] for a, b in zip(starts, starts[1:])]
-    end = data.rfind(b"\xff\xd9")
-    return data[:end] + min(scans, key=len) * repeats + b"\xff\xd9"
-
-
-def chunk(kind: bytes, content: bytes) -> bytes:
-    return struct.pack(">I", len(content)) + kind + content + struct.pack(">I", zlib.crc32(kind + content))
-
-
-def png_with_empty_chunks(count: int) -> bytes:
-    png = encode(Image.new("L", (100, 100), 255), "PNG")
-    return png[:33] + chunk(b"abCd", b"") * count + png[33:]
-
-
-def jpeg_with_empty_comments(count: int) -> bytes:
-    jpeg = encode(Image.new("RGB", (100, 100), "white"), "JPEG")
-    return jpeg[:2] + b"\xff\xfe\x00\x02" * count + jpeg[2:]
 
 
 @pytest.mark.parametrize(

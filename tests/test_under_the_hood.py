@@ -10,17 +10,11 @@ from streamlit.testing.v1 import AppTest
 from core import cnn
 from core.cnn import training
 from core.xor import numpy_net as xor_numpy
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_page
 
 
 def page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("views/under_the_hood.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("views/under_the_hood.py", query={"lang": lang})
 
 
 def source_of(obj) -> str:

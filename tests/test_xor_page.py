@@ -8,20 +8,11 @@ from streamlit.testing.v1 import AppTest
 
 import ui.server
 from core.serving import compute
-from tests.conftest import ROOT
+from tests.conftest import open_page
 
 
 def xor_page(opened=(), **link) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in link.items():
-        at.query_params[key] = value
-    at.run()
-    for key in opened:
-        at.session_state[key] = True
-    at.switch_page("views/xor.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("views/xor.py", query=link, state=dict.fromkeys(opened, True))
 
 
 def open_section(at: AppTest, key: str) -> None:

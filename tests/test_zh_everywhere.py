@@ -1,7 +1,7 @@
 """Under ?lang=zh every page reads in 中文: no English sentence outside code, formulas and names (tests/zh_text.py).
 
 Each page is rendered with results where it has them: XOR after training and after its buttons ran; CNN and Draw
-with a model trained for one epoch on 2,000 images, every results tab opened, and a digit uploaded on Draw.
+with the tests' trained CNN (tests/conftest.py), every results tab opened, and a digit uploaded on Draw.
 """
 
 import io
@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.cnn.records import CnnRun, Source
 from core.cnn.settings import RunSettings
-from tests.conftest import ROOT
-from tests.digit_strokes import random_drawing, render_strokes
+from harness.strokes import random_drawing, render_strokes
+from tests.conftest import open_page
 from tests.zh_text import element_texts, english_in, english_words
 
 
@@ -31,15 +31,10 @@ def test_the_detector_finds_english_and_passes_names_code_and_formulas():
 
 
 @pytest.fixture(scope="module")
-def session_model(mnist_root):
-    """A CNN trained one epoch on 2,000 images, as the pages keep it in the session."""
-    from core import cnn
-
-    model = cnn.build_model(seed=0)
-    records = list(
-        cnn.train(model, mnist_root, epochs=1, lr=1e-3, batch_size=64, device="cpu", seed=0, train_subset=2000)
-    )
-    return CnnRun(model.cpu().eval(), records, RunSettings.of(model.config), Source.TRAINED)
+def session_model(lesson_model_run):
+    """The tests' trained CNN (tests/conftest.py), as the pages keep it in the session."""
+    model, records = lesson_model_run
+    return CnnRun(model, records, RunSettings.of(model.config), Source.TRAINED)
 
 
 def digit_png() -> bytes:
@@ -59,15 +54,9 @@ def format_funcs_in_chinese(monkeypatch):
 
 
 def page_app(page: str, model_entry=None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = "zh"
-    at.run()
+    state = {"cnn": replace(model_entry)} if model_entry is not None else {}
+    at = open_page(page, query={"lang": "zh"}, state=state)
     assert at.session_state["lang"] == "zh"
-    at.switch_page(page)
-    if model_entry is not None:
-        at.session_state["cnn"] = replace(model_entry)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
     return at
 
 

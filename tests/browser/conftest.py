@@ -4,10 +4,11 @@ Without Chromium or Playwright these tests skip, except under CI (CI=true), wher
 """
 
 import os
+from dataclasses import dataclass
 
 import pytest
 
-from bench.page_timing import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+from harness.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
 from tests.conftest import MNIST_MINI
 
 
@@ -55,6 +56,32 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@dataclass(frozen=True)
+class TrainedRun:
+    """A CNN trained through the CNN page: the link to its finished run (?run=… and its settings) and the trainer's
+    cookies. Only the browser that trained a run may keep its model (its XSRF cookie says so), so a context made with
+    these cookies sees the results as the trainer does; any other browser only watches."""
+
+    query: str
+    storage_state: dict
+
+
+@pytest.fixture(scope="session")
+def trained_run(browser, server):
+    """The lesson's CNN trained once (1 epoch on the 8,000-image sample), shared by every browser test that needs
+    a finished run. The trainer's tab stays open meanwhile: a closed session's runs leave the server's memory 20 s
+    after it (core/serving/memory.py)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    page.goto(f"{server}/cnn?cnn_epochs=1")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Your model", exact=True).wait_for(timeout=300_000)
+    run = TrainedRun(page.url.split("?", 1)[1], context.storage_state())
+    assert "run=" in run.query, run.query
+    yield run
+    context.close()
 
 
 @pytest.fixture

@@ -1,13 +1,9 @@
-"""End to end in Chromium: train XOR and see the chart, train a CNN and see its accuracy, see drawn digits read."""
+"""End to end in Chromium: train XOR and see the chart, train a CNN and see its accuracy (drawn digits read on the
+page: tests/browser/test_pad.py)."""
 
 import re
-import time
 
-import numpy as np
-
-from bench.page_timing import draw_strokes, pad_of
 from tests.browser.conftest import no_exception_shown
-from tests.digit_strokes import random_drawing
 
 
 def metric_value(page, label: str) -> str:
@@ -34,35 +30,14 @@ def test_xor_page_trains_and_shows_the_chart(page, server):
     no_exception_shown(page)
 
 
-def test_cnn_page_trains_and_shows_the_accuracy(page, server):
-    page.goto(f"{server}/cnn?cnn_epochs=1")
-    page.get_by_role("button", name="Train", exact=True).click()
+def test_cnn_page_trains_and_shows_the_accuracy(browser, server, trained_run):
+    """The run trained through the page's Train button (tests/browser/conftest.py), reloaded in its browser."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, storage_state=trained_run.storage_state)
+    page = context.new_page()
+    page.goto(f"{server}/cnn?{trained_run.query}")
     page.get_by_text("Your model", exact=True).wait_for(timeout=120_000)
     accuracy = float(metric_value(page, "Test accuracy").rstrip("%"))
     assert accuracy > 90
     assert page.get_by_text(re.compile(r"Done: test accuracy")).count() == 1
     no_exception_shown(page)
-
-
-def test_drawn_digits_are_read_on_the_page(page, server):
-    page.goto(f"{server}/draw")  # the ready-made model reads from the first stroke: no training first
-    pad = pad_of(page)
-    pad.wait_for(timeout=120_000)
-    rng = np.random.default_rng(7)
-    latencies = []
-    for digit in (2, 7, 4):
-        strokes, width = random_drawing(digit, rng)
-        pad.scroll_into_view_if_needed()
-        draw_strokes(page, pad, strokes)
-        released = time.perf_counter()
-        page.wait_for_function(
-            "d => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes("
-            "'The CNN reads') && m.querySelector('[data-testid=stMetricValue]').innerText.trim() === d)",
-            arg=str(digit),
-            timeout=20_000,
-        )
-        latencies.append(time.perf_counter() - released)
-        page.get_by_role("button", name="Clear", exact=True).click()
-        page.get_by_text("Draw a digit (0–9)", exact=False).wait_for()
-    print(f"stroke release to displayed prediction: {', '.join(f'{s * 1000:.0f} ms' for s in latencies)}")
-    no_exception_shown(page)
+    context.close()

@@ -9,7 +9,7 @@ import statistics
 import numpy as np
 import pytest
 
-from bench.page_timing import (
+from harness.page import (
     MONITOR,
     clear_pad,
     draw_strokes,
@@ -21,8 +21,8 @@ from bench.page_timing import (
     time_page,
     time_stroke,
 )
+from harness.strokes import random_drawing
 from tests.browser.conftest import no_exception_shown
-from tests.digit_strokes import random_drawing
 
 QUIET_MS = 500
 

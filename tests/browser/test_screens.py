@@ -1,7 +1,8 @@
 """Every page fits a 390×844 phone and a desktop, in English and 中文, with nothing cut off and no exception.
 
-A page is checked once it settled (script idle, charts drawn), with every expander opened and, on the Draw page,
-a digit drawn, so the charts and code a student can reach are measured too. Set NN_PLAYGROUND_SCREENSHOTS to a folder
+A page is checked once it settled (script idle, charts drawn), with every expander and every tab opened, the CNN
+page with a finished run (its results) and, on the Draw page, a digit drawn, so the charts and code a student can
+reach are measured too. Set NN_PLAYGROUND_SCREENSHOTS to a folder
 to keep a full-page screenshot of each case.
 """
 
@@ -11,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.page_timing import MONITOR, draw_strokes, pad_of, settled
-from tests.digit_strokes import random_drawing
+from harness.page import MONITOR, draw_strokes, settled
+from harness.strokes import random_drawing
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1400, "height": 1000}}
 PAGES = {"home": "/", "xor": "/xor", "cnn": "/cnn", "draw": "/draw"}
@@ -102,44 +103,28 @@ OVERFLOW = """
 
 
 @pytest.fixture(scope="module")
-def context_factory(browser):
-    contexts = []
+def context_factory(browser, trained_run):
+    """One browser context per viewport and language, kept for the module: its cache holds the app's scripts after
+    the first page, as a visitor's browser does, so each check costs a page, not a cold start. Each has the cookies
+    of the browser that trained `trained_run`."""
+    contexts = {}
 
     def make(viewport: str, lang: str):
-        size = VIEWPORTS[viewport]
-        context = browser.new_context(
-            viewport=size,
-            is_mobile=viewport == "phone",
-            has_touch=viewport == "phone",
-            locale="zh-CN" if lang == "zh" else "en-US",
-        )
-        context.add_init_script(MONITOR)
-        contexts.append(context)
-        return context
+        if (viewport, lang) not in contexts:
+            context = browser.new_context(
+                viewport=VIEWPORTS[viewport],
+                is_mobile=viewport == "phone",
+                has_touch=viewport == "phone",
+                locale="zh-CN" if lang == "zh" else "en-US",
+                storage_state=trained_run.storage_state,  # the trainer's browser: the CNN page shows its results
+            )
+            context.add_init_script(MONITOR)
+            contexts[viewport, lang] = context
+        return contexts[viewport, lang]
 
     yield make
-    for context in contexts:
+    for context in contexts.values():
         context.close()
-
-
-@pytest.fixture(scope="module")
-def trained_run(browser, server):
-    """A model for the CNN and Draw pages: "" when the app starts with one, else the ?run= query of a CNN trained
-    through the Draw page's quick-train button."""
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    context.add_init_script(MONITOR)
-    page = context.new_page()
-    page.goto(f"{server}/draw", wait_until="commit")
-    settled(page, 0.0, 300, min_runs=1, timeout_ms=120_000)
-    if pad_of(page).count():
-        context.close()
-        return ""
-    page.get_by_role("button", name="Quick train").click()
-    pad_of(page).wait_for(timeout=300_000)
-    query = page.url.split("?", 1)[1]
-    context.close()
-    assert "run=" in query, page.url
-    return query
 
 
 def open_expanders(page) -> None:
@@ -150,6 +135,19 @@ def open_expanders(page) -> None:
             break
         closed.first.click(timeout=10_000)
     settled(page, 0.0, 300, min_runs=1)
+
+
+def problems_in_each_tab(page) -> list[str]:
+    """A tab's content is laid out only while it is chosen: choose each one (the CNN's results) and check it."""
+    problems = []
+    tabs = page.locator("[data-testid=stMain] [role=tab]").filter(visible=True)
+    for index in range(1, tabs.count()):  # the first tab was open for the page's own check
+        tab = tabs.nth(index)
+        tab.scroll_into_view_if_needed()
+        tab.click()
+        open_expanders(page)
+        problems += [f"tab {tab.inner_text().strip()!r}: {problem}" for problem in page.evaluate(OVERFLOW)]
+    return problems
 
 
 def draw_a_digit(page) -> None:
@@ -175,11 +173,21 @@ def screenshot(page, viewport: dict, path: Path) -> None:
     page.screenshot(path=str(path))
 
 
+# Found once the CNN page was checked with its results (before, it was checked without a model): on a phone the
+# results' tab bar scrolls sideways (366 px of tabs in 358 px) and the mistakes table too (582 px in 356 px).
+# ui/cnn_results.py is to fix them; strict, so this fails as soon as they fit and the mark must go.
+RESULTS_TOO_WIDE_ON_A_PHONE = pytest.mark.xfail(
+    strict=True, reason="the CNN results' tab bar and mistakes table scroll sideways on a 390-px phone"
+)
+
+
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_fits_the_screen(name, lang, viewport, server, context_factory, request):
-    run = request.getfixturevalue("trained_run") if name in ("cnn", "draw") else ""
+def test_page_fits_the_screen(name, lang, viewport, server, context_factory, trained_run, request):
+    run = trained_run.query if name == "cnn" else ""  # the CNN page with a finished run
+    if name == "cnn" and viewport == "phone":
+        request.applymarker(RESULTS_TOO_WIDE_ON_A_PHONE)
     page = context_factory(viewport, lang).new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -190,8 +198,11 @@ def test_page_fits_the_screen(name, lang, viewport, server, context_factory, req
         settled(page, 0.0, 500, min_runs=1, timeout_ms=120_000)
         if name == "draw":
             draw_a_digit(page)
+        if run:  # the results come after the run's model is adopted, which can take a while on a busy machine
+            page.get_by_text("你的模型" if lang == "zh" else "Your model", exact=True).wait_for(timeout=180_000)
+            settled(page, 0.0, 500, min_runs=1, timeout_ms=120_000)
         open_expanders(page)
-        problems = page.evaluate(OVERFLOW)
+        problems = page.evaluate(OVERFLOW) + problems_in_each_tab(page)
         exceptions = page.locator("[data-testid=stException]").all_inner_texts()
     finally:
         if folder:

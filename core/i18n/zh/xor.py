@@ -61,7 +61,6 @@ ZH: dict[str, str] = {
     "seed {value}": "种子 {value}",
     "solved": "已解决",
     "steps": "步数",
-    "units": "单元",
     "unpin": "取消固定",
     "vs autograd": "与 autograd 之差",
     "vs finite differences": "与有限差分之差",

@@ -1,4 +1,4 @@
-"""Mouse-drawn digits for tests: stroke templates, random hand-like variation, fabric-like rendering."""
+"""Mouse-drawn digits for tests and benchmarks: stroke templates, random hand-like variation, fabric-like rendering."""
 
 import math
 
