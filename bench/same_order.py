@@ -25,9 +25,14 @@ configure_process()  # first, as app.py does: the OpenMP wait policy is read whe
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from bench.benchmark import LessonCNN  # noqa: E402
 from core import cnn  # noqa: E402
 from core.cnn.data import bundled_root, load_split, normalize  # noqa: E402
+
+
+class LessonCNN(cnn.CNN):
+    """The page's CNN with the post's forward (conv → ReLU → pool, view): the lesson's model, layer for layer."""
+
+    forward = cnn.lesson_forward
 
 
 def lesson_on_project_batches(root, epochs, seed) -> float:
