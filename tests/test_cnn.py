@@ -10,7 +10,7 @@ import torch
 from core import cnn
 from core.cnn.data import RAW_FILES, MnistUnavailable, load_split
 from core.files import model_file
-from tests import hostile_files
+from harness import hostile_files
 from tests.conftest import WritesAFile
 
 

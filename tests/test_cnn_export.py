@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from core.cnn import export as cnn_export
 from core.cnn import settings as cnn_settings
 from core.cnn.settings import RunSettings
 from core.errors import UserError
+from core.lesson import cnn_export
 
 TINY = dict(
     conv1_channels=8,

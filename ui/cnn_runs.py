@@ -6,7 +6,6 @@ from dataclasses import replace
 import streamlit as st
 
 from core.cnn import doctor as cnn_doctor
-from core.cnn import export as cnn_export
 from core.cnn import lr_finder
 from core.cnn import settings as cnn_settings
 from core.cnn import training_figures as cnn_training_figures
@@ -14,6 +13,7 @@ from core.cnn.data import MnistUnavailable, choose_data, load_split
 from core.cnn.records import CnnRun, Source
 from core.cnn.settings import RunSettings
 from core.errors import UserError
+from core.lesson import cnn_export
 from core.serving.device import precision_offer, resolve_device
 from core.serving.jobs import Job
 from ui import background, training
