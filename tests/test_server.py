@@ -185,3 +185,46 @@ def test_outside_a_fragment_a_full_rerun_is_not_charged_twice(fragment_run, monk
         ui.server.pace_this_fragment()
     assert fragment_run.clock() == started
     assert time.monotonic() > 0  # the real clock was never slept on
+
+
+def frames_in(fragment_run, seconds: float) -> int:
+    """How many of a live view's timer reruns computed in `seconds` when each is sent 0.01 s after the last one
+    computed (a client as fast as it can): each waits as long as its pacing says, then computes."""
+    clock, frames = fragment_run.clock, 0
+    end = clock() + seconds
+    while clock() < end:
+        ui.server.pace_this_fragment()
+        frames += 1
+        clock.work(0.01)
+    return frames
+
+
+def test_a_playing_live_view_redraws_at_its_own_rate_and_only_its_registered_fragment(fragment_run, monkeypatch):
+    monkeypatch.setattr(ui.server, "_live_view_rerun", lambda: True)  # the fragment the playing view registered
+    live = frames_in(fragment_run, 10)
+    assert live >= 5 * 10, "Watch it learn shows at least 5 frames a second"
+    assert live <= compute.LIVE_VIEW_BURST + compute.LIVE_VIEW_FRAMES_PER_SECOND * 10 + 1, "and no more than its rate"
+    monkeypatch.setattr(ui.server, "_live_view_rerun", lambda: False)  # any other fragment id: the clicks' rate
+    assert frames_in(fragment_run, 10) <= compute.RERUN_BURST + compute.RERUNS_PER_SECOND * 10 + 1
+
+
+def test_only_the_fragment_a_playing_view_registered_counts_as_live(monkeypatch):
+    state = {}
+
+    class Registered:
+        get = staticmethod(lambda: state.get("id"))
+
+    monkeypatch.setattr(ui.server, "LIVE_VIEW", Registered)
+    monkeypatch.setattr(ui.server, "get_script_run_ctx", lambda: ctx)
+
+    class Ctx:
+        fragment_ids_this_run = ["watch"]
+
+    ctx = Ctx()
+    assert not ui.server._live_view_rerun(), "nothing registered: a paused or absent view is not live"
+    state["id"] = "watch"
+    assert ui.server._live_view_rerun()
+    ctx.fragment_ids_this_run = ["inside-the-cnn"]
+    assert not ui.server._live_view_rerun(), "another fragment's id gets the clicks' rate"
+    ctx.fragment_ids_this_run = ["watch", "inside-the-cnn"]
+    assert not ui.server._live_view_rerun(), "bundled with another fragment: not the live view alone"

@@ -12,6 +12,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.runtime import Runtime
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 from streamlit.runtime.state.session_state import SessionState
 
 from core.errors import QuietRepeats, UserError
@@ -28,7 +29,7 @@ from core.serving.memory import (
 )
 from core.serving.server import Server
 from ui.common import session_id
-from ui.state import PACED
+from ui.state import LIVE_VIEW, PACED
 
 
 def session_alive(session: str) -> bool | None:
@@ -97,7 +98,28 @@ def pace_this_fragment() -> None:
     app.py already, so only fragment reruns wait here."""
     if not Runtime.exists() or local_mode() or not _fragment_rerun():
         return
-    _wait_while(lambda rates: rates.fragment_delay(session_id()))
+    if _live_view_rerun():
+        _wait_while(lambda rates: rates.live_view_delay(session_id()))
+    else:
+        _wait_while(lambda rates: rates.fragment_delay(session_id()))
+
+
+def live_view(playing: bool) -> None:
+    """Called inside a fragment that redraws itself on a timer (XOR's Watch it learn): while `playing`, its timer
+    reruns are paced by the live-view rate (core.serving.compute.LIVE_VIEW_FRAMES_PER_SECOND), not the clicks' rate;
+    once paused, by the clicks' rate again. Only this fragment of this session: an id the page never registered gets
+    the clicks' rate."""
+    fragment_id = ThreadState.get().fragment_id  # the fragment running now (Streamlit's own record)
+    if playing and fragment_id:
+        LIVE_VIEW.set(fragment_id)
+    else:
+        LIVE_VIEW.pop()
+
+
+def _live_view_rerun() -> bool:
+    ctx = get_script_run_ctx()
+    live = LIVE_VIEW.get()
+    return live is not None and ctx is not None and list(ctx.fragment_ids_this_run or ()) == [live]
 
 
 def _wait_while(delay: Callable[[RerunRates], float]) -> None:

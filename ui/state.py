@@ -53,6 +53,7 @@ class Slot(Generic[T]):
 LANG: Slot[str] = Slot("lang", lambda: "en")
 DATA_DIR: Slot[str] = Slot("data_dir")
 PACED: Slot[bool] = Slot("_paced")
+LIVE_VIEW: Slot[str] = Slot("_live_view")  # the fragment id of the live view playing now (ui.server.live_view)
 
 
 # The XOR page.

@@ -80,6 +80,7 @@ def _draw(watch: xor_watch.Watch) -> None:
 
 def _live(settings: XorSettings) -> None:
     watch = _current(settings)
+    serving.live_view(watch.playing and not watch.done)
     if watch.playing and not watch.done and not _step(watch):
         st.rerun()
     if watch.playing and watch.done:

@@ -213,6 +213,12 @@ MAX_RERUN_WAIT = 10.0
 # 5.8 s (bench/hostile.py --phases inside, this machine shared with other work). While drawn on, the pad's prediction
 # follows at 2 updates a second after the burst, and the end of each stroke is the latest message, so it computes.
 FRAGMENT_RERUN_TOKENS = 1.0
+# A live view (XOR's "Watch it learn") redraws itself about 8 times a second while it plays; at the rerun rate above
+# it would show 2 frames a second. Its timer reruns take from a bucket of their own instead, but only for the one
+# fragment the session's playing view registered (ui.server.live_view): each of them trains one small chunk through
+# the fair gate and changes a figure's data, so a client that sends them as fast as it can still gets 8 a second.
+LIVE_VIEW_BURST = 3
+LIVE_VIEW_FRAMES_PER_SECOND = 8.0
 
 
 class RerunRates:
@@ -222,6 +228,7 @@ class RerunRates:
     def __init__(self, clock: Clock | None = None):
         self.reruns = TokenBucket(RERUN_BURST, RERUNS_PER_SECOND, clock)
         self.new_sessions = TokenBucket(NEW_SESSION_BURST, NEW_SESSIONS_PER_SECOND, clock)
+        self.live_views = TokenBucket(LIVE_VIEW_BURST, LIVE_VIEW_FRAMES_PER_SECOND, clock)
 
     def rerun_delay(self, session: str, first_run: bool, address: str | None = None) -> float:
         """How long this full rerun of a session's page should wait before it computes; 0.0 when it may go now."""
@@ -234,3 +241,7 @@ class RerunRates:
     def fragment_delay(self, session: str) -> float:
         """How long this fragment rerun should wait before it computes; 0.0 when it may go now."""
         return self.reruns.take(session, FRAGMENT_RERUN_TOKENS)
+
+    def live_view_delay(self, session: str) -> float:
+        """How long a playing live view's next frame should wait; 0.0 when it may go now."""
+        return self.live_views.take(session)
