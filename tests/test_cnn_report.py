@@ -13,6 +13,7 @@ from core.cnn.data import load_split
 from core.cnn.records import CnnRun, Source
 from core.cnn.settings import RunSettings
 from tests.conftest import open_page
+from ui import cnn_results
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,7 @@ def test_the_results_render_and_a_clicked_cell_lists_its_images(lesson_model_run
     assert any(f"{report.accuracy:.2%}" == m.value for m in at.metric)
     expected = report.cell(true, predicted)
     assert any(m.value == f"Test images of {true} read as {predicted}: **{len(expected)}**." for m in at.markdown)
-    listed = at.dataframe[0].value["test image #"].tolist()
+    listed = at.dataframe[0].value[cnn_results.IMAGE_NUMBER].tolist()
     assert listed == expected[: cnn_report.MAX_CELL_IMAGES].tolist() and len(listed) > 0
 
 

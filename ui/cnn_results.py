@@ -18,6 +18,7 @@ from ui.common import error_text, plot, t
 from ui.state import Cnn
 
 TABS_KEY = "cnn_results_tab"
+IMAGE_NUMBER = "#"  # the mistakes table's column of test image numbers: the same in both languages
 NUMBER_KEY = "cnn_inside_number"  # its number input
 ROWS_KEY = "cnn_cell_rows"  # the list of the chosen cell's images
 
@@ -33,7 +34,8 @@ def report(run: CnnRun) -> cnn_report.TestReport:
     return cached[1]
 
 
-TAB_NAMES = ("Mistakes", "Inside the CNN", "Accuracy", "Learning rate", "Filters")
+# Four short names: five (Accuracy and Learning rate apart) made the tab bar scroll sideways on a 390-px phone.
+TAB_NAMES = ("Mistakes", "Inside the CNN", "Training", "Filters")
 
 
 def _tab_names() -> list[str]:
@@ -63,18 +65,16 @@ def results(run: CnnRun) -> None:
     st.metric(t("Test accuracy"), f"{rep.accuracy:.2%}", help=t("on {count:,} test images", count=rep.count))
     names = _tab_names()
     _keep_open_tab(names)
-    mistakes, inside, accuracy, rate, filters = st.tabs(names, key=TABS_KEY, on_change="rerun")
+    mistakes, inside, training, filters = st.tabs(names, key=TABS_KEY, on_change="rerun")
     if mistakes.open:
         with mistakes:
             _mistakes(rep)
     if inside.open:
         with inside:
             _inside(run.model, rep)
-    if accuracy.open:
-        with accuracy:
+    if training.open:
+        with training:
             _accuracy(run, rep)
-    if rate.open:
-        with rate:
             _learning_rate(run)
     if filters.open:
         with filters:
@@ -134,10 +134,10 @@ def _mistakes(rep: cnn_report.TestReport) -> None:
 
 def _cell_images(rep: cnn_report.TestReport, shown: np.ndarray) -> None:
     """A list of the cell's images with their top-3 probabilities; choosing a row opens it inside the CNN."""
-    rows = {
+    rows = {  # narrow enough for a 390-px phone: a small image, the number, whole percents
         t("image"): [_data_uri(rep.image(i)) for i in shown],
-        t("test image #"): [int(i) for i in shown],
-        t("top 3 probabilities"): [" · ".join(f"{d}: {p:.1%}" for d, p in rep.top(i)) for i in shown],
+        IMAGE_NUMBER: [int(i) for i in shown],
+        t("top 3 probabilities"): [" · ".join(f"{d}: {p:.0%}" for d, p in rep.top(i)) for i in shown],
     }
     st.dataframe(
         rows,
@@ -148,8 +148,6 @@ def _cell_images(rep: cnn_report.TestReport, shown: np.ndarray) -> None:
         on_select=partial(_on_row_click, [int(i) for i in shown]),
         column_config={
             t("image"): st.column_config.ImageColumn(width="small"),
-            t("test image #"): st.column_config.NumberColumn(width="small"),
-            t("top 3 probabilities"): st.column_config.TextColumn(width="large"),
         },
     )
     st.caption(t("Choose a row to open that image inside the CNN."))
@@ -217,10 +215,8 @@ def _accuracy(run: CnnRun, rep: cnn_report.TestReport) -> None:
 
 
 def _learning_rate(run: CnnRun) -> None:
-    if run.records:
+    if run.records:  # an uploaded model's missing history is said once, above
         plot(training_figures.learning_rate_schedule(run.records, tr=t), key="cnn_lr_plot")
-    else:
-        st.info(t("This model was uploaded, so there is no training history."))
 
 
 def _filters(model) -> None:

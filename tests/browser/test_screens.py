@@ -173,21 +173,11 @@ def screenshot(page, viewport: dict, path: Path) -> None:
     page.screenshot(path=str(path))
 
 
-# Found once the CNN page was checked with its results (before, it was checked without a model): on a phone the
-# results' tab bar scrolls sideways (366 px of tabs in 358 px) and the mistakes table too (582 px in 356 px).
-# ui/cnn_results.py is to fix them; strict, so this fails as soon as they fit and the mark must go.
-RESULTS_TOO_WIDE_ON_A_PHONE = pytest.mark.xfail(
-    strict=True, reason="the CNN results' tab bar and mistakes table scroll sideways on a 390-px phone"
-)
-
-
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_fits_the_screen(name, lang, viewport, server, context_factory, trained_run, request):
+def test_page_fits_the_screen(name, lang, viewport, server, context_factory, trained_run):
     run = trained_run.query if name == "cnn" else ""  # the CNN page with a finished run
-    if name == "cnn" and viewport == "phone":
-        request.applymarker(RESULTS_TOO_WIDE_ON_A_PHONE)
     page = context_factory(viewport, lang).new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))

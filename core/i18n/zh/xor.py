@@ -25,6 +25,7 @@ ZH: dict[str, str] = {
     "turns on the shared CPU, so one long run cannot hold up everyone else.": "训练结果会被保存并共享：选了相同设置的访客会立即看到结果。"
     "新的训练在共享 CPU 上公平轮流，因此一次长时间的训练不会拖住其他人。",
     "Output ŷ now": "当前的输出 ŷ",
+    "Output ŷ at epoch {epoch:,}": "第 {epoch:,} 轮的输出 ŷ",
     "Press **Step** to take one gradient-descent step from these weights and see every number of it.": "按下**走一步**，从这组权重出发做一次梯度下降，并查看其中的每一个数。",
     "Red edges are positive weights, blue negative, thicker is larger; each picture shows what that unit outputs over "
     "the input square.": "红色连线是正权重，蓝色是负权重，越粗绝对值越大；每张小图显示该单元在输入平面上的输出。",
