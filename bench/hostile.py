@@ -370,6 +370,18 @@ def phase_xor(port: int, hammers: int, epochs: int, rounds: int, cnn_epochs: int
     )
 
 
+def held_then_released(rows: list, phase: str, what: str, visitors: list, pid: int, before: float) -> None:
+    """Two rows: the memory while `visitors` hold what they sent, then 60 s after their tabs closed."""
+    held = memory_mb(pid)
+    rows.append(
+        (phase, what, f"{held['VmRSS']:.0f} MB ({held['VmRSS'] - before:+.0f} MB), peak {held['VmHWM']:.0f} MB")
+    )
+    for visitor in visitors:
+        visitor.close()
+    after = settle(pid, 60)
+    rows.append((phase, "60 s after those tabs closed", f"{after:.0f} MB ({after - before:+.0f} MB)"))
+
+
 def settle(pid: int, seconds: float) -> float:
     """The server's RSS after `seconds` with nobody connected."""
     time.sleep(seconds)
@@ -385,19 +397,9 @@ def phase_uploads(port: int, pid: int, sessions: int, files: int, rows: list) ->
     for visitor in visitors:
         statuses += [visitor.put_file(port, 16 * 2**20 - 4096) for _ in range(files)]  # under maxUploadSize
     took = time.monotonic() - started
-    held = memory_mb(pid)
     accepted = sum(status == 204 for status in statuses)
-    rows.append(
-        (
-            "uploads",
-            f"{sessions} sessions × {files} PUTs of 16 MB no uploader refers to ({took:.0f} s; {accepted} accepted)",
-            f"{held['VmRSS']:.0f} MB ({held['VmRSS'] - before:+.0f} MB), peak {held['VmHWM']:.0f} MB",
-        )
-    )
-    for visitor in visitors:
-        visitor.close()
-    after = settle(pid, 60)
-    rows.append(("uploads", "60 s after those tabs closed", f"{after:.0f} MB ({after - before:+.0f} MB)"))
+    what = f"{sessions} sessions × {files} PUTs of 16 MB no uploader refers to ({took:.0f} s; {accepted} accepted)"
+    held_then_released(rows, "uploads", what, visitors, pid, before)
 
 
 def phase_widgets(port: int, pid: int, sessions: int, rows: list) -> None:

@@ -23,7 +23,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Common_pb2 import UploadedFileInfo
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.hostile import LARGEST, Visitor, memory_mb, settle, start_training
+from bench.hostile import LARGEST, Visitor, held_then_released, memory_mb, settle, start_training
 from core.cnn.model import build_model
 from core.files.model_file import save_model
 
@@ -62,18 +62,8 @@ def phase_history(port: int, pid: int, sessions: int, loads: int, rows: list) ->
         for data in files:
             loaded += "EXCEPTION" not in load_model(visitor, port, data)
         visitors.append(visitor)
-    held = memory_mb(pid)
-    rows.append(
-        (
-            "history",
-            f"{sessions} sessions × {loads} loads of the largest model ({loaded} loaded)",
-            f"{held['VmRSS']:.0f} MB ({held['VmRSS'] - before:+.0f} MB), peak {held['VmHWM']:.0f} MB",
-        )
-    )
-    for visitor in visitors:
-        visitor.close()
-    after = settle(pid, 60)
-    rows.append(("history", "60 s after those tabs closed", f"{after:.0f} MB ({after - before:+.0f} MB)"))
+    what = f"{sessions} sessions × {loads} loads of the largest model ({loaded} loaded)"
+    held_then_released(rows, "history", what, visitors, pid, before)
 
 
 def results_visitor(port: int, tab: str) -> Visitor:
