@@ -13,6 +13,7 @@ from core.serving.jobs import Job, browser_key
 from ui import training
 from ui.common import error_text, t
 from ui.server import server
+from ui.state import DATA_DIR, Cnn
 
 JOB_PARAM = "run"
 
@@ -44,7 +45,9 @@ def controls(job: Job) -> bool:
 def data_dir() -> str:
     """The session's data directory where a local user may choose it; the server's own everywhere else (a disabled
     field's value still arrives from a raw websocket client, so the page's widget is not the guard)."""
-    chosen = st.session_state.setdefault("data_dir", default_data_dir())  # what the page's field shows
+    if DATA_DIR.get() is None:
+        DATA_DIR.set(default_data_dir())  # what the page's field shows
+    chosen = DATA_DIR.get()
     return chosen if local_mode() else default_data_dir()
 
 
@@ -80,19 +83,19 @@ def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
     except UserError as exc:
         st.error(error_text(exc))
         return None
-    st.session_state["cnn_job"] = job.id
+    Cnn.JOB.set(job.id)
     st.query_params[JOB_PARAM] = job.id
     return job
 
 
 def current_job() -> Job | None:
-    job_id = st.session_state.get("cnn_job") or st.query_params.get(JOB_PARAM)
+    job_id = Cnn.JOB.get() or st.query_params.get(JOB_PARAM)
     job = server().queue.get(job_id)
     if job is not None:
         job.touch(session_id())
         if not controls(job):  # someone's shared link: shown, never this session's own run
             return job
-        st.session_state["cnn_job"] = job.id
+        Cnn.JOB.set(job.id)
         if st.query_params.get(JOB_PARAM) != job.id:
             st.query_params[JOB_PARAM] = job.id
     return job
@@ -129,7 +132,7 @@ def live_progress(job: Job, key: str) -> None:
 
 
 def _adopt_once(job: Job) -> bool:
-    if st.session_state.get("cnn_adopted") == job.id:
+    if Cnn.ADOPTED.get() == job.id:
         return False
     training.adopt(job)
     return True

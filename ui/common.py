@@ -9,6 +9,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from core.errors import UserError
 from core.i18n.strings import translate
 from core.settings import Setting
+from ui.state import LANG
 
 # Markdown, LaTeX ($), Streamlit's :colour[...] and :icon: directives, HTML, entities (&) and GFM's bare-URL and
 # e-mail autolinks (://, www., @) all need ASCII punctuation; CommonMark shows any of it escaped by a backslash as the
@@ -28,7 +29,7 @@ def session_id() -> str:
 
 
 def lang() -> str:
-    return st.session_state.get("lang", "en")
+    return LANG.get()
 
 
 def plain(value) -> str:
