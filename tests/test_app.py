@@ -1,5 +1,7 @@
 """The app and every page render without exceptions, and widgets change results (Streamlit AppTest)."""
 
+from dataclasses import replace
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -132,7 +134,7 @@ LESSON_LINK = {"xor_hidden": "3", "xor_lr": "0.5", "xor_epochs": "10000", "xor_s
 
 
 def test_the_derivative_trap_trains_worse_than_the_right_way():
-    trap = xe.with_changes(LESSON_XOR, derivative_of="pre_activation")
+    trap = replace(LESSON_XOR, derivative_of="pre_activation")
     expected = xe.summary(list(xe.runs(trap)["NumPy"]), trap)
     assert expected.diverged, "with the lesson's settings the trap blows the weights up"
     at = open_page(query=LESSON_LINK, state={"xor_open_trap": True}, page="views/xor.py")
