@@ -12,7 +12,7 @@ from core.serving.deployment import local_mode
 from core.serving.jobs import Job, browser_key
 from ui import training
 from ui.common import error_text, t
-from ui.server import server
+from ui.server import live_view, server
 from ui.state import DATA_DIR, Cnn
 
 JOB_PARAM = "run"
@@ -109,6 +109,7 @@ def live_job(job: Job, body, stop_label: str, stop_key: str, on_finished) -> Non
     @st.fragment(run_every=1.0 if job.active else None)
     def panel():
         job = server().queue.get(job_id)
+        live_view(job is not None and job.active)  # its ticks must not spend the tokens of the visitor's clicks
         if job is None:  # forgotten meanwhile (finished results are bounded)
             return
         job.touch(session_id())

@@ -105,10 +105,14 @@ def pace_this_fragment() -> None:
 
 
 def live_view(playing: bool) -> None:
-    """Called inside a fragment that redraws itself on a timer (XOR's Watch it learn): while `playing`, its timer
-    reruns are paced by the live-view rate (core.serving.compute.LIVE_VIEW_FRAMES_PER_SECOND), not the clicks' rate;
-    once paused, by the clicks' rate again. Only this fragment of this session: an id the page never registered gets
-    the clicks' rate."""
+    """Called inside a fragment that redraws itself on a timer (XOR's Watch it learn, a running job's panel): while
+    `playing`, its reruns are paced by the live-view rate (core.serving.compute.LIVE_VIEW_FRAMES_PER_SECOND), not
+    the clicks' rate; once paused, by the clicks' rate again. Only this fragment of this session: an id the page never
+    registered gets the clicks' rate.
+
+    Why the clicks' rate must not pay for ticks: a paced rerun waits at its start, and a timer's rerun that arrives
+    meanwhile interrupts it, so the click it carried (a trigger, true for one run only) was lost: Stop, pressed on a
+    panel ticking every second, was sometimes not pressed at all."""
     fragment_id = ThreadState.get().fragment_id  # the fragment running now (Streamlit's own record)
     if playing and fragment_id:
         LIVE_VIEW.set(fragment_id)
