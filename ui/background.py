@@ -2,7 +2,6 @@
 
 import streamlit as st
 from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import cnn
 from core.cnn.cost import estimate_cost, job_cost_problem, weights_only
@@ -11,16 +10,11 @@ from core.errors import UserError
 from core.serving.deployment import local_mode
 from core.serving.jobs import Job, browser_key
 from ui import training
-from ui.common import error_text, t
+from ui.common import error_text, session_id, t
 from ui.server import live_view, server
 from ui.state import DATA_DIR, Cnn
 
 JOB_PARAM = "run"
-
-
-def session_id() -> str:
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else "no-session"
 
 
 def job_owner() -> str:

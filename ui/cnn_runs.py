@@ -17,7 +17,7 @@ from core.lesson import cnn_export
 from core.serving.device import precision_offer, resolve_device
 from core.serving.jobs import Job
 from ui import background, training
-from ui.common import error_text, plain, plot, t
+from ui.common import error_text, plain, plot, session_id, t
 from ui.server import server
 from ui.state import Cnn
 
@@ -128,7 +128,7 @@ def lr_finder_panel(settings: RunSettings) -> None:
 def _lr_finder_result(job: Job) -> None:
     @st.fragment(run_every=0.5 if job.active else None)
     def panel():
-        job.touch(background.session_id())
+        job.touch(session_id())
         records = list(job.records)
         if job.error:
             reason = error_text(job.failure) if job.failure else plain(job.error)

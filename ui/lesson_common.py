@@ -7,8 +7,7 @@ import streamlit as st
 from core.lesson.code import BLOCK, in_language
 from core.lesson.programs import PROGRAM_SECONDS, run_program
 from core.serving.compute import ServerBusy
-from ui.background import session_id
-from ui.common import error_text, lang, t
+from ui.common import error_text, lang, session_id, t
 from ui.server import short_work
 
 PSEUDO_CODE = ("main_loop", "forward")  # the post's sketches: not Python, shown without Python colours

@@ -67,6 +67,7 @@ class Xor:
     MANY_RESULT: Slot[ManySeedsResult] = Slot("xor_many_result")
     WATCH: Slot[Watch] = Slot("xor_watch")
     WATCH_FIGURE: Slot[BuiltFigure] = Slot("xor_watch_figure")
+    WATCH_NETWORK: Slot[BuiltFigure] = Slot("xor_watch_network")
 
 
 # The CNN, Draw and Lesson pages' CNN side.

@@ -14,8 +14,7 @@ from core.xor.numpy_net import train_many
 from core.xor.session import ManySeedsResult, Run, TrapResult
 from ui import server as serving
 from ui import xor_history, xor_step
-from ui.background import session_id
-from ui.common import error_text, lazy_section, plot, t
+from ui.common import error_text, lazy_section, plot, session_id, t
 from ui.state import Slot, Xor
 from ui.xor_run import trained
 

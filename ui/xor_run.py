@@ -12,8 +12,7 @@ from core.xor.numpy_net import Record
 from core.xor.session import Run
 from ui import server as serving
 from ui import xor_history
-from ui.background import session_id
-from ui.common import error_text, plot, t
+from ui.common import error_text, plot, session_id, t
 from ui.state import Xor
 
 LIVE_REDRAW_SECONDS = 0.3  # live charts redraw at most this often: each redraw costs the browser ~50 ms

@@ -10,8 +10,7 @@ from core.xor.experiment import XorSettings, on_points
 from core.xor.network_figure import network_diagram
 from core.xor.session import BuiltFigure
 from ui import server as serving
-from ui.background import session_id
-from ui.common import error_text, plot, t
+from ui.common import error_text, plot, session_id, t
 from ui.state import Xor
 
 
@@ -63,6 +62,17 @@ def _figure(watch: xor_watch.Watch):
     return kept.figure
 
 
+def _paused_network(watch: xor_watch.Watch):
+    """The network diagram while paused (~100 ms to build): kept until the watch, its epoch or the language change,
+    so another widget's rerun does not build it again."""
+    key = (watch.number, watch.last.epoch, t("epoch"))
+    kept = Xor.WATCH_NETWORK.get()
+    if kept is None or kept.key != key:
+        kept = BuiltFigure(key, network_diagram(watch.last.params, watch.settings.activation, tr=t))
+        Xor.WATCH_NETWORK.set(kept)
+    return kept.figure
+
+
 def _draw(watch: xor_watch.Watch) -> None:
     settings, last = watch.settings, watch.last
     accuracy = xor_watch.test_accuracy(watch)
@@ -74,7 +84,7 @@ def _draw(watch: xor_watch.Watch) -> None:
     st.caption(text)
     plot(_figure(watch), key="xor_watch_view")
     if not watch.playing:  # drawn while paused: its pictures cost ~100 ms, too much for 5 redraws a second
-        plot(network_diagram(last.params, settings.activation, tr=t), key="xor_watch_net")
+        plot(_paused_network(watch), key="xor_watch_net")
         st.caption(t("Each hidden unit's picture shows what it outputs over the input square."))
 
 

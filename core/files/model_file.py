@@ -16,8 +16,9 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
 from core.cnn.model import CNN
-from core.cnn.settings import MODEL_KEYS
+from core.cnn.settings import MODEL_KEYS, MODEL_MAXIMA
 from core.errors import UserError
+from core.settings import whole
 
 MODEL_FORMAT = "nn-playground-cnn"
 FORMAT_VERSION = 1
@@ -26,7 +27,7 @@ MAX_HEADER_BYTES = 64 * 1024  # the lesson model's header is under 1 kB
 # A file may declare nothing the CNN page could not build itself (a 256/256/2048 model cost +380 MB and 19 s of CPU
 # for its report), so the bounds are the page's own choices.
 CONFIG_LIMITS = {key: (min(setting.options), max(setting.options)) for key, setting in MODEL_KEYS.items()}
-PAGE_LIMITS = {key: high for key, (_, high) in CONFIG_LIMITS.items()}
+PAGE_LIMITS = MODEL_MAXIMA  # the largest model the page builds
 DTYPE, DTYPE_BYTES = "F32", 4  # save_model writes float32 only
 NOTE_TYPES = (int, float, str, bool)
 MAX_NOTES = 64
@@ -179,8 +180,8 @@ def _valid_config(config) -> dict:
         )
     for key, (low, high) in CONFIG_LIMITS.items():
         value = config[key]
-        if not _whole(value) or not low <= value <= high:
-            shown = str(value) if _whole(value) else type(value).__name__
+        if not whole(value) or not low <= value <= high:
+            shown = str(value) if whole(value) else type(value).__name__
             raise ModelFileError(
                 "The file's {key} is {value}; this page builds models with {key} from {low} to {high}.",
                 key=key,
@@ -240,11 +241,7 @@ def _check_tensors(header: dict, expected: dict, weight_bytes: int) -> None:
 
 
 def _whole_numbers(value) -> bool:
-    return isinstance(value, list) and all(map(_whole, value))
-
-
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, list) and all(map(whole, value))
 
 
 def _finite(value) -> bool:
