@@ -77,3 +77,19 @@ def test_saliency_and_feature_maps_wait_until_opened(mnist_root, monkeypatch):
     text = " ".join(m.value for m in at.markdown)
     assert "Cross-entropy loss" not in text  # no true label for a visitor's photo
     assert any(c.value == "map 1: click a pixel" for c in at.caption)  # the network opened up for this digit
+
+
+def test_the_pad_takes_the_live_lane_only_while_its_reruns_are_cheap():
+    """Drawn on with "Inside the CNN" closed, a stroke reruns only the prediction (a few ms): the pad's fragment is a
+    live view and its prediction follows the pen. With the inside view open, or a photo to read, its reruns cost
+    more and take the clicks' rate (ui.server.live_view)."""
+    at = draw_page()
+    assert len(at.session_state["_live_views"]) == 1, "the pad, drawn on"
+    at.session_state["draw_inside"] = True
+    at.run()
+    assert at.session_state["_live_views"] == (), "Inside the CNN open: the clicks' rate"
+    at.session_state["draw_inside"] = False
+    at.run()
+    assert len(at.session_state["_live_views"]) == 1
+    at.radio(key="draw_source").set_value("upload").run()
+    assert at.session_state["_live_views"] == (), "a photo's reading costs up to 0.5 s: the clicks' rate"

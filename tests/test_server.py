@@ -208,13 +208,13 @@ def test_a_playing_live_view_redraws_at_its_own_rate_and_only_its_registered_fra
     assert frames_in(fragment_run, 10) <= compute.RERUN_BURST + compute.RERUNS_PER_SECOND * 10 + 1
 
 
-def test_only_the_fragment_a_playing_view_registered_counts_as_live(monkeypatch):
+def test_only_the_fragments_a_session_registered_count_as_live(monkeypatch):
     state = {}
 
     class Registered:
-        get = staticmethod(lambda: state.get("id"))
+        get = staticmethod(lambda: state.get("ids", ()))
 
-    monkeypatch.setattr(ui.server, "LIVE_VIEW", Registered)
+    monkeypatch.setattr(ui.server, "LIVE_VIEWS", Registered)
     monkeypatch.setattr(ui.server, "get_script_run_ctx", lambda: ctx)
 
     class Ctx:
@@ -222,9 +222,43 @@ def test_only_the_fragment_a_playing_view_registered_counts_as_live(monkeypatch)
 
     ctx = Ctx()
     assert not ui.server._live_view_rerun(), "nothing registered: a paused or absent view is not live"
-    state["id"] = "watch"
+    state["ids"] = ("pad", "watch")
     assert ui.server._live_view_rerun()
     ctx.fragment_ids_this_run = ["inside-the-cnn"]
     assert not ui.server._live_view_rerun(), "another fragment's id gets the clicks' rate"
     ctx.fragment_ids_this_run = ["watch", "inside-the-cnn"]
     assert not ui.server._live_view_rerun(), "bundled with another fragment: not the live view alone"
+
+
+def test_fragments_register_and_leave_the_live_lane_each_on_its_own(monkeypatch):
+    """The pad and a running job's panel share the Draw page: the panel's run ending must not take the pad out of
+    the live lane, and ids of fragments left behind do not pile up."""
+    state = {}
+
+    class Slot:
+        get = staticmethod(lambda: state.get("ids", ()))
+        set = staticmethod(lambda ids: state.__setitem__("ids", ids))
+
+    running = {}
+
+    class Thread:
+        get = staticmethod(lambda: type("State", (), {"fragment_id": running["id"]}))
+
+    monkeypatch.setattr(ui.server, "LIVE_VIEWS", Slot)
+    monkeypatch.setattr(ui.server, "ThreadState", Thread)
+
+    def run(fragment_id, playing):
+        running["id"] = fragment_id
+        ui.server.live_view(playing)
+
+    run("pad", True)
+    run("job-panel", True)
+    run("job-panel", False)
+    assert state["ids"] == ("pad",)
+    run("pad", False)
+    assert state["ids"] == ()
+    for n in range(10):
+        run(f"fragment-{n}", True)
+    assert len(state["ids"]) == ui.server.MAX_LIVE_VIEWS and state["ids"][-1] == "fragment-9"
+    run(None, True)  # outside any fragment: nothing to register
+    assert state["ids"][-1] == "fragment-9"

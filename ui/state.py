@@ -53,7 +53,8 @@ class Slot(Generic[T]):
 LANG: Slot[str] = Slot("lang", lambda: "en")
 DATA_DIR: Slot[str] = Slot("data_dir")
 PACED: Slot[bool] = Slot("_paced")
-LIVE_VIEW: Slot[str] = Slot("_live_view")  # the fragment id of the live view playing now (ui.server.live_view)
+# The fragments redrawing themselves now (ui.server.live_view): XOR's playing watch, a running job's panel, the pad.
+LIVE_VIEWS: Slot[tuple[str, ...]] = Slot("_live_views", tuple)
 
 
 # The XOR page.
@@ -89,6 +90,7 @@ class Cnn:
     LR_SEEN: Slot[str] = Slot("cnn_lr_seen")
     LESSON_JOB: Slot[str] = Slot("lesson_job")  # the Lesson page's run of the post's script
     LESSON_MODEL: Slot[LessonModel] = Slot("lesson_model")  # the model it left, for the Draw page
+    DRAW_INSIDE: Slot[bool] = Slot("draw_inside", lambda: False)  # "Inside the CNN for your digit" is open
     DRAW_MODEL: Slot[str] = Slot("draw_model")  # which model the Draw page reads with: "lesson", "own" or "ready"
     # The id of the lesson's and the session's own model the Draw page last saw: a new one is switched to.
     DRAW_SEEN: dict[str, Slot[int]] = {"lesson": Slot("draw_lesson_seen"), "own": Slot("draw_own_seen")}

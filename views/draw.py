@@ -18,6 +18,7 @@ from ui import background, training
 from ui.cnn_inside import inside_cnn
 from ui.common import error_text, lazy_section, plot, t
 from ui.pad import drawing_pad
+from ui.server import live_view
 from ui.state import Cnn
 from ui.teach_draw import preprocessing_explained
 
@@ -137,7 +138,7 @@ def what_it_sees(image: np.ndarray, model, rgba: np.ndarray, photo: bool) -> Non
 
 def inside_the_cnn(image: np.ndarray, model) -> None:
     """Saliency and the network opened up for this digit: computed only while open, so a stroke settles fast."""
-    section = lazy_section(t("Inside the CNN for your digit"), "draw_inside")
+    section = lazy_section(t("Inside the CNN for your digit"), Cnn.DRAW_INSIDE.key)
     if not section.open:
         return
     with section:
@@ -189,7 +190,11 @@ def pad_input():
 
 @st.fragment
 def drawing_panel(model) -> None:
-    """The pad or an upload, then the prediction; drawing reruns only this part of the page."""
+    """The pad or an upload, then the prediction; drawing reruns only this part of the page.
+
+    While the pad is shown and "Inside the CNN" is closed, every rerun of this part is cheap (a stroke's prediction
+    and "what it sees": a few ms), so its reruns take the live views' lane and the prediction follows the pen; an
+    upload (up to 0.5 s of CPU) or the open inside view (saliency, feature maps) keeps the clicks' rate."""
     source = st.radio(
         t("Input"),
         ["draw", "upload"],
@@ -197,6 +202,7 @@ def drawing_panel(model) -> None:
         key="draw_source",
         format_func=lambda k: {"draw": t("Draw"), "upload": t("Upload a photo")}[k],
     )
+    live_view(source == "draw" and not Cnn.DRAW_INSIDE.get())
     if source == "draw":
         picture, answer = pad_input()
     else:
