@@ -151,3 +151,26 @@ def test_the_home_preview_is_a_solved_xor():
     surface = np.asarray(fig.data[0].z)
     corners = surface[[8, 8, 24, 24], [8, 24, 8, 24]]  # the grid points at (0,0), (1,0), (0,1), (1,1)
     assert list(np.round(corners)) == [0, 1, 1, 0]
+
+
+def test_a_loss_axis_within_one_decade_spans_the_decades_around_it():
+    """At a live view's first frame the curve is one point: the axis still spans a whole decade, so its labels are
+    0.1, 0.2, … and not a narrow range's repeated "1, 1, 1"."""
+    axis = xor_figures.loss_axis([[0.13]], str)
+    assert axis["type"] == "log" and axis["range"] == [-1.0, 0.0]
+    assert xor_figures.loss_axis([[0.13, 0.3]], str)["range"] == [-1.0, 0.0]
+    assert xor_figures.loss_axis([[0.5, 2.0]], str)["range"] == [-1.0, 1.0]
+    assert "range" not in xor_figures.loss_axis([[float("nan")]], str)
+
+
+def test_the_live_views_loss_axis_spans_a_decade_at_epoch_0_and_follows_the_curve():
+    from core.xor import watch as xor_watch
+    from core.xor import watch_figure
+    from core.xor.experiment import XorSettings
+
+    watch = xor_watch.start(XorSettings())
+    fig = watch_figure.build(watch)
+    assert fig.layout.yaxis2.range == (-1.0, 0.0), "one loss point: the decade around it, not a narrow range"
+    xor_watch.advance(watch, 5_000)
+    watch_figure.refresh(fig, watch)
+    assert watch.losses[-1] < 0.05 and fig.layout.yaxis2.range is None, "past a decade the axis follows the curve"

@@ -136,7 +136,7 @@ def show_inside(run: Run) -> None:
         show_inside_points(run, records[-1])
         return
     record, epoch = records[-1], records[-1].epoch
-    st.markdown(t("**Watch it learn.** Press ▶ Play, or drag the slider through the training snapshots."))
+    st.markdown(t("**Replay the training.** Press ▶ Play, or drag the slider through the training snapshots."))
     plot(replay_figure(run, name), key="xor_replay")
     st.caption(
         t(

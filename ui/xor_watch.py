@@ -54,11 +54,12 @@ def _figure(watch: xor_watch.Watch):
     """The live figure, built once per watch and language; each redraw changes only its data."""
     key = (watch.number, t("epoch"))
     kept = Xor.WATCH_FIGURE.get()
-    if kept is None or kept.key != key:
-        kept = BuiltFigure(key, watch_figure.build(watch, t))
-        Xor.WATCH_FIGURE.set(kept)
-    else:
+    if kept is None or kept.key[:2] != key:
+        kept = BuiltFigure((*key, watch.last.epoch), watch_figure.build(watch, t))
+    elif kept.key[2] != watch.last.epoch:  # another widget's rerun, the epoch unchanged: nothing to recompute
         watch_figure.refresh(kept.figure, watch)
+        kept = BuiltFigure((*key, watch.last.epoch), kept.figure)
+    Xor.WATCH_FIGURE.set(kept)
     return kept.figure
 
 

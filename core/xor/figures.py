@@ -56,12 +56,17 @@ def _log_axis(title: str) -> dict:
 
 
 def loss_axis(series_values, tr) -> dict:
-    """Log loss axis; labels only at powers of ten unless the curves stay within one decade (then plotly picks)."""
+    """Log loss axis; labels only at powers of ten unless the curves stay within one decade: then the axis spans the
+    decades around them and plotly labels their steps (a range as narrow as one point's, as at a live view's epoch 0,
+    gave labels like 1, 1, 1, 0.1)."""
     values = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in series_values] or [np.ones(1)])
     values = values[np.isfinite(values) & (values > 0)]
     if len(values) and values.max() > 10 * values.min():
         return _log_axis(LOSS_AXIS)
-    return dict(type="log", title=LOSS_AXIS)
+    if not len(values):
+        return dict(type="log", title=LOSS_AXIS)
+    low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
+    return dict(type="log", title=LOSS_AXIS, range=[float(low), float(max(high, low + 1))])
 
 
 def _point_annotations(fig: go.Figure, row=None, col=None) -> None:

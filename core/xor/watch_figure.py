@@ -12,6 +12,7 @@ from core.xor.figures import (
     LOSS_AXIS,
     SMALL_MARGIN,
     data_points_traces,
+    loss_axis,
     output_surface,
     same_text,
     thinned,
@@ -83,3 +84,6 @@ def refresh(fig: go.Figure, watch: Watch) -> None:
         fig.data[LINES].update(x=xs, y=ys)
         fig.data[LOSS].update(x=epochs, y=losses)
         fig.data[TEST_LOSS].update(x=tested[:, 0], y=tested[:, 1])
+        # At epoch 0 the curve is one point: its axis spans a whole decade (loss_axis); past a decade, plotly's own.
+        axis = loss_axis([losses, tested[:, 1]], same_text)
+        fig.layout.yaxis2.update({"range": None, "dtick": None, "exponentformat": None} | axis)

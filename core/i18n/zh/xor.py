@@ -119,7 +119,7 @@ ZH: dict[str, str] = {
     "ŷ and the hidden units' lines": "ŷ 与隐藏单元的分界线",
     "each hidden unit's line": "每个隐藏单元的分界线",
     "at the four points": "四个点上的值",
-    "**Watch it learn.** Press ▶ Play, or drag the slider through the training snapshots.": "**看它学习。** 按 ▶ 播放，或拖动滑块浏览训练快照。",
+    "**Replay the training.** Press ▶ Play, or drag the slider through the training snapshots.": "**回放训练过程。** 按 ▶ 播放，或拖动滑块浏览训练快照。",
     "Left: the output ŷ over the input square, and each hidden unit's line (where its weighted input is 0). Right: "
     "what each hidden unit and the output give for the four points. Below: the loss, marked at the snapshot shown.": "左：输入正方形上的输出 ŷ，以及每个隐藏单元的分界线（它的加权输入为 0 的地方）。"
     "右：每个隐藏单元和输出在四个点上的值。下：损失曲线，标出当前快照所在的位置。",
