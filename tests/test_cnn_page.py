@@ -120,8 +120,10 @@ def test_the_recipe_shows_the_posts_loader_and_leaves_the_engineering_under_the_
     shown = shown_code(at)
     assert source_of(cnn.train_epoch) in shown and source_of(cnn.lesson_loader) in shown
     assert source_of(cnn.lesson_forward) in shown  # "How it works" shows the post's forward
-    for engineering in (cnn.difference_from_lesson, training._Tally.batches, training._make_optimizer):
+    for engineering in (cnn.difference_from_lesson, training._Tally.batches, training._make_optimizer, cnn.CNN):
         assert source_of(engineering) not in shown
+    assert any("x = self.pool(self.relu(self.conv1(x)))" in code for code in shown), "the post's model, ReLU first"
+    assert not any("relu_(self.pool(" in code for code in shown), "the page's faster forward lives under the hood"
     page = text(at)
     assert "Normalize((0.1307,), (0.3081,))" in page and "does not have" in page  # said to be the page's own
     links = [link.proto.page for link in at.get("page_link")]

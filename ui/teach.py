@@ -7,13 +7,16 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from core import cnn
+from core.lesson.code import BLOCK, Block, in_language
 from core.xor import torch_net as xor_torch
-from ui.common import t
+from ui.common import lang, t
 
 
 def source(obj) -> None:
-    """Show the code of a core function or class exactly as it runs (long lines wrap on narrow screens)."""
-    st.code(textwrap.dedent(inspect.getsource(obj)), language="python", wrap_lines=True)
+    """Show the code of a core function or class exactly as it runs, or a block of the post as the post wrote it
+    (long lines wrap on narrow screens)."""
+    text = in_language(obj.source(), lang()) if isinstance(obj, Block) else textwrap.dedent(inspect.getsource(obj))
+    st.code(text, language="python", wrap_lines=True)
 
 
 def recipe() -> None:
@@ -25,7 +28,7 @@ def recipe() -> None:
         )
     )
     titles = (t("1 · Define the model"), t("2 · Pick a loss and an optimizer"), t("3 · Write the training loop"))
-    for title, xor_part, cnn_part in zip(titles, xor_torch.RECIPE, cnn.RECIPE):
+    for title, xor_part, cnn_part in zip(titles, xor_torch.RECIPE, (BLOCK["cnn_model"], *cnn.RECIPE)):
         st.markdown(f"#### {title}")
         left, right = st.columns(2)
         with left:

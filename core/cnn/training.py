@@ -12,7 +12,6 @@ from torch import nn
 from core.cnn.data import MEAN, STD, choose_data, load_split, normalize
 from core.cnn.inference import evaluate
 from core.cnn.mixed_precision import ScaledSteps, forward_in
-from core.cnn.model import CNN
 from core.cnn.records import Progress, Stage
 from core.errors import UserError
 from core.serving.device import Precision, configure_torch, resolve_device, resolve_precision
@@ -87,8 +86,9 @@ def normalized_loader(root, train: bool = True, batch_size: int = 64, download: 
     return torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=train)
 
 
-# The recipe the pages show, in the lesson's order: define the model, pick loss and optimizer, write the loop.
-RECIPE = (CNN, loss_and_optimizer, train_epoch)
+# Steps 2 and 3 of the recipe the pages show (pick loss and optimizer, write the loop). Step 1, the model, is shown as
+# the post wrote it (core.lesson.code.BLOCK["cnn_model"]): CNN.forward pools before its ReLU, a speed trick.
+RECIPE = (loss_and_optimizer, train_epoch)
 
 
 class _Tally:
