@@ -23,7 +23,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Common_pb2 import UploadedFileInfo
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.hostile import LARGEST, Visitor, held_then_released, memory_mb, settle, start_training
+from bench.hostile import LARGEST, Visitor, held_then_released, memory_mb, quick_train, settle, start_training
 from core.cnn.model import build_model
 from core.files.model_file import save_model
 
@@ -42,10 +42,10 @@ def load_model(visitor: Visitor, port: int, data: bytes) -> str:
     """Upload `data` through the CNN page's uploader, as the browser does: PUT the file, then rerun with the
     uploader's new value. The page's text after it."""
     file_id = f"{random.getrandbits(64):x}"
-    status = visitor.put_file(port, len(data), file_id=file_id, content=data, name="model.pt")
+    status = visitor.put_file(port, len(data), file_id=file_id, content=data, name="model.safetensors")
     if status != 204:
         return f"PUT refused: {status}"
-    info = UploadedFileInfo(file_id=file_id, name="model.pt", size=len(data))
+    info = UploadedFileInfo(file_id=file_id, name="model.safetensors", size=len(data))
     uploader, _ = visitor.widget("cnn_upload")
     state = WidgetState(id=uploader)
     state.file_uploader_state_value.uploaded_file_info.append(info)
@@ -102,19 +102,9 @@ def flood(visitor: Visitor, click, rate: float, stop: threading.Event, counts: d
                 break
 
 
-def quick_train_seconds(port: int, timeout: float = 600) -> float:
-    """A new visitor's Quick train on the Draw page: seconds from the click until its progress panel is gone (the
-    page then adopts the model and shows no "Done:" line)."""
-    visitor, text = start_training(port, click="Quick train", page="draw")
-    started = time.monotonic()
-    while "Stop training" in text and time.monotonic() - started < timeout:
-        time.sleep(0.5)
-        try:
-            text = visitor.run(fragment=bool(visitor.fragment), timeout=1 if visitor.fragment else 60)
-        except TimeoutError:  # the panel's fragment is gone: the page reruns whole
-            visitor.fragment, text = "", "Stop training"
-    visitor.close()
-    return time.monotonic() - started
+def quick_train_seconds(port: int) -> float:
+    """A new visitor's Quick train on the Draw page: seconds from the click until done."""
+    return quick_train(port)[1]
 
 
 def xor_seconds(port: int) -> float:
