@@ -98,6 +98,30 @@ def test_the_sweeper_releases_a_closed_session_without_anyone_asking_for_memory(
     assert dropped == ["tab:1"] and budget.used == 0
 
 
+def test_a_tab_gone_past_the_grace_is_closed_whatever_it_kept():
+    """Streamlit frees a closed tab's session (state, uploads, widget values) only 120 s later, when someone else
+    connects: the budget closes it once it is gone past the grace, a session that kept nothing budgeted included."""
+    clock, closed = Clock(), []
+    alive = {"kept-nothing": False, "still-here": True, "had-a-run": False}
+    budget = MemoryBudget(limit=100 * MB, clock=clock, grace=20.0, session_alive=alive.get, close_session=closed.append)
+    for session in alive:
+        budget.watch(session)
+    budget.keep("had-a-run:1", "had-a-run", 10 * MB, "run 1", lambda: None)
+    assert budget.release_gone_sessions() == 0 and closed == [], "just gone: a reconnect may still come"
+    clock.now = 21.0
+    assert budget.release_gone_sessions() == 10 * MB
+    assert sorted(closed) == ["had-a-run", "kept-nothing"], "the connected one stays"
+    clock.now = 60.0
+    budget.release_gone_sessions()
+    assert len(closed) == 2, "each closed once"
+
+
+def test_without_a_runtime_nothing_is_watched_or_closed():
+    budget = MemoryBudget(limit=100 * MB, grace=0.0, session_alive={"tab": False}.get)
+    budget.watch("tab")
+    assert budget.release_gone_sessions() == 0
+
+
 def widget(widget_id: str, json_text: str) -> WidgetState:
     return WidgetState(id=widget_id, json_value=json_text)
 

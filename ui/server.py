@@ -37,12 +37,20 @@ def session_alive(session: str) -> bool | None:
     return Runtime.instance().is_active_session(session) if Runtime.exists() else None
 
 
+def close_session(session: str) -> None:
+    """End a session whose tab is gone (core.serving.memory: after its grace), so Streamlit frees its state now,
+    not 120 s later at the next connection. Streamlit's own thread-safe way to end a stored session (its logout's):
+    a browser that comes back later gets a new session."""
+    if Runtime.exists() and not Runtime.instance().is_active_session(session):
+        Runtime.instance().clear_user_info_for_session(session)
+
+
 @st.cache_resource(show_spinner=False)
 def server() -> Server:
     """The process's Server, made at the first script run (Streamlit has no start-up hook). Under a running Streamlit
     server it also bounds the upload store and the widget values a browser may send, and starts releasing what
     closed sessions kept; not under AppTest, where no browser can send anything."""
-    made = Server.create(session_alive=session_alive)
+    made = Server.create(session_alive=session_alive, close_session=close_session)
     _quiet_repeated_errors()
     if Runtime.exists():
         _bound_session_memory(made.budget)
@@ -85,7 +93,10 @@ def pace_this_rerun() -> None:
     """Called first in every full rerun: wait (no CPU) while this session, or this address's new sessions, rerun
     faster than a person would. A newer message from the page interrupts the wait and the newer run waits instead,
     so the latest request is the one that computes. Not under AppTest (no server) nor for a local user."""
-    if not Runtime.exists() or local_mode():
+    if not Runtime.exists():
+        return
+    server().budget.watch(session_id())  # closed once its tab is gone, whatever it kept
+    if local_mode():
         return
     first = PACED.get() is None
     _wait_while(lambda rates: rates.rerun_delay(session_id(), first, _address()))

@@ -30,12 +30,16 @@ class Server:
         clock: Clock | None = None,
         max_running: int | None = None,
         budget: MemoryBudget | None = None,
+        close_session: Callable[[str], None] | None = None,
     ) -> "Server":
         """A server whose jobs and kept memory end with their sessions (`session_alive`: is that session's browser
-        connected? None, or a None answer, where the runtime cannot tell, as under AppTest)."""
+        connected? None, or a None answer, where the runtime cannot tell, as under AppTest; `close_session` ends a
+        session gone for good in the runtime)."""
         clock = clock or Clock()
         if budget is None:
-            budget = MemoryBudget(clock=clock, grace=GONE_GRACE_SECONDS, session_alive=session_alive)
+            budget = MemoryBudget(
+                clock=clock, grace=GONE_GRACE_SECONDS, session_alive=session_alive, close_session=close_session
+            )
         queue = JobQueue(max_running, budget=budget, clock=clock, session_alive=session_alive)
         gate = Gate(training=lambda: queue.counts()[0] > 0, clock=clock)
         return cls(queue=queue, gate=gate, budget=budget, rates=RerunRates(clock), clock=clock)
