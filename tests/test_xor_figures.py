@@ -169,8 +169,40 @@ def test_the_live_views_loss_axis_spans_a_decade_at_epoch_0_and_follows_the_curv
     from core.xor.experiment import XorSettings
 
     watch = xor_watch.start(XorSettings())
-    fig = watch_figure.build(watch)
-    assert fig.layout.yaxis2.range == (-1.0, 0.0), "one loss point: the decade around it, not a narrow range"
+    frame = watch_figure.frame(watch)
+    (loss,) = frame["loss"]["y"]
+    assert frame["decades"] == (-1, 0) and 0.1 < loss < 1, "one loss point: the decade around it"
     xor_watch.advance(watch, 5_000)
-    watch_figure.refresh(fig, watch)
-    assert watch.losses[-1] < 0.05 and fig.layout.yaxis2.range is None, "past a decade the axis follows the curve"
+    frame = watch_figure.frame(watch)
+    low, high = frame["decades"]
+    losses = [v for v in frame["loss"]["y"] if v is not None]
+    assert watch.losses[-1] < 0.05 and 10.0**low <= min(losses) < 10.0 ** (low + 1), "past a decade it follows"
+    assert 10.0 ** (high - 1) < max(losses) <= 10.0**high
+
+
+def test_a_live_frame_is_numbers_and_labels_and_stays_small():
+    """The canvas gets the post's four points large and labelled, or a data set's points by class, every value
+    JSON can carry (a NaN loss as null), and a 1,000-point set in a few tens of kB."""
+    import json
+
+    from core.xor import watch as xor_watch
+    from core.xor import watch_figure
+    from core.xor.experiment import XorSettings
+
+    watch = xor_watch.start(XorSettings(hidden_size=3))
+    frame = watch_figure.frame(watch, lambda text: "«" + text + "»")
+    (points,) = frame["points"]
+    assert points["big"] and points["cls"] == "0110" and points["labels"] == xor_figures.POINT_LABELS
+    assert len(frame["lines"]) <= 3 and all(len(line) == 4 for line in frame["lines"])
+    assert frame["text"]["title"].startswith("«") and set(frame["text"]["legend"]) == {"unit", "train"}
+    assert len(json.dumps(frame, allow_nan=False)) < 20_000
+    watch.losses[0] = float("nan")
+    assert watch_figure.frame(watch)["loss"]["y"] == [None]
+
+    big = xor_watch.start(XorSettings(dataset="circle", points=1000, biases=True, features=("x1²",)))
+    xor_watch.advance(big, 500)
+    frame = watch_figure.frame(big)
+    assert sum(len(group["cls"]) for group in frame["points"]) == 1000
+    assert frame["lines"] == [] and set(frame["text"]["legend"]) == {"train", "test"}, "extra inputs: no lines"
+    assert len(frame["loss"]["x"]) <= xor_figures.MAX_CURVE_POINTS
+    assert len(json.dumps(frame, allow_nan=False)) < 40_000

@@ -140,23 +140,35 @@ def test_the_class_link_holds_the_settings_their_keys_and_the_hidden_controls():
     assert not any(label in ("Dataset", "Learning rate (log scale)") for label in labels(follow))
 
 
+def live_frame(at) -> dict:
+    """The frame record the live view's canvas was last sent."""
+    return next(json.loads(c.proto.json) for c in at.get("bidi_component") if c.key == "xor_watch_view")
+
+
 def test_the_live_view_steps_and_resets():
     at = page(xor_data="blobs")
     at.session_state["xor_open_watch"] = True
     at.run()
+    first = live_frame(at)
     at.button(key="xor_watch_step").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    epoch = at.session_state["xor_watch"].last.epoch
-    assert epoch == xor_watch.chunk_epochs(at.session_state["xor_watch"].settings)
-    figure = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "xor_watch_view" in c.proto.id)
-    symbols = {trace["name"]: trace["marker"]["symbol"] for trace in figure["data"] if trace.get("mode") == "markers"}
-    assert symbols == {"training": "circle", "test": "circle-open"}, "test points hollow, training points filled"
     watch = at.session_state["xor_watch"]
-    kept = at.session_state["xor_watch_figure"].figure
-    sizes = {trace.name: len(trace.x) for trace in kept.data if getattr(trace, "mode", "") == "markers"}
-    assert sizes == {"training": len(watch.data.X_train), "test": len(watch.data.X_test)}
+    epoch = watch.last.epoch
+    assert epoch == xor_watch.chunk_epochs(watch.settings)
+    frame = live_frame(at)
+    train, test = frame["points"]
+    assert not train["hollow"] and test["hollow"], "test points hollow, training points filled"
+    assert len(train["cls"]) == len(watch.data.X_train) and len(train["xy"]) == 2 * len(watch.data.X_train)
+    assert len(test["cls"]) == len(watch.data.X_test) and len(test["xy"]) == 2 * len(watch.data.X_test)
+    assert train["cls"].count("1") == int(watch.data.y_train.sum()), "red for class 1"
+    grid = np.array(frame["grid"]["z"], dtype=float)
+    assert grid.shape == (33 * 33,) and 0 <= grid.min() and grid.max() <= 1
+    assert frame["loss"]["x"][-1] == epoch and first["loss"]["x"] == [0], "the training loss advanced with Step"
+    assert frame["test"]["x"] == [0, epoch] and len(first["test"]["x"]) == 1, "a test loss after each chunk"
+    assert frame["epochs"] == watch.settings.epochs and frame["id"] != first["id"]
     at.button(key="xor_watch_reset").click().run()
     assert at.session_state["xor_watch"].last.epoch == 0
+    assert live_frame(at)["loss"]["x"] == [0]
 
 
 def test_a_data_set_page_is_all_chinese(monkeypatch):

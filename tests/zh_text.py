@@ -169,6 +169,8 @@ _PROTO_TEXT = {
     "default_value_text",
     "description",
 }
+# The fields of our components' data that hold text: the pad's labels, the live view's (its "text" dict, any depth).
+_COMPONENT_TEXT = {"label", "undo", "clear", "text", "title", "lossTitle", "epoch", "legend", "unit", "train", "test"}
 _CODE_ELEMENTS = {"code", "latex", "exception", "html", "empty", "skeleton"}
 
 
@@ -196,5 +198,8 @@ def element_texts(node) -> Iterator[str]:
         return
     if kind == "plotly_chart":
         yield from figure_texts(json.loads(node.proto.spec))
+        return
+    if kind == "bidi_component":  # our own components (the pad, the live view): the labels in the data they get
+        yield from _strings_under(json.loads(node.proto.json or "{}"), _COMPONENT_TEXT)
         return
     yield from _strings_under(MessageToDict(node.proto, preserving_proto_field_name=True), _PROTO_TEXT)

@@ -67,7 +67,6 @@ class Xor:
     TRAP_RESULT: Slot[TrapResult] = Slot("xor_trap_result")
     MANY_RESULT: Slot[ManySeedsResult] = Slot("xor_many_result")
     WATCH: Slot[Watch] = Slot("xor_watch")
-    WATCH_FIGURE: Slot[BuiltFigure] = Slot("xor_watch_figure")
     WATCH_NETWORK: Slot[BuiltFigure] = Slot("xor_watch_network")
 
 

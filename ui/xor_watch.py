@@ -1,5 +1,6 @@
 """Watch it learn, live: the NumPy net trains a small chunk of epochs per redraw (5 a second while playing), each
-chunk through the fair CPU gate, and the boundary, the loss curve and the hidden units are redrawn after each."""
+chunk through the fair CPU gate, and the boundary, the loss curve and the hidden units are painted after each on the
+page's own canvas (ui/live_canvas.py), which the browser keeps from one redraw to the next."""
 
 import streamlit as st
 
@@ -11,6 +12,7 @@ from core.xor.network_figure import network_diagram
 from core.xor.session import BuiltFigure
 from ui import server as serving
 from ui.common import error_text, plot, session_id, t
+from ui.live_canvas import live_canvas
 from ui.state import Xor
 
 
@@ -50,19 +52,6 @@ def _buttons(watch: xor_watch.Watch, settings: XorSettings) -> None:
         st.rerun()
 
 
-def _figure(watch: xor_watch.Watch):
-    """The live figure, built once per watch and language; each redraw changes only its data."""
-    key = (watch.number, t("epoch"))
-    kept = Xor.WATCH_FIGURE.get()
-    if kept is None or kept.key[:2] != key:
-        kept = BuiltFigure((*key, watch.last.epoch), watch_figure.build(watch, t))
-    elif kept.key[2] != watch.last.epoch:  # another widget's rerun, the epoch unchanged: nothing to recompute
-        watch_figure.refresh(kept.figure, watch)
-        kept = BuiltFigure((*key, watch.last.epoch), kept.figure)
-    Xor.WATCH_FIGURE.set(kept)
-    return kept.figure
-
-
 def _paused_network(watch: xor_watch.Watch):
     """The network diagram while paused (~100 ms to build): kept until the watch, its epoch or the language change,
     so another widget's rerun does not build it again."""
@@ -83,7 +72,7 @@ def _draw(watch: xor_watch.Watch) -> None:
     if accuracy is not None:
         text += " · " + t("test accuracy {accuracy:.0%}", accuracy=accuracy)
     st.caption(text)
-    plot(_figure(watch), key="xor_watch_view")
+    live_canvas(watch_figure.frame(watch, t), key="xor_watch_view")
     if not watch.playing:  # drawn while paused: its pictures cost ~100 ms, too much for 5 redraws a second
         plot(_paused_network(watch), key="xor_watch_net")
         st.caption(t("Each hidden unit's picture shows what it outputs over the input square."))

@@ -55,18 +55,32 @@ def _log_axis(title: str) -> dict:
     return dict(type="log", dtick=1, exponentformat="power", title=title)
 
 
+def _finite_positive(series_values) -> np.ndarray:
+    values = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in series_values] or [np.ones(1)])
+    return values[np.isfinite(values) & (values > 0)]
+
+
+def loss_decades(series_values) -> tuple[int, int] | None:
+    """(low, high): the powers of ten around the curves' finite positive values, at least one decade apart; None when
+    there are none. The live view's loss axis spans them."""
+    values = _finite_positive(series_values)
+    if not len(values):
+        return None
+    low, high = int(np.floor(np.log10(values.min()))), int(np.ceil(np.log10(values.max())))
+    return low, max(high, low + 1)
+
+
 def loss_axis(series_values, tr) -> dict:
     """Log loss axis; labels only at powers of ten unless the curves stay within one decade: then the axis spans the
     decades around them and plotly labels their steps (a range as narrow as one point's, as at a live view's epoch 0,
     gave labels like 1, 1, 1, 0.1)."""
-    values = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in series_values] or [np.ones(1)])
-    values = values[np.isfinite(values) & (values > 0)]
+    values = _finite_positive(series_values)
     if len(values) and values.max() > 10 * values.min():
         return _log_axis(LOSS_AXIS)
-    if not len(values):
+    decades = loss_decades([values])
+    if decades is None:
         return dict(type="log", title=LOSS_AXIS)
-    low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
-    return dict(type="log", title=LOSS_AXIS, range=[float(low), float(max(high, low + 1))])
+    return dict(type="log", title=LOSS_AXIS, range=[float(decades[0]), float(decades[1])])
 
 
 def _point_annotations(fig: go.Figure, row=None, col=None) -> None:

@@ -15,8 +15,8 @@ from core.xor.features import expand
 from core.xor.numpy_net import Record
 
 _NUMBERS = itertools.count()
-# Redraws are asked for about 8 times a second; the server's part takes 10–50 ms, the browser's drawing sets the
-# pace (bench/xor_watch_fps.py).
+# Redraws are asked for about 8 times a second and come about that often (bench/xor_watch_fps.py): the server's part
+# takes 10–50 ms, the browser paints the canvas (ui/live_canvas.py) in a few ms.
 TICK_SECONDS = 0.12
 PLAY_TICKS = 75  # a whole run plays in about 15 s at 5 redraws a second...
 TICK_CPU_SECONDS = 0.02  # ...unless its chunks would cost more than this estimate each: then it plays longer

@@ -1,8 +1,9 @@
 """The Draw page's pad in Chromium: drawn digits read right from a run that follows the release, the answer moves
 while a slow stroke is drawn, Undo and Clear work, and on a 390×844 phone the pad and the answer are on screen
-together. Also issue 21's first visit (home → XOR link, every chart drawn) and the XOR replay, which plays without
-the server. The timings are printed, never asserted (a 2-core CI box is no stopwatch): bench/page_timing.py
-measures the goals (release → prediction < 150 ms, first visit < 1.5 s) and the README reports them."""
+together. Also issue 21's first visit (home → XOR link, every chart drawn), the XOR replay, which plays without the
+server, and the XOR live view, which repaints one canvas while it plays. The timings are printed, never asserted (a
+2-core CI box is no stopwatch): bench/page_timing.py measures the goals (release → prediction < 150 ms, first visit
+< 1.5 s) and the README reports them."""
 
 import statistics
 
@@ -139,6 +140,27 @@ def test_the_xor_replay_plays_without_the_server(monitored, server):
         ".find(p => ((p._transitionData || {})._frames || []).length); return p ? p._fullData[5].x[0] : null; }"
     )
     assert marker is not None and marker < 10_000  # playing moved the loss curve's marker off the run's end
+
+
+def test_the_xor_live_view_paints_one_canvas_while_it_plays(monitored, server):
+    """The live view is our canvas component: each frame repaints the same node, on a phone's width (a plotly chart
+    was remounted every frame, and flickered). Its frame rate is bench/xor_watch_fps.py's."""
+    page = monitored((390, 844), device_scale_factor=2, has_touch=True, is_mobile=True)
+    time_page(page, f"{server}/xor?xor_data=circle", QUIET_MS)
+    page.get_by_text("🎬").first.click()
+    canvas = page.get_by_role("img", name="Output ŷ over the input square and the loss so far", exact=True)
+    canvas.wait_for()
+    frames = int(canvas.evaluate("c => { c.tagged = true; return c.dataset.frames; }"))
+    page.locator(".st-key-xor_watch_play button").click()
+    for _ in range(300):  # up to a minute on a busy machine; about a second here
+        if int(canvas.get_attribute("data-frames")) >= frames + 5:
+            break
+        page.wait_for_timeout(200)
+    assert int(canvas.get_attribute("data-frames")) >= frames + 5, "the view did not play"
+    assert canvas.evaluate("c => c.tagged"), "the canvas was remounted while it played"
+    box = canvas.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] > box["width"]
+    no_exception_shown(page)
 
 
 def test_one_tap_selects_a_feature_map_on_a_phone(monitored, server):

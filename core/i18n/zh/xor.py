@@ -191,6 +191,7 @@ ZH: dict[str, str] = {
     "sin x1": "x1 的正弦",
     "sin x2": "x2 的正弦",
     "output ŷ and the hidden units' lines": "输出 ŷ 与各隐藏单元的分界线",
+    "Output ŷ over the input square and the loss so far": "输入平面上的输出 ŷ，以及到目前为止的损失",
     "Each hidden unit's picture shows what it outputs over the input square.": "每个隐藏单元的小图显示它在输入平面上的输出。",
     "Loss C = ½Σ(y − ŷ)² averaged over the training points": "损失 C = ½Σ(y − ŷ)²，按训练点取平均",
 }
