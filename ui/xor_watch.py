@@ -1,4 +1,4 @@
-"""Watch it learn, live: the NumPy net trains a small chunk of epochs per redraw (5 a second while playing), each
+"""Watch it learn, live: the NumPy net trains a small chunk of epochs per redraw (about 8 a second while playing), each
 chunk through the fair CPU gate, and the boundary, the loss curve and the hidden units are painted after each on the
 page's own canvas (ui/live_canvas.py), which the browser keeps from one redraw to the next."""
 
@@ -73,7 +73,7 @@ def _draw(watch: xor_watch.Watch) -> None:
         text += " · " + t("test accuracy {accuracy:.0%}", accuracy=accuracy)
     st.caption(text)
     live_canvas(watch_figure.frame(watch, t), key="xor_watch_view")
-    if not watch.playing:  # drawn while paused: its pictures cost ~100 ms, too much for 5 redraws a second
+    if not watch.playing:  # drawn while paused: its pictures cost ~100 ms, too much for 8 redraws a second
         plot(_paused_network(watch), key="xor_watch_net")
         st.caption(t("Each hidden unit's picture shows what it outputs over the input square."))
 
@@ -95,7 +95,7 @@ def show_watch(settings: XorSettings) -> None:
     st.markdown(
         t(
             "Press **▶ Play** to train the NumPy net with the settings above and watch its boundary, loss and hidden "
-            "units change 5 times a second; **Step** trains one chunk; **Reset** starts again from epoch 0."
+            "units change about 8 times a second; **Step** trains one chunk; **Reset** starts again from epoch 0."
         )
     )
     if on_points(settings):

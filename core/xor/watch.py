@@ -18,7 +18,7 @@ _NUMBERS = itertools.count()
 # Redraws are asked for about 8 times a second and come about that often (bench/xor_watch_fps.py): the server's part
 # takes 10–50 ms, the browser paints the canvas (ui/live_canvas.py) in a few ms.
 TICK_SECONDS = 0.12
-PLAY_TICKS = 75  # a whole run plays in about 15 s at 5 redraws a second...
+PLAY_TICKS = 75  # a whole run plays in about 10 s at 8 redraws a second...
 TICK_CPU_SECONDS = 0.02  # ...unless its chunks would cost more than this estimate each: then it plays longer
 
 

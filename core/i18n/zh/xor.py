@@ -135,7 +135,7 @@ ZH: dict[str, str] = {
     "Not met yet: change the settings and train again.": "尚未完成：修改设置后再训练一次。",
     "On a data set the cost is averaged over the training points, and biases start on: the post's net has none, so each hidden unit's line passes through (0, 0), a corner of the square, and cannot circle a cluster in the middle.": "在数据集上，代价按训练点取平均，并且默认开启偏置：课程里的网络没有偏置，所以每个隐藏单元的分界线都经过正方形的一角 (0, 0)，无法围住中间的一团点。",
     "Press **Train** to check.": "按下**训练**来检验。",
-    "Press **▶ Play** to train the NumPy net with the settings above and watch its boundary, loss and hidden units change 5 times a second; **Step** trains one chunk; **Reset** starts again from epoch 0.": "按下 **▶ 播放**，用上面的设置训练 NumPy 网络，每秒 5 次观察它的边界、损失和隐藏单元的变化；**单步**训练一小段；**重置**从第 0 轮重新开始。",
+    "Press **▶ Play** to train the NumPy net with the settings above and watch its boundary, loss and hidden units change about 8 times a second; **Step** trains one chunk; **Reset** starts again from epoch 0.": "按下 **▶ 播放**，用上面的设置训练 NumPy 网络，每秒约 8 次观察它的边界、损失和隐藏单元的变化；**单步**训练一小段；**重置**从第 0 轮重新开始。",
     "Reset": "重置",
     "Students who open it see these settings; the hidden controls keep the values shown.": "学生打开链接后会看到这些设置；被隐藏的控件保持这里显示的值。",
     "The link's challenge {name} is not one of this page's challenges.": "链接中的挑战 {name} 不是本页的挑战之一。",
