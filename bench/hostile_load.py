@@ -15,6 +15,7 @@ tabs close; with two attacking sessions another visitor's Quick train within 1.5
 import io
 import json
 import random
+import re
 import statistics
 import threading
 import time
@@ -38,6 +39,16 @@ def model_bytes(seed: int, **config) -> bytes:
     return buffer.getvalue()
 
 
+def current_uploader(visitor: Visitor) -> str:
+    """The model uploader's widget id: the page puts a new one (cnn_upload, cnn_upload_1, …) after each model loaded."""
+    found = {}
+    for widget_id in visitor.widgets:
+        match = re.search(r"-cnn_upload(?:_(\d+))?$", widget_id)
+        if match:
+            found[int(match.group(1) or 0)] = widget_id
+    return found[max(found)]
+
+
 def load_model(visitor: Visitor, port: int, data: bytes) -> str:
     """Upload `data` through the CNN page's uploader, as the browser does: PUT the file, then rerun with the
     uploader's new value. The page's text after it."""
@@ -46,7 +57,7 @@ def load_model(visitor: Visitor, port: int, data: bytes) -> str:
     if status != 204:
         return f"PUT refused: {status}"
     info = UploadedFileInfo(file_id=file_id, name="model.safetensors", size=len(data))
-    uploader, _ = visitor.widget("cnn_upload")
+    uploader = current_uploader(visitor)
     state = WidgetState(id=uploader)
     state.file_uploader_state_value.uploaded_file_info.append(info)
     return visitor.send(state)

@@ -205,6 +205,12 @@ def test_a_good_model_upload_becomes_the_session_model(lesson_model_run):
     upload(at, "cnn_upload", "mine.safetensors", buffer.getvalue())
     assert at.session_state["cnn"].source == Source.UPLOADED
     assert any(m.label == "Test accuracy" for m in at.metric)
+    # The file's copies (Streamlit's store and the uploader's value) go: a new, empty uploader takes its place.
+    assert [u.key for u in at.get("file_uploader")] == ["cnn_upload_1"] and at.file_uploader(
+        key="cnn_upload_1"
+    ).value is None
+    upload(at, "cnn_upload_1", "again.safetensors", buffer.getvalue())
+    assert len(at.session_state["cnn_runs"]) == 2 and [u.key for u in at.get("file_uploader")] == ["cnn_upload_2"]
 
 
 def image_bytes(image: Image.Image, fmt: str) -> bytes:

@@ -55,9 +55,9 @@ def test_a_flood_of_puts_keeps_a_few_files_per_session_and_counts_them(budget):
         put(store, "flooder", f"f{i}", 16)
     kept = store.file_storage["flooder"]
     assert list(kept) == ["f138", "f139"] and len(kept) <= MAX_UPLOAD_FILES
-    assert store._total_bytes == 32 * MB <= MAX_UPLOAD_BYTES and budget.used == 32 * MB
+    assert store._total_bytes == 32 * MB <= MAX_UPLOAD_BYTES and budget.used == 2 * 32 * MB  # store and copy
     store.remove_file("flooder", "f138")
-    assert budget.used == 16 * MB
+    assert budget.used == 2 * 16 * MB
     store.remove_session_files("flooder")  # Streamlit's session shutdown
     assert budget.used == 0 and store._total_bytes == 0
 
@@ -68,7 +68,7 @@ def test_another_sessions_need_drops_the_least_recently_used_uploads(budget):
     put(store, "early", "model.pt", 13)
     put(store, "early", "photo.png", 16)
     put(store, "later", "photo.png", 16)
-    assert "early" not in store.file_storage and budget.used == 16 * MB
+    assert "early" not in store.file_storage and budget.used == 2 * 16 * MB
     assert budget.dropped("early") == ["uploads"]
 
 
@@ -83,7 +83,7 @@ def test_an_ended_sessions_uploads_go_after_the_grace(budget):
     clock.now = 10.0
     assert budget.release_gone_sessions() == 0
     clock.now = 21.0
-    assert budget.release_gone_sessions() == 8 * MB and "closed" not in store.file_storage
+    assert budget.release_gone_sessions() == 2 * 8 * MB and "closed" not in store.file_storage
 
 
 def test_the_sweeper_releases_a_closed_session_without_anyone_asking_for_memory():

@@ -194,8 +194,11 @@ class BoundedUploads(MemoryUploadedFileManager):
         release_freed_memory()  # 16 MB files live in malloc's heap (our mmap threshold is 32 MB: core.serving.memory)
 
     def _count(self, session_id: str, newest: str | None = None) -> None:
+        """Each file twice: an uploader that holds it keeps a copy in the session's state too (Streamlit's UploadedFile
+        is a BytesIO of the stored bytes, kept deserialized). Dropping the files frees the store's part at once, the
+        copy at the session's next rerun or its end."""
         with self._lock:
-            nbytes = sum(len(rec.data) for rec in self.file_storage.get(session_id, {}).values())
+            nbytes = 2 * sum(len(rec.data) for rec in self.file_storage.get(session_id, {}).values())
         try:
             self.budget.keep(f"{session_id}:uploads", session_id, nbytes, "uploads", lambda: self.drop(session_id))
         except MemoryFull:  # the rest is this session's own: its newest file is refused

@@ -80,8 +80,7 @@ class Cnn:
     ADOPTED: Slot[str] = Slot("cnn_adopted")
     NOTICE: Slot[tuple[str, dict]] = Slot("cnn_notice")  # (English template, values)
     REPORT: Slot[tuple[CNN, TestReport]] = Slot("cnn_report")  # the shown model's test report, and for which model
-    UPLOADED: Slot[str] = Slot("cnn_uploaded")  # the file id of the last model loaded
-    BYTES: Slot[tuple[CNN, bytes]] = Slot("cnn_bytes")  # the shown model as a file, and for which model
+    MODELS_LOADED: Slot[int] = Slot("cnn_models_loaded", lambda: 0)  # models loaded from files: the uploader's key
     CELL: Slot[tuple[int, int]] = Slot("cnn_cell")  # the (true, predicted) cell clicked in the confusion matrix
     INSIDE_INDEX: Slot[int] = Slot("cnn_inside_index", lambda: 0)  # the test image opened inside the CNN
     INSIDE_CACHE: Slot[OrderedDict] = Slot("cnn_inside_cache", OrderedDict)  # (model id, image digest) → activations

@@ -85,15 +85,26 @@ def train_controls(run: RunSettings) -> None:
         background.live_progress(job, key="cnn")
 
 
-def model_bytes(run: CnnRun) -> bytes:
-    """The session model as a file, serialised once per model."""
-    cached = Cnn.BYTES.get()
-    if cached is None or cached[0] is not run.model:
+def model_file_of(run: CnnRun):
+    """The download button's data: the model as a file, made only when the button is pressed (Streamlit calls it on
+    its own thread). Made on every rerun, as before, a 13 MB model was kept twice a session (our copy and Streamlit's
+    media store), memory no budget counted."""
+
+    def made() -> bytes:
         buffer = io.BytesIO()
-        model_file.save_model(run.model, buffer)
-        cached = (run.model, buffer.getvalue())
-        Cnn.BYTES.set(cached)
-    return cached[1]
+        if run.model is not None:  # None: the memory budget took it back for another visitor meanwhile
+            model_file.save_model(run.model, buffer)
+        return buffer.getvalue()
+
+    return made
+
+
+def uploader_key() -> str:
+    """A new uploader after each model it loaded: an uploader holding its file keeps a copy of it in the session
+    (Streamlit's UploadedFile is a BytesIO of the stored bytes) and the file in Streamlit's store, 26 MB for the
+    largest model, for as long as the page shows it; the new, empty one lets both go."""
+    loaded = Cnn.MODELS_LOADED.get()
+    return "cnn_upload" if loaded == 0 else f"cnn_upload_{loaded}"
 
 
 def save_and_load(run: CnnRun | None) -> None:
@@ -103,7 +114,7 @@ def save_and_load(run: CnnRun | None) -> None:
         if run is not None:
             st.download_button(
                 t("Download the model (.safetensors)"),
-                model_bytes(run),
+                model_file_of(run),
                 file_name="nn-playground-cnn.safetensors",
                 mime="application/octet-stream",
                 key="cnn_save",
@@ -111,14 +122,15 @@ def save_and_load(run: CnnRun | None) -> None:
         else:
             st.caption(t("Train a model first to download it."))
     with right:
-        upload = st.file_uploader(t("Load a saved model (.safetensors)"), type=["safetensors", "pt"], key="cnn_upload")
-        if upload is not None and Cnn.UPLOADED.get() != upload.file_id:
+        label = t("Load a saved model (.safetensors)")
+        upload = st.file_uploader(label, type=["safetensors", "pt"], key=uploader_key())
+        if upload is not None:
             try:
                 model = model_file.load_model(upload)
             except ValueError as exc:
                 st.error(t("Could not load that file: {reason}", reason=error_text(exc)))
             else:
-                Cnn.UPLOADED.set(upload.file_id)
+                Cnn.MODELS_LOADED.set(Cnn.MODELS_LOADED.get() + 1)
                 training.set_model(model, [], RunSettings.of(model.config), Source.UPLOADED)
                 st.rerun()
 
