@@ -262,3 +262,23 @@ def test_fragments_register_and_leave_the_live_lane_each_on_its_own(monkeypatch)
     assert len(state["ids"]) == ui.server.MAX_LIVE_VIEWS and state["ids"][-1] == "fragment-9"
     run(None, True)  # outside any fragment: nothing to register
     assert state["ids"][-1] == "fragment-9"
+
+
+def test_a_gone_session_is_ended_in_streamlit_and_a_connected_one_never(monkeypatch):
+    ended = []
+
+    class Instance:
+        is_active_session = staticmethod(lambda session: session == "connected")
+        clear_user_info_for_session = staticmethod(ended.append)
+
+    class FakeRuntime:
+        exists = staticmethod(lambda: True)
+        instance = staticmethod(lambda: Instance)
+
+    monkeypatch.setattr(ui.server, "Runtime", FakeRuntime)
+    ui.server.close_session("gone")
+    ui.server.close_session("connected")
+    assert ended == ["gone"]
+    monkeypatch.delattr(Instance, "clear_user_info_for_session")
+    ui.server.close_session("gone")  # a Streamlit without it: its own TTL frees the session later
+    assert ended == ["gone"]

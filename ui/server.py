@@ -41,8 +41,11 @@ def close_session(session: str) -> None:
     """End a session whose tab is gone (core.serving.memory: after its grace), so Streamlit frees its state now,
     not 120 s later at the next connection. Streamlit's own thread-safe way to end a stored session (its logout's):
     a browser that comes back later gets a new session."""
-    if Runtime.exists() and not Runtime.instance().is_active_session(session):
-        Runtime.instance().clear_user_info_for_session(session)
+    if not Runtime.exists() or Runtime.instance().is_active_session(session):
+        return
+    end = getattr(Runtime.instance(), "clear_user_info_for_session", None)  # Streamlit ≥ 1.67; else its TTL frees it
+    if end is not None:
+        end(session)
 
 
 @st.cache_resource(show_spinner=False)
