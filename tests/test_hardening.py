@@ -213,6 +213,22 @@ def test_a_good_model_upload_becomes_the_session_model(lesson_model_run):
     assert len(at.session_state["cnn_runs"]) == 2 and [u.key for u in at.get("file_uploader")] == ["cnn_upload_2"]
 
 
+def test_the_model_download_is_made_only_when_pressed_and_once(lesson_model_run, monkeypatch):
+    """Made on every rerun it was kept twice a session; made on request, a raw client asking Streamlit for it again
+    and again (no rerun, so no pacing) must not serialise the model each time."""
+    from ui import training
+
+    calls, real = [], model_file.save_model
+    monkeypatch.setattr(model_file, "save_model", lambda model, file: calls.append(1) or real(model, file))
+    run = CnnRun(lesson_model_run[0], [], RunSettings(), Source.TRAINED)
+    download = training.model_file_of(run)
+    assert calls == [], "nothing made before the button is pressed"
+    first = download()
+    assert all(download() is first for _ in range(5)) and len(calls) == 1
+    restored = model_file.load_model(io.BytesIO(first))
+    assert torch.equal(restored.fc2.weight, run.model.fc2.weight)
+
+
 def image_bytes(image: Image.Image, fmt: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format=fmt)

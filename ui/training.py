@@ -6,6 +6,9 @@ the job that trained it and its run number).
 """
 
 import copy
+import functools
+import io
+import threading
 
 import numpy as np
 import streamlit as st
@@ -14,6 +17,7 @@ from core import cnn
 from core.cnn import training_figures
 from core.cnn.records import CnnRun, Progress, Source, Stage
 from core.cnn.settings import RunSettings
+from core.files import model_file
 from core.files.ready_model import load_ready_model
 from core.serving.jobs import Job, JobState
 from core.serving.memory import MemoryFull
@@ -280,3 +284,24 @@ def show_progress(job: Job, key: str) -> None:
         _metrics(record)
         if job.active or job.status in (JobState.DIVERGED, JobState.FAILED):
             plot(training_figures.training_curves(records, tr=t), key=f"{key}_curves")
+
+
+def model_file_of(run: CnnRun):
+    """The download button's data: the model as a file, made only when the button is pressed (Streamlit calls it on
+    its own thread). Made on every rerun, as before, a 13 MB model was kept twice a session (our copy and Streamlit's
+    media store), memory no budget counted. Made once per rerun at most: a raw client can ask Streamlit to call it
+    again and again without a rerun (~50 ms of CPU each for the largest model), and reruns are paced."""
+    lock = threading.Lock()
+
+    @functools.cache
+    def made() -> bytes:
+        buffer = io.BytesIO()
+        if run.model is not None:  # None: the memory budget took it back for another visitor meanwhile
+            model_file.save_model(run.model, buffer)
+        return buffer.getvalue()
+
+    def once() -> bytes:
+        with lock:
+            return made()
+
+    return once

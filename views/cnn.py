@@ -1,7 +1,5 @@
 """Train the lesson's CNN on MNIST, watch it learn, and look inside the result."""
 
-import io
-
 import streamlit as st
 
 from core.cnn import settings as cs
@@ -85,20 +83,6 @@ def train_controls(run: RunSettings) -> None:
         background.live_progress(job, key="cnn")
 
 
-def model_file_of(run: CnnRun):
-    """The download button's data: the model as a file, made only when the button is pressed (Streamlit calls it on
-    its own thread). Made on every rerun, as before, a 13 MB model was kept twice a session (our copy and Streamlit's
-    media store), memory no budget counted."""
-
-    def made() -> bytes:
-        buffer = io.BytesIO()
-        if run.model is not None:  # None: the memory budget took it back for another visitor meanwhile
-            model_file.save_model(run.model, buffer)
-        return buffer.getvalue()
-
-    return made
-
-
 def uploader_key() -> str:
     """A new uploader after each model it loaded: an uploader holding its file keeps a copy of it in the session
     (Streamlit's UploadedFile is a BytesIO of the stored bytes) and the file in Streamlit's store, 26 MB for the
@@ -114,7 +98,7 @@ def save_and_load(run: CnnRun | None) -> None:
         if run is not None:
             st.download_button(
                 t("Download the model (.safetensors)"),
-                model_file_of(run),
+                training.model_file_of(run),
                 file_name="nn-playground-cnn.safetensors",
                 mime="application/octet-stream",
                 key="cnn_save",
