@@ -11,7 +11,6 @@ from core.xor.numpy_net import (
     PlaygroundNet,
     SimpleNeuralNetwork,
     deltas,
-    descent,
     forward_pass,
     new_net,
     params_of,
@@ -20,6 +19,7 @@ from core.xor.numpy_net import (
     solves_xor,
     train,
     train_many,
+    updates,
 )
 
 
@@ -153,7 +153,7 @@ def test_the_posts_class_computes_what_the_batched_pair_computes():
         for name in ("A1", "H", "A2", "Y_hat"):
             assert np.array_equal(getattr(post, name), getattr(done, name)), name
         post.backward(X_XOR, Y_XOR, 0.5)
-        after = before.stepped(descent(X_XOR, done, deltas(Y_XOR, done, before.w2), biases=False), 0.5)
+        after = before.stepped(updates(X_XOR, done, deltas(Y_XOR, done, before.w2), biases=False), 0.5)
         assert np.allclose(post.w1, after.w1, rtol=0, atol=1e-15) and np.allclose(post.w2, after.w2, rtol=0, atol=1e-15)
 
 
@@ -165,8 +165,8 @@ def test_the_pair_runs_stacked_nets_as_each_alone():
     for i, net in enumerate(nets):
         alone = forward_pass(X_XOR, params_of(net), "tanh")
         assert np.allclose(together.Y_hat[i], alone.Y_hat, atol=1e-15)
-        steps = descent(X_XOR, together, deltas(Y_XOR, together, stacked.w2, "tanh"), biases=True)
-        own = descent(X_XOR, alone, deltas(Y_XOR, alone, net.w2, "tanh"), biases=True)
+        steps = updates(X_XOR, together, deltas(Y_XOR, together, stacked.w2, "tanh"), biases=True)
+        own = updates(X_XOR, alone, deltas(Y_XOR, alone, net.w2, "tanh"), biases=True)
         for name in ("w1", "w2", "b1", "b2"):
             assert np.allclose(getattr(steps, name)[i], getattr(own, name), atol=1e-14), name
 

@@ -99,12 +99,12 @@ def under_the_hood_xor() -> None:
 
 
 def step_code(net) -> list[str]:
-    """The lines that computed one step on `net`: the post's forward and backward, or (with options) the batched
-    forward pass and deltas the page's net calls, then its update."""
+    """The lines that computed one step on `net`: the post's forward and backward, or (with options) the forward
+    pass, deltas and updates the page's net calls (written for one net or many stacked), then its `+=`."""
     if type(net) is xor_numpy.SimpleNeuralNetwork:
         parts = [net.forward, net.backward]
     else:
-        parts = [xor_numpy.forward_pass, xor_numpy.deltas, type(net).backward]
+        parts = [xor_numpy.forward_pass, xor_numpy.deltas, xor_numpy.updates, type(net).backward]
     return [line for part in parts for line in textwrap.dedent(inspect.getsource(part)).splitlines()]
 
 

@@ -19,7 +19,8 @@ OPTION_PARTS = (
     xor_numpy.Deltas,
     xor_numpy.forward_pass,
     xor_numpy.deltas,
-    xor_numpy.descent,
+    xor_numpy.T,
+    xor_numpy.updates,
     xor_numpy.PlaygroundNet,
     xor_numpy.options_of,
     xor_numpy.params_of,
@@ -66,7 +67,8 @@ def xor_script(settings: XorSettings = POST_RUN) -> str:
     """The script's last printed line is `final loss: <value>`, the page's final loss, the post's C = ½Σ(y − ŷ)²."""
     code = [
         '"""XOR from scratch, exported from NN Playground. Needs only NumPy: python this_file.py"""\n'
-        "from dataclasses import dataclass\n\nimport numpy as np\n\n\n",
+        + ("" if is_lesson(settings) else "from dataclasses import dataclass\n\n")  # the options' records
+        + "import numpy as np\n\n\n",
         _sources(LESSON_PARTS),
     ]
     if not is_lesson(settings):

@@ -80,10 +80,10 @@ class Params:
     def weights(self) -> tuple:
         return self.w1, self.w2, self.b1, self.b2
 
-    def stepped(self, gradient: "Params", learning_rate: float) -> "Params":
-        """These weights after one gradient-descent step down `gradient`."""
-        pairs = zip(self.weights(), gradient.weights())
-        moved = [None if value is None else value - learning_rate * slope for value, slope in pairs]
+    def stepped(self, update: "Params", learning_rate: float) -> "Params":
+        """These weights after one step of the post's `+= update * learning_rate` (update: core's `updates`)."""
+        pairs = zip(self.weights(), update.weights())
+        moved = [None if value is None else value + learning_rate * change for value, change in pairs]
         return Params(*moved, features=self.features)
 
     def copy(self) -> "Params":
@@ -125,20 +125,29 @@ def deltas(y, forward: Forward, w2, activation: str = "sigmoid", derivative_of: 
     trap = derivative_of == "pre_activation"
     output_error = y - forward.Y_hat  # = −dC/dŷ, which is why the updates are added
     output_delta = output_error * sigmoid_derivative(forward.A2 if trap else forward.Y_hat)
-    hidden_error = output_delta @ np.swapaxes(w2, -1, -2)
+    hidden_error = output_delta @ T(w2)
     hidden_delta = hidden_error * derivative(forward.A1 if trap else forward.H)
     return Deltas(output_error, output_delta, hidden_error, hidden_delta)
 
 
-def descent(X, forward: Forward, quantities: Deltas, biases: bool) -> Params:
-    """dC/dparam for C = ½·Σ(y − ŷ)², from the forward pass and its deltas (stacked nets give stacked gradients)."""
-    w1 = -np.swapaxes(X, -1, -2) @ quantities.hidden_delta
-    w2 = -np.swapaxes(forward.H, -1, -2) @ quantities.output_delta
+def T(a: np.ndarray) -> np.ndarray:
+    """a.T, the post's transpose; for nets stacked along the first axis, each net's own."""
+    return np.swapaxes(a, -1, -2)
+
+
+def updates(X, forward: Forward, quantities: Deltas, biases: bool) -> Params:
+    """What the post's backward adds to each weight before the learning rate: H.T·output_delta to w2 and
+    X.T·hidden_delta to w1 (and the deltas summed over the points to the biases). Adding is gradient descent, because
+    output_error = y − ŷ = −dC/dŷ."""
+    output_delta, hidden_delta = quantities.output_delta, quantities.hidden_delta
     if not biases:
-        return Params(w1, w2)
-    b1 = -quantities.hidden_delta.sum(axis=-2, keepdims=True)
-    b2 = -quantities.output_delta.sum(axis=-2, keepdims=True)
-    return Params(w1, w2, b1, b2)
+        return Params(T(X) @ hidden_delta, T(forward.H) @ output_delta)
+    return Params(
+        T(X) @ hidden_delta,
+        T(forward.H) @ output_delta,
+        hidden_delta.sum(axis=-2, keepdims=True),
+        output_delta.sum(axis=-2, keepdims=True),
+    )
 
 
 class PlaygroundNet(SimpleNeuralNetwork):
@@ -175,12 +184,12 @@ class PlaygroundNet(SimpleNeuralNetwork):
         return self.Y_hat
 
     def backward(self, X, y, learning_rate):
-        step = descent(X, forward_of(self), net_deltas(self, y), self.b1 is not None)
-        self.w2 -= step.w2 * learning_rate
-        self.w1 -= step.w1 * learning_rate
+        step = updates(X, forward_of(self), net_deltas(self, y), self.b1 is not None)
+        self.w2 += step.w2 * learning_rate
+        self.w1 += step.w1 * learning_rate
         if self.b1 is not None:
-            self.b2 -= step.b2 * learning_rate
-            self.b1 -= step.b1 * learning_rate
+            self.b2 += step.b2 * learning_rate
+            self.b1 += step.b1 * learning_rate
 
 
 def new_net(
@@ -240,8 +249,8 @@ def net_deltas(net: SimpleNeuralNetwork, y) -> Deltas:
 def gradients(net: SimpleNeuralNetwork, X, y) -> dict:
     """name → dC/dparam for C = ½·Σ(y − ŷ)², from the net's last forward(): the negated updates of backward()
     before the learning rate."""
-    found = descent(X, forward_of(net), net_deltas(net, y), options_of(net)["biases"])
-    return {name: value for name, value in zip(("w1", "w2", "b1", "b2"), found.weights()) if value is not None}
+    found = updates(X, forward_of(net), net_deltas(net, y), options_of(net)["biases"])
+    return {name: -value for name, value in zip(("w1", "w2", "b1", "b2"), found.weights()) if value is not None}
 
 
 def step_trace(net: SimpleNeuralNetwork, X, y, learning_rate) -> dict:
@@ -369,7 +378,7 @@ def train_many(
         first_solved[(first_solved < 0) & solved] = epoch
         if epoch == epochs:
             break
-        params = params.stepped(descent(X, done, deltas(y, done, params.w2, activation), biases), learning_rate)
+        params = params.stepped(updates(X, done, deltas(y, done, params.w2, activation), biases), learning_rate)
     return ManySeeds(
         np.asarray(seeds),
         params,
