@@ -149,3 +149,16 @@ def test_every_section_and_result_is_in_chinese(monkeypatch):
     assert "参数" in table_cells(at)
     english = english_in(seen)
     assert not english, "\n".join(english)
+
+
+def test_the_results_figures_are_built_once_per_run():
+    """A rerun for another reason (a section opened, a setting moved before Train) reuses the run's loss curve,
+    network diagram and replay (a diagram costs ~20-100 ms); a new run builds them again (so does another language:
+    it is in their key)."""
+    at = xor_page()
+    kept = {key: at.session_state[key].figure for key in ("xor_loss_figure", "xor_diagram_figure", "xor_replay")}
+    open_section(at, "xor_open_space")
+    at.number_input(key="xor_epochs").set_value(3000).run()  # not trained yet: the shown run is the same
+    assert all(at.session_state[key].figure is figure for key, figure in kept.items())
+    at.button(key="xor_train").click().run()
+    assert all(at.session_state[key].figure is not figure for key, figure in kept.items()), "a new run"

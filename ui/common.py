@@ -102,3 +102,15 @@ def url_widget(widget, label: str, key: str, default, *, options=None, min_value
     """A widget whose setting is declared inline (prefer a core Setting record and setting_widget)."""
     setting = Setting(key, label, default, tuple(options) if options is not None else None, min_value, max_value)
     return setting_widget(widget, setting, **kwargs)
+
+
+def kept_figure(slot, key: tuple, build):
+    """The figure `build()` makes, kept in `slot` while `key` (what it is drawn from, and the language) holds: another
+    widget's rerun of the page reuses it instead of building it again (a network diagram ~20-100 ms)."""
+    from core.xor.session import BuiltFigure
+
+    kept = slot.get()
+    if kept is None or kept.key != key:
+        kept = BuiltFigure(key, build())
+        slot.set(kept)
+    return kept.figure

@@ -68,6 +68,9 @@ class Xor:
     MANY_RESULT: Slot[ManySeedsResult] = Slot("xor_many_result")
     WATCH: Slot[Watch] = Slot("xor_watch")
     WATCH_NETWORK: Slot[BuiltFigure] = Slot("xor_watch_network")
+    LOSS_FIGURE: Slot[BuiltFigure] = Slot("xor_loss_figure")
+    DIAGRAM_FIGURE: Slot[BuiltFigure] = Slot("xor_diagram_figure")
+    BOUNDARY_FIGURE: Slot[BuiltFigure] = Slot("xor_boundary_figure")
 
 
 # The CNN, Draw and Lesson pages' CNN side.

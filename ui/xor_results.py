@@ -9,8 +9,8 @@ from core.xor.export import xor_script
 from core.xor.network_figure import hidden_space, network_diagram
 from core.xor.numpy_net import X_XOR, Y_XOR, Record, correct, predict
 from core.xor.replay import replay
-from core.xor.session import BuiltFigure, Run
-from ui.common import lazy_section, plot, t
+from core.xor.session import Run
+from ui.common import kept_figure, lang, lazy_section, plot, t
 from ui.state import Xor
 
 
@@ -29,9 +29,7 @@ def show_summary(run: Run) -> None:
                 key="xor_export",
             )
     with right:
-        losses = {name: all_losses(records) for name, records in run.results.items()}
-        title = t("Loss C = ½Σ(y − ŷ)² averaged over the training points") if xe.on_points(run.settings) else None
-        plot(xor_figures.loss_curve(losses, title=title, tr=t), key="xor_loss")
+        plot(kept_figure(Xor.LOSS_FIGURE, (run.id, lang()), lambda: _loss_figure(run)), key="xor_loss")
         if "PyTorch" in run.results and not xe.on_points(run.settings):
             st.caption(
                 t(
@@ -47,6 +45,27 @@ def show_summary(run: Run) -> None:
                     "random start. Choose “No biases, NumPy's starting weights” to compare like for like."
                 )
             )
+
+
+def _loss_figure(run: Run):
+    losses = {name: all_losses(records) for name, records in run.results.items()}
+    title = t("Loss C = ½Σ(y − ŷ)² averaged over the training points") if xe.on_points(run.settings) else None
+    return xor_figures.loss_curve(losses, title=title, tr=t)
+
+
+def _diagram(run: Run, name: str):
+    """The network at the end of the run of implementation `name`, kept per run, implementation and language."""
+    record = run.results[name][-1]
+    return kept_figure(
+        Xor.DIAGRAM_FIGURE,
+        (run.id, name, lang()),
+        lambda: network_diagram(
+            record.params,
+            run.settings.activation,
+            tr=t,
+            title=t("The network at epoch {epoch:,}", epoch=record.epoch),
+        ),
+    )
 
 
 def show_verdicts(run: Run) -> None:
@@ -113,12 +132,9 @@ def _outputs_table(record: Record, settings: XorSettings) -> list[dict]:
 def replay_figure(run: Run, name: str):
     """The run's replay, built once per run, implementation and language (51 frames take ~120 ms to build): a rerun
     of the page for another reason reuses it."""
-    key = (run.id, name, t("epoch"))
-    kept = Xor.REPLAY.get()
-    if kept is None or kept.key != key:
-        kept = BuiltFigure(key, replay(run.results[name], run.settings.activation, tr=t))
-        Xor.REPLAY.set(kept)
-    return kept.figure
+    return kept_figure(
+        Xor.REPLAY, (run.id, name, lang()), lambda: replay(run.results[name], run.settings.activation, tr=t)
+    )
 
 
 @st.fragment
@@ -133,7 +149,7 @@ def show_inside(run: Run) -> None:
     )
     records = results[name]
     if not xe.is_post_xor(run.settings):
-        show_inside_points(run, records[-1])
+        show_inside_points(run, name)
         return
     record, epoch = records[-1], records[-1].epoch
     st.markdown(t("**Replay the training.** Press ▶ Play, or drag the slider through the training snapshots."))
@@ -147,12 +163,7 @@ def show_inside(run: Run) -> None:
     )
     left, right = st.columns(2)
     with left:
-        plot(
-            network_diagram(
-                record.params, run.settings.activation, tr=t, title=t("The network at epoch {epoch:,}", epoch=epoch)
-            ),
-            key="xor_diagram",
-        )
+        plot(_diagram(run, name), key="xor_diagram")
         st.caption(
             t(
                 "Red edges are positive weights, blue negative, thicker is larger; each picture shows what that "
@@ -175,21 +186,18 @@ def show_inside(run: Run) -> None:
             )
 
 
-def show_inside_points(run: Run, record: Record) -> None:
+def show_inside_points(run: Run, name: str) -> None:
     """On a data set or with extra inputs: the boundary over every point (test points hollow) and the network."""
-    settings = run.settings
+    settings, record = run.settings, run.results[name][-1]
     left, right = st.columns(2)
     with left:
         title = t("Output ŷ at epoch {epoch:,}", epoch=record.epoch)
-        plot(
-            xor_figures.decision_boundary(record.params, settings.activation, title, t, xe.dataset(settings)),
-            key="xor_points_boundary",
+        boundary = kept_figure(
+            Xor.BOUNDARY_FIGURE,
+            (run.id, name, lang()),
+            lambda: xor_figures.decision_boundary(record.params, settings.activation, title, t, xe.dataset(settings)),
         )
+        plot(boundary, key="xor_points_boundary")
         st.caption(t("Filled points are training points, hollow ones test points the net never learns from."))
     with right:
-        plot(
-            network_diagram(
-                record.params, settings.activation, tr=t, title=t("The network at epoch {epoch:,}", epoch=record.epoch)
-            ),
-            key="xor_diagram",
-        )
+        plot(_diagram(run, name), key="xor_diagram")

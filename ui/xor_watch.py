@@ -9,9 +9,8 @@ from core.xor import watch as xor_watch
 from core.xor import watch_figure
 from core.xor.experiment import XorSettings, on_points
 from core.xor.network_figure import network_diagram
-from core.xor.session import BuiltFigure
 from ui import server as serving
-from ui.common import error_text, plot, session_id, t
+from ui.common import error_text, kept_figure, lang, plot, session_id, t
 from ui.live_canvas import live_canvas
 from ui.state import Xor
 
@@ -55,12 +54,11 @@ def _buttons(watch: xor_watch.Watch, settings: XorSettings) -> None:
 def _paused_network(watch: xor_watch.Watch):
     """The network diagram while paused (~100 ms to build): kept until the watch, its epoch or the language change,
     so another widget's rerun does not build it again."""
-    key = (watch.number, watch.last.epoch, t("epoch"))
-    kept = Xor.WATCH_NETWORK.get()
-    if kept is None or kept.key != key:
-        kept = BuiltFigure(key, network_diagram(watch.last.params, watch.settings.activation, tr=t))
-        Xor.WATCH_NETWORK.set(kept)
-    return kept.figure
+    return kept_figure(
+        Xor.WATCH_NETWORK,
+        (watch.number, watch.last.epoch, lang()),
+        lambda: network_diagram(watch.last.params, watch.settings.activation, tr=t),
+    )
 
 
 def _draw(watch: xor_watch.Watch) -> None:

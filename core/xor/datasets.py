@@ -91,7 +91,11 @@ SHAPES = {"xor_clouds": _xor_clouds, "circle": _circle, "spirals": _spiral, "moo
 
 
 def make_dataset(
-    name: str, noise: float = NOISE.default, points: int = POINTS.default, test_percent: int = 30, seed: int = 0
+    name: str,
+    noise: float = NOISE.default,
+    points: int = POINTS.default,
+    test_percent: int = TEST_SHARE.default,
+    seed: int = 0,
 ) -> Dataset:
     """The named set, drawn from a generator seeded by `seed`; the post's XOR is its four points, all for training
     (the post has no test set)."""
