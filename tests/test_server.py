@@ -11,6 +11,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 from streamlit.runtime import Runtime
 from streamlit.runtime.state.session_state import SessionState
+from streamlit.testing.v1 import AppTest
 
 import ui.server
 from core.serving import compute, jobs
@@ -139,7 +140,7 @@ def fragment_run(monkeypatch):
     """A fragment rerun of session "s" under a running Streamlit server, on a Server with a fake clock."""
     fake = Server.create(clock=FakeClock())
     monkeypatch.delenv("NN_PLAYGROUND_LOCAL", raising=False)
-    monkeypatch.setattr(Runtime, "exists", staticmethod(lambda: True))
+    monkeypatch.setattr(ui.server, "serving", lambda: True)
     monkeypatch.setattr(ui.server, "server", lambda: fake)
     monkeypatch.setattr(ui.server, "session_id", lambda: "s")
     monkeypatch.setattr(ui.server, "_fragment_rerun", lambda: True)
@@ -282,3 +283,13 @@ def test_a_gone_session_is_ended_in_streamlit_and_a_connected_one_never(monkeypa
     monkeypatch.delattr(Instance, "clear_user_info_for_session")
     ui.server.close_session("gone")  # a Streamlit without it: its own TTL frees the session later
     assert ended == ["gone"]
+
+
+def test_only_a_real_streamlit_server_paces_and_bounds(monkeypatch):
+    """AppTest's stand-in Runtime is no server: its reruns are the test's, not a visitor's (ui.server.serving)."""
+    at = AppTest.from_string("import streamlit as st\nfrom ui.server import serving\nst.write(f'serving={serving()}')")
+    at.run()
+    assert [m.value for m in at.markdown] == ["serving=False"]
+    assert not ui.server.serving()  # no runtime at all
+    monkeypatch.setattr(Runtime, "_instance", object.__new__(Runtime))  # what `streamlit run` makes
+    assert ui.server.serving()

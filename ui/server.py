@@ -32,6 +32,13 @@ from ui.common import session_id
 from ui.state import LIVE_VIEWS, PACED
 
 
+def serving() -> bool:
+    """Whether a Streamlit server runs this script, with browsers behind its sessions. AppTest installs a stand-in
+    Runtime (a mock: Runtime.exists() holds there too) and no browser sends anything, so nothing is paced or bounded
+    there: the pacing made every AppTest rerun after the fourth in a session wait ~0.5 s, most of the suite's time."""
+    return Runtime.exists() and type(Runtime.instance()) is Runtime
+
+
 def session_alive(session: str) -> bool | None:
     """Whether that session's browser is still connected; None where no server runs (AppTest)."""
     return Runtime.instance().is_active_session(session) if Runtime.exists() else None
@@ -55,7 +62,7 @@ def server() -> Server:
     closed sessions kept; not under AppTest, where no browser can send anything."""
     made = Server.create(session_alive=session_alive, close_session=close_session)
     _quiet_repeated_errors()
-    if Runtime.exists():
+    if serving():
         _bound_session_memory(made.budget)
     return made
 
@@ -95,8 +102,8 @@ def short_work(owner: str, cost: float) -> Iterator[Turn]:
 def pace_this_rerun() -> None:
     """Called first in every full rerun: wait (no CPU) while this session, or this address's new sessions, rerun
     faster than a person would. A newer message from the page interrupts the wait and the newer run waits instead,
-    so the latest request is the one that computes. Not under AppTest (no server) nor for a local user."""
-    if not Runtime.exists():
+    so the latest request is the one that computes. Not under AppTest (no browser) nor for a local user."""
+    if not serving():
         return
     server().budget.watch(session_id())  # closed once its tab is gone, whatever it kept
     if local_mode():
@@ -110,7 +117,7 @@ def pace_this_fragment() -> None:
     """Called as a rerun's widget values arrive (paced_and_bounded): a fragment rerun takes from the same per-session
     bucket as full reruns, spending its share (core.serving.compute.FRAGMENT_RERUN_TOKENS). Full reruns are paced in
     app.py already, so only fragment reruns wait here."""
-    if not Runtime.exists() or local_mode() or not _fragment_rerun():
+    if not serving() or local_mode() or not _fragment_rerun():
         return
     if _live_view_rerun():
         _wait_while(lambda rates: rates.live_view_delay(session_id()))
