@@ -202,9 +202,12 @@ def first_visit(browser, base: str, quiet_ms: int, charts: list | None = None) -
 
 
 def replay_runs(page, base: str, quiet_ms: int) -> float:
-    """Press Play on the XOR replay and let it play 2 s: the script runs the server made meanwhile (goal: none, the
-    animation is the browser's own)."""
+    """Open the XOR replay, press Play and let it play 2 s: the script runs the server made meanwhile (goal: none,
+    the animation is the browser's own)."""
     time_page(page, f"{base}/xor", quiet_ms)
+    runs = runs_done(page)
+    page.get_by_text("Replay the training: how the boundary formed").click()
+    settled(page, 0.0, quiet_ms, min_runs=runs + 1)
     play = page.locator(".updatemenu-button", has_text="Play").first
     play.scroll_into_view_if_needed()
     before = page.evaluate("window.__nn.runStarts")

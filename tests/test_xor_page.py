@@ -31,8 +31,15 @@ def replay_spec(at: AppTest) -> dict:
     return next(spec for spec in specs if spec.get("frames"))
 
 
+def test_the_replay_waits_until_opened():
+    at = xor_page()
+    assert not any(json.loads(chart.proto.spec).get("frames") for chart in at.get("plotly_chart"))
+    open_section(at, "xor_open_replay")
+    assert replay_spec(at)["frames"]
+
+
 def test_the_replay_plays_in_the_browser_and_a_new_run_opens_at_its_end():
-    at = xor_page(xor_epochs="2000")
+    at = xor_page(("xor_open_replay",), xor_epochs="2000")
     spec = replay_spec(at)
     assert [frame["name"] for frame in spec["frames"]][-1] == "2000"
     assert spec["layout"]["sliders"][0]["active"] == len(spec["frames"]) - 1
@@ -125,6 +132,7 @@ def test_a_busy_server_answers_with_a_message(monkeypatch):
 SECTIONS = (
     "xor_open_how",
     "xor_open_space",
+    "xor_open_replay",
     "xor_open_step",
     "xor_open_history",
     "xor_open_gradcheck",
@@ -155,7 +163,7 @@ def test_the_results_figures_are_built_once_per_run():
     """A rerun for another reason (a section opened, a setting moved before Train) reuses the run's loss curve,
     network diagram and replay (a diagram costs ~20-100 ms); a new run builds them again (so does another language:
     it is in their key)."""
-    at = xor_page()
+    at = xor_page(("xor_open_replay",))
     kept = {key: at.session_state[key].figure for key in ("xor_loss_figure", "xor_diagram_figure", "xor_replay")}
     open_section(at, "xor_open_space")
     at.number_input(key="xor_epochs").set_value(3000).run()  # not trained yet: the shown run is the same

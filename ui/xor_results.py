@@ -139,8 +139,9 @@ def replay_figure(run: Run, name: str):
 
 @st.fragment
 def show_inside(run: Run) -> None:
-    """The run replayed in the browser (Play, Pause and scrubbing never ask the server), then the network and its
-    outputs at the run's end. Choosing the implementation reruns only this part of the page."""
+    """The run's end: the output over the input square, the network and its outputs; then, when opened, the run
+    replayed in the browser (Play, Pause and scrubbing never ask the server). Choosing the implementation reruns
+    only this part of the page."""
     results = run.results
     name = (
         st.radio(t("Look inside"), list(results), horizontal=True, key="xor_inside")
@@ -152,17 +153,11 @@ def show_inside(run: Run) -> None:
         show_inside_points(run, name)
         return
     record, epoch = records[-1], records[-1].epoch
-    st.markdown(t("**Replay the training.** Press ▶ Play, or drag the slider through the training snapshots."))
-    plot(replay_figure(run, name), key="xor_replay")
-    st.caption(
-        t(
-            "Left: the output ŷ over the input square, and each hidden unit's line (where its weighted input is "
-            "0). Right: what each hidden unit and the output give for the four points. Below: the loss, marked at "
-            "the snapshot shown."
-        )
-    )
     left, right = st.columns(2)
     with left:
+        plot(_boundary(run, name), key="xor_boundary")
+        st.caption(t("The black line is ŷ = 0.5: on one side the net answers 1, on the other 0."))
+    with right:
         plot(_diagram(run, name), key="xor_diagram")
         st.caption(
             t(
@@ -170,10 +165,15 @@ def show_inside(run: Run) -> None:
                 "unit outputs over the input square."
             )
         )
-    with right:
-        st.markdown(t("**Outputs at epoch {epoch:,}**", epoch=epoch))
-        st.table(_outputs_table(record, run.settings))
-        st.caption(t("An output of exactly 0.5 is undecided (➖) and NaN is wrong: neither counts as solved."))
+    st.markdown(t("**Outputs at epoch {epoch:,}**", epoch=epoch))
+    st.table(_outputs_table(record, run.settings))
+    st.caption(t("An output of exactly 0.5 is undecided (➖) and NaN is wrong: neither counts as solved."))
+    # Opened on demand, as the live view is: drawing its animation was ~300 ms of every XOR page load (1,326 vs
+    # 1,017 ms without it, bench/page_timing.py); the boundary at the run's end stays in view.
+    replay_section = lazy_section(t("🎞 Replay the training: how the boundary formed"), "xor_open_replay")
+    if replay_section.open:
+        with replay_section:
+            show_replay(run, name)
     space = lazy_section(t("Hidden space: where XOR becomes separable"), "xor_open_space")
     if space.open:
         with space:
@@ -186,18 +186,34 @@ def show_inside(run: Run) -> None:
             )
 
 
+def _boundary(run: Run, name: str):
+    """The output over the input square at the run's end, with the data's points: built once per run."""
+    settings, record = run.settings, run.results[name][-1]
+    title = t("Output ŷ at epoch {epoch:,}", epoch=record.epoch)
+    return kept_figure(
+        Xor.BOUNDARY_FIGURE,
+        (run.id, name, lang()),
+        lambda: xor_figures.decision_boundary(record.params, settings.activation, title, t, xe.dataset(settings)),
+    )
+
+
+def show_replay(run: Run, name: str) -> None:
+    st.markdown(t("**Replay the training.** Press ▶ Play, or drag the slider through the training snapshots."))
+    plot(replay_figure(run, name), key="xor_replay")
+    st.caption(
+        t(
+            "Left: the output ŷ over the input square, and each hidden unit's line (where its weighted input is "
+            "0). Right: what each hidden unit and the output give for the four points. Below: the loss, marked at "
+            "the snapshot shown."
+        )
+    )
+
+
 def show_inside_points(run: Run, name: str) -> None:
     """On a data set or with extra inputs: the boundary over every point (test points hollow) and the network."""
-    settings, record = run.settings, run.results[name][-1]
     left, right = st.columns(2)
     with left:
-        title = t("Output ŷ at epoch {epoch:,}", epoch=record.epoch)
-        boundary = kept_figure(
-            Xor.BOUNDARY_FIGURE,
-            (run.id, name, lang()),
-            lambda: xor_figures.decision_boundary(record.params, settings.activation, title, t, xe.dataset(settings)),
-        )
-        plot(boundary, key="xor_points_boundary")
+        plot(_boundary(run, name), key="xor_points_boundary")
         st.caption(t("Filled points are training points, hollow ones test points the net never learns from."))
     with right:
         plot(_diagram(run, name), key="xor_diagram")

@@ -129,7 +129,7 @@ def test_a_first_visit_reaches_the_xor_charts(browser, server):
     charts = []
     ms = first_visit(browser, server, QUIET_MS, charts)
     print(f"\nhome → XOR link → every chart drawn, cold cache: {ms:.0f} ms")
-    assert charts[0] >= 2  # the loss curve and the replay, drawn in a browser that had never loaded the chart library
+    assert charts[0] >= 2  # the loss curve and the network, drawn in a browser that had never loaded the chart library
 
 
 def test_the_xor_replay_plays_without_the_server(monitored, server):

@@ -151,6 +151,8 @@ ZH: dict[str, str] = {
     "training": "训练",
     "{name}: Test accuracy": "{name}：测试准确率",
     "🎬 Watch it learn, live: play, pause, step": "🎬 实时观看学习过程：播放、暂停、单步",
+    "🎞 Replay the training: how the boundary formed": "🎞 回放训练过程：决策边界是怎样形成的",
+    "The black line is ŷ = 0.5: on one side the net answers 1, on the other 0.": "黑线是 ŷ = 0.5：网络在一侧回答 1，另一侧回答 0。",
     "🔗 Make a class link": "🔗 生成课堂链接",
     "Dataset": "数据集",
     "Noise": "噪声",
