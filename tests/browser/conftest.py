@@ -27,6 +27,17 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def reset_peak_rss(pid: int) -> None:
+    """Start the process's peak (VmHWM) afresh from its present RSS (Linux: clear_refs 5), so the next peak_rss_mb is
+    the peak of what follows, not of the tests that used the server before. Where it cannot, the peak stays the
+    lifetime one: an upper bound still."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+
+
 SERVER = {}
 
 
