@@ -1,22 +1,50 @@
+import functools
+import json
 import os
 import shutil
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import pytest
+from filelock import FileLock
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core.cnn.data import bundled_root  # noqa: E402
+from core.serving.device import usable_cores  # noqa: E402
+
+# Every AppTest starts a Streamlit runtime of its own, and each one read every installed package's metadata looking
+# for components (~75 ms; ~20 s of the suite). The installed packages do not change while the tests run.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 # The tests' MNIST: the sample bundled in the repository (8,000 train / 2,000 test), so a fresh clone needs nothing
 # beside it; NN_PLAYGROUND_TEST_DATA points elsewhere (any folder with MNIST/raw).
 MNIST_MINI = Path(os.environ.get("NN_PLAYGROUND_TEST_DATA") or bundled_root()).resolve()
 os.environ.setdefault("NN_PLAYGROUND_DATA", str(MNIST_MINI))
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto` (pytest.ini): one worker more than the cores. A browser test spends part of its time waiting (a
+    page's quiet time, a replay playing 2 s): on 2 cores, 2 workers took the suite 5:25-5:45 with the cores ~10% idle,
+    3 workers 5:04 with them busy throughout."""
+    return usable_cores() + 1
+
+
+# Each pytest-xdist worker, and each app server it starts (the env var), gets its share of the cores, at least
+# one thread, so torch's threads do not spin against each other's.
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _WORKERS > 1:
+    import torch
+
+    _SHARE = max(1, usable_cores() // _WORKERS)
+    os.environ.setdefault("NN_PLAYGROUND_THREADS", str(_SHARE))
+    torch.set_num_threads(_SHARE)
 
 
 # Tests marked slow (pytest.ini): `pytest -m "not slow"` is the quick local run; CI runs everything. Listed here,
@@ -42,16 +70,27 @@ SLOW = {
 }
 
 
-@pytest.hookimpl(tryfirst=True)  # before -k and -m deselect: a name is stale only if it was never collected
+# pytest-xdist (pytest.ini: --dist loadgroup) runs each group on one worker: a group is a file, so its module and
+# session fixtures (a server, a browser) start once per worker that runs it, except the tests that use the CNN run
+# `trained_run`: it lives in one worker's server, where no other worker can reach it, so they go together.
+SHARED_FIXTURE = "trained_run"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k and -m deselect: so a renamed test is told before it is deselected
 def pytest_collection_modifyitems(config, items):
-    files = {item.nodeid.split("::")[0] for item in items}
-    found = set()
+    modules = {item.nodeid.split("::")[0]: item.module for item in items}
     for item in items:
         name = item.nodeid.split("[")[0]
         if name in SLOW or name.startswith("tests/browser/"):
             item.add_marker(pytest.mark.slow)
-            found.add(name)
-    stale = sorted(name for name in SLOW - found if name.split("::")[0] in files)
+        group = SHARED_FIXTURE if SHARED_FIXTURE in item.fixturenames else name.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+    # Asked of the module, not of what was collected: a run of one test (a node id) collects no other.
+    stale = sorted(
+        name
+        for name in SLOW
+        if name.split("::")[0] in modules and not hasattr(modules[name.split("::")[0]], name.split("::")[1])
+    )
     if stale:
         raise pytest.UsageError(f"tests/conftest.py SLOW names tests that do not exist (renamed?): {stale}")
 
@@ -107,13 +146,35 @@ def mnist_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def lesson_model_run(mnist_root):
-    """The lesson's CNN trained 3 epochs on the MNIST sample with the lesson's defaults: (model, records)."""
-    from core import cnn
+def lesson_model_run(mnist_root, tmp_path_factory, worker_id):
+    """The lesson's CNN trained 3 epochs on the MNIST sample with the lesson's defaults: (model, records).
 
+    Trained once per test run: under pytest-xdist the first worker to ask trains it and leaves it (weights as
+    .safetensors, records as JSON) for the others, which would each spend ~8 s of CPU training the same model."""
+    from safetensors.torch import load_file, save_file
+
+    from core import cnn
+    from core.cnn.records import Progress, Stage
+
+    def train():
+        model = cnn.build_model(seed=0)
+        records = list(cnn.train(model, mnist_root, epochs=3, lr=1e-3, batch_size=64, device="cpu", seed=0))
+        return model.cpu().eval(), records
+
+    if worker_id == "master":  # not under xdist
+        return train()
+    shared = tmp_path_factory.getbasetemp().parent
+    weights, log = shared / "lesson_model.safetensors", shared / "lesson_model.json"
+    with FileLock(shared / "lesson_model.lock"):
+        if not weights.exists():
+            model, records = train()
+            save_file({name: tensor.contiguous() for name, tensor in model.state_dict().items()}, weights)
+            log.write_text(json.dumps([asdict(record) for record in records]))
+            return model, records
     model = cnn.build_model(seed=0)
-    records = list(cnn.train(model, mnist_root, epochs=3, lr=1e-3, batch_size=64, device="cpu", seed=0))
-    return model.cpu().eval(), records
+    model.load_state_dict(load_file(weights))
+    records = [Progress(**{**record, "kind": Stage(record["kind"])}) for record in json.loads(log.read_text())]
+    return model.eval(), records
 
 
 class WritesAFile:
