@@ -18,6 +18,7 @@ from harness.page import (
     pad_of,
     replay_runs,
     settled,
+    settled_after,
     slow_stroke,
     time_page,
     time_stroke,
@@ -167,10 +168,9 @@ def test_one_tap_selects_a_feature_map_on_a_phone(monitored, server):
     time_page(page, f"{server}/draw", QUIET_MS)
     pad = pad_of(page)
     pad.scroll_into_view_if_needed()
-    draw_strokes(page, pad, random_drawing(4, np.random.default_rng(11))[0], every=4)
-    settled(page, 0.0, QUIET_MS, min_runs=1)
-    page.get_by_text("Inside the CNN for your digit").click()
-    settled(page, 0.0, QUIET_MS, min_runs=1)
+    strokes, _ = random_drawing(4, np.random.default_rng(11))
+    settled_after(page, lambda: draw_strokes(page, pad, strokes, every=4), QUIET_MS)
+    settled_after(page, page.get_by_text("Inside the CNN for your digit").click, QUIET_MS)
     assert page.get_by_text("map 1: click a pixel").count() == 1
     maps = page.locator("[class*=_tap_area] [data-testid=stPlotlyChart]").first
     maps.scroll_into_view_if_needed()

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.page import MONITOR, draw_strokes, settled
+from harness.page import MONITOR, draw_strokes, settled, settled_after
 from harness.strokes import random_drawing
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1400, "height": 1000}}
@@ -143,9 +143,7 @@ OPEN_CLOSED = """
 def open_expanders(page) -> None:
     """Open every visible closed expander (opening one may reveal others), then wait for the page to settle."""
     for _ in range(10):
-        opened = page.evaluate(OPEN_CLOSED)
-        settled(page, 0.0, QUIET_MS, min_runs=1)
-        if not opened:
+        if not settled_after(page, lambda: page.evaluate(OPEN_CLOSED), QUIET_MS):
             break
 
 
@@ -156,7 +154,7 @@ def problems_in_each_tab(page) -> list[str]:
     for index in range(1, tabs.count()):  # the first tab was open for the page's own check
         tab = tabs.nth(index)
         tab.scroll_into_view_if_needed()
-        tab.click()
+        settled_after(page, tab.click, QUIET_MS)
         open_expanders(page)
         problems += [f"tab {tab.inner_text().strip()!r}: {problem}" for problem in page.evaluate(OVERFLOW)]
     return problems
