@@ -91,13 +91,20 @@ def settled(page, since: float, quiet_ms: int, min_runs: int, timeout_ms: int = 
 
 def settled_after(page, action, quiet_ms: int, timeout_ms: int = 120_000):
     """Do `action` (a click), then wait until the page settled; what the action returned. When the action sent the
-    server a message (a lazy section or a tab asks for a rerun), its run must end first: waiting for quiet alone could
-    end before a busy server's run began, and the check then saw the page without what the click opens."""
-    sends, runs = page.evaluate("[window.__nn.sends.length, window.__nn.runEnds]")
+    server a message (a lazy section or a tab asks for a rerun), the run it starts must end first: waiting for quiet
+    alone could end before a busy server's run began, and the check then saw the page without what the click opens.
+    Not every message starts a run (a plain expander's or a chart's state): a run not begun within 10 s is none."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    sends, starts = page.evaluate("[window.__nn.sends.length, window.__nn.runStarts]")
     result = action()
     page.wait_for_timeout(50)  # a click's message leaves at once
-    asked = page.evaluate("window.__nn.sends.length") > sends
-    settled(page, 0.0, quiet_ms, min_runs=runs + 1 if asked else 1, timeout_ms=timeout_ms)
+    if page.evaluate("window.__nn.sends.length") > sends:
+        try:
+            page.wait_for_function("n => window.__nn.runStarts > n", arg=starts, polling=20, timeout=10_000)
+        except PlaywrightTimeout:
+            pass
+    settled(page, 0.0, quiet_ms, min_runs=1, timeout_ms=timeout_ms)
     return result
 
 
