@@ -93,7 +93,7 @@ def settled_after(page, action, quiet_ms: int, timeout_ms: int = 120_000):
     """Do `action` (a click), then wait until the page settled; what the action returned. When the action sent the
     server a message (a lazy section or a tab asks for a rerun), the run it starts must end first: waiting for quiet
     alone could end before a busy server's run began, and the check then saw the page without what the click opens.
-    Not every message starts a run (a plain expander's or a chart's state): a run not begun within 10 s is none."""
+    Not every message starts a run (a plain expander's or a chart's state): a run not begun within 3 s is none."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     sends, starts = page.evaluate("[window.__nn.sends.length, window.__nn.runStarts]")
@@ -101,7 +101,7 @@ def settled_after(page, action, quiet_ms: int, timeout_ms: int = 120_000):
     page.wait_for_timeout(50)  # a click's message leaves at once
     if page.evaluate("window.__nn.sends.length") > sends:
         try:
-            page.wait_for_function("n => window.__nn.runStarts > n", arg=starts, polling=20, timeout=10_000)
+            page.wait_for_function("n => window.__nn.runStarts > n", arg=starts, polling=20, timeout=3_000)
         except PlaywrightTimeout:
             pass
     settled(page, 0.0, quiet_ms, min_runs=1, timeout_ms=timeout_ms)
