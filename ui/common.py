@@ -2,6 +2,7 @@
 
 import numbers
 import re
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -55,6 +56,14 @@ def error_text(error: Exception) -> str:
 def lazy_section(label: str, key: str):
     """An expander whose content runs only while it is open: closed views cost nothing to compute or draw."""
     return st.expander(label, key=key, on_change="rerun")
+
+
+def lazy_view(label: str, key: str, show: Callable[[], None]) -> None:
+    """A lazy_section drawing show() while it is open."""
+    section = lazy_section(label, key)
+    if section.open:
+        with section:
+            show()
 
 
 def plot(fig, key: str | None = None, **kwargs):

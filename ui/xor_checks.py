@@ -14,7 +14,7 @@ from core.xor.numpy_net import train_many
 from core.xor.session import ManySeedsResult, Run, TrapResult
 from ui import server as serving
 from ui import xor_history, xor_step
-from ui.common import error_text, lazy_section, plot, session_id, t
+from ui.common import error_text, lazy_view, plot, session_id, t
 from ui.state import Slot, Xor
 from ui.xor_run import trained
 
@@ -230,7 +230,4 @@ def show_sections(run: Run) -> None:
     if not xe.is_post_xor(run.settings):  # these views follow the post's four points and two inputs
         sections = sections[1:2]
     for label, key, draw in sections:
-        section = lazy_section(label, key)
-        if section.open:
-            with section:
-                draw()
+        lazy_view(label, key, draw)

@@ -10,7 +10,7 @@ from core.xor.network_figure import hidden_space, network_diagram
 from core.xor.numpy_net import X_XOR, Y_XOR, Record, correct, predict
 from core.xor.replay import replay
 from core.xor.session import Run
-from ui.common import kept_figure, lang, lazy_section, plot, t
+from ui.common import kept_figure, lang, lazy_section, lazy_view, plot, t
 from ui.state import Xor
 
 
@@ -153,27 +153,13 @@ def show_inside(run: Run) -> None:
         show_inside_points(run, name)
         return
     record, epoch = records[-1], records[-1].epoch
-    left, right = st.columns(2)
-    with left:
-        plot(_boundary(run, name), key="xor_boundary")
-        st.caption(t("The black line is ŷ = 0.5: on one side the net answers 1, on the other 0."))
-    with right:
-        plot(_diagram(run, name), key="xor_diagram")
-        st.caption(
-            t(
-                "Red edges are positive weights, blue negative, thicker is larger; each picture shows what that "
-                "unit outputs over the input square."
-            )
-        )
+    boundary_and_network(run, name, t("The black line is ŷ = 0.5: on one side the net answers 1, on the other 0."))
     st.markdown(t("**Outputs at epoch {epoch:,}**", epoch=epoch))
     st.table(_outputs_table(record, run.settings))
     st.caption(t("An output of exactly 0.5 is undecided (➖) and NaN is wrong: neither counts as solved."))
     # Opened on demand, as the live view is: drawing its animation was ~300 ms of every XOR page load (1,326 vs
     # 1,017 ms without it, bench/page_timing.py); the boundary at the run's end stays in view.
-    replay_section = lazy_section(t("🎞 Replay the training: how the boundary formed"), "xor_open_replay")
-    if replay_section.open:
-        with replay_section:
-            show_replay(run, name)
+    lazy_view(t("🎞 Replay the training: how the boundary formed"), "xor_open_replay", lambda: show_replay(run, name))
     space = lazy_section(t("Hidden space: where XOR becomes separable"), "xor_open_space")
     if space.open:
         with space:
@@ -211,9 +197,22 @@ def show_replay(run: Run, name: str) -> None:
 
 def show_inside_points(run: Run, name: str) -> None:
     """On a data set or with extra inputs: the boundary over every point (test points hollow) and the network."""
+    boundary_and_network(
+        run, name, t("Filled points are training points, hollow ones test points the net never learns from.")
+    )
+
+
+def boundary_and_network(run: Run, name: str, boundary_caption: str) -> None:
+    """The run's end side by side: the output over the input square, and the network with each unit's picture."""
     left, right = st.columns(2)
     with left:
-        plot(_boundary(run, name), key="xor_points_boundary")
-        st.caption(t("Filled points are training points, hollow ones test points the net never learns from."))
+        plot(_boundary(run, name), key="xor_boundary")
+        st.caption(boundary_caption)
     with right:
         plot(_diagram(run, name), key="xor_diagram")
+        st.caption(
+            t(
+                "Red edges are positive weights, blue negative, thicker is larger; each picture shows what that "
+                "unit outputs over the input square."
+            )
+        )

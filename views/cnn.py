@@ -10,7 +10,7 @@ from core.cnn.settings import RunSettings
 from core.files import model_file
 from ui import background, cnn_runs, training
 from ui.cnn_results import results
-from ui.common import error_text, lazy_section, setting_widget, t
+from ui.common import error_text, lazy_view, setting_widget, t
 from ui.data import data_panel
 from ui.state import Cnn
 from ui.teach import cnn_explained, recipe
@@ -128,16 +128,10 @@ st.markdown(
         "trains in seconds."
     )
 )
-how_section = lazy_section(t("📖 How it works: convolutions, pooling, softmax, and the model's code"), "cnn_open_how")
-if how_section.open:
-    with how_section:
-        cnn_explained()
+lazy_view(t("📖 How it works: convolutions, pooling, softmax, and the model's code"), "cnn_open_how", cnn_explained)
 available = available_images()
 run = settings_form(available)
-lr_section = lazy_section(t("🔎 Find a learning rate"), "cnn_open_lr")
-if lr_section.open:
-    with lr_section:
-        cnn_runs.lr_finder_panel(run)
+lazy_view(t("🔎 Find a learning rate"), "cnn_open_lr", lambda: cnn_runs.lr_finder_panel(run))
 train_controls(run)
 training.show_notice()
 shown = Cnn.RUN.get()
@@ -146,7 +140,4 @@ if shown is not None:
     results(shown)
 cnn_runs.history()
 save_and_load(shown)
-recipe_section = lazy_section(t("🔥 The PyTorch recipe: XOR net and CNN side by side"), "cnn_open_recipe")
-if recipe_section.open:
-    with recipe_section:
-        recipe()
+lazy_view(t("🔥 The PyTorch recipe: XOR net and CNN side by side"), "cnn_open_recipe", recipe)

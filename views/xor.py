@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.common import lazy_section, t
+from ui.common import lazy_section, lazy_view, t
 from ui.state import Xor
 from ui.teach import recipe
 from ui.teach_xor import xor_numpy_explained
@@ -21,10 +21,9 @@ st.markdown(
         "watch."
     )
 )
-how = lazy_section(t("📖 How it works: forward pass, backward pass, and the code that runs"), "xor_open_how")
-if how.open:
-    with how:
-        xor_numpy_explained()
+lazy_view(
+    t("📖 How it works: forward pass, backward pass, and the code that runs"), "xor_open_how", xor_numpy_explained
+)
 hidden = hidden_controls()
 challenge = challenge_picker(hidden)
 settings = settings_form(hidden)
@@ -48,7 +47,4 @@ if current is not None:
     show_inside(current)
     show_sections(current)
 class_link_section(settings, hidden)
-recipe_section = lazy_section(t("🔥 The PyTorch recipe: XOR net and CNN side by side"), "xor_open_recipe")
-if recipe_section.open:
-    with recipe_section:
-        recipe()
+lazy_view(t("🔥 The PyTorch recipe: XOR net and CNN side by side"), "xor_open_recipe", recipe)
