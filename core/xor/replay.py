@@ -114,6 +114,8 @@ def replay(records: list[Record], activation: str, tr=same_text) -> go.Figure:
         {"data": traces, "traces": list(REPLAY_TRACES), "name": str(r.epoch)} for r, traces in zip(frames, data)
     ]
     _replay_controls(fig, [r.epoch for r in frames], tr)
+    # Plotly's 16-px subplot titles ran into each other on a 390-px phone ("…lines" over "at the four points").
+    fig.update_annotations(font_size=12)
     return fig
 
 
