@@ -21,7 +21,9 @@ from core.serving.device import usable_cores  # noqa: E402
 
 # Every AppTest starts a Streamlit runtime of its own, and each one read every installed package's metadata looking
 # for components (~75 ms; ~20 s of the suite). The installed packages do not change while the tests run.
-manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+# A Streamlit without this scanner (it is internal) just scans as before.
+if hasattr(manifest_scanner, "scan_component_manifests"):
+    manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 # The tests' MNIST: the sample bundled in the repository (8,000 train / 2,000 test), so a fresh clone needs nothing
 # beside it; NN_PLAYGROUND_TEST_DATA points elsewhere (any folder with MNIST/raw).
