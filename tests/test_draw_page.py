@@ -1,6 +1,7 @@
 """The Draw page reads with the ready-made model from the first visit, switches to the session's own model when there
 is one (and back), and shows a photo's steps: photo → ink → 28×28."""
 
+import json
 from dataclasses import replace
 
 from streamlit.testing.v1 import AppTest
@@ -39,6 +40,11 @@ def reads(at: AppTest) -> list[str]:
     return [m.value for m in at.metric if m.label == "The CNN reads"]
 
 
+def bars(at: AppTest) -> dict:
+    """What the probability bars were given (a v2 component: its data, as JSON)."""
+    return next(json.loads(c.proto.json) for c in at.get("bidi_component") if c.key == "draw_probs")
+
+
 def test_a_first_visit_reads_with_the_ready_made_model(mnist_root):
     at = draw_page()
     captions = " ".join(c.value for c in at.caption)
@@ -46,6 +52,11 @@ def test_a_first_visit_reads_with_the_ready_made_model(mnist_root):
     data, label = a_photo(mnist_root)
     upload_photo(at, data)
     assert reads(at) == [str(label)]
+    shown = bars(at)
+    probs = [bar["p"] for bar in shown["bars"]]
+    assert [bar["digit"] for bar in shown["bars"]] == [str(d) for d in range(10)]
+    assert shown["best"] == label and max(probs) == probs[label] and abs(sum(probs) - 1) < 1e-3
+    assert all((bar["value"] != "") == (bar["p"] >= 0.05) for bar in shown["bars"])  # labels only where they fit
     shown = image_captions(at._tree)
     assert any("your photo" in c for c in shown) and any("ink" in c for c in shown), shown
 

@@ -153,7 +153,7 @@ def draw_page() -> AppTest:
 
 def pad_element(node):
     """The pad (a v2 component, which AppTest shows as an unknown element)."""
-    if getattr(node, "type", "") == "bidi_component":
+    if getattr(node, "type", "") == "bidi_component" and node.key == "draw_pad":
         return node
     for child in getattr(node, "children", {}).values():
         found = pad_element(child)

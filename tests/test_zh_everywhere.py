@@ -122,5 +122,5 @@ def test_draw_is_chinese_with_a_digit(session_model):
     uploads[0].set_value(("digit.png", digit_png(), "image/png"))
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.get("plotly_chart"), "an uploaded digit shows its charts"
+    assert any(c.key == "draw_probs" for c in at.get("bidi_component")), "an uploaded digit shows its probabilities"
     assert_chinese("draw", seen + texts(at))

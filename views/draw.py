@@ -9,14 +9,14 @@ import numpy as np
 import streamlit as st
 
 from core import cnn
-from core.cnn import figures as cnn_figures
 from core.draw import digits
 from core.draw.strokes import strokes_to_image
 from core.errors import UserError
 from core.files.ready_model import ready_model_info
 from ui import background, training
+from ui.bars import probability_bars
 from ui.cnn_inside import inside_cnn
-from ui.common import error_text, lazy_section, plot, t
+from ui.common import error_text, lazy_section, t
 from ui.pad import drawing_pad
 from ui.server import live_view
 from ui.state import Cnn
@@ -110,7 +110,7 @@ def prediction(image: np.ndarray, model) -> None:
         with st.container(width="content"):
             st.metric(t("The CNN reads"), str(best), help=t("confidence {p:.0%}", p=probs[best]))
             st.caption(t("{p:.0%} sure", p=probs[best]))
-        plot(cnn_figures.probability_bars(probs, tr=t), key="draw_probs")
+        probability_bars(probs, key="draw_probs")
 
 
 def what_it_sees(image: np.ndarray, model, rgba: np.ndarray, photo: bool) -> None:

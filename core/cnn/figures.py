@@ -55,30 +55,6 @@ def image_grid(
     return fig
 
 
-def probability_bars(probs: np.ndarray, tr=_same) -> go.Figure:
-    """The ten probabilities as compact bars beside the Draw page's answer: 150 px tall, so the answer and the pad
-    fit on a phone's screen together; only probabilities of 5% or more are written over their bars (ten labels do
-    not fit in a phone's width)."""
-    probs = np.asarray(probs).reshape(-1)
-    best = int(np.argmax(probs))
-    fig = go.Figure(
-        go.Bar(
-            x=[str(i) for i in range(10)],
-            y=probs,
-            marker_color=["#6C5CE7" if i == best else "#b2bec3" for i in range(10)],
-            text=[f"{p:.0%}" if p >= 0.05 else "" for p in probs],
-            textposition="outside",
-            cliponaxis=False,
-            name=tr("probability"),
-            hovertemplate=tr("digit") + " %{x}: %{y:.1%}<extra></extra>",
-        )
-    )
-    fig.update_layout(height=150, margin=dict(l=4, r=4, t=22, b=4), yaxis_range=[0, 1], yaxis_visible=False)
-    fig.update_xaxes(type="category", tickfont_size=13, fixedrange=True)
-    fig.update_yaxes(fixedrange=True)
-    return fig
-
-
 def png_data_uri(rgb: np.ndarray) -> str:
     """An RGB or RGBA uint8 picture as a PNG data URI."""
     buffer = io.BytesIO()

@@ -56,6 +56,19 @@ def reads(page) -> str:
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
 
 
+def tallest_bar(page) -> str:
+    """The digit under the tallest of the ten probability bars, as the browser drew them (the best one is coloured)."""
+    columns = page.locator(".bars .column").evaluate_all(
+        """columns => columns.map(c => [c.querySelector('.digit').textContent,
+          c.querySelector('.bar').getBoundingClientRect().height,
+          c.querySelector('.bar').classList.contains('best')])"""
+    )
+    assert [digit for digit, _, _ in columns] == [str(d) for d in range(10)], columns
+    digit, _, best = max(columns, key=lambda column: column[1])
+    assert best, columns
+    return digit
+
+
 def open_draw(page, server) -> None:
     time_page(page, f"{server}/draw", QUIET_MS)
     pad_of(page).wait_for(timeout=120_000)
@@ -69,6 +82,7 @@ def test_the_answer_follows_the_release_and_reads_right(monitored, server):
     for k, digit in enumerate([2, 7, 3, 0]):
         visible, _, _ = time_stroke(page, digit, rng, QUIET_MS)
         read_right += reads(page) == str(digit)
+        assert tallest_bar(page) == reads(page)
         if k:  # the first stroke warms the pad and the model
             shown.append(visible)
         clear_pad(page, QUIET_MS)
