@@ -94,7 +94,15 @@ EPOCH_LINE = re.compile(r"^🔹 Epoch (\d+) 完成,当前学习率: ([0-9.]+), �
 BATCH_LINE = re.compile(r"^Epoch \[(\d+)/10\], Batch \[(\d+)/10\], Loss: ([0-9.]+)$")
 
 
-def test_the_cnn_script_runs_as_written_and_the_page_prints_the_same_lines(post_data_folder):
+@pytest.fixture(scope="module")
+def page_run(post_data_folder) -> list:
+    """The page's runner of the post's script, seeded as the command-line run below: its records (one run serves
+    both tests that read them; the script's 10 epochs are the slowest part of this file)."""
+    torch.manual_seed(0)
+    return list(cnn_script.run_script(post_data_folder / "data"))
+
+
+def test_the_cnn_script_runs_as_written_and_the_page_prints_the_same_lines(post_data_folder, page_run):
     seeded = "import torch, runpy; torch.manual_seed(0); runpy.run_path('mnist_cnn.py', run_name='__main__')"
     done = subprocess.run(
         [sys.executable, "-c", seeded], cwd=post_data_folder, capture_output=True, text=True, timeout=600
@@ -108,8 +116,7 @@ def test_the_cnn_script_runs_as_written_and_the_page_prints_the_same_lines(post_
     ]
     assert script_lines[-1] == "✅ CNN 训练完成!🎉"
 
-    torch.manual_seed(0)
-    records = list(cnn_script.run_script(post_data_folder / "data"))
+    records = page_run
     page_lines = [r.text for r in records if r.kind == cnn_script.Kind.LINE]
     assert page_lines == script_lines  # same seed, same data: the page ran the script itself
     accuracies = [r.test_accuracy for r in records if r.kind == cnn_script.Kind.EPOCH]
@@ -121,11 +128,10 @@ def test_the_cnn_script_runs_as_written_and_the_page_prints_the_same_lines(post_
     assert done_record.test_accuracy == accuracies[-1]
 
 
-def test_the_trained_script_model_reads_the_pages_normalised_images_as_the_script_fed_them(post_data_folder):
+def test_the_trained_script_model_reads_the_pages_normalised_images_as_the_script_fed_them(post_data_folder, page_run):
     from core import cnn
 
-    torch.manual_seed(1)
-    *_, done = cnn_script.run_script(post_data_folder / "data")
+    done = page_run[-1]
     images, labels = load_split(post_data_folder / "data", train=False, download=False)
     unit = images.float() / 255
     as_script_fed = done.test_accuracy  # measured on the script's own model, fed [0, 1] images
