@@ -101,7 +101,7 @@ def main() -> None:
     print(f"|{'-' * 54}|{'-' * 10}|{'-' * 44}|{'-' * 10}|{'-' * 11}|")
     for kind, name, setup, build in CASES:
         data = build()
-        result = measure(setup, data)
+        result = measure(setup, data, new_interpreter=True)
         accepted = f"read {result['shape']}" if result["shape"] else "loaded"
         outcome = (result["error"] or "").split(": ", 1)[-1][:42] or accepted
         print(

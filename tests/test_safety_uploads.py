@@ -2,7 +2,7 @@
 builds and costly images are refused before anything large is allocated (the Draw pad's crafted messages:
 tests/test_strokes.py).
 
-Memory is the peak (VmHWM) growth of a fresh process around one call; see tests/fresh_process.py.
+Memory is the peak (VmHWM) growth of a fresh process around one call; see harness/fresh_process.py.
 """
 
 import io
@@ -342,3 +342,12 @@ def test_every_refusal_has_chinese_with_the_same_placeholders():
         chinese = translate(template, "zh")
         assert chinese != template, template
         assert sorted(re.findall(r"{[^}]*}", chinese)) == sorted(re.findall(r"{[^}]*}", template)), template
+
+
+@pytest.mark.parametrize("new_interpreter", [False, True])
+def test_the_harness_sees_a_calls_memory_whole_and_each_call_alone(new_interpreter):
+    """What the budgets above rest on: a call that fills 200 MB is measured as that much, and the next call starts
+    afresh (a forked child inherits nothing of an earlier call's peak)."""
+    fills = "import numpy as np\nCALL = lambda data: np.ones(200 * 2**20 // 8)"
+    assert measure(fills, b"", new_interpreter=new_interpreter)["grown_mb"] > 195
+    assert measure("CALL = lambda data: None", b"", new_interpreter=new_interpreter)["grown_mb"] < 5
