@@ -143,17 +143,18 @@ def draw_strokes(page, pad, strokes, every: int = 1) -> None:
         page.mouse.up()
 
 
-def time_stroke(page, digit: int, rng, quiet_ms: int) -> tuple[float, float, float]:
+def time_stroke(page, digit: int, rng, quiet_ms: int, every: int = 1) -> tuple[float, float, float]:
     """Draw a digit, timing its last stroke: (ms from the release until the prediction of a run that started after
-    it is visible, ms until the section settled, ms from the pad's message at the release until the prediction)."""
+    it is visible, ms until the section settled, ms from the pad's message at the release until the prediction).
+    `every`: as in draw_strokes, for every stroke."""
     pad = pad_of(page)
     pad.scroll_into_view_if_needed()
     strokes, _ = random_drawing(digit, rng)
     if len(strokes) > 1:
-        draw_strokes(page, pad, strokes[:-1])
+        draw_strokes(page, pad, strokes[:-1], every)
         settled(page, 0.0, quiet_ms, min_runs=runs_done(page) + 1)
     box = pad.bounding_box()
-    last = strokes[-1]
+    last = strokes[-1][:-1:every] + strokes[-1][-1:]
     page.mouse.move(box["x"] + last[0][0], box["y"] + last[0][1])
     page.mouse.down()
     for x, y in last[1:]:

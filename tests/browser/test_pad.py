@@ -80,7 +80,7 @@ def test_the_answer_follows_the_release_and_reads_right(monitored, server):
     rng = np.random.default_rng(7)
     shown, read_right = [], 0
     for k, digit in enumerate([2, 7, 3, 0]):
-        visible, _, _ = time_stroke(page, digit, rng, QUIET_MS)
+        visible, _, _ = time_stroke(page, digit, rng, QUIET_MS, every=2)  # half the moves, read as right
         read_right += reads(page) == str(digit)
         assert tallest_bar(page) == reads(page)
         if k:  # the first stroke warms the pad and the model
