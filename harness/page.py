@@ -147,6 +147,8 @@ def time_stroke(page, digit: int, rng, quiet_ms: int, every: int = 1) -> tuple[f
     """Draw a digit, timing its last stroke: (ms from the release until the prediction of a run that started after
     it is visible, ms until the section settled, ms from the pad's message at the release until the prediction).
     `every`: as in draw_strokes, for every stroke."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     pad = pad_of(page)
     pad.scroll_into_view_if_needed()
     strokes, _ = random_drawing(digit, rng)
@@ -166,9 +168,14 @@ def time_stroke(page, digit: int, rng, quiet_ms: int, every: int = 1) -> tuple[f
     runs_before, ends_before = page.evaluate("[window.__nn.runStarts, window.__nn.runEnds]")
     start = now(page)
     page.mouse.up()
-    shown = page.wait_for_function(
-        PREDICTION, arg=["The CNN reads", runs_before], polling="raf", timeout=60_000
-    ).json_value()
+    try:
+        shown = page.wait_for_function(
+            PREDICTION, arg=["The CNN reads", runs_before], polling="raf", timeout=60_000
+        ).json_value()
+    except PlaywrightTimeout:
+        alerts = page.locator("[data-testid=stAlert]").all_inner_texts()
+        state = page.evaluate(UNSETTLED)
+        raise RuntimeError(f"no prediction 60 s after the release: {state}, alerts {alerts}") from None
     done = settled(page, start, quiet_ms, min_runs=ends_before + 1)
     sent = page.evaluate("(start) => window.__nn.sends.find(t => t >= start)", start)
     return shown - start, done["ms"], shown - sent

@@ -76,6 +76,18 @@ SLOW = {
 # session fixtures (a server, a browser) start once per worker that runs it, except the tests that use the CNN run
 # `trained_run`: it lives in one worker's server, where no other worker can reach it, so they go together.
 SHARED_FIXTURE = "trained_run"
+GROUP = pytest.StashKey[str]()
+# The groups that take longest go to the workers first, so the short ones fill in at the end: xdist's own order
+# (--loadscope-reorder, off in pytest.ini) starts groups with the most tests first, and left these long ones with
+# few tests to the end, where one worker ran on alone for 45 s of a 5.5-min run. Longest first, as measured with
+# --durations: the eight sessions, the trained CNN run with the pages that use it, the layout checks, the pad.
+LONGEST_FIRST = (
+    "tests/browser/test_many_users.py",
+    SHARED_FIXTURE,
+    "tests/browser/test_screens.py",
+    "tests/browser/test_pad.py",
+    "tests/test_lesson_programs.py",
+)
 
 
 @pytest.hookimpl(tryfirst=True)  # before -k and -m deselect: so a renamed test is told before it is deselected
@@ -87,6 +99,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         group = SHARED_FIXTURE if SHARED_FIXTURE in item.fixturenames else name.split("::")[0]
         item.add_marker(pytest.mark.xdist_group(group))
+        item.stash[GROUP] = group
+    rank = {group: index for index, group in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.stash[GROUP], len(LONGEST_FIRST)))  # stable: the rest keep their order
     # Asked of the module, not of what was collected: a run of one test (a node id) collects no other.
     stale = sorted(
         name
@@ -95,6 +110,9 @@ def pytest_collection_modifyitems(config, items):
     )
     if stale:
         raise pytest.UsageError(f"tests/conftest.py SLOW names tests that do not exist (renamed?): {stale}")
+    missing = [group for group in LONGEST_FIRST if group != SHARED_FIXTURE and not (ROOT / group).exists()]
+    if missing:
+        raise pytest.UsageError(f"tests/conftest.py LONGEST_FIRST names files that do not exist: {missing}")
 
 
 def open_page(page: str | None = None, *, query: dict | None = None, state: dict | None = None, timeout=120) -> AppTest:

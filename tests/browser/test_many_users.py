@@ -43,6 +43,8 @@ def results_shown(page) -> None:
 
 
 def test_eight_sessions_train_at_once(browser, server):
+    from playwright.sync_api import expect
+
     contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in HIDDEN_SIZES]
     pages = []
     try:
@@ -65,7 +67,8 @@ def test_eight_sessions_train_at_once(browser, server):
         for page in pages:
             results_shown(page)
             page.get_by_role("tab", name="Filters").click()
-            assert page.get_by_text("Done: test accuracy").count() == 1
+            # once the page settled: mid-rerun on a loaded machine, the old line can still stand beside its new copy
+            expect(page.get_by_text("Done: test accuracy")).to_have_count(1, timeout=30_000)
         peak = peak_rss_mb(SERVER["pid"])
         print(f"server peak RSS with {len(pages)} sessions training: {peak:.0f} MB")
         assert peak < 1500
