@@ -17,20 +17,31 @@ MONITOR = """
   WebSocket.prototype.send = function (data) { nn.sends.push(performance.now()); return send.call(this, data); };
   const outside = el => el && el.closest &&
     el.closest('[data-testid=stStatusWidget], [data-testid=stToolbar], [data-testid=stDecoration]');
+  // A run can start and end between two calls of the observer (a fast fragment run): the state each change left is
+  // the next change's old value, or the attribute's value now for the last one; reading only the value now counted
+  // no run at all then.
+  const STATE = 'data-test-script-state';
+  const isState = m => m.type === 'attributes' && m.attributeName === STATE;
   new MutationObserver(list => {
-    const now = performance.now();
-    for (const m of list) {
+    const now = performance.now(), left = new Array(list.length);
+    for (let i = list.length - 1, next = null; i >= 0; i--) {
+      if (!isState(list[i])) continue;
+      left[i] = next === null ? list[i].target.getAttribute(STATE) : next;
+      next = list[i].oldValue;
+    }
+    list.forEach((m, i) => {
       const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
-      if (m.type === 'attributes' && m.attributeName === 'data-test-script-state') {
-        const running = el.getAttribute('data-test-script-state') === 'running';
+      if (isState(m)) {
+        const running = left[i] === 'running';
         if (running && !nn.running) nn.runStarts++;
         if (!running && nn.running) { nn.runEnds++; nn.lastRunEnd = now; }
         nn.running = running;
       } else if (!outside(el)) {
         nn.lastMutation = now;
       }
-    }
-  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+    });
+  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true,
+                        attributeOldValue: true});
 })();
 """
 

@@ -41,3 +41,23 @@ def test_cnn_page_trains_and_shows_the_accuracy(browser, server, trained_run):
     assert page.get_by_text(re.compile(r"Done: test accuracy")).count() == 1
     no_exception_shown(page)
     context.close()
+
+
+def test_the_monitor_counts_a_run_that_starts_and_ends_between_two_looks(browser):
+    """harness.page's monitor, which the timing and settling waits count runs with: a fast run (a fragment's, a few
+    ms) can start and end before its observer looks; counted from the page's state at the look, it was no run, and
+    a wait for the run a release started waited out its 60 s."""
+    from harness.page import MONITOR
+
+    page = browser.new_page()
+    page.add_init_script(MONITOR)
+    page.set_content('<div data-testid="stApp" data-test-script-state="notRunning"></div>')
+    page.evaluate("monitor => eval(monitor)", MONITOR)
+    states = "states => states.forEach(s => document.querySelector('[data-testid=stApp]').setAttribute(STATE, s))"
+    page.evaluate(states.replace("STATE", "'data-test-script-state'"), ["running", "notRunning"])  # in one task
+    page.wait_for_function("window.__nn.runEnds === 1")
+    assert page.evaluate("[window.__nn.runStarts, window.__nn.running]") == [1, False]
+    page.evaluate(states.replace("STATE", "'data-test-script-state'"), ["running"])
+    page.wait_for_function("window.__nn.runStarts === 2")
+    assert page.evaluate("[window.__nn.runEnds, window.__nn.running]") == [1, True]
+    page.close()
