@@ -25,13 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 300
 
-# Runs a child for each request line {"setup", "path"}; the child's result is one JSON line on stdout.
-_SERVER = """
+# The call measured, in the fresh process: `setup` defines CALL (its imports are done before the peak is taken).
+_MEASURE = """
 import json, os, sys, time, traceback
 sys.path.insert(0, {root!r})
-import torch
-from core.draw import digits, strokes
-from core.files import model_file
 
 def peak_kb():
     for line in open("/proc/self/status"):
@@ -42,8 +39,11 @@ def measure(setup, path):
     scope = {{}}
     exec(setup, scope)
     data = open(path, "rb").read()
-    with open("/proc/self/clear_refs", "w") as clear_refs:
-        clear_refs.write("5")  # the peak from here on is this call's
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")  # the peak from here on is this call's (a forked child's would be its parent's)
+    except OSError:
+        pass  # a new interpreter's peak is its own already
     before = peak_kb()
     started = time.perf_counter()
     try:
@@ -54,6 +54,15 @@ def measure(setup, path):
     seconds = time.perf_counter() - started
     return {{"grown_mb": (peak_kb() - before) / 1024, "seconds": seconds, "error": error,
             "shape": list(getattr(result, "shape", ()) or ())}}
+"""
+
+# A child for each request line {"setup", "path"}; the child's answer is one JSON line on stdout.
+_SERVER = (
+    _MEASURE
+    + """
+import torch
+from core.draw import digits, strokes
+from core.files import model_file
 
 print("ready", flush=True)
 while line := sys.stdin.readline():
@@ -69,29 +78,14 @@ while line := sys.stdin.readline():
         os._exit(0)
     os.waitpid(child, 0)
 """
+)
 
-_ONE_CALL = """
-import json, sys, time
-sys.path.insert(0, {root!r})
-{setup}
-
-def peak_kb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-
-data = open({path!r}, "rb").read()
-before = peak_kb()
-started = time.perf_counter()
-try:
-    result = CALL(data)
-    error = None
-except ValueError as exc:
-    result, error = None, f"{{type(exc).__name__}}: {{exc}}"
-seconds = time.perf_counter() - started
-print(json.dumps({{"grown_mb": (peak_kb() - before) / 1024, "seconds": seconds, "error": error,
-                  "shape": list(getattr(result, "shape", ()) or ())}}))
+_ONE_CALL = (
+    _MEASURE
+    + """
+print(json.dumps(measure({setup!r}, {path!r})))
 """
+)
 
 _server: subprocess.Popen | None = None
 
