@@ -25,8 +25,11 @@ def test_xor_page_trains_and_shows_the_chart(page, server):
         ".some(e => e.innerText.trim() !== before)",
         arg=before,
     )
-    assert page.locator(".js-plotly-plot .heatmaplayer, .js-plotly-plot .hm").count() > 0
-    assert page.locator(".js-plotly-plot").count() >= 3  # loss, network diagram, boundary; the rest opens on demand
+    # loss, network diagram, boundary (the rest opens on demand): drawn once the run's page is shown, not before
+    page.wait_for_function(
+        "document.querySelectorAll('.js-plotly-plot').length >= 3"
+        " && document.querySelector('.js-plotly-plot .heatmaplayer, .js-plotly-plot .hm')"
+    )
     no_exception_shown(page)
 
 
