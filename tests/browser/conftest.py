@@ -108,4 +108,5 @@ def page(browser):
 
 
 def no_exception_shown(page):
-    assert page.locator("[data-testid=stException]").count() == 0
+    shown = page.locator("[data-testid=stException]").all_inner_texts()
+    assert not shown, shown
