@@ -31,6 +31,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _log():
+    """Where the server's log goes: the file NN_PLAYGROUND_SERVER_LOG names (appended to; tracebacks a page shows only
+    redacted are there), else nowhere."""
+    path = os.environ.get("NN_PLAYGROUND_SERVER_LOG")
+    return open(path, "a") if path else subprocess.DEVNULL  # noqa: SIM115 (the server process holds it)
+
+
 def start_server(port: int, app_root: Path = ROOT, data=DATA) -> subprocess.Popen:
     """A Streamlit server of the app with a public deployment's defaults, once it answers its health check."""
     env = {**os.environ, "NN_PLAYGROUND_DATA": str(data)}
@@ -52,7 +59,7 @@ def start_server(port: int, app_root: Path = ROOT, data=DATA) -> subprocess.Pope
         cwd=app_root,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=_log(),
     )
     deadline = time.time() + 90
     while time.time() < deadline:
