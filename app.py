@@ -5,6 +5,11 @@ from core.serving.process import configure_process
 configure_process()  # first: OpenMP's spin and malloc's thresholds are read when torch loads
 
 # isort: split
+# plotly imports pandas on a figure's first use and takes it from sys.modules when it is there: eight sessions making
+# their first figures at once then met a pandas another session was still importing ("partially initialized module
+# 'pandas' has no attribute 'Series'", a page's exception, in 2 of 3 full test runs). Imported here, every session's
+# first run waits for the whole module.
+import pandas  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 
 from ui.common import t  # noqa: E402
