@@ -53,9 +53,10 @@ MONITOR = """
 })();
 """
 
-# True once the page is settled and has been for `quiet` ms; then the time it settled, relative to `since`.
+# True once the page is settled and has been for `quiet` ms; then the time it settled, relative to `since`. With
+# `answered`, the server must also have sent something after the page's last message to it.
 SETTLED = """
-([since, quiet, minRuns]) => {
+([since, quiet, minRuns, answered]) => {
   const nn = window.__nn, now = performance.now();
   const app = document.querySelector('[data-testid=stApp]');
   const idle = app && app.getAttribute('data-test-script-state') === 'notRunning' && !nn.running;
@@ -63,7 +64,8 @@ SETTLED = """
   const drawn = plots.every(p => p._fullLayout && p.querySelector('.main-svg') &&
     (!(p._fullData || []).length || p.querySelector('.main-svg .trace, .main-svg image, canvas')));
   const waiting = document.querySelector('[data-stale=true], [data-testid*=Skeleton], [data-testid=stSpinner]');
-  const ok = idle && nn.runEnds >= minRuns && drawn && !waiting;
+  const heard = !answered || !nn.sends.length || nn.lastReceived > nn.sends[nn.sends.length - 1];
+  const ok = idle && nn.runEnds >= minRuns && heard && drawn && !waiting;
   if (!ok) { nn.okSince = null; return false; }
   if (nn.okSince === null) nn.okSince = now;
   if (now - Math.max(nn.okSince, nn.lastMutation) < quiet) return false;
@@ -97,12 +99,15 @@ UNSETTLED = """
 """
 
 
-def settled(page, since: float, quiet_ms: int, min_runs: int, timeout_ms: int = 120_000) -> dict:
+def settled(
+    page, since: float, quiet_ms: int, min_runs: int, timeout_ms: int = 120_000, answered: bool = False
+) -> dict:
     """Wait until the page settled (see SETTLED); its result: {ms since `since`, plots, errors}."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    arg = [since, quiet_ms, min_runs, answered]
     try:
-        handle = page.wait_for_function(SETTLED, arg=[since, quiet_ms, min_runs], polling=20, timeout=timeout_ms)
+        handle = page.wait_for_function(SETTLED, arg=arg, polling=20, timeout=timeout_ms)
     except PlaywrightTimeout:
         raise RuntimeError(f"the page did not settle in {timeout_ms} ms: {page.evaluate(UNSETTLED)}") from None
     return handle.json_value()
@@ -173,7 +178,9 @@ def time_stroke(page, digit: int, rng, quiet_ms: int, every: int = 1) -> tuple[f
     strokes, _ = random_drawing(digit, rng)
     if len(strokes) > 1:
         draw_strokes(page, pad, strokes[:-1], every)
-        settled(page, 0.0, quiet_ms, min_runs=runs_done(page) + 1)
+        # Not "one run more than now": the strokes' runs may all be over by now, the last one fast and traceless
+        # (PREDICTION), and a run counted after them never came (a full run's failure, waiting out 120 s).
+        settled(page, 0.0, quiet_ms, min_runs=0, answered=True)
     box = pad.bounding_box()
     last = strokes[-1][:-1:every] + strokes[-1][-1:]
     page.mouse.move(box["x"] + last[0][0], box["y"] + last[0][1])
@@ -183,7 +190,7 @@ def time_stroke(page, digit: int, rng, quiet_ms: int, every: int = 1) -> tuple[f
     # The runs the stroke's own messages started (every 100 ms) finish before the release, as when a pen slows at a
     # stroke's end: a run restarted in flight (Streamlit's fast rerun) leaves the page's script state at "running", so
     # the monitor could not tell the release's run from the one before it.
-    settled(page, 0.0, 50, min_runs=0)
+    settled(page, 0.0, 50, min_runs=0, answered=True)
     runs_before, ends_before = page.evaluate("[window.__nn.runStarts, window.__nn.runEnds]")
     start = now(page)
     page.mouse.up()
