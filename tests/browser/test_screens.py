@@ -144,6 +144,21 @@ OPEN_CLOSED = """
 """
 
 
+# Wait for the page's transitions to end (infinite ones, a spinner's, excepted): the sidebar slides in when the window
+# widens, and one full run measured it mid-slide, "cut off" at x -5, after the page had been quiet for 300 ms.
+STILL = """
+() => Promise.all(document.getAnimations()
+  .filter(a => Number.isFinite(a.effect?.getComputedTiming().endTime))
+  .map(a => a.finished.catch(() => null)))
+"""
+
+
+def overflow(page) -> list[str]:
+    """What does not fit (OVERFLOW), once nothing on the page is moving."""
+    page.evaluate(STILL)
+    return page.evaluate(OVERFLOW)
+
+
 def open_expanders(page) -> None:
     """Open every visible closed expander (opening one may reveal others), then wait for the page to settle."""
     for _ in range(10):
@@ -161,7 +176,7 @@ def problems_in_each_tab(page) -> list[str]:
             tab.scroll_into_view_if_needed()
             settled_after(page, tab.click, QUIET_MS)
             open_expanders(page)
-            problems += [f"tab {tab.inner_text().strip()!r}: {problem}" for problem in page.evaluate(OVERFLOW)]
+            problems += [f"tab {tab.inner_text().strip()!r}: {problem}" for problem in overflow(page)]
     return problems
 
 
@@ -200,7 +215,7 @@ def problems_at(page, viewport: str, shots: Path | None, shot_name: str) -> list
     """Everything open, every tab chosen in turn: what does not fit at this viewport (named in each problem)."""
     try:
         open_expanders(page)
-        problems = page.evaluate(OVERFLOW) + problems_in_each_tab(page)
+        problems = overflow(page) + problems_in_each_tab(page)
     finally:
         if shots:
             screenshot(page, VIEWPORTS[viewport], shots / f"{shot_name}-{viewport}.png")
@@ -268,4 +283,18 @@ def test_the_check_finds_what_does_not_fit(browser):
     assert any("code that scrolls" in problem and "scrolls sideways" in problem for problem in problems), problems
     page.set_content('<div style="width:380px">fits</div><div style="overflow-x:auto"><pre>short code</pre></div>')
     assert page.evaluate(OVERFLOW) == []
+    page.close()
+
+
+def test_the_check_waits_for_a_box_sliding_in(browser):
+    """A sidebar sliding in is measured where it comes to rest, not where it is when the page is first quiet."""
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.set_content(
+        '<div id="bar" style="width:300px;overflow:hidden;transform:translateX(-200px)">'
+        "<p>a sidebar sliding in</p></div>"
+    )
+    page.evaluate("""() => { const bar = document.getElementById('bar'); bar.getBoundingClientRect();
+                             bar.style.transition = 'transform 800ms linear'; bar.style.transform = 'none'; }""")
+    assert any("sliding in" in problem for problem in page.evaluate(OVERFLOW))  # mid-slide: cut off
+    assert overflow(page) == []
     page.close()
