@@ -150,6 +150,7 @@ def test_pages_show_the_code_that_runs():
     import inspect
 
     from core import cnn
+    from core.draw import digits
     from core.xor import numpy_net as xor_numpy
     from core.xor import torch_net as xor_torch
 
@@ -169,6 +170,12 @@ def test_pages_show_the_code_that_runs():
     assert inspect.getsource(xor_torch.training_loop).splitlines()[0] in shown
     assert "x = x.view(-1, 64 * 7 * 7)" in shown  # the post's model, as the post wrote it
     assert any("\\frac{\\partial C}{\\partial W_2}" in latex.value for latex in xor_page.latex)
+    draw_page = open_page("views/draw.py")
+    assert not any("def preprocess" in code.value for code in draw_page.code)  # closed: not even sent to the browser
+    draw_page.session_state["draw_open_how"] = True
+    draw_page.run()
+    shown = " ".join(code.value for code in draw_page.code)
+    assert inspect.getsource(digits.preprocess).strip() in shown and "def ink_on_paper" in shown
 
 
 def test_a_link_restores_the_settings():

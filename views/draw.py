@@ -16,7 +16,7 @@ from core.files.ready_model import ready_model_info
 from ui import background, training
 from ui.bars import probability_bars
 from ui.cnn_inside import inside_cnn
-from ui.common import error_text, lazy_section, t
+from ui.common import error_text, lazy_section, lazy_view, t
 from ui.pad import drawing_pad
 from ui.server import live_view
 from ui.state import Cnn
@@ -250,8 +250,7 @@ st.markdown(
         "shows why it decided what it did."
     )
 )
-with st.expander(t("📖 Why preprocessing matters, and the code that does it")):
-    preprocessing_explained()
+lazy_view(t("📖 Why preprocessing matters, and the code that does it"), "draw_open_how", preprocessing_explained)
 job = background.current_job()
 if job is not None and (job.active or job.status in ("failed", "diverged") or Cnn.ADOPTED.get() != job.id):
     background.live_progress(job, key="draw")
