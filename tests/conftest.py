@@ -38,15 +38,22 @@ def pytest_xdist_auto_num_workers(config) -> int:
     return usable_cores() + 1
 
 
-# Each pytest-xdist worker, and each app server it starts (the env var), gets its share of the cores, at least
-# one thread, so torch's threads do not spin against each other's.
-_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-if _WORKERS > 1:
-    import torch
+# The thread pools a process sizes from its environment when it starts: torch's OpenMP, the BLAS under numpy and
+# torch, and the app's own (core/serving/device.py).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NN_PLAYGROUND_THREADS")
 
-    _SHARE = max(1, usable_cores() // _WORKERS)
-    os.environ.setdefault("NN_PLAYGROUND_THREADS", str(_SHARE))
-    torch.set_num_threads(_SHARE)
+
+def pytest_configure(config):
+    """Under pytest-xdist, every process the tests run gets its share of the cores, at least one thread: the workers,
+    each app server they start, and each program they run (the post's scripts, the exported one, fresh
+    interpreters). Set here, in the controller before it starts the workers, so that all of them inherit it. Pools
+    of 2 threads on a 2-core box shared by 3 workers spin against each other: the post's scripts, run while both
+    cores were busy, took 43.9 CPU-s with them and 18.6 with one thread each."""
+    workers = getattr(config.option, "numprocesses", None) or 0
+    if workers > 1 and "PYTEST_XDIST_WORKER" not in os.environ:
+        share = str(max(1, usable_cores() // workers))
+        for name in THREAD_VARIABLES:
+            os.environ.setdefault(name, share)
 
 
 # Tests marked slow (pytest.ini): `pytest -m "not slow"` is the quick local run; CI runs everything. Listed here,
