@@ -41,9 +41,8 @@ def _live_update(placeholder, name: str, records: list[Record], settings: XorSet
         )
 
 
-def train_live(settings: XorSettings, turn: Turn) -> dict:
-    """Train each implementation, redrawing its loss and boundary while it trains."""
-    placeholder = st.empty()
+def train_live(settings: XorSettings, turn: Turn, placeholder) -> dict:
+    """Train each implementation, redrawing its loss and boundary in `placeholder` (an st.empty) while it trains."""
     results, last_drawn = {}, 0.0
     for name, run in xe.runs(settings).items():
         records = results.setdefault(name, [])
@@ -56,24 +55,27 @@ def train_live(settings: XorSettings, turn: Turn) -> dict:
     return results
 
 
-def trained(settings: XorSettings, live: bool = False) -> dict:
-    """The records for these settings: shared across visitors, trained under the fair CPU gate when new."""
+def trained(settings: XorSettings, live=None) -> dict:
+    """The records for these settings: shared across visitors, trained under the fair CPU gate when new (drawn live
+    in `live`, an st.empty, when given)."""
     results = xe.RESULTS.get(settings)
     if results is None:
         with serving.short_work(session_id(), xe.cost_seconds(settings)) as turn:
-            if live:
-                results = train_live(settings, turn)
+            if live is not None:
+                results = train_live(settings, turn, live)
             else:
                 results = {name: list(turn.paced(run)) for name, run in xe.runs(settings).items()}
         xe.RESULTS.put(settings, results)
     return results
 
 
-def start_run(settings: XorSettings) -> None:
+def start_run(settings: XorSettings, slot) -> None:
+    """Train these settings, live in `slot` (an st.empty the page keeps on every run, see views/xor.py), and make
+    them the page's run; a busy server's message goes in the slot too."""
     try:
-        results = trained(settings, live=True)
+        results = trained(settings, live=slot)
     except ServerBusy as exc:
-        st.error(error_text(exc))
+        slot.error(error_text(exc))
         return
     run_id = Xor.RUN_COUNT.get() + 1
     Xor.RUN_COUNT.set(run_id)

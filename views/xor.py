@@ -30,9 +30,13 @@ settings = settings_form(hidden)
 spirals_hint(settings)
 problems = show_problems(settings)
 clicked = st.button(t("Train"), type="primary", key="xor_train", disabled=problems)
+# Slots on every run, filled or not (here and for the notice below): Streamlit places an element by its index among
+# its siblings, so an element only some runs have (the live run, a notice) moved every chart below it and the browser
+# drew them all anew (the first rerun after a visit, and each settings change, redrew the page's charts).
+live = st.empty()
 # A crafted click on a disabled button trains nothing.
 if not problems and (clicked or Xor.RUN.get() is None):
-    start_run(settings)
+    start_run(settings, live)
 current = Xor.RUN.get()
 if challenge is not None:
     show_challenge(challenge, challenge_met(challenge, current))
@@ -40,9 +44,10 @@ watch = lazy_section(t("🎬 Watch it learn, live: play, pause, step"), "xor_ope
 if watch.open and not problems:
     with watch:
         show_watch(settings)
+changed = st.empty()
 if current is not None:
     if current.settings != settings:
-        st.info(t("The settings changed: press **Train** to train with them. Showing the last run."))
+        changed.info(t("The settings changed: press **Train** to train with them. Showing the last run."))
     show_summary(current)
     show_inside(current)
     show_sections(current)

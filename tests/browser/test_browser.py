@@ -11,14 +11,32 @@ def metric_value(page, label: str) -> str:
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
 
 
+# Tag every chart the page shows; how many of them are the tagged ones still (not drawn anew).
+TAG_CHARTS = "() => [...document.querySelectorAll('.js-plotly-plot')].forEach(p => { p.tagged = true; })"
+KEPT_CHARTS = "() => [...document.querySelectorAll('.js-plotly-plot')].map(p => p.tagged === true)"
+IDLE = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
+
+
 def test_xor_page_trains_and_shows_the_chart(page, server):
+    """A run's charts; a rerun and a settings change keep them in place (the last run's, unchanged: drawn anew, they
+    cost the browser ~1 s and flickered); then a new run's charts."""
     page.goto(f"{server}/xor?xor_epochs=3000")
     page.get_by_text("NumPy final loss", exact=True).wait_for()
+    page.wait_for_function(f"{IDLE} && document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
+    page.evaluate(TAG_CHARTS)
+    page.get_by_text("🔥 The PyTorch recipe").click()  # a rerun that changes nothing above the charts
+    page.get_by_text("1 · Define the model").wait_for()
+    page.wait_for_function(IDLE)
+    kept = page.evaluate(KEPT_CHARTS)
+    assert len(kept) >= 3 and all(kept), f"the first rerun after the visit drew the charts anew: {kept}"
     before = metric_value(page, "NumPy final loss")
     seed = page.get_by_label("Random seed")
     seed.fill("5")
     seed.press("Enter")
     page.get_by_text("The settings changed").wait_for()
+    page.wait_for_function(IDLE)
+    kept = page.evaluate(KEPT_CHARTS)
+    assert len(kept) >= 3 and all(kept), f"the settings' notice drew the charts below it anew: {kept}"
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function(
         "before => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
