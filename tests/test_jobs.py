@@ -114,7 +114,9 @@ def test_a_small_job_overtakes_running_and_waiting_big_ones(queue):
     wait_until(lambda: log)
     waiting = [queue.submit(Job(fake_training(20, log=log, name=f"big-{i}"), owner=f"b{i}", cost=BIG)) for i in (2, 3)]
     small = queue.submit(Job(fake_training(5, log=log, name="small"), owner="visitor", cost=SMALL))
-    assert queue.position(small) == 1
+    # first in line, unless it already started: the running job pauses at its next batch, 10 ms on, and a loaded
+    # machine can take longer than that to come back here (seen in a full run); the log below shows the order anyway
+    assert queue.position(small) == 1 or ("start", "small") in log
     wait_until(lambda: finished(small))
     assert running.active and running.paused is False, "the big job resumes once the small one is through"
     wait_until(lambda: finished(running, *waiting))
