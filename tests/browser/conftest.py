@@ -4,6 +4,7 @@ Without Chromium or Playwright these tests skip, except under CI (CI=true), wher
 """
 
 import os
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -77,6 +78,8 @@ class TrainedRun:
 
     query: str
     storage_state: dict
+    accuracy: float  # the test accuracy the trainer's page showed, in %
+    done_lines: int  # how many "Done: test accuracy" lines it showed
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +92,13 @@ def trained_run(browser, server):
     page.goto(f"{server}/cnn?cnn_epochs=1")
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text("Your model", exact=True).wait_for(timeout=300_000)
-    run = TrainedRun(page.url.split("?", 1)[1], context.storage_state())
+    no_exception_shown(page)
+    run = TrainedRun(
+        page.url.split("?", 1)[1],
+        context.storage_state(),
+        accuracy=float(metric_value(page, "Test accuracy").rstrip("%")),
+        done_lines=page.get_by_text(re.compile(r"Done: test accuracy")).count(),
+    )
     assert "run=" in run.query, run.query
     yield run
     context.close()
@@ -105,6 +114,11 @@ def page(browser):
     yield page
     context.close()
     assert not errors, errors
+
+
+def metric_value(page, label: str) -> str:
+    metric = page.locator("[data-testid=stMetric]", has=page.get_by_text(label, exact=True))
+    return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
 
 
 def no_exception_shown(page):
