@@ -236,7 +236,7 @@ def write_idx(path: Path, array: np.ndarray) -> None:
 
 @pytest.fixture(scope="session")
 def post_data_folder(tmp_path_factory, mnist_root) -> Path:
-    """A folder laid out as the post's script expects (./data/MNIST/raw), with 640 training and 250 test images of
+    """A folder laid out as the post's script expects (./data/MNIST/raw), with 320 training and 125 test images of
     the bundled sample, so that the script's 10 epochs take seconds."""
     folder = tmp_path_factory.mktemp("post")
     raw = folder / "data" / "MNIST" / "raw"
@@ -245,9 +245,9 @@ def post_data_folder(tmp_path_factory, mnist_root) -> Path:
 
     train_images, train_labels = load_split(mnist_root, train=True, download=False)
     test_images, test_labels = load_split(mnist_root, train=False, download=False)
-    write_idx(raw / "train-images-idx3-ubyte", train_images[:640].numpy())
-    write_idx(raw / "train-labels-idx1-ubyte", train_labels[:640].numpy())
-    write_idx(raw / "t10k-images-idx3-ubyte", test_images[:250].numpy())
-    write_idx(raw / "t10k-labels-idx1-ubyte", test_labels[:250].numpy())
+    write_idx(raw / "train-images-idx3-ubyte", train_images[:320].numpy())
+    write_idx(raw / "train-labels-idx1-ubyte", train_labels[:320].numpy())
+    write_idx(raw / "t10k-images-idx3-ubyte", test_images[:125].numpy())
+    write_idx(raw / "t10k-labels-idx1-ubyte", test_labels[:125].numpy())
     shutil.copy(ROOT / "lesson" / "mnist_cnn.py", folder / "mnist_cnn.py")
     return folder

@@ -91,7 +91,7 @@ def test_the_page_prints_exactly_what_the_numpy_program_prints_for_the_same_rand
 
 
 EPOCH_LINE = re.compile(r"^🔹 Epoch (\d+) 完成,当前学习率: ([0-9.]+), 平均损失: ([0-9.]+)$")
-BATCH_LINE = re.compile(r"^Epoch \[(\d+)/10\], Batch \[(\d+)/10\], Loss: ([0-9.]+)$")
+BATCH_LINE = re.compile(r"^Epoch \[(\d+)/10\], Batch \[(\d+)/5\], Loss: ([0-9.]+)$")
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def test_the_cnn_script_runs_as_written_and_the_page_prints_the_same_lines(post_
     page_lines = [r.text for r in records if r.kind == cnn_script.Kind.LINE]
     assert page_lines == script_lines  # same seed, same data: the page ran the script itself
     accuracies = [r.test_accuracy for r in records if r.kind == cnn_script.Kind.EPOCH]
-    assert len(accuracies) == 10 and accuracies[-1] > 0.6  # 640 images, 10 epochs: well above chance (0.1)
+    assert len(accuracies) == 10 and accuracies[-1] > 0.6  # 320 images, 10 epochs (0.80 here): well above chance (0.1)
     losses = [r for r in records if r.kind == cnn_script.Kind.LOSS]
     assert losses[0].epoch == pytest.approx(1.0) and losses[-1].epoch == pytest.approx(10.0)
     done_record = records[-1]
