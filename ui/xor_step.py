@@ -7,15 +7,15 @@ import streamlit as st
 
 from core.xor import figures as xor_figures
 from core.xor.experiment import XorSettings
-from core.xor.network_figure import network_diagram
+from core.xor.network_figure import STAGE_LAYER, network_diagram
 from core.xor.numpy_net import Record
 from core.xor.steps import StepState, net_with, take_steps
 from ui.common import plot, t
 from ui.state import Xor
 from ui.teach_xor import code_with_values, step_code
 
-STAGES = ("A1", "H", "A2", "Y_hat", "output_error", "output_delta", "hidden_error", "hidden_delta", "w2", "w1")
-HIDDEN_STAGES = ("A1", "H", "hidden_error", "hidden_delta")
+STAGES = tuple(STAGE_LAYER)  # the backward's quantities in the lesson's order, each lighting its layer
+HIDDEN_STAGES = tuple(stage for stage, layer in STAGE_LAYER.items() if layer == "hidden")
 STEP_BUTTONS = (("Step", 1), ("×10", 10), ("×100", 100))
 
 
