@@ -45,17 +45,34 @@ def data_dir() -> str:
     return chosen if local_mode() else default_data_dir()
 
 
-def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
-    """Queue a training run for this session and remember its id (also in the URL, so a reload finds it).
-
-    Shows why instead (and returns None) when the run is too costly for this server, the session has a run
-    already, or too many are waiting.
-    """
-    settings = {**model_config, **train_kwargs, "seed": seed}
+def queue_run(settings: dict, run, payload: dict, *, slowdown: float = 1.0, owner_browser: str | None = None):
+    """Queue a training run (`run(should_stop)` yields its records; it puts its model in `payload["model"]`) for
+    this session: the Job, or None after saying why on the page (too costly for this server, the session has a run
+    already, too many are waiting). `slowdown`: how much slower than the app's own loop it trains."""
     problem = job_cost_problem(settings)
     if problem is not None:
         st.error(error_text(problem))
         return None
+    job = Job(
+        run,
+        payload=payload,
+        owner=job_owner(),
+        cost=slowdown * estimate_cost(settings),
+        owner_browser=owner_browser,
+        on_finish=weights_only(payload),
+    )
+    try:
+        server().queue.submit(job)
+    except UserError as exc:
+        st.error(error_text(exc))
+        return None
+    return job
+
+
+def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
+    """Queue a training run for this session and remember its id (also in the URL, so a reload finds it); None
+    where it cannot start (the page says why)."""
+    settings = {**model_config, **train_kwargs, "seed": seed}
     root = data_dir()
     payload = {"model": None, "settings": settings}
 
@@ -64,18 +81,8 @@ def start_job(model_config: dict, seed: int, **train_kwargs) -> Job | None:
         model = payload["model"] = cnn.build_model(seed, **model_config)
         return cnn.train(model, root, seed=seed, should_stop=should_stop, **train_kwargs)
 
-    job = Job(
-        run,
-        payload=payload,
-        owner=job_owner(),
-        cost=estimate_cost(settings),
-        owner_browser=this_browser(),
-        on_finish=weights_only(payload),
-    )
-    try:
-        server().queue.submit(job)
-    except UserError as exc:
-        st.error(error_text(exc))
+    job = queue_run(settings, run, payload, owner_browser=this_browser())
+    if job is None:
         return None
     Cnn.JOB.set(job.id)
     st.query_params[JOB_PARAM] = job.id

@@ -4,14 +4,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.cnn.cost import estimate_cost, job_cost_problem, weights_only
 from core.cnn.records import LessonModel
-from core.errors import UserError
 from core.lesson import reveals
 from core.lesson.cnn_script import BATCH_SIZE, EPOCHS, Kind, run_script, script_data
 from core.lesson.figures import script_curves
 from core.serving.jobs import Job
-from ui.background import data_dir, job_owner, live_job
+from ui.background import data_dir, live_job, queue_run
 from ui.common import error_text, plain, plot, t
 from ui.lesson_common import code_block, explore, guess, heading
 from ui.server import server
@@ -163,10 +161,6 @@ def start_script_job() -> Job | None:
     """Queue the script for this session (one run at a time per session, bounded like every training run)."""
     data = script_data(data_dir())
     settings = {"epochs": EPOCHS, "train_subset": data.train_count, "batch_size": BATCH_SIZE}
-    problem = job_cost_problem(settings)
-    if problem is not None:
-        st.error(error_text(problem))
-        return None
     payload = {"model": None, "settings": settings}
 
     def run(should_stop):
@@ -176,13 +170,8 @@ def start_script_job() -> Job | None:
                 record = replace(record, model=None)
             yield record
 
-    job = Job(
-        run, payload, job_owner(), LESSON_LOOP_SLOWDOWN * estimate_cost(settings), on_finish=weights_only(payload)
-    )
-    try:
-        server().queue.submit(job)
-    except UserError as exc:
-        st.error(error_text(exc))
+    job = queue_run(settings, run, payload, slowdown=LESSON_LOOP_SLOWDOWN)
+    if job is None:
         return None
     Cnn.LESSON_JOB.set(job.id)
     Cnn.LESSON_MODEL.pop()
