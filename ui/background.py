@@ -45,7 +45,9 @@ def data_dir() -> str:
     return chosen if local_mode() else default_data_dir()
 
 
-def queue_run(settings: dict, run, payload: dict, *, slowdown: float = 1.0, owner_browser: str | None = None):
+def queue_run(
+    settings: dict, run, payload: dict, *, slowdown: float = 1.0, owner_browser: str | None = None
+) -> Job | None:
     """Queue a training run (`run(should_stop)` yields its records; it puts its model in `payload["model"]`) for
     this session: the Job, or None after saying why on the page (too costly for this server, the session has a run
     already, too many are waiting). `slowdown`: how much slower than the app's own loop it trains."""

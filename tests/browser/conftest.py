@@ -40,6 +40,8 @@ def reset_peak_rss(pid: int) -> None:
 
 
 SERVER = {}
+# The page's script is not running (Streamlit's own attribute): what it shows is one run's, complete.
+IDLE = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +94,7 @@ def trained_run(browser, server):
     page.goto(f"{server}/cnn?cnn_epochs=1")
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text("Your model", exact=True).wait_for(timeout=300_000)
+    page.wait_for_function(IDLE)  # the run that shows the model ended: no old copy of a line stands beside its new one
     no_exception_shown(page)
     run = TrainedRun(
         page.url.split("?", 1)[1],

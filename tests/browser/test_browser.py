@@ -1,12 +1,11 @@
 """End to end in Chromium: train XOR and see the chart, train a CNN and see its accuracy (drawn digits read on the
 page: tests/browser/test_pad.py)."""
 
-from tests.browser.conftest import metric_value, no_exception_shown
+from tests.browser.conftest import IDLE, metric_value, no_exception_shown
 
 # Tag every chart the page shows; how many of them are the tagged ones still (not drawn anew).
 TAG_CHARTS = "() => [...document.querySelectorAll('.js-plotly-plot')].forEach(p => { p.tagged = true; })"
 KEPT_CHARTS = "() => [...document.querySelectorAll('.js-plotly-plot')].map(p => p.tagged === true)"
-IDLE = "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 
 
 def test_xor_page_trains_and_shows_the_chart(page, server):
