@@ -64,7 +64,10 @@ def _forward() -> None:
             "(This `backward` in fact needs only the L's: the Sigmoid section shows why.)"
         )
     )
-    st.latex(r"A_1 = X\,w_1,\quad H = \sigma(A_1),\quad A_2 = H\,w_2,\quad \hat y = \sigma(A_2)")
+    st.latex(  # two rows: on one, the four steps were 443 px wide, wider than a 390-px phone
+        r"\begin{gathered}A_1 = X\,w_1,\quad H = \sigma(A_1),\\ "
+        r"A_2 = H\,w_2,\quad \hat y = \sigma(A_2)\end{gathered}"
+    )
 
 
 def _backward() -> None:
@@ -98,9 +101,9 @@ def _backward() -> None:
             "not the whole product: `hidden_error` is really (−∂C/∂A2)·∂A2/∂H = −∂C/∂H."
         )
     )
-    st.latex(
-        r"\frac{\partial C}{\partial w_2} = -H^{\top}\,\text{output\_delta},\qquad "
-        r"\frac{\partial C}{\partial w_1} = -X^{\top}\,\text{hidden\_delta}"
+    st.latex(  # one gradient a row: side by side they were 486 px wide, wider than a 390-px phone
+        r"\begin{gathered}\frac{\partial C}{\partial w_2} = -H^{\top}\,\text{output\_delta},\\[4pt] "
+        r"\frac{\partial C}{\partial w_1} = -X^{\top}\,\text{hidden\_delta}\end{gathered}"
     )
 
 
