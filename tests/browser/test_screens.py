@@ -19,7 +19,7 @@ from harness.page import MONITOR, draw_strokes, settled, settled_after
 from harness.strokes import random_drawing
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1400, "height": 1000}}
-PAGES = {"home": "/", "xor": "/xor", "cnn": "/cnn", "draw": "/draw"}
+PAGES = {"home": "/", "lesson": "/lesson", "xor": "/xor", "cnn": "/cnn", "draw": "/draw", "hood": "/under-the-hood"}
 QUIET_MS = 300  # this long without a DOM change or a script run counts as settled
 
 # What does not fit: elements that reach past the viewport's left or right edge (unless a box that fits scrolls them),
