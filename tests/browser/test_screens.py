@@ -1,13 +1,12 @@
 """Every page fits a 390×844 phone and a desktop, in English and 中文, with nothing cut off and no exception.
 
-A page is checked once it settled (script idle, charts drawn), with every expander and every tab opened, the CNN
-page with a finished run (its results) and, on the Draw page, a digit drawn, so the charts and code a student can
-reach are measured too. Each page is opened on a phone (a touch screen, 390 px) and checked, then widened to a
-desktop's window and checked again: Streamlit lays the page out afresh (its sidebar opens at that width, as on a
-desktop's first visit; the charts take the new width), and a second visit to the same page was a third of the
-layout checks' time, most of it drawing the same charts again. Set NN_PLAYGROUND_SCREENSHOTS to a folder to keep a
-full-page screenshot of each page and width.
-"""
+A page is checked once it settled (script idle, charts drawn), with every expander and every tab opened, the CNN page
+with a finished run (its results) and, on the Draw page, a digit drawn (the pad and its answer on one phone screen, the
+answer right), so the charts and code a student can reach are measured too. Each page is opened on a phone (a touch
+screen, 390 px) and checked, then widened to a desktop's window and checked again: Streamlit lays the page out afresh
+(its sidebar opens at that width, as on a desktop's first visit; the charts take the new width), and a second visit to
+the same page was a third of the layout checks' time, most of it drawing the same charts again. Set
+NN_PLAYGROUND_SCREENSHOTS to a folder to keep a full-page screenshot of each page and width."""
 
 import os
 from pathlib import Path
@@ -188,15 +187,22 @@ def choose_the_first_tab(page) -> None:
             settled_after(page, first.click, QUIET_MS)
 
 
-def draw_a_digit(page) -> None:
-    pad = page.locator("[data-testid=stMain] canvas[role=img]")  # the pad, in either language
-    if pad.count() == 0:
-        return
+def draw_a_digit(page, lang: str) -> None:
+    """Draw a 4 on the Draw page's pad, on the phone's screen where the check starts: the pad stays put while it is
+    drawn on, the answer sits above it, one screen holds both, and the answer is 4."""
+    pad = page.get_by_label("画板" if lang == "zh" else "Drawing pad", exact=True)
     pad.scroll_into_view_if_needed()
+    before = pad.bounding_box()
     runs = page.evaluate("window.__nn.runEnds")
-    strokes, _ = random_drawing(3, np.random.default_rng(3))
-    draw_strokes(page, pad, strokes, every=8)  # a coarse 3 lays the page out as a fine one does
+    strokes, _ = random_drawing(4, np.random.default_rng(11))
+    draw_strokes(page, pad, strokes, every=4)  # what is drawn matters here, not how finely
     settled(page, 0.0, QUIET_MS, min_runs=runs + 1, timeout_ms=60_000)
+    answer = page.locator("[data-testid=stMetric]").first.bounding_box()
+    after = pad.bounding_box()
+    assert after["y"] == before["y"], "the pad moved while it was drawn on"
+    assert answer["y"] < after["y"], "the answer sits above the pad on a phone"
+    assert after["y"] + after["height"] - answer["y"] <= VIEWPORTS["phone"]["height"], (answer, after)
+    assert page.locator("[data-testid=stMetricValue]").first.inner_text().strip() == "4"
 
 
 def screenshot(page, viewport: dict, path: Path) -> None:
@@ -236,7 +242,7 @@ def check_fits(context, server: str, name: str, lang: str, run: str = "") -> Non
     try:
         settled(page, 0.0, QUIET_MS, min_runs=1, timeout_ms=120_000)
         if name == "draw":
-            draw_a_digit(page)
+            draw_a_digit(page, lang)
         if run:  # the results come after the run's model is adopted, which can take a while on a busy machine
             page.get_by_text("你的模型" if lang == "zh" else "Your model", exact=True).wait_for(timeout=180_000)
             settled(page, 0.0, QUIET_MS, min_runs=1, timeout_ms=120_000)
