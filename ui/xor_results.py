@@ -10,7 +10,7 @@ from core.xor.network_figure import hidden_space, network_diagram
 from core.xor.numpy_net import X_XOR, Y_XOR, Record, correct, predict
 from core.xor.replay import replay
 from core.xor.session import Run
-from ui.common import kept_figure, lang, lazy_section, lazy_view, plot, t
+from ui.common import kept_figure, lang, lazy_view, plot, t
 from ui.state import Xor
 
 
@@ -160,16 +160,17 @@ def show_inside(run: Run) -> None:
     # Opened on demand, as the live view is: drawing its animation was ~300 ms of every XOR page load (1,326 vs
     # 1,017 ms without it, bench/page_timing.py); the boundary at the run's end stays in view.
     lazy_view(t("🎞 Replay the training: how the boundary formed"), "xor_open_replay", lambda: show_replay(run, name))
-    space = lazy_section(t("Hidden space: where XOR becomes separable"), "xor_open_space")
-    if space.open:
-        with space:
-            plot(hidden_space(record.params, run.settings.activation, tr=t), key="xor_space")
-            st.caption(
-                t(
-                    "In hidden space the four points can be split by one line (or plane): that is why one hidden "
-                    "layer solves XOR while a single neuron cannot."
-                )
-            )
+    lazy_view(t("Hidden space: where XOR becomes separable"), "xor_open_space", lambda: show_hidden_space(record, run))
+
+
+def show_hidden_space(record: Record, run: Run) -> None:
+    plot(hidden_space(record.params, run.settings.activation, tr=t), key="xor_space")
+    st.caption(
+        t(
+            "In hidden space the four points can be split by one line (or plane): that is why one hidden layer "
+            "solves XOR while a single neuron cannot."
+        )
+    )
 
 
 def _boundary(run: Run, name: str):
