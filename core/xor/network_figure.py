@@ -248,6 +248,10 @@ def hidden_space(params: Params, activation: str, tr=same_text) -> go.Figure:
         )
         fig.update_layout(
             scene=dict(xaxis_title="h1", yaxis_title="h2", zaxis_title="h3"),
+            # the camera a little farther back and no side margins: at plotly's defaults the cube's near corner and
+            # its axis labels were cut off at the bottom, and on a phone the outer points' labels at the sides
+            scene_camera=dict(eye=dict(x=1.75, y=1.75, z=1.3)),
+            margin=dict(l=0, r=0, b=0, t=50),
             title=tr("Hidden space (first three units)"),
         )
     elif hidden.shape[1] == 2:
