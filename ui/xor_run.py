@@ -3,6 +3,7 @@
 import time
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.serving.compute import ServerBusy, Turn
 from core.xor import experiment as xe
@@ -41,7 +42,7 @@ def _live_update(placeholder, name: str, records: list[Record], settings: XorSet
         )
 
 
-def train_live(settings: XorSettings, turn: Turn, placeholder) -> dict:
+def train_live(settings: XorSettings, turn: Turn, placeholder: DeltaGenerator) -> dict:
     """Train each implementation, redrawing its loss and boundary in `placeholder` (an st.empty) while it trains."""
     results, last_drawn = {}, 0.0
     for name, run in xe.runs(settings).items():
@@ -55,7 +56,7 @@ def train_live(settings: XorSettings, turn: Turn, placeholder) -> dict:
     return results
 
 
-def trained(settings: XorSettings, live=None) -> dict:
+def trained(settings: XorSettings, live: DeltaGenerator | None = None) -> dict:
     """The records for these settings: shared across visitors, trained under the fair CPU gate when new (drawn live
     in `live`, an st.empty, when given)."""
     results = xe.RESULTS.get(settings)
@@ -69,7 +70,7 @@ def trained(settings: XorSettings, live=None) -> dict:
     return results
 
 
-def start_run(settings: XorSettings, slot) -> None:
+def start_run(settings: XorSettings, slot: DeltaGenerator) -> None:
     """Train these settings, live in `slot` (an st.empty the page keeps on every run, see views/xor.py), and make
     them the page's run; a busy server's message goes in the slot too."""
     try:
