@@ -51,6 +51,32 @@ def monitored(browser):
         context.close()
 
 
+@pytest.fixture(scope="module")
+def the_draw_page(browser, server):
+    """One Draw page for the tests that draw on a desktop's pad: opening it for each cost ~4 CPU-s of the 2 cores
+    (a fresh context loads and compiles the app's scripts). Its page errors, for draw_page to check."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(MONITOR)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    time_page(page, f"{server}/draw", QUIET_MS)
+    pad_of(page).wait_for(timeout=120_000)
+    yield page, errors
+    context.close()
+
+
+@pytest.fixture
+def draw_page(the_draw_page):
+    """The shared Draw page with an empty pad (Clear is disabled on one); no page error while the test runs."""
+    page, errors = the_draw_page
+    if page.get_by_role("button", name="Clear", exact=True).is_enabled():
+        clear_pad(page, QUIET_MS)
+    yield page
+    assert not errors, errors
+
+
 def reads(page) -> str:
     metric = page.locator("[data-testid=stMetric]", has=page.get_by_text("The CNN reads", exact=True))
     return metric.locator("[data-testid=stMetricValue]").inner_text().strip()
@@ -69,14 +95,8 @@ def tallest_bar(page) -> str:
     return digit
 
 
-def open_draw(page, server) -> None:
-    time_page(page, f"{server}/draw", QUIET_MS)
-    pad_of(page).wait_for(timeout=120_000)
-
-
-def test_the_answer_follows_the_release_and_reads_right(monitored, server):
-    page = monitored()
-    open_draw(page, server)
+def test_the_answer_follows_the_release_and_reads_right(draw_page):
+    page = draw_page
     rng = np.random.default_rng(7)
     shown, read_right = [], 0
     for k, digit in enumerate([2, 7, 3, 0]):
@@ -91,9 +111,8 @@ def test_the_answer_follows_the_release_and_reads_right(monitored, server):
     no_exception_shown(page)
 
 
-def test_a_slow_stroke_sends_while_drawn_and_the_answer_moves(monitored, server):
-    page = monitored()
-    open_draw(page, server)
+def test_a_slow_stroke_sends_while_drawn_and_the_answer_moves(draw_page):
+    page = draw_page
     sends, changes, took = slow_stroke(page, seconds=1.2)
     print(f"\na {took:.0f} ms stroke: the pad sent {sends} times, the answer changed {changes} times while drawn")
     assert sends >= 4 and changes >= 1
@@ -101,9 +120,8 @@ def test_a_slow_stroke_sends_while_drawn_and_the_answer_moves(monitored, server)
     assert reads(page) == "8"
 
 
-def test_undo_and_clear(monitored, server):
-    page = monitored()
-    open_draw(page, server)
+def test_undo_and_clear(draw_page):
+    page = draw_page
     pad = pad_of(page)
     strokes, _ = random_drawing(4, np.random.default_rng(11))
     draw_strokes(page, pad, strokes, every=4)  # what is drawn matters here, not how finely
