@@ -71,8 +71,10 @@ def the_draw_page(browser, server):
 def draw_page(the_draw_page):
     """The shared Draw page with an empty pad (Clear is disabled on one); no page error while the test runs."""
     page, errors = the_draw_page
-    if page.get_by_role("button", name="Clear", exact=True).is_enabled():
+    clear = page.get_by_role("button", name="Clear", exact=True)
+    if clear.is_enabled():  # the test before left a drawing
         clear_pad(page, QUIET_MS)
+    assert clear.is_disabled(), "the pad did not clear"
     yield page
     assert not errors, errors
 
